@@ -1,0 +1,207 @@
+package events
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	_ "time/tzdata" // zones must work on machines without tzdata
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Salon statuses.
+const (
+	StatusDraft     = "draft"
+	StatusPublished = "published"
+	StatusCancelled = "cancelled"
+)
+
+// DefaultReminderBefore is when reminders go out unless a salon says otherwise.
+const DefaultReminderBefore = 24 * time.Hour
+
+// DefaultTimezone is the zone a salon gets when none is given.
+const DefaultTimezone = "Asia/Shanghai"
+
+// Limits on salon fields.
+const (
+	MaxTitle       = 200
+	MaxDescription = 20000
+	MaxVenue       = 200
+	MaxAddress     = 500
+	MaxCapacity    = 100000
+	MaxSlug        = 80
+)
+
+// Salon is one evening that people RSVP to. Times are UTC instants; Timezone
+// names the IANA zone they are shown in.
+type Salon struct {
+	ID           int64
+	Slug         string
+	Title        string
+	Industry     string
+	Description  string
+	Venue        string
+	Address      string
+	StartsAt     time.Time
+	EndsAt       time.Time
+	Timezone     string
+	Capacity     int
+	Waitlist     bool
+	RSVPDeadline time.Time
+	Status       string
+	// Sequence rises on every change attendees must see (time, place, title,
+	// cancellation); calendars use it to replace their copy.
+	Sequence    int
+	OrganizerID int64
+	// ReminderBefore is how long before the start the reminder mail goes out.
+	ReminderBefore time.Duration
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+
+	// Counts, filled by storage.
+	Confirmed  int
+	Waitlisted int
+	CheckedIn  int
+}
+
+// SeatsLeft is the number of free seats, never negative (capacity may have
+// been lowered below the confirmed count).
+func (s *Salon) SeatsLeft() int {
+	if n := s.Capacity - s.Confirmed; n > 0 {
+		return n
+	}
+	return 0
+}
+
+// Location returns the salon's zone, falling back to the default zone.
+func (s *Salon) Location() *time.Location {
+	if loc, err := time.LoadLocation(s.Timezone); err == nil && s.Timezone != "" {
+		return loc
+	}
+	loc, _ := time.LoadLocation(DefaultTimezone)
+	return loc
+}
+
+// Visible reports whether people outside the organizers may see the salon.
+func (s *Salon) Visible() bool { return s.Status != StatusDraft }
+
+// RSVPOpen returns nil when the salon takes RSVPs at now, else the error to
+// give the person trying.
+func (s *Salon) RSVPOpen(now time.Time) error {
+	switch {
+	case s.Status == StatusCancelled:
+		return Errorf(ESALONCANCELLED, "This salon was cancelled.")
+	case s.Status != StatusPublished:
+		return Errorf(ENOTFOUND, "Salon not found.")
+	case !now.Before(s.StartsAt):
+		return Errorf(ERSVPCLOSED, "This salon has started; RSVPs are closed.")
+	case now.After(s.RSVPDeadline):
+		return Errorf(ERSVPCLOSED, "The RSVP deadline has passed.")
+	}
+	return nil
+}
+
+var industryRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Validate checks every field and returns an EINVALID error naming each bad one.
+func (s *Salon) Validate() error {
+	f := FieldErrors{}
+	if msg := CheckLine(s.Title, 1, MaxTitle); msg != "" {
+		f.Add("title", msg)
+	}
+	if !industryRE.MatchString(s.Industry) {
+		f.Add("industry", "must be a short lowercase tag (a-z, 0-9, -; at most 32)")
+	}
+	if msg := CheckText(s.Description, MaxDescription); msg != "" {
+		f.Add("description", msg)
+	}
+	if msg := CheckLine(s.Venue, 0, MaxVenue); msg != "" {
+		f.Add("venue", msg)
+	}
+	if msg := CheckLine(s.Address, 0, MaxAddress); msg != "" {
+		f.Add("address", msg)
+	}
+	if s.Slug != "" && (len(s.Slug) > MaxSlug || !slugRE.MatchString(s.Slug)) {
+		f.Add("slug", "must be lowercase words joined by hyphens")
+	}
+	if s.StartsAt.IsZero() {
+		f.Add("starts_at", "required")
+	}
+	if s.EndsAt.IsZero() {
+		f.Add("ends_at", "required")
+	} else if !s.StartsAt.IsZero() && !s.EndsAt.After(s.StartsAt) {
+		f.Add("ends_at", "must be after starts_at")
+	}
+	if !s.RSVPDeadline.IsZero() && !s.StartsAt.IsZero() && s.RSVPDeadline.After(s.StartsAt) {
+		f.Add("rsvp_deadline", "must not be after starts_at")
+	}
+	if s.Capacity < 1 || s.Capacity > MaxCapacity {
+		f.Add("capacity", "must be between 1 and 100000")
+	}
+	if _, err := LoadZone(s.Timezone); err != nil {
+		f.Add("timezone", "not a known IANA time zone")
+	}
+	switch s.Status {
+	case StatusDraft, StatusPublished, StatusCancelled:
+	default:
+		f.Add("status", "must be draft, published or cancelled")
+	}
+	return f.Err()
+}
+
+// LoadZone loads an IANA zone by name. It refuses "Local" and the empty name,
+// which time.LoadLocation accepts but which mean nothing to a calendar.
+func LoadZone(name string) (*time.Location, error) {
+	if name == "" || name == "Local" {
+		return nil, Errorf(EINVALID, "timezone: not a known IANA time zone")
+	}
+	return time.LoadLocation(name)
+}
+
+// ParseTime reads an API or form time: RFC 3339 with an offset, or a local
+// date and time ("2026-12-05T19:00") taken in loc. Impossible dates such as
+// 2026-02-30 are refused.
+func ParseTime(s string, loc *time.Location) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), true
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// Slugify makes a URL slug from a title: lowercase ASCII words joined by
+// hyphens. Titles with no ASCII letters give "salon"; storage makes slugs
+// unique by adding a suffix.
+func Slugify(title string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range norm.NFKD.String(strings.ToLower(title)) {
+		switch {
+		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		case unicode.Is(unicode.Mn, r) || r == '\'' || r == '\u2019':
+			// accents and apostrophes vanish: "Founders'" -> "founders"
+		default:
+			dash = true
+		}
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	s := strings.Trim(b.String(), "-")
+	if s == "" {
+		return "salon"
+	}
+	return s
+}

@@ -1,0 +1,90 @@
+package events
+
+import "time"
+
+// SalonFilter selects salons. Nil fields do not filter.
+type SalonFilter struct {
+	Industry *string
+	// Q matches words in the title or description.
+	Q    *string
+	From *time.Time // ends at or after
+	To   *time.Time // starts before
+	// Statuses, when not empty, keeps only salons with one of these statuses.
+	Statuses    []string
+	OrganizerID *int64
+	Offset      int
+	Limit       int
+}
+
+// SalonUpdate is a partial change to a salon. Nil fields stay as they are.
+type SalonUpdate struct {
+	Title        *string
+	Industry     *string
+	Description  *string
+	Venue        *string
+	Address      *string
+	StartsAt     *time.Time
+	EndsAt       *time.Time
+	Timezone     *string
+	Capacity     *int
+	Waitlist     *bool
+	RSVPDeadline *time.Time
+	Status       *string
+	// ReminderBefore, when set, is how long before the start reminders go out.
+	ReminderBefore *time.Duration
+}
+
+// Apply changes s by u and reports whether attendees must hear about it: a
+// change of time, place or title, or a cancellation. Such changes raise the
+// salon's Sequence so calendars replace their copy.
+func (s *Salon) Apply(u SalonUpdate) (notify bool) {
+	before := *s
+	setString(&s.Title, u.Title)
+	setString(&s.Industry, u.Industry)
+	setString(&s.Description, u.Description)
+	setString(&s.Venue, u.Venue)
+	setString(&s.Address, u.Address)
+	setString(&s.Timezone, u.Timezone)
+	setString(&s.Status, u.Status)
+	if u.StartsAt != nil {
+		// A deadline that followed the start keeps following it.
+		if s.RSVPDeadline.Equal(s.StartsAt) && u.RSVPDeadline == nil {
+			s.RSVPDeadline = *u.StartsAt
+		}
+		s.StartsAt = *u.StartsAt
+	}
+	if u.EndsAt != nil {
+		s.EndsAt = *u.EndsAt
+	}
+	if u.Capacity != nil {
+		s.Capacity = *u.Capacity
+	}
+	if u.Waitlist != nil {
+		s.Waitlist = *u.Waitlist
+	}
+	if u.RSVPDeadline != nil {
+		s.RSVPDeadline = *u.RSVPDeadline
+	}
+	if u.ReminderBefore != nil {
+		s.ReminderBefore = *u.ReminderBefore
+	}
+	if s.RSVPDeadline.IsZero() {
+		s.RSVPDeadline = s.StartsAt
+	}
+	notify = !before.StartsAt.Equal(s.StartsAt) || !before.EndsAt.Equal(s.EndsAt) ||
+		before.Timezone != s.Timezone || before.Venue != s.Venue || before.Address != s.Address ||
+		before.Title != s.Title || (before.Status != StatusCancelled && s.Status == StatusCancelled)
+	// Drafts were never seen by anyone; only published salons send notices.
+	if notify && before.Status != StatusDraft {
+		s.Sequence++
+	} else if notify {
+		notify = false
+	}
+	return notify
+}
+
+func setString(dst *string, v *string) {
+	if v != nil {
+		*dst = *v
+	}
+}

@@ -1,0 +1,241 @@
+// Package storage is the only package that speaks SQL. It keeps salons,
+// tickets, accounts and the mail outbox in one SQLite file: a pool of readers
+// beside a single writer goroutine that commits waiting writes together.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"sync"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"salon/events"
+	"salon/tickets"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// DB is the open database.
+type DB struct {
+	path  string
+	read  *sql.DB
+	write *sql.DB
+
+	jobs    chan *writeJob
+	closing chan struct{}
+	stopped chan struct{}
+	once    sync.Once
+
+	// key is the server secret from which manage and feed tokens are derived.
+	key []byte
+
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+	// ObserveWait, when set, is told how long each write waited for the writer.
+	ObserveWait func(time.Duration)
+}
+
+// pragmas apply to every connection; busy_timeout comes first so that the
+// others never fail on a locked database.
+const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
+	"&_pragma=foreign_keys(1)&_pragma=journal_size_limit(67108864)&_pragma=cache_size(-16000)"
+
+// Open opens (creating if needed) the database at path, checks it, applies
+// migrations and starts the writer.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, fmt.Errorf("storage: database path required")
+	}
+	u := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
+	write, err := sql.Open("sqlite", u+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("storage: open writer: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+
+	db := &DB{
+		path:    path,
+		write:   write,
+		jobs:    make(chan *writeJob, 1024),
+		closing: make(chan struct{}),
+		stopped: make(chan struct{}),
+		Now:     time.Now,
+	}
+	if err := db.prepare(ctx); err != nil {
+		write.Close()
+		return nil, err
+	}
+	read, err := sql.Open("sqlite", u+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("storage: open readers: %w", err)
+	}
+	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8)
+	db.read = read
+	go db.writer()
+	return db, nil
+}
+
+// prepare checks the file, migrates it and loads the server key, all on the
+// writer connection before anyone else can use the database.
+func (db *DB) prepare(ctx context.Context) error {
+	var mode string
+	if err := db.write.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		return fmt.Errorf("storage: open %s: %w", db.path, err)
+	}
+	if mode != "wal" {
+		return fmt.Errorf("storage: journal mode is %q, want wal", mode)
+	}
+	var check string
+	if err := db.write.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&check); err != nil {
+		return fmt.Errorf("storage: integrity check: %w", err)
+	}
+	if check != "ok" {
+		return fmt.Errorf("storage: integrity check failed: %s", check)
+	}
+	if err := db.migrate(ctx); err != nil {
+		return err
+	}
+	key, err := db.loadKey(ctx, "token_key")
+	if err != nil {
+		return err
+	}
+	db.key = key
+	return nil
+}
+
+// migrate applies each embedded migration not yet applied, one transaction
+// per file, in name order.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("storage: create migrations table: %w", err)
+	}
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("storage: list migrations: %w", err)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if err := db.migrateFile(ctx, name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (db *DB) migrateFile(ctx context.Context, name string) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("storage: begin migration: %w", err)
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
+		return fmt.Errorf("storage: check migration %s: %w", name, err)
+	} else if n > 0 {
+		return nil
+	}
+	body, err := fs.ReadFile(migrationFS, name)
+	if err != nil {
+		return fmt.Errorf("storage: read migration %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return fmt.Errorf("storage: apply migration %s: %w", name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, time.Now().Unix()); err != nil {
+		return fmt.Errorf("storage: record migration %s: %w", name, err)
+	}
+	return tx.Commit()
+}
+
+// loadKey returns the named 32-byte secret, making it from crypto/rand the
+// first time.
+func (db *DB) loadKey(ctx context.Context, name string) ([]byte, error) {
+	var key []byte
+	err := db.write.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = ?`, name).Scan(&key)
+	if errors.Is(err, sql.ErrNoRows) {
+		key = tickets.RandomBytes(32)
+		_, err = db.write.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, name, key)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("storage: load %s: %w", name, err)
+	}
+	return key, nil
+}
+
+// Close stops the writer after the writes already queued, then closes both
+// pools. It is safe to call more than once.
+func (db *DB) Close() error {
+	db.once.Do(func() { close(db.closing) })
+	<-db.stopped
+	var errs []error
+	if db.read != nil {
+		errs = append(errs, db.read.Close())
+	}
+	errs = append(errs, db.write.Close())
+	return errors.Join(errs...)
+}
+
+// Ping checks that the database answers a query.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
+}
+
+// Key returns the server secret that tokens are derived from.
+func (db *DB) Key() []byte { return db.key }
+
+// Backup writes a consistent copy of the live database to out with VACUUM
+// INTO on a connection of its own, so a running server is not disturbed. The
+// copy is written beside out and renamed, so out is either whole or absent.
+func Backup(ctx context.Context, path, out string) error {
+	u := "file:" + (&url.URL{Path: path}).EscapedPath() + "?_pragma=busy_timeout(10000)"
+	conn, err := sql.Open("sqlite", u)
+	if err != nil {
+		return fmt.Errorf("storage: open for backup: %w", err)
+	}
+	defer conn.Close()
+	conn.SetMaxOpenConns(1)
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) FROM migrations`).Scan(&n); err != nil {
+		return fmt.Errorf("storage: %s is not a salon database: %w", path, err)
+	}
+	tmp := fmt.Sprintf("%s.tmp-%x", out, tickets.RandomBytes(4))
+	if _, err := conn.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+		return fmt.Errorf("storage: vacuum into: %w", err)
+	}
+	if err := renameFile(tmp, out); err != nil {
+		return fmt.Errorf("storage: move backup into place: %w", err)
+	}
+	return nil
+}
+
+// isUniqueViolation reports whether err is a UNIQUE or PRIMARY KEY
+// constraint failure, by SQLite's extended result code, never by its text.
+func isUniqueViolation(err error) bool {
+	var e *sqlite.Error
+	if errors.As(err, &e) {
+		c := e.Code()
+		return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// notFound is the one answer for unknown and hidden things alike.
+func notFound(what string) error {
+	return events.Errorf(events.ENOTFOUND, "%s not found.", what)
+}

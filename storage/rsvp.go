@@ -1,0 +1,307 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"salon/events"
+	"salon/tickets"
+)
+
+const ticketColumns = `t.id, t.salon_id, s.slug, t.name, t.email, t.company, t.job_title, t.lang, t.status,
+	t.token_salt, t.checked_in_at, t.created_at, t.updated_at,
+	CASE WHEN t.status = 'waitlisted' THEN (SELECT COUNT(*) FROM tickets w
+		WHERE w.salon_id = t.salon_id AND w.status = 'waitlisted' AND w.id <= t.id) ELSE 0 END`
+
+const ticketFrom = ` FROM tickets t JOIN salons s ON s.id = t.salon_id`
+
+// scanTicket reads a ticket and derives its manage token from the key.
+func scanTicket(row scanner, key []byte) (*tickets.Ticket, error) {
+	var t tickets.Ticket
+	var salt []byte
+	var checked *int64
+	var created, updated int64
+	if err := row.Scan(&t.ID, &t.SalonID, &t.Salon, &t.Name, &t.Email, &t.Company, &t.JobTitle, &t.Lang,
+		&t.Status, &salt, &checked, &created, &updated, &t.WaitlistPosition); err != nil {
+		return nil, err
+	}
+	if checked != nil {
+		c := unix(*checked)
+		t.CheckedInAt = &c
+	}
+	t.CreatedAt, t.UpdatedAt = unix(created), unix(updated)
+	t.Token = tickets.ManageToken(key, salt)
+	return &t, nil
+}
+
+// RSVPRequest is one RSVP as storage takes it.
+type RSVPRequest struct {
+	Slug  string
+	Input tickets.RSVPInput
+	// IdempotencyKey, when not empty, makes a repeat of the same request
+	// answer with the ticket the first one made.
+	IdempotencyKey string
+}
+
+// CreateRSVP takes an RSVP: confirmed while seats are left, else waitlisted
+// in arrival order, else salon_full. The capacity decision, the ticket, its
+// notice and the idempotency record are written in one transaction by the
+// single writer, so no concurrency can overbook. The input must be
+// normalized and valid. For an email that already has an active RSVP, its
+// confirmation is queued again and already_registered returned.
+func (db *DB) CreateRSVP(ctx context.Context, r RSVPRequest) (*tickets.Ticket, error) {
+	var out *tickets.Ticket
+	var refusal error
+	in := r.Input
+	err := db.update(ctx, func(tx *Tx) error {
+		s, err := scanSalon(tx.QueryRowContext(ctx, `SELECT `+salonColumns+` FROM salons WHERE slug = ?`, r.Slug))
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !s.Visible()) {
+			return notFound("Salon")
+		} else if err != nil {
+			return fmt.Errorf("storage: unable to fetch salon: %w", err)
+		}
+		var keyHash, bodyHash string
+		if r.IdempotencyKey != "" {
+			keyHash = tickets.HashToken(r.Slug + "\x00" + r.IdempotencyKey)
+			bodyHash = tickets.HashToken(in.Name + "\x00" + in.Email + "\x00" + in.Company + "\x00" + in.JobTitle + "\x00" + in.Lang)
+			var prevBody string
+			var prevTicket int64
+			err := tx.QueryRowContext(ctx, `SELECT body_hash, ticket_id FROM idempotency_keys WHERE key_hash = ?`, keyHash).Scan(&prevBody, &prevTicket)
+			if err == nil {
+				if prevBody != bodyHash {
+					return &events.Error{Code: events.EINVALID, Message: "Idempotency-Key: already used for a different request",
+						Fields: map[string]string{"Idempotency-Key": "already used for a different request"}}
+				}
+				out, err = scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketColumns+ticketFrom+` WHERE t.id = ?`, prevTicket), db.key)
+				if err != nil {
+					return fmt.Errorf("storage: unable to replay ticket: %w", err)
+				}
+				return nil
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("storage: unable to check idempotency key: %w", err)
+			}
+		}
+		if err := s.RSVPOpen(tx.now); err != nil {
+			return err
+		}
+		var existing int64
+		err = tx.QueryRowContext(ctx, `SELECT id FROM tickets WHERE salon_id = ? AND email = ? AND status <> 'cancelled'`, s.ID, in.Email).Scan(&existing)
+		if err == nil {
+			// Refused, but the owner gets their ticket mailed again; the
+			// refusal is returned only after the notice is safely queued.
+			refusal = events.Errorf(events.EALREADYREGISTERED, "This email already has an RSVP for this salon; its confirmation was mailed again.")
+			return resendConfirmation(ctx, tx, s.ID, existing, in.Email)
+		} else if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("storage: unable to check existing RSVP: %w", err)
+		}
+		status, err := tickets.Decide(s.Capacity, s.Confirmed, s.Waitlist)
+		if err != nil {
+			return err
+		}
+		salt := tickets.RandomBytes(tickets.TokenBytes)
+		token := tickets.ManageToken(db.key, salt)
+		res, err := tx.ExecContext(ctx, `INSERT INTO tickets (salon_id, name, email, company, job_title, lang, status,
+			token_salt, token_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			s.ID, in.Name, in.Email, in.Company, in.JobTitle, in.Lang, status, salt, tickets.HashToken(token),
+			tx.now.Unix(), tx.now.Unix())
+		if isUniqueViolation(err) {
+			return events.Errorf(events.EALREADYREGISTERED, "This email already has an RSVP for this salon.")
+		} else if err != nil {
+			return fmt.Errorf("storage: unable to create ticket: %w", err)
+		}
+		id, _ := res.LastInsertId()
+		t := &tickets.Ticket{ID: id, SalonID: s.ID, Salon: s.Slug, Name: in.Name, Email: in.Email, Company: in.Company,
+			JobTitle: in.JobTitle, Lang: in.Lang, Status: status, CreatedAt: tx.now, UpdatedAt: tx.now, Token: token}
+		kind := KindConfirmed
+		if status == tickets.StatusConfirmed {
+			s.Confirmed++
+		} else {
+			s.Waitlisted++
+			kind = KindWaitlisted
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE salon_id = ? AND status = 'waitlisted' AND id <= ?`,
+				s.ID, id).Scan(&t.WaitlistPosition); err != nil {
+				return fmt.Errorf("storage: unable to count waitlist: %w", err)
+			}
+		}
+		if err := setCounts(ctx, tx, s); err != nil {
+			return err
+		}
+		if err := ensureFeed(ctx, tx, db.key, in.Email); err != nil {
+			return err
+		}
+		if err := enqueue(ctx, tx, kind, s.ID, id, in.Email, in.Lang, map[string]any{"position": t.WaitlistPosition}); err != nil {
+			return err
+		}
+		if keyHash != "" {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (key_hash, body_hash, ticket_id, created_at) VALUES (?, ?, ?, ?)`,
+				keyHash, bodyHash, id, tx.now.Unix()); err != nil {
+				return fmt.Errorf("storage: unable to record idempotency key: %w", err)
+			}
+		}
+		out = t
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if refusal != nil {
+		return nil, refusal
+	}
+	return out, nil
+}
+
+// resendWindow keeps a stranger from mail-bombing an attendee by RSVPing
+// with their address again and again: one resend per ticket per window.
+const resendWindow = 10 * time.Minute
+
+func resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID int64, email string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE ticket_id = ? AND kind IN (?, ?, ?, ?) AND created_at > ?`,
+		ticketID, KindAlreadyRegistered, KindConfirmed, KindWaitlisted, KindPromoted, tx.now.Add(-resendWindow).Unix()).Scan(&n); err != nil {
+		return fmt.Errorf("storage: unable to check resends: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
+	var lang string
+	if err := tx.QueryRowContext(ctx, `SELECT lang FROM tickets WHERE id = ?`, ticketID).Scan(&lang); err != nil {
+		return fmt.Errorf("storage: unable to read ticket: %w", err)
+	}
+	return enqueue(ctx, tx, KindAlreadyRegistered, salonID, ticketID, email, lang, nil)
+}
+
+// FindTicketByToken returns the ticket whose manage token is token.
+func (db *DB) FindTicketByToken(ctx context.Context, token string) (*tickets.Ticket, error) {
+	if !tickets.ValidTokenShape(token) {
+		return nil, notFound("Ticket")
+	}
+	t, err := scanTicket(db.read.QueryRowContext(ctx, `SELECT `+ticketColumns+ticketFrom+` WHERE t.token_hash = ?`,
+		tickets.HashToken(token)), db.key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Ticket")
+	} else if err != nil {
+		return nil, fmt.Errorf("storage: unable to fetch ticket: %w", err)
+	}
+	return t, nil
+}
+
+// FindTicketByID returns a ticket by id.
+func (db *DB) FindTicketByID(ctx context.Context, id int64) (*tickets.Ticket, error) {
+	t, err := scanTicket(db.read.QueryRowContext(ctx, `SELECT `+ticketColumns+ticketFrom+` WHERE t.id = ?`, id), db.key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Ticket")
+	} else if err != nil {
+		return nil, fmt.Errorf("storage: unable to fetch ticket: %w", err)
+	}
+	return t, nil
+}
+
+// CancelRSVP cancels the ticket whose manage token is token. Cancelling again
+// answers the same. A freed seat goes to the first on the waitlist in the same
+// transaction.
+func (db *DB) CancelRSVP(ctx context.Context, token string) (*tickets.Ticket, error) {
+	if !tickets.ValidTokenShape(token) {
+		return nil, notFound("Ticket")
+	}
+	var id int64
+	err := db.update(ctx, func(tx *Tx) error {
+		var status string
+		var salonID int64
+		err := tx.QueryRowContext(ctx, `SELECT id, salon_id, status FROM tickets WHERE token_hash = ?`, tickets.HashToken(token)).Scan(&id, &salonID, &status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Ticket")
+		} else if err != nil {
+			return fmt.Errorf("storage: unable to fetch ticket: %w", err)
+		}
+		if status == tickets.StatusCancelled {
+			return nil
+		}
+		return cancelTicket(ctx, tx, id, salonID, status)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindTicketByID(ctx, id)
+}
+
+// cancelTicket cancels one active ticket, queues its notice and promotes.
+func cancelTicket(ctx context.Context, tx *Tx, id, salonID int64, status string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET status = 'cancelled', updated_at = ? WHERE id = ?`, tx.now.Unix(), id); err != nil {
+		return fmt.Errorf("storage: unable to cancel ticket: %w", err)
+	}
+	s, err := scanSalon(tx.QueryRowContext(ctx, `SELECT `+salonColumns+` FROM salons WHERE id = ?`, salonID))
+	if err != nil {
+		return fmt.Errorf("storage: unable to fetch salon: %w", err)
+	}
+	if status == tickets.StatusConfirmed {
+		s.Confirmed--
+	} else {
+		s.Waitlisted--
+	}
+	if err := setCounts(ctx, tx, s); err != nil {
+		return err
+	}
+	var email, lang string
+	if err := tx.QueryRowContext(ctx, `SELECT email, lang FROM tickets WHERE id = ?`, id).Scan(&email, &lang); err != nil {
+		return fmt.Errorf("storage: unable to read ticket: %w", err)
+	}
+	if err := enqueue(ctx, tx, KindTicketCancelled, salonID, id, email, lang, map[string]any{"sequence": s.Sequence}); err != nil {
+		return err
+	}
+	if s.Status == events.StatusCancelled {
+		return nil
+	}
+	return promote(ctx, tx, s)
+}
+
+// TicketFilter selects tickets; zero fields do not filter.
+type TicketFilter struct {
+	SalonID int64
+	Email   string
+	Status  string
+	// Q matches a name, company or email.
+	Q      string
+	Limit  int
+	Offset int
+}
+
+// FindTickets lists tickets in arrival order.
+func (db *DB) FindTickets(ctx context.Context, f TicketFilter) ([]*tickets.Ticket, error) {
+	q := `SELECT ` + ticketColumns + ticketFrom + ` WHERE 1 = 1`
+	var args []any
+	if f.SalonID != 0 {
+		q, args = q+` AND t.salon_id = ?`, append(args, f.SalonID)
+	}
+	if f.Email != "" {
+		q, args = q+` AND t.email = ?`, append(args, f.Email)
+	}
+	if f.Status != "" {
+		q, args = q+` AND t.status = ?`, append(args, f.Status)
+	}
+	if f.Q != "" {
+		pat := "%" + escapeLike(f.Q) + "%"
+		q += ` AND (t.name LIKE ? ESCAPE '\' OR t.company LIKE ? ESCAPE '\' OR t.email LIKE ? ESCAPE '\')`
+		args = append(args, pat, pat, pat)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := db.read.QueryContext(ctx, q+` ORDER BY t.id LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to list tickets: %w", err)
+	}
+	defer rows.Close()
+	var out []*tickets.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows, db.key)
+		if err != nil {
+			return nil, fmt.Errorf("storage: unable to read ticket: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

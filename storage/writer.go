@@ -1,0 +1,164 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrClosed is returned for writes after Close.
+var ErrClosed = errors.New("storage: database closed")
+
+// maxBatch bounds how many writes share one commit, so one slow batch cannot
+// hold many callers.
+const maxBatch = 256
+
+// Tx is a write transaction as seen by one write: the shared transaction of
+// its batch, plus callbacks to run only once the batch has committed.
+type Tx struct {
+	*sql.Tx
+	now   time.Time
+	after []func()
+}
+
+// AfterCommit registers f to run after this write's batch commits; f never
+// runs for a write that failed or a batch that did not commit.
+func (tx *Tx) AfterCommit(f func()) { tx.after = append(tx.after, f) }
+
+type writeJob struct {
+	ctx      context.Context
+	fn       func(*Tx) error
+	done     chan error
+	enqueued time.Time
+	after    []func()
+}
+
+// update runs fn inside the writer. The single writer goroutine gathers the
+// writes waiting for it, runs each under its own SAVEPOINT (a failing one
+// rolls back alone), commits once (one disk sync for the batch), then answers
+// each caller. fn must only touch the database through tx and must not call
+// update itself.
+func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
+	job := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1), enqueued: time.Now()}
+	select {
+	case <-db.closing:
+		return ErrClosed
+	default:
+	}
+	select {
+	case db.jobs <- job:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.closing:
+		return ErrClosed
+	}
+	// Once queued the write may commit, so wait for its real outcome even if
+	// the caller has gone: answering early could report a committed RSVP as failed.
+	err := <-job.done
+	if err == nil {
+		for _, f := range job.after {
+			f()
+		}
+	}
+	return err
+}
+
+func (db *DB) writer() {
+	defer close(db.stopped)
+	batch := make([]*writeJob, 0, maxBatch)
+	for {
+		var first *writeJob
+		select {
+		case first = <-db.jobs:
+		case <-db.closing:
+			// Finish what was queued before Close, then stop.
+			for {
+				select {
+				case j := <-db.jobs:
+					db.runBatch(append(batch[:0], j))
+				default:
+					return
+				}
+			}
+		}
+		batch = append(batch[:0], first)
+	gather:
+		for len(batch) < maxBatch {
+			select {
+			case j := <-db.jobs:
+				batch = append(batch, j)
+			default:
+				break gather
+			}
+		}
+		db.runBatch(batch)
+	}
+}
+
+func (db *DB) runBatch(batch []*writeJob) {
+	start := time.Now()
+	if db.ObserveWait != nil {
+		for _, j := range batch {
+			db.ObserveWait(start.Sub(j.enqueued))
+		}
+	}
+	results := make([]error, len(batch))
+	err := db.runBatchTx(batch, results)
+	for i, j := range batch {
+		if err != nil && results[i] == nil {
+			results[i] = err
+		}
+		j.done <- results[i]
+	}
+}
+
+func (db *DB) runBatchTx(batch []*writeJob, results []error) error {
+	ctx := context.Background()
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("storage: begin write: %w", err)
+	}
+	defer sqlTx.Rollback()
+	now := db.Now().UTC().Truncate(time.Second)
+	for i, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			results[i] = err
+			continue
+		}
+		tx := &Tx{Tx: sqlTx, now: now}
+		if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
+			return fmt.Errorf("storage: savepoint: %w", err)
+		}
+		results[i] = runJob(j, tx)
+		if results[i] != nil {
+			if _, err := sqlTx.ExecContext(ctx, `ROLLBACK TO w`); err != nil {
+				return fmt.Errorf("storage: rollback to savepoint: %w", err)
+			}
+		} else {
+			j.after = tx.after
+		}
+		if _, err := sqlTx.ExecContext(ctx, `RELEASE w`); err != nil {
+			return fmt.Errorf("storage: release savepoint: %w", err)
+		}
+	}
+	if err := sqlTx.Commit(); err != nil {
+		for _, j := range batch {
+			j.after = nil
+		}
+		return fmt.Errorf("storage: commit: %w", err)
+	}
+	return nil
+}
+
+// runJob runs one write, turning a panic into an error so that one bad write
+// cannot take down the writer and every caller waiting on it.
+func runJob(j *writeJob, tx *Tx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("storage: write panicked: %v", r)
+		}
+	}()
+	return j.fn(tx)
+}

@@ -1,0 +1,126 @@
+// Package tickets holds RSVPs and what follows from them: capacity and
+// waitlist decisions, manage tokens, ticket codes and check-in rules. Every
+// function here is pure; storage applies the decisions inside its writer.
+package tickets
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+
+	"salon/events"
+)
+
+// Ticket statuses.
+const (
+	StatusConfirmed  = "confirmed"
+	StatusWaitlisted = "waitlisted"
+	StatusCancelled  = "cancelled"
+)
+
+// Field limits for an RSVP.
+const (
+	MaxName     = 200
+	MaxEmail    = 254
+	MaxCompany  = 200
+	MaxJobTitle = 200
+)
+
+// Ticket is one person's RSVP to one salon.
+type Ticket struct {
+	ID       int64
+	SalonID  int64
+	Salon    string // slug
+	Name     string
+	Email    string // trimmed and case-folded
+	Company  string
+	JobTitle string
+	Lang     string
+	Status   string
+	// WaitlistPosition counts from 1 while waitlisted, else 0.
+	WaitlistPosition int
+	CheckedInAt      *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	// Token is the manage token in clear. Storage never keeps it; it is
+	// derived again from the server key when a link must be built.
+	Token string
+}
+
+// Active reports whether the ticket holds a seat or a waitlist place.
+func (t *Ticket) Active() bool { return t.Status != StatusCancelled }
+
+// RSVPInput is what a person sends to RSVP.
+type RSVPInput struct {
+	Name     string `json:"name"`
+	Email    string `json:"email"`
+	Company  string `json:"company"`
+	JobTitle string `json:"job_title"`
+	Lang     string `json:"lang"`
+}
+
+// SupportedLangs are the languages mail and pages can be written in.
+var SupportedLangs = []string{"en", "zh"}
+
+// Normalize trims every field, case-folds the email and picks a supported
+// language, so that "Alice@Example.COM " and "alice@example.com" are one person.
+func (in *RSVPInput) Normalize() {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Email = NormalizeEmail(in.Email)
+	in.Company = strings.TrimSpace(in.Company)
+	in.JobTitle = strings.TrimSpace(in.JobTitle)
+	in.Lang = NormalizeLang(in.Lang)
+}
+
+// NormalizeEmail trims and lowercases an address.
+func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// NormalizeLang maps a language tag ("zh-CN", "en-GB") to a supported one,
+// English by default.
+func NormalizeLang(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	for _, l := range SupportedLangs {
+		if s == l || strings.HasPrefix(s, l+"-") || strings.HasPrefix(s, l+"_") {
+			return l
+		}
+	}
+	return "en"
+}
+
+// Validate checks a normalized input and names every bad field.
+func (in *RSVPInput) Validate() error {
+	f := events.FieldErrors{}
+	if msg := events.CheckLine(in.Name, 1, MaxName); msg != "" {
+		f.Add("name", msg)
+	}
+	if msg := ValidateEmail(in.Email); msg != "" {
+		f.Add("email", msg)
+	}
+	if msg := events.CheckLine(in.Company, 0, MaxCompany); msg != "" {
+		f.Add("company", msg)
+	}
+	if msg := events.CheckLine(in.JobTitle, 0, MaxJobTitle); msg != "" {
+		f.Add("job_title", msg)
+	}
+	return f.Err()
+}
+
+// ValidateEmail returns what is wrong with a normalized address, or "".
+// It accepts a bare addr-spec only: no display name, no comments.
+func ValidateEmail(s string) string {
+	if s == "" {
+		return "required"
+	}
+	if msg := events.CheckLine(s, 3, MaxEmail); msg != "" {
+		return "not a valid address"
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return "not a valid address"
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at < 1 || !strings.Contains(s[at+1:], ".") || strings.ContainsAny(s, " \"()<>[]\\,;:") {
+		return "not a valid address"
+	}
+	return ""
+}

@@ -1,0 +1,73 @@
+package tickets
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"strconv"
+)
+
+// TokenBytes is the size of every secret token: 128 bits.
+const TokenBytes = 16
+
+// RandomBytes returns n bytes from crypto/rand.
+func RandomBytes(n int) []byte {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic("tickets: crypto/rand failed: " + err.Error()) // never happens on Linux
+	}
+	return b
+}
+
+// NewToken returns a fresh random token, URL-safe.
+func NewToken() string {
+	return base64.RawURLEncoding.EncodeToString(RandomBytes(TokenBytes))
+}
+
+// HashToken is what storage keeps of a token: its SHA-256, hex encoded. Tokens
+// carry 128 random bits, so a fast hash is enough; no salt is needed.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
+
+// ManageToken derives a ticket's manage token from the server key and the
+// ticket's random salt (128 bits from crypto/rand). Deriving rather than
+// storing lets later mail (promotion, reminders) carry the link while the
+// database keeps only HashToken of it.
+func ManageToken(key []byte, salt []byte) string {
+	return derive(key, "manage", "", salt)
+}
+
+// FeedToken derives an attendee's calendar feed token from the server key,
+// their email and a version that rises when the feed is revoked.
+func FeedToken(key []byte, email string, version int) string {
+	return derive(key, "feed", email, []byte(strconv.Itoa(version)))
+}
+
+func derive(key []byte, purpose, id string, salt []byte) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(purpose))
+	m.Write([]byte{0})
+	m.Write([]byte(id))
+	m.Write([]byte{0})
+	m.Write(salt)
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:TokenBytes+4])
+}
+
+// ValidTokenShape reports whether s could be a token, so that obviously bad
+// input is refused before it reaches the database.
+func ValidTokenShape(s string) bool {
+	if len(s) < 20 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
