@@ -48,8 +48,11 @@ var codeEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // errInvalidCode is the one answer a client gets for any bad code. Telling a
 // caller which check failed (format, key, signature) would help a forger
-// and not the person at the door.
-var errInvalidCode = &events.Error{Code: events.EINVALID, Message: "Not a valid ticket code."}
+// and not the person at the door. A fresh value each time, so a caller that
+// decorates its error cannot change anyone else's.
+func errInvalidCode() error {
+	return &events.Error{Code: events.EINVALID, Message: "Not a valid ticket code."}
+}
 
 // SigningKey signs ticket codes. The ID travels inside every code, so
 // verifiers pick the right public key and old keys keep working after a
@@ -160,26 +163,26 @@ func NewVerifier(keys ...PublicKey) *Verifier {
 func (v *Verifier) Verify(code string) (Claims, error) {
 	code = strings.TrimSpace(code)
 	if len(code) > MaxCodeLen {
-		return Claims{}, errInvalidCode
+		return Claims{}, errInvalidCode()
 	}
 	code = NormalizeCode(code)
 	raw, err := codeEncoding.DecodeString(code)
 	if err != nil || len(raw) < minPayload+ed25519.SignatureSize {
-		return Claims{}, errInvalidCode
+		return Claims{}, errInvalidCode()
 	}
 	payload, sig := raw[:len(raw)-ed25519.SignatureSize], raw[len(raw)-ed25519.SignatureSize:]
 	c, ok := parsePayload(payload)
 	if !ok {
-		return Claims{}, errInvalidCode
+		return Claims{}, errInvalidCode()
 	}
 	// Go's base32 decoder ignores the unused low bits of the last
 	// character; re-encoding catches codes that differ only there.
 	if codeEncoding.EncodeToString(raw) != code {
-		return Claims{}, errInvalidCode
+		return Claims{}, errInvalidCode()
 	}
 	key, ok := v.keys[c.KeyID]
 	if !ok || !ed25519.Verify(key, signedMessage(payload), sig) {
-		return Claims{}, errInvalidCode
+		return Claims{}, errInvalidCode()
 	}
 	return c, nil
 }
