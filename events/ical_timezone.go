@@ -101,24 +101,27 @@ func writeObservance(w *icalWriter, loc *time.Location, t, onset time.Time) {
 }
 
 // wallTime returns how t is written with a TZID in loc, and false when that
-// local time would name a different instant: RFC 5545 3.3.5 says a local time
-// that occurs twice (the hour repeated when DST ends) means the first
-// occurrence, so the second one must be written in UTC instead.
+// local time occurs twice (the hour repeated when DST ends). RFC 5545 3.3.5
+// says such a time means the first occurrence, but parsers disagree (ical.js
+// takes the second), so both are written in UTC instead, which every parser
+// reads alike.
 func wallTime(t time.Time, loc *time.Location) (string, bool) {
+	t = t.Truncate(time.Second) // iCalendar has no fractions of a second
 	lt := t.In(loc)
 	wall := time.Date(lt.Year(), lt.Month(), lt.Day(), lt.Hour(), lt.Minute(), lt.Second(), 0, time.UTC)
-	// The earliest instant with this wall time is at most one offset change
-	// away; try the offsets in force a day either side.
-	earliest := t.Truncate(time.Second)
+	// Another instant with this wall time is at most one offset change away;
+	// try the offsets in force a day either side.
 	for _, probe := range []time.Time{t.Add(-24 * time.Hour), t.Add(24 * time.Hour)} {
 		_, off := probe.In(loc).Zone()
 		cand := wall.Add(-time.Duration(off) * time.Second)
+		if cand.Equal(t) {
+			continue
+		}
 		cl := cand.In(loc)
-		same := cl.Year() == lt.Year() && cl.YearDay() == lt.YearDay() &&
-			cl.Hour() == lt.Hour() && cl.Minute() == lt.Minute() && cl.Second() == lt.Second()
-		if same && cand.Before(earliest) {
-			earliest = cand
+		if cl.Year() == lt.Year() && cl.YearDay() == lt.YearDay() &&
+			cl.Hour() == lt.Hour() && cl.Minute() == lt.Minute() && cl.Second() == lt.Second() {
+			return "", false
 		}
 	}
-	return lt.Format(icalLocal), earliest.Equal(t.Truncate(time.Second))
+	return lt.Format(icalLocal), true
 }
