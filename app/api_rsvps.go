@@ -1,0 +1,82 @@
+package app
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"salon/events"
+	"salon/storage"
+	"salon/tickets"
+)
+
+// maxIdempotencyKey bounds the Idempotency-Key header.
+const maxIdempotencyKey = 200
+
+// createRSVP is the one RSVP path behind the API and the HTML form.
+func (s *Server) createRSVP(c *fiber.Ctx, slug string, in tickets.RSVPInput) (*tickets.Ticket, error) {
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		s.metrics.rsvps.WithLabelValues(events.EINVALID).Inc()
+		return nil, err
+	}
+	key := strings.TrimSpace(c.Get("Idempotency-Key"))
+	if len(key) > maxIdempotencyKey || events.CheckLine(key, 0, maxIdempotencyKey) != "" {
+		return nil, &events.Error{Code: events.EINVALID, Message: "Idempotency-Key: at most 200 printable characters",
+			Fields: map[string]string{"Idempotency-Key": "at most 200 printable characters"}}
+	}
+	t, err := s.db.CreateRSVP(c.UserContext(), storage.RSVPRequest{Slug: slug, Input: in, IdempotencyKey: key})
+	if err != nil {
+		s.metrics.rsvps.WithLabelValues(events.ErrorCode(err)).Inc()
+		if events.ErrorCode(err) == events.EALREADYREGISTERED {
+			s.wakeMail()
+		}
+		return nil, err
+	}
+	s.metrics.rsvps.WithLabelValues(t.Status).Inc()
+	s.wakeMail()
+	return t, nil
+}
+
+func (s *Server) handleCreateRSVP(c *fiber.Ctx) error {
+	var in tickets.RSVPInput
+	if err := decodeJSON(c, &in, false); err != nil {
+		return err
+	}
+	t, err := s.createRSVP(c, c.Params("slug"), in)
+	if err != nil {
+		return err
+	}
+	return s.sendTicket(c, fiber.StatusCreated, t)
+}
+
+// sendTicket answers with the ticket as its owner sees it.
+func (s *Server) sendTicket(c *fiber.Ctx, status int, t *tickets.Ticket) error {
+	sa, err := s.db.FindSalonByID(c.UserContext(), t.SalonID)
+	if err != nil {
+		return err
+	}
+	feed, err := s.db.FeedToken(c.UserContext(), t.Email)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).JSON(fiber.Map{"ticket": s.ticketJSON(t, sa.Location(), feed)})
+}
+
+func (s *Server) handleGetTicket(c *fiber.Ctx) error {
+	t, err := s.db.FindTicketByToken(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	return s.sendTicket(c, fiber.StatusOK, t)
+}
+
+func (s *Server) handleCancelTicket(c *fiber.Ctx) error {
+	t, err := s.db.CancelRSVP(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	s.wakeMail()
+	return s.sendTicket(c, fiber.StatusOK, t)
+}

@@ -1,0 +1,49 @@
+package app
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"salon/events"
+)
+
+const userKey = "user"
+
+// requireToken authenticates organizer API calls with a Bearer token.
+func (s *Server) requireToken(c *fiber.Ctx) error {
+	h := c.Get(fiber.HeaderAuthorization)
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	token = strings.TrimSpace(token)
+	if !ok || token == "" {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="salon"`)
+		return events.Errorf(events.EUNAUTHORIZED, "An API token is required (Authorization: Bearer <token>).")
+	}
+	u, err := s.db.FindUserByAPIToken(c.UserContext(), token)
+	if err != nil {
+		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="salon", error="invalid_token"`)
+		return err
+	}
+	c.Locals(userKey, u)
+	return c.Next()
+}
+
+func currentUser(c *fiber.Ctx) *events.User {
+	u, _ := c.Locals(userKey).(*events.User)
+	return u
+}
+
+// managedSalon loads the salon named in the URL and checks that the current
+// user may manage it. Another organizer's salon is 403, so ids cannot be
+// probed through 404s only by people who already hold an account.
+func (s *Server) managedSalon(c *fiber.Ctx) (*events.Salon, *events.User, error) {
+	u := currentUser(c)
+	sa, err := s.db.FindSalonBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return nil, nil, err
+	}
+	if u == nil || !u.CanManage(sa) {
+		return nil, nil, events.Errorf(events.EFORBIDDEN, "You may not manage this salon.")
+	}
+	return sa, u, nil
+}

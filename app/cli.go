@@ -1,0 +1,201 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"salon/events"
+	"salon/storage"
+)
+
+const usage = `usage: salon <command> [flags]
+
+commands:
+  serve                     run the web server, mail worker and reminder scheduler
+  user add --email E --role admin|organizer|staff [--name N] [--password-stdin]
+  token create --email E [--label L]
+  backup --out FILE         a consistent copy of the live database
+  version                   print the version
+
+Run "salon <command> -h" for a command's flags.`
+
+// Main runs the command line and returns the exit status: 0 on success, 2 on
+// bad usage, 1 on any other failure, with one line on stderr.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	err := run(args, stdin, stdout, stderr)
+	var u usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &u):
+		fmt.Fprintf(stderr, "salon: %s\n", u)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "salon: %s\n", oneLine(err))
+		return 1
+	}
+}
+
+func oneLine(err error) string {
+	if e := (*events.Error)(nil); errors.As(err, &e) {
+		return e.Message
+	}
+	return strings.ReplaceAll(err.Error(), "\n", "; ")
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return usageError("no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return runServe(rest, stderr)
+	case "user":
+		if len(rest) == 0 || rest[0] != "add" {
+			return usageError(`"salon user" takes the subcommand "add"`)
+		}
+		return runUserAdd(rest[1:], stdin, stdout, stderr)
+	case "token":
+		if len(rest) == 0 || rest[0] != "create" {
+			return usageError(`"salon token" takes the subcommand "create"`)
+		}
+		return runTokenCreate(rest[1:], stdout, stderr)
+	case "backup":
+		return runBackup(rest, stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "salon", Version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	fmt.Fprintln(stderr, usage)
+	return usageError(fmt.Sprintf("unknown command %q", cmd))
+}
+
+func runServe(args []string, stderr io.Writer) error {
+	var cfg Config
+	f := newEnvFlags("salon serve")
+	f.fs.SetOutput(stderr)
+	f.bindServe(&cfg)
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Serve(ctx, cfg, log)
+}
+
+func openDB(path string) (*storage.DB, error) {
+	return storage.Open(context.Background(), path)
+}
+
+func runUserAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	var dbPath, email, role, name string
+	var fromStdin bool
+	f := newEnvFlags("salon user add")
+	f.fs.SetOutput(stderr)
+	f.bindDB(&dbPath)
+	f.fs.StringVar(&email, "email", "", "the account's email (required)")
+	f.fs.StringVar(&role, "role", "", "admin, organizer or staff (required)")
+	f.fs.StringVar(&name, "name", "", "the account's display name")
+	f.fs.BoolVar(&fromStdin, "password-stdin", false, "read the password from the first line of stdin")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if email == "" || role == "" {
+		return usageError("--email and --role are required")
+	}
+	if !events.ValidRole(role) {
+		return usageError("--role must be admin, organizer or staff")
+	}
+	u := &events.User{Email: email, Name: name, Role: role}
+	if fromStdin {
+		line, err := bufio.NewReader(stdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("read password: %w", err)
+		}
+		pw := strings.TrimRight(line, "\r\n")
+		if msg := CheckPassword(pw); msg != "" {
+			return usageError("password " + msg)
+		}
+		u.PasswordHash = HashPassword(pw)
+	}
+	db, err := openDB(dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.CreateUser(context.Background(), u); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created %s %s (id %d)\n", u.Role, u.Email, u.ID)
+	return nil
+}
+
+func runTokenCreate(args []string, stdout, stderr io.Writer) error {
+	var dbPath, email, label string
+	f := newEnvFlags("salon token create")
+	f.fs.SetOutput(stderr)
+	f.bindDB(&dbPath)
+	f.fs.StringVar(&email, "email", "", "the account the token acts for (required)")
+	f.fs.StringVar(&label, "label", "", "a note saying what the token is for")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if email == "" {
+		return usageError("--email is required")
+	}
+	db, err := openDB(dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ctx := context.Background()
+	u, err := db.FindUserByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	token, err := db.CreateAPIToken(ctx, u.ID, label)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "API token for %s (%s); it is shown only now:\n%s\n", u.Email, u.Role, token)
+	return nil
+}
+
+func runBackup(args []string, stdout, stderr io.Writer) error {
+	var dbPath, out string
+	f := newEnvFlags("salon backup")
+	f.fs.SetOutput(stderr)
+	f.bindDB(&dbPath)
+	f.fs.StringVar(&out, "out", "", "file to write the copy to (must not exist)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if out == "" {
+		return usageError("--out is required")
+	}
+	if _, err := os.Stat(dbPath); err != nil {
+		return fmt.Errorf("no database at %s", dbPath)
+	}
+	if err := storage.Backup(context.Background(), dbPath, out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "backup written to %s\n", out)
+	return nil
+}

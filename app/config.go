@@ -1,0 +1,142 @@
+// Package app is the composition root: configuration, the command line, the
+// Fiber server and its route table, handlers, pages and the background
+// workers.
+package app
+
+import (
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Version is set at build time with -ldflags "-X salon/app.Version=…".
+var Version = "dev"
+
+// Config is everything `salon serve` is told from outside.
+type Config struct {
+	DB             string
+	Addr           string
+	BaseURL        string
+	SMTP           string
+	MailFrom       string
+	RateLimit      int
+	TrustedProxies []string
+	// ShutdownTimeout bounds how long in-flight requests may take at shutdown.
+	ShutdownTimeout time.Duration
+}
+
+// DefaultRateLimit is how many public writes (RSVP, cancel) one client
+// address may make per minute unless told otherwise.
+const DefaultRateLimit = 30
+
+// envFlags registers flags whose defaults come from environment variables, so
+// that a flag wins over its variable and the variable over the built-in default.
+type envFlags struct {
+	fs   *flag.FlagSet
+	errs []string
+	// after runs once flags are parsed, to check and derive values.
+	after func() error
+}
+
+func newEnvFlags(name string) *envFlags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	return &envFlags{fs: fs}
+}
+
+// parse parses args; a usage error is returned as errUsage.
+func (e *envFlags) parse(args []string) error {
+	if len(e.errs) > 0 {
+		return usageError(e.errs[0])
+	}
+	if err := e.fs.Parse(args); err != nil {
+		return usageError(err.Error())
+	}
+	if e.fs.NArg() > 0 {
+		return usageError("unexpected argument " + strconv.Quote(e.fs.Arg(0)))
+	}
+	if e.after != nil {
+		if err := e.after(); err != nil {
+			return usageError(err.Error())
+		}
+	}
+	return nil
+}
+
+// usageError is bad usage: exit status 2.
+type usageError string
+
+func (u usageError) Error() string { return string(u) }
+
+func (e *envFlags) string(p *string, name, env, def, usage string) {
+	if v, ok := os.LookupEnv(env); ok {
+		def = v
+	}
+	e.fs.StringVar(p, name, def, usage+" (env "+env+")")
+}
+
+func (e *envFlags) int(p *int, name, env string, def int, usage string) {
+	if v, ok := os.LookupEnv(env); ok {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			e.errs = append(e.errs, fmt.Sprintf("%s: not a whole number: %q", env, v))
+		} else {
+			def = n
+		}
+	}
+	e.fs.IntVar(p, name, def, usage+" (env "+env+")")
+}
+
+// bindDB registers --db, which every command that opens the database takes.
+func (e *envFlags) bindDB(p *string) {
+	e.string(p, "db", "SALON_DB", "salon.db", "path of the SQLite database file")
+}
+
+// bindServe registers the flags of `salon serve`.
+func (e *envFlags) bindServe(c *Config) {
+	e.bindDB(&c.DB)
+	e.string(&c.Addr, "addr", "SALON_ADDR", ":8080", "address to listen on")
+	e.string(&c.BaseURL, "base-url", "SALON_BASE_URL", "http://localhost:8080", "public URL every link in mail, QR codes and calendars is built from")
+	e.string(&c.SMTP, "smtp", "SALON_SMTP_URL", "", "SMTP server URL (smtp://user:pass@host:port, smtps://…, ?tls=none); empty keeps mail in the outbox")
+	e.string(&c.MailFrom, "mail-from", "SALON_MAIL_FROM", "Salon <no-reply@localhost>", "From address of every mail")
+	e.int(&c.RateLimit, "rate-limit", "SALON_RATE_LIMIT", DefaultRateLimit, "public write requests per minute from one client address; 0 turns the limit off")
+	var proxies string
+	e.string(&proxies, "trusted-proxies", "SALON_TRUSTED_PROXIES", "", "comma-separated addresses or CIDRs whose X-Forwarded-For is believed")
+	e.fs.Func("shutdown-timeout", "how long in-flight requests may finish at shutdown (default 15s)", func(s string) error {
+		d, err := time.ParseDuration(s)
+		c.ShutdownTimeout = d
+		return err
+	})
+	c.ShutdownTimeout = 15 * time.Second
+	e.after = func() error {
+		for _, p := range strings.Split(proxies, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				c.TrustedProxies = append(c.TrustedProxies, p)
+			}
+		}
+		return c.Validate()
+	}
+}
+
+// Validate checks the configuration and says what is wrong in one line.
+func (c *Config) Validate() error {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("--base-url must be an absolute http(s) URL, got %q", c.BaseURL)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if c.RateLimit < 0 {
+		return fmt.Errorf("--rate-limit must not be negative")
+	}
+	if c.DB == "" {
+		return fmt.Errorf("--db must name a file")
+	}
+	return nil
+}
+
+// Secure reports whether the public URL is https, which decides whether
+// cookies are marked Secure.
+func (c *Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }

@@ -1,0 +1,106 @@
+package app
+
+import (
+	"errors"
+	"log/slog"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"salon/events"
+)
+
+// statusOf maps an error code to its HTTP status; this is the only place
+// where that mapping lives.
+var statusOf = map[string]int{
+	events.EINVALID:           fiber.StatusUnprocessableEntity,
+	events.EBADREQUEST:        fiber.StatusBadRequest,
+	events.EUNAUTHORIZED:      fiber.StatusUnauthorized,
+	events.EFORBIDDEN:         fiber.StatusForbidden,
+	events.ENOTFOUND:          fiber.StatusNotFound,
+	events.EALREADYREGISTERED: fiber.StatusConflict,
+	events.ESALONFULL:         fiber.StatusConflict,
+	events.ERSVPCLOSED:        fiber.StatusConflict,
+	events.ESALONCANCELLED:    fiber.StatusConflict,
+	events.ECONFLICT:          fiber.StatusConflict,
+	events.ERATELIMITED:       fiber.StatusTooManyRequests,
+	events.ETOOLARGE:          fiber.StatusRequestEntityTooLarge,
+	events.EINTERNAL:          fiber.StatusInternalServerError,
+}
+
+// errorBody is the contract's error shape.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// fromFiber turns Fiber's own errors (unknown route, body too large) into
+// contract errors.
+func fromFiber(err error) error {
+	var fe *fiber.Error
+	if !errors.As(err, &fe) {
+		return err
+	}
+	switch fe.Code {
+	case fiber.StatusNotFound:
+		return events.Errorf(events.ENOTFOUND, "Not found.")
+	case fiber.StatusRequestEntityTooLarge:
+		return events.Errorf(events.ETOOLARGE, "The request body is too large.")
+	case fiber.StatusMethodNotAllowed:
+		return &events.Error{Code: "method_not_allowed", Message: "Method not allowed."}
+	case fiber.StatusTooManyRequests:
+		return events.Errorf(events.ERATELIMITED, "Too many requests; try again in a minute.")
+	case fiber.StatusForbidden:
+		return events.Errorf(events.EFORBIDDEN, "Forbidden.")
+	case fiber.StatusBadRequest, fiber.StatusUnsupportedMediaType, fiber.StatusRequestHeaderFieldsTooLarge:
+		return events.Errorf(events.EBADREQUEST, "Bad request.")
+	}
+	return err
+}
+
+// errorHandler is Fiber's ErrorHandler: it replaces the default, which would
+// send err.Error() to the client. Internal errors are logged and reported only
+// as "Internal error."; API paths answer JSON, pages answer HTML.
+func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+	err = fromFiber(err)
+	code, msg := events.ErrorCode(err), events.ErrorMessage(err)
+	status, ok := statusOf[code]
+	if code == "method_not_allowed" {
+		status, ok = fiber.StatusMethodNotAllowed, true
+	}
+	if !ok {
+		status = fiber.StatusInternalServerError
+	}
+	if code == events.EINTERNAL {
+		s.log.Error("internal error", "method", c.Method(), "path", c.Route().Path, "err", err)
+	}
+	var fields map[string]string
+	var e *events.Error
+	if errors.As(err, &e) {
+		fields = e.Fields
+	}
+	if strings.HasPrefix(c.Path(), "/api/") || !acceptsHTML(c) {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Status(status).JSON(errorBody{Error: errorDetail{Code: code, Message: msg, Fields: fields}})
+	}
+	return s.renderError(c, status, code, msg)
+}
+
+func acceptsHTML(c *fiber.Ctx) bool {
+	return strings.Contains(c.Get(fiber.HeaderAccept), "text/html") || c.Get(fiber.HeaderAccept) == ""
+}
+
+// logInternal is used where an error is handled without reaching the
+// ErrorHandler.
+func logInternal(log *slog.Logger, msg string, err error) {
+	if events.ErrorCode(err) == events.EINTERNAL {
+		log.Error(msg, "err", err)
+	}
+}
+
+func errorCodeOf(err error) string { return events.ErrorCode(fromFiber(err)) }

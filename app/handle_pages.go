@@ -1,0 +1,154 @@
+package app
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"salon/events"
+	"salon/tickets"
+)
+
+type indexPage struct {
+	page
+	Salons     []*events.Salon
+	Industry   string
+	Industries []string
+	FeedURL    string
+}
+
+func (s *Server) handleIndexPage(c *fiber.Ctx) error {
+	filter, err := s.listFilter(c)
+	if err != nil {
+		return err
+	}
+	filter.Limit = 200
+	list, err := s.db.FindSalons(c.UserContext(), filter)
+	if err != nil {
+		return err
+	}
+	all, err := s.db.FindSalons(c.UserContext(), events.SalonFilter{Statuses: filter.Statuses, From: filter.From})
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	var industries []string
+	for _, sa := range all {
+		if !seen[sa.Industry] {
+			seen[sa.Industry] = true
+			industries = append(industries, sa.Industry)
+		}
+	}
+	p := indexPage{page: s.newPage(c, ""), Salons: list, Industries: industries, FeedURL: s.cfg.BaseURL + "/calendar.ics"}
+	if filter.Industry != nil {
+		p.Industry = *filter.Industry
+		p.FeedURL += "?industry=" + url.QueryEscape(p.Industry)
+	}
+	p.Title = p.T("list.title")
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return s.render(c, fiber.StatusOK, "index", p)
+}
+
+type salonPage struct {
+	page
+	Salon    *events.Salon
+	Open     bool
+	Closed   string
+	Deadline string
+	Form     tickets.RSVPInput
+	Errors   map[string]string
+}
+
+func (s *Server) salonPageData(c *fiber.Ctx, sa *events.Salon) salonPage {
+	p := salonPage{page: s.newPage(c, sa.Title), Salon: sa}
+	if err := sa.RSVPOpen(s.db.Now()); err == nil {
+		p.Open = true
+	} else if sa.Status == events.StatusCancelled {
+		p.Closed = p.T("salon.cancelled")
+	} else {
+		p.Closed = p.T("salon.closed")
+	}
+	if !sa.RSVPDeadline.Equal(sa.StartsAt) {
+		p.Deadline = p.T("salon.deadline", formatTime(p.Lang, sa.RSVPDeadline, sa.Location()))
+	}
+	return p
+}
+
+func (s *Server) handleSalonPage(c *fiber.Ctx) error {
+	sa, err := s.publicSalon(c, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	return s.render(c, fiber.StatusOK, "salon", s.salonPageData(c, sa))
+}
+
+// handleRSVPForm takes the page's RSVP form. Success redirects to the ticket
+// page (post/redirect/get); bad fields re-show the form with errors beside them.
+func (s *Server) handleRSVPForm(c *fiber.Ctx) error {
+	sa, err := s.publicSalon(c, c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	in := tickets.RSVPInput{
+		Name: c.FormValue("name"), Email: c.FormValue("email"), Company: c.FormValue("company"),
+		JobTitle: c.FormValue("job_title"), Lang: pageLang(c),
+	}
+	t, err := s.createRSVP(c, sa.Slug, in)
+	if err == nil {
+		return c.Redirect("/t/"+t.Token, fiber.StatusSeeOther)
+	}
+	p := s.salonPageData(c, sa)
+	p.Form = in
+	p.Errors = fieldMessages(p.Lang, err)
+	status := fiber.StatusUnprocessableEntity
+	if p.Errors == nil {
+		code := events.ErrorCode(err)
+		if code == events.EINTERNAL {
+			return err
+		}
+		status = statusOf[code]
+		p.Errors = map[string]string{"form": events.ErrorMessage(err)}
+	}
+	return s.render(c, status, "salon", p)
+}
+
+type ticketPage struct {
+	page
+	Ticket    *tickets.Ticket
+	Salon     *events.Salon
+	CheckedIn string
+	QRURL     string
+}
+
+func (s *Server) handleTicketPage(c *fiber.Ctx) error {
+	t, err := s.db.FindTicketByToken(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	sa, err := s.db.FindSalonByID(c.UserContext(), t.SalonID)
+	if err != nil {
+		return err
+	}
+	p := ticketPage{page: s.newPage(c, sa.Title), Ticket: t, Salon: sa}
+	p.Title = p.T("ticket.title") + " · " + sa.Title
+	if t.CheckedInAt != nil {
+		p.CheckedIn = p.T("ticket.checked_in", formatTime(p.Lang, *t.CheckedInAt, sa.Location()))
+	}
+	if t.Status == tickets.StatusConfirmed && s.codes != nil {
+		p.QRURL = "/t/" + t.Token + "/qr.png"
+	}
+	// The token in the URL is the ticket: never cache it in shared caches.
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return s.render(c, fiber.StatusOK, "ticket", p)
+}
+
+func (s *Server) handleCancelForm(c *fiber.Ctx) error {
+	token := strings.Clone(c.Params("token"))
+	if _, err := s.db.CancelRSVP(c.UserContext(), token); err != nil {
+		return err
+	}
+	s.wakeMail()
+	return c.Redirect("/t/"+token, fiber.StatusSeeOther)
+}

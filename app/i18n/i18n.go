@@ -1,0 +1,66 @@
+// Package i18n is the one translation lookup every user-facing string goes
+// through. Catalogues are built on golang.org/x/text/message; English is the
+// source language and the fallback.
+package i18n
+
+import (
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+)
+
+// Supported languages, in order of preference for matching.
+var Supported = []language.Tag{language.English, language.SimplifiedChinese}
+
+var (
+	cat     = catalog.NewBuilder(catalog.Fallback(language.English))
+	matcher = language.NewMatcher(Supported)
+	// printers are built once per language: a Printer is safe for concurrent use.
+	printers = map[string]*message.Printer{}
+)
+
+func init() {
+	for key, text := range english {
+		if err := cat.SetString(language.English, key, text); err != nil {
+			panic("i18n: " + key + ": " + err.Error())
+		}
+	}
+	printers["en"] = message.NewPrinter(language.English, message.Catalog(cat))
+	printers["zh"] = message.NewPrinter(language.SimplifiedChinese, message.Catalog(cat))
+}
+
+// T returns the text for key in lang ("en" or "zh"), formatted with args in
+// the fmt style. Unknown languages read English.
+func T(lang, key string, args ...any) string {
+	p, ok := printers[lang]
+	if !ok {
+		p = printers["en"]
+	}
+	return p.Sprintf(key, args...)
+}
+
+// Keys lists every key of the English catalogue, for tests.
+func Keys() []string {
+	out := make([]string, 0, len(english))
+	for k := range english {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Match picks a supported language ("en" or "zh") for an Accept-Language
+// header, English when nothing matches.
+func Match(acceptLanguage string) string {
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return "en"
+	}
+	_, idx, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return "en"
+	}
+	if idx == 1 {
+		return "zh"
+	}
+	return "en"
+}

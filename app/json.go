@@ -1,0 +1,152 @@
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"salon/events"
+	"salon/tickets"
+)
+
+// salonJSON is the contract's Salon.
+type salonJSON struct {
+	Slug         string `json:"slug"`
+	Title        string `json:"title"`
+	Industry     string `json:"industry"`
+	Description  string `json:"description"`
+	Venue        string `json:"venue"`
+	Address      string `json:"address"`
+	StartsAt     string `json:"starts_at"`
+	EndsAt       string `json:"ends_at"`
+	Timezone     string `json:"timezone"`
+	Capacity     int    `json:"capacity"`
+	Waitlist     bool   `json:"waitlist"`
+	RSVPDeadline string `json:"rsvp_deadline"`
+	Status       string `json:"status"`
+	Confirmed    int    `json:"confirmed"`
+	Waitlisted   int    `json:"waitlisted"`
+	SeatsLeft    int    `json:"seats_left"`
+	URL          string `json:"url"`
+	ICSURL       string `json:"ics_url"`
+	// Organizer-only fields are added by their handlers.
+	CheckedIn             *int `json:"checked_in,omitempty"`
+	Sequence              *int `json:"sequence,omitempty"`
+	ReminderBeforeMinutes *int `json:"reminder_before_minutes,omitempty"`
+}
+
+func (s *Server) salonJSON(sa *events.Salon) salonJSON {
+	loc := sa.Location()
+	return salonJSON{
+		Slug: sa.Slug, Title: sa.Title, Industry: sa.Industry, Description: sa.Description,
+		Venue: sa.Venue, Address: sa.Address,
+		StartsAt: sa.StartsAt.In(loc).Format(time.RFC3339), EndsAt: sa.EndsAt.In(loc).Format(time.RFC3339),
+		Timezone: sa.Timezone, Capacity: sa.Capacity, Waitlist: sa.Waitlist,
+		RSVPDeadline: sa.RSVPDeadline.In(loc).Format(time.RFC3339), Status: sa.Status,
+		Confirmed: sa.Confirmed, Waitlisted: sa.Waitlisted, SeatsLeft: sa.SeatsLeft(),
+		URL: s.cfg.BaseURL + "/salons/" + sa.Slug, ICSURL: s.cfg.BaseURL + "/salons/" + sa.Slug + ".ics",
+	}
+}
+
+// organizerSalonJSON adds what only organizers see.
+func (s *Server) organizerSalonJSON(sa *events.Salon) salonJSON {
+	j := s.salonJSON(sa)
+	mins := int(sa.ReminderBefore / time.Minute)
+	j.CheckedIn, j.Sequence, j.ReminderBeforeMinutes = &sa.CheckedIn, &sa.Sequence, &mins
+	return j
+}
+
+// ticketJSON is the contract's Ticket.
+type ticketJSON struct {
+	ID               string  `json:"id"`
+	Salon            string  `json:"salon"`
+	Name             string  `json:"name"`
+	Email            string  `json:"email"`
+	Company          string  `json:"company"`
+	JobTitle         string  `json:"job_title"`
+	Lang             string  `json:"lang"`
+	Status           string  `json:"status"`
+	WaitlistPosition *int    `json:"waitlist_position"`
+	CheckedInAt      *string `json:"checked_in_at"`
+	Code             *string `json:"code"`
+	ManageURL        *string `json:"manage_url"`
+	QRURL            *string `json:"qr_url"`
+	ICSURL           *string `json:"ics_url"`
+	FeedURL          *string `json:"feed_url"`
+	CreatedAt        string  `json:"created_at"`
+}
+
+// ticketJSON renders t for its owner, links included. feedToken may be "".
+func (s *Server) ticketJSON(t *tickets.Ticket, loc *time.Location, feedToken string) ticketJSON {
+	j := s.attendeeJSON(t, loc)
+	manage := s.cfg.BaseURL + "/t/" + t.Token
+	qr, ics := manage+"/qr.png", manage+"/invite.ics"
+	j.ManageURL, j.ICSURL = &manage, &ics
+	if t.Status == tickets.StatusConfirmed {
+		j.QRURL = &qr
+	}
+	if feedToken != "" {
+		feed := s.cfg.BaseURL + "/feeds/" + feedToken + ".ics"
+		j.FeedURL = &feed
+	}
+	return j
+}
+
+// attendeeJSON renders t for organizers: no links that would let them act as
+// the attendee.
+func (s *Server) attendeeJSON(t *tickets.Ticket, loc *time.Location) ticketJSON {
+	j := ticketJSON{
+		ID: strconv.FormatInt(t.ID, 10), Salon: t.Salon, Name: t.Name, Email: t.Email, Company: t.Company,
+		JobTitle: t.JobTitle, Lang: t.Lang, Status: t.Status, CreatedAt: t.CreatedAt.In(loc).Format(time.RFC3339),
+	}
+	if t.Status == tickets.StatusWaitlisted {
+		p := t.WaitlistPosition
+		j.WaitlistPosition = &p
+	}
+	if t.CheckedInAt != nil {
+		c := t.CheckedInAt.In(loc).Format(time.RFC3339)
+		j.CheckedInAt = &c
+	}
+	if t.Status == tickets.StatusConfirmed && s.codes != nil {
+		code := s.codes.Code(t)
+		j.Code = &code
+	}
+	return j
+}
+
+// decodeJSON reads a JSON object body into v. A wrong Content-Type or
+// malformed JSON is bad_request; a value of the wrong type is invalid and
+// names its field. strict refuses unknown fields, so a typo in an organizer's
+// PATCH is not silently ignored.
+func decodeJSON(c *fiber.Ctx, v any, strict bool) error {
+	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err != nil || (mt != fiber.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json")) {
+		return events.Errorf(events.EBADREQUEST, "Content-Type must be application/json.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(c.Body()))
+	if strict {
+		dec.DisallowUnknownFields()
+	}
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return &events.Error{Code: events.EINVALID, Message: te.Field + ": wrong type, want " + te.Type.String(),
+				Fields: map[string]string{te.Field: "wrong type, want " + te.Type.String()}}
+		}
+		if strings.HasPrefix(err.Error(), "json: unknown field ") {
+			return events.Errorf(events.EBADREQUEST, "Unknown field %s.", strings.TrimPrefix(err.Error(), "json: unknown field "))
+		}
+		return events.Errorf(events.EBADREQUEST, "The body is not a JSON object of the right shape.")
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return events.Errorf(events.EBADREQUEST, "The body must hold one JSON object.")
+	}
+	return nil
+}

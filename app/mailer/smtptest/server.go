@@ -1,0 +1,309 @@
+// Package smtptest runs a real SMTP server in the test process, on
+// 127.0.0.1, that records what it receives and can be told to misbehave:
+// answer 4xx/5xx, or go away and come back on the same port. Tests anywhere
+// in the project use it to see the mail the app really sends.
+package smtptest
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	netmail "net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// Message is one mail as the server received it.
+type Message struct {
+	From string
+	To   []string
+	// Data is the message as sent after DATA, headers and body.
+	Data []byte
+	// MessageID is the Message-ID header without its angle brackets.
+	MessageID string
+}
+
+// Server is an SMTP server on a fixed local port. All methods are safe for
+// concurrent use.
+type Server struct {
+	addr string
+
+	mu        sync.Mutex
+	srv       *smtp.Server
+	served    chan struct{}
+	msgs      []Message
+	rcptCodes map[string]int
+	failN     int
+	failCode  int
+	sessions  int
+	changed   chan struct{}
+}
+
+// Start runs a server for the length of tb.
+func Start(tb testing.TB) *Server {
+	tb.Helper()
+	s, err := NewServer()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// NewServer starts a server on 127.0.0.1 on a free port.
+func NewServer() (*Server, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("smtptest: unable to listen: %w", err)
+	}
+	s := &Server{addr: l.Addr().String(), rcptCodes: map[string]int{}, changed: make(chan struct{})}
+	s.serve(l)
+	return s, nil
+}
+
+// Addr is host:port.
+func (s *Server) Addr() string { return s.addr }
+
+// URL is a --smtp value for this server. It offers no STARTTLS, so the
+// default opportunistic mode talks plain text to it.
+func (s *Server) URL() string { return "smtp://" + s.addr }
+
+func (s *Server) serve(l net.Listener) {
+	srv := smtp.NewServer(backend{s})
+	srv.Domain = "smtptest.localhost"
+	srv.ReadTimeout = 10 * time.Second
+	srv.WriteTimeout = 10 * time.Second
+	srv.MaxRecipients = 100
+	srv.ErrorLog = discardLogger{}
+	served := make(chan struct{})
+	s.mu.Lock()
+	s.srv, s.served = srv, served
+	s.mu.Unlock()
+	go func() {
+		defer close(served)
+		_ = srv.Serve(l)
+	}()
+}
+
+// Stop closes the listener and every open connection, as an outage would;
+// Restart brings the server back on the same port.
+func (s *Server) Stop() {
+	s.mu.Lock()
+	srv, served := s.srv, s.served
+	s.srv = nil
+	s.mu.Unlock()
+	if srv == nil {
+		return
+	}
+	_ = srv.Close()
+	<-served
+}
+
+// Restart listens again on the same port after Stop.
+func (s *Server) Restart() error {
+	s.mu.Lock()
+	running := s.srv != nil
+	s.mu.Unlock()
+	if running {
+		return nil
+	}
+	var l net.Listener
+	var err error
+	// The port was ours a moment ago; give the kernel a moment to free it.
+	for range 50 {
+		if l, err = net.Listen("tcp", s.addr); err == nil {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		return fmt.Errorf("smtptest: unable to listen again on %s: %w", s.addr, err)
+	}
+	s.serve(l)
+	return nil
+}
+
+// Close stops the server for good.
+func (s *Server) Close() { s.Stop() }
+
+// RejectRecipient makes every RCPT TO for addr answer code (e.g. 550 or
+// 451) until it is called again with code 0.
+func (s *Server) RejectRecipient(addr string, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if code == 0 {
+		delete(s.rcptCodes, strings.ToLower(addr))
+		return
+	}
+	s.rcptCodes[strings.ToLower(addr)] = code
+}
+
+// FailNext makes the next n transaction commands (MAIL FROM, RCPT TO, and
+// the end of DATA) answer code, e.g. 421 or 451.
+func (s *Server) FailNext(n, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failN, s.failCode = n, code
+}
+
+// Messages returns a copy of every message received so far, in order.
+func (s *Server) Messages() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.msgs...)
+}
+
+// Deliveries counts the messages received with this Message-ID (with or
+// without angle brackets).
+func (s *Server) Deliveries(messageID string) int {
+	id := strings.Trim(messageID, "<>")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, m := range s.msgs {
+		if m.MessageID == id {
+			n++
+		}
+	}
+	return n
+}
+
+// DeliveriesByID counts the messages received per Message-ID.
+func (s *Server) DeliveriesByID() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]int{}
+	for _, m := range s.msgs {
+		out[m.MessageID]++
+	}
+	return out
+}
+
+// Sessions counts the connections the server has accepted, so a test can
+// tell whether a client reused its connection.
+func (s *Server) Sessions() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sessions
+}
+
+// Wait blocks until at least n messages have arrived or ctx ends.
+func (s *Server) Wait(ctx context.Context, n int) error {
+	for {
+		s.mu.Lock()
+		got, changed := len(s.msgs), s.changed
+		s.mu.Unlock()
+		if got >= n {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return fmt.Errorf("smtptest: %d of %d messages arrived: %w", got, n, ctx.Err())
+		}
+	}
+}
+
+// Reset forgets the messages received and every failure set up.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.msgs, s.failN, s.failCode, s.sessions = nil, 0, 0, 0
+	s.rcptCodes = map[string]int{}
+}
+
+// takeFailure consumes one planned failure, if any.
+func (s *Server) takeFailure() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failN <= 0 {
+		return nil
+	}
+	s.failN--
+	return replyError(s.failCode)
+}
+
+func (s *Server) record(m Message) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.msgs = append(s.msgs, m)
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// replyError is the SMTP reply for code, with an enhanced code of the same
+// class.
+func replyError(code int) error {
+	return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 0, 0},
+		Message: fmt.Sprintf("smtptest: told to answer %d", code)}
+}
+
+type backend struct{ s *Server }
+
+func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) {
+	b.s.mu.Lock()
+	b.s.sessions++
+	b.s.mu.Unlock()
+	return &session{s: b.s}, nil
+}
+
+type session struct {
+	s    *Server
+	from string
+	to   []string
+}
+
+func (x *session) Mail(from string, _ *smtp.MailOptions) error {
+	if err := x.s.takeFailure(); err != nil {
+		return err
+	}
+	x.from, x.to = from, nil
+	return nil
+}
+
+func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if err := x.s.takeFailure(); err != nil {
+		return err
+	}
+	x.s.mu.Lock()
+	code := x.s.rcptCodes[strings.ToLower(to)]
+	x.s.mu.Unlock()
+	if code != 0 {
+		return replyError(code)
+	}
+	x.to = append(x.to, to)
+	return nil
+}
+
+func (x *session) Data(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if err := x.s.takeFailure(); err != nil {
+		return err
+	}
+	m := Message{From: x.from, To: append([]string(nil), x.to...), Data: data}
+	if parsed, err := netmail.ReadMessage(bytes.NewReader(data)); err == nil {
+		m.MessageID = strings.Trim(strings.TrimSpace(parsed.Header.Get("Message-Id")), "<>")
+	}
+	x.s.record(m)
+	return nil
+}
+
+func (x *session) Reset() { x.from, x.to = "", nil }
+
+func (x *session) Logout() error { return nil }
+
+// discardLogger keeps the expected noise of Stop (closed connections) out
+// of test output.
+type discardLogger struct{}
+
+func (discardLogger) Printf(string, ...any) {}
+func (discardLogger) Println(...any)        {}

@@ -1,0 +1,149 @@
+package app
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"salon/app/i18n"
+	"salon/events"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// pages holds the parsed templates, one set per page so each can define its
+// own "content" inside the shared layout.
+type pages struct {
+	baseURL string
+	sets    map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"safeURL": func(s string) template.URL { return template.URL(s) },
+}
+
+func newPages(baseURL string) (*pages, error) {
+	p := &pages{baseURL: baseURL, sets: map[string]*template.Template{}}
+	for _, name := range []string{"index", "salon", "ticket", "error"} {
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("app: parse template %s: %w", name, err)
+		}
+		p.sets[name] = t
+	}
+	return p, nil
+}
+
+// page is what every template gets: the reader's language and the CSRF token.
+type page struct {
+	Lang  string
+	Title string
+	CSRF  string
+	Path  string
+}
+
+// T translates key into the page's language.
+func (p page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
+
+// When writes a salon's time range in its own zone for the page's language.
+func (p page) When(s *events.Salon) string { return formatRange(p.Lang, s) }
+
+func formatRange(lang string, s *events.Salon) string {
+	loc := s.Location()
+	a, b := s.StartsAt.In(loc), s.EndsAt.In(loc)
+	zone := s.Timezone
+	if lang == "zh" {
+		weekdays := []string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+		out := fmt.Sprintf("%d月%d日 %s %s–%s", a.Month(), a.Day(), weekdays[a.Weekday()], a.Format("15:04"), b.Format("15:04"))
+		return out + " (" + zone + ")"
+	}
+	return a.Format("Mon 2 Jan, 15:04") + "–" + b.Format("15:04") + " (" + zone + ")"
+}
+
+func formatTime(lang string, t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	if lang == "zh" {
+		return fmt.Sprintf("%d月%d日 %s", t.Month(), t.Day(), t.Format("15:04"))
+	}
+	return t.Format("Mon 2 Jan, 15:04")
+}
+
+// newPage starts the data of a page for this request.
+func (s *Server) newPage(c *fiber.Ctx, title string) page {
+	tok, _ := c.Locals(csrfKey).(string)
+	return page{Lang: pageLang(c), Title: title, CSRF: tok, Path: c.Path()}
+}
+
+// pageLang picks the reader's language: the lang cookie, else
+// Accept-Language, else English.
+func pageLang(c *fiber.Ctx) string {
+	if l := c.Cookies("lang"); l == "en" || l == "zh" {
+		return l
+	}
+	return i18n.Match(c.Get(fiber.HeaderAcceptLanguage))
+}
+
+// render executes a page into a buffer first, so a template error is a clean
+// 500 rather than half a page.
+func (s *Server) render(c *fiber.Ctx, status int, name string, data any) error {
+	t, ok := s.pages.sets[name]
+	if !ok {
+		return fmt.Errorf("app: no page %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
+		return fmt.Errorf("app: render %s: %w", name, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Status(status).Send(buf.Bytes())
+}
+
+type errorPage struct {
+	page
+	Status  int
+	Message string
+}
+
+// renderError shows an error as a page; only client-safe messages get here.
+func (s *Server) renderError(c *fiber.Ctx, status int, code, msg string) error {
+	p := s.newPage(c, i18n.T(pageLang(c), "error.title"))
+	if code == events.ENOTFOUND {
+		msg = p.T("error.not_found")
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if err := s.render(c, status, "error", errorPage{page: p, Status: status, Message: msg}); err != nil {
+		s.log.Error("render error page", "err", err)
+		return c.Status(status).SendString(msg)
+	}
+	return nil
+}
+
+// fieldMessages translates a validation error's fields for a form.
+func fieldMessages(lang string, err error) map[string]string {
+	var e *events.Error
+	if !errors.As(err, &e) || e.Code != events.EINVALID {
+		return nil
+	}
+	out := map[string]string{}
+	for field, msg := range e.Fields {
+		key := "err.invalid"
+		switch msg {
+		case "required":
+			key = "err.required"
+		case "too long":
+			key = "err.too_long"
+		case "not a valid address":
+			key = "err.invalid_email"
+		case "must not contain control characters or line breaks", "must not contain control characters":
+			key = "err.control"
+		}
+		out[field] = i18n.T(lang, key)
+	}
+	return out
+}

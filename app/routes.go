@@ -1,0 +1,111 @@
+package app
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+
+	"salon/events"
+	"salon/static"
+	"salon/tickets"
+)
+
+// routes is the whole route table. Security middleware comes first, before
+// the routes it guards.
+func (s *Server) routes() {
+	app := s.app
+	app.Use(recover.New())
+	app.Use(securityHeaders)
+	app.Use(s.metrics.middleware)
+
+	app.Use("/static", filesystem.New(filesystem.Config{
+		Root:   http.FS(static.FS),
+		MaxAge: 86400,
+	}))
+	app.Get("/healthz", s.handleHealth)
+	app.Get("/metrics", s.metrics.handler())
+
+	writes := s.rateLimit()
+	forms := csrf.New(csrf.Config{
+		KeyLookup:      "form:_csrf",
+		CookieName:     "salon_csrf",
+		CookieSecure:   s.cfg.Secure(),
+		CookieHTTPOnly: true,
+		CookieSameSite: "Lax",
+		Expiration:     2 * time.Hour,
+		ContextKey:     csrfKey,
+		KeyGenerator:   tickets.NewToken,
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			return events.Errorf(events.EFORBIDDEN, "This form has expired; reload the page and try again.")
+		},
+	})
+
+	// JSON API.
+	api := app.Group("/api/v1")
+	api.Get("/openapi.json", s.handleOpenAPI)
+	api.Get("/salons", s.handleListSalons)
+	api.Get("/salons/:slug", s.handleGetSalon)
+	api.Post("/salons/:slug/rsvps", writes, s.handleCreateRSVP)
+	api.Get("/tickets/:token", s.handleGetTicket)
+	api.Post("/tickets/:token/cancel", writes, s.handleCancelTicket)
+
+	org := api.Group("", s.requireToken)
+	org.Post("/salons", s.handleCreateSalon)
+	org.Patch("/salons/:slug", s.handleUpdateSalon)
+	org.Post("/salons/:slug/publish", s.handlePublishSalon)
+	org.Post("/salons/:slug/cancel", s.handleCancelSalon)
+	org.Get("/salons/:slug/attendees", s.handleListAttendees)
+	org.Get("/salons/:slug/attendees.csv", s.handleAttendeesCSV)
+
+	// Pages. Forms carry CSRF tokens; the limiter guards the public writes.
+	app.Get("/", forms, s.handleIndexPage)
+	app.Get("/salons/:slug", forms, s.handleSalonPage)
+	app.Post("/salons/:slug/rsvp", writes, forms, s.handleRSVPForm)
+	app.Get("/t/:token", forms, s.handleTicketPage)
+	app.Post("/t/:token/cancel", writes, forms, s.handleCancelForm)
+
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+}
+
+const csrfKey = "csrf"
+
+// securityHeaders are sent on every answer. The content security policy
+// allows no inline script; Referrer-Policy keeps ticket tokens in URLs from
+// leaking to other sites while CSRF's referer check still works over https.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "+
+		"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	return c.Next()
+}
+
+// rateLimit limits public writes per client address. c.IP() believes
+// X-Forwarded-For only from the configured trusted proxies.
+func (s *Server) rateLimit() fiber.Handler {
+	if s.cfg.RateLimit == 0 {
+		return func(c *fiber.Ctx) error { return c.Next() }
+	}
+	return limiter.New(limiter.Config{
+		Max:          s.cfg.RateLimit,
+		Expiration:   time.Minute,
+		KeyGenerator: func(c *fiber.Ctx) string { return c.IP() },
+		LimitReached: func(c *fiber.Ctx) error {
+			return events.Errorf(events.ERATELIMITED, "Too many requests from your address; try again in a minute.")
+		},
+	})
+}
+
+func (s *Server) handleHealth(c *fiber.Ctx) error {
+	if err := s.db.Ping(c.UserContext()); err != nil {
+		s.log.Error("health check", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
+	}
+	return c.JSON(fiber.Map{"status": "ok"})
+}

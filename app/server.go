@@ -1,0 +1,141 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"salon/storage"
+	"salon/tickets"
+)
+
+// codeSigner gives a confirmed ticket its door code.
+type codeSigner interface {
+	Code(t *tickets.Ticket) string
+}
+
+// Server is the web application: the Fiber app, its dependencies and the
+// background workers it runs.
+type Server struct {
+	cfg     Config
+	db      *storage.DB
+	log     *slog.Logger
+	app     *fiber.App
+	metrics *metrics
+	pages   *pages
+	codes   codeSigner
+
+	// wakeMail is called after a write that queued mail.
+	wakeMail func()
+	wg       sync.WaitGroup
+}
+
+// NewServer builds the application on an open database.
+func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Server{cfg: cfg, db: db, log: log, wakeMail: func() {}}
+	s.metrics = newMetrics()
+	db.ObserveWait = s.metrics.observeWriteWait
+	p, err := newPages(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	s.pages = p
+	s.app = fiber.New(fiber.Config{
+		// Values from the request must not change under us after the
+		// handler returns (Gatus issue #1268).
+		Immutable:               true,
+		BodyLimit:               64 * 1024,
+		ReadBufferSize:          16 * 1024,
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            30 * time.Second,
+		IdleTimeout:             90 * time.Second,
+		ErrorHandler:            s.errorHandler,
+		DisableStartupMessage:   true,
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             proxyHeader(cfg),
+		EnableIPValidation:      true,
+		AppName:                 "salon",
+	})
+	s.routes()
+	return s, nil
+}
+
+func proxyHeader(cfg Config) string {
+	if len(cfg.TrustedProxies) > 0 {
+		return fiber.HeaderXForwardedFor
+	}
+	return ""
+}
+
+// App returns the Fiber app, for tests.
+func (s *Server) App() *fiber.App { return s.app }
+
+// Listener serves on ln until Shutdown.
+func (s *Server) Listener(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops taking connections and waits up to timeout for requests in
+// flight to finish.
+func (s *Server) Shutdown(timeout time.Duration) error {
+	return s.app.ShutdownWithTimeout(timeout)
+}
+
+// Serve runs `salon serve`: opens and migrates the database, starts the
+// workers and the web server, and shuts all down in order on ctx's end.
+func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
+	db, err := storage.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s, err := NewServer(cfg, db, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	workers, stopWorkers := context.WithCancel(context.Background())
+	defer stopWorkers()
+	s.startWorkers(workers)
+	served := make(chan error, 1)
+	go func() { served <- s.Listener(ln) }()
+	log.Info("salon listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", cfg.DB, "version", Version)
+
+	select {
+	case err := <-served:
+		if err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+	case <-ctx.Done():
+		log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+	}
+	if err := s.Shutdown(cfg.ShutdownTimeout); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		log.Error("shutdown", "err", err)
+	}
+	stopWorkers()
+	s.wg.Wait()
+	if err := db.Close(); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	log.Info("stopped cleanly")
+	return nil
+}
+
+// startWorkers starts the background loops; they stop when ctx ends.
+func (s *Server) startWorkers(ctx context.Context) {
+	_ = ctx
+}

@@ -1,0 +1,10 @@
+// Package static holds the CSS, scripts and images the pages use, embedded
+// in the binary. Third-party code is vendored here with its licence.
+package static
+
+import "embed"
+
+// FS is the embedded static files, served under /static/.
+//
+//go:embed *.css
+var FS embed.FS
