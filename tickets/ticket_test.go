@@ -1,0 +1,151 @@
+package tickets_test
+
+import (
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+
+	"salon/events"
+	"salon/tickets"
+)
+
+func TestRSVPInputValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		in     tickets.RSVPInput
+		fields string // comma-separated bad fields, "" for valid
+	}{
+		{"valid", tickets.RSVPInput{Name: "Ana Lima", Email: "ana@example.com"}, ""},
+		{"chinese name", tickets.RSVPInput{Name: "李娜", Email: "li@example.cn", Company: "蚂蚁集团"}, ""},
+		{"missing name", tickets.RSVPInput{Email: "ana@example.com"}, "name"},
+		{"missing email", tickets.RSVPInput{Name: "Ana"}, "email"},
+		{"display name in email", tickets.RSVPInput{Name: "Ana", Email: "Ana <ana@example.com>"}, "email"},
+		{"no domain dot", tickets.RSVPInput{Name: "Ana", Email: "ana@localhost"}, "email"},
+		{"two ats", tickets.RSVPInput{Name: "Ana", Email: "a@b@example.com"}, "email"},
+		{"long name", tickets.RSVPInput{Name: strings.Repeat("n", 201), Email: "a@example.com"}, "name"},
+		{"LF in name", tickets.RSVPInput{Name: "A\nB", Email: "a@example.com"}, "name"},
+		{"CR in company", tickets.RSVPInput{Name: "A", Email: "a@example.com", Company: "x\ry"}, "company"},
+		{"NUL in job", tickets.RSVPInput{Name: "A", Email: "a@example.com", JobTitle: "x\x00"}, "job_title"},
+		{"line separator", tickets.RSVPInput{Name: "A\u2028B", Email: "a@example.com"}, "name"},
+		{"bad utf8", tickets.RSVPInput{Name: "\xff", Email: "a@example.com"}, "name"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.in
+			in.Normalize()
+			err := in.Validate()
+			var got []string
+			if e, ok := err.(*events.Error); ok {
+				for f := range e.Fields {
+					got = append(got, f)
+				}
+			} else if err != nil {
+				t.Fatalf("unexpected error type %T", err)
+			}
+			if strings.Join(got, ",") != tc.fields {
+				t.Fatalf("bad fields %v, want %q (%v)", got, tc.fields, err)
+			}
+		})
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	in := tickets.RSVPInput{Name: "  Ana  ", Email: " Alice@Example.COM ", Lang: "zh-CN"}
+	in.Normalize()
+	if in.Name != "Ana" || in.Email != "alice@example.com" || in.Lang != "zh" {
+		t.Fatalf("%+v", in)
+	}
+	for give, want := range map[string]string{"": "en", "en-GB": "en", "fr": "en", "ZH": "zh", "zh_TW": "zh"} {
+		if got := tickets.NormalizeLang(give); got != want {
+			t.Errorf("NormalizeLang(%q) = %q, want %q", give, got, want)
+		}
+	}
+}
+
+func TestDecide(t *testing.T) {
+	for _, tc := range []struct {
+		name                string
+		capacity, confirmed int
+		waitlist            bool
+		want, code          string
+	}{
+		{"seat free", 10, 9, true, tickets.StatusConfirmed, ""},
+		{"last seat", 1, 0, false, tickets.StatusConfirmed, ""},
+		{"full with waitlist", 10, 10, true, tickets.StatusWaitlisted, ""},
+		{"full without waitlist", 10, 10, false, "", events.ESALONFULL},
+		{"capacity lowered below confirmed", 5, 8, true, tickets.StatusWaitlisted, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := tickets.Decide(tc.capacity, tc.confirmed, tc.waitlist)
+			if got != tc.want || events.ErrorCode(err) != tc.code {
+				t.Fatalf("got %q %v", got, err)
+			}
+		})
+	}
+	for _, tc := range []struct{ capacity, confirmed, waiting, want int }{
+		{10, 8, 5, 2}, {10, 8, 1, 1}, {10, 10, 5, 0}, {5, 8, 5, 0}, {10, 0, 0, 0},
+	} {
+		if got := tickets.Promotions(tc.capacity, tc.confirmed, tc.waiting); got != tc.want {
+			t.Errorf("Promotions(%d,%d,%d) = %d, want %d", tc.capacity, tc.confirmed, tc.waiting, got, tc.want)
+		}
+	}
+}
+
+func TestTokens(t *testing.T) {
+	a, b := tickets.NewToken(), tickets.NewToken()
+	if a == b || len(a) < 22 || !tickets.ValidTokenShape(a) {
+		t.Fatalf("tokens %q %q", a, b)
+	}
+	key := []byte("0123456789abcdef0123456789abcdef")
+	salt := []byte("salt-salt-salt-1")
+	m := tickets.ManageToken(key, salt)
+	if m != tickets.ManageToken(key, salt) || m == tickets.ManageToken(key, []byte("salt-salt-salt-2")) || m == tickets.ManageToken([]byte("other"), salt) {
+		t.Fatal("manage tokens must be stable per salt and key and differ otherwise")
+	}
+	if tickets.FeedToken(key, "a@example.com", 1) == tickets.FeedToken(key, "a@example.com", 2) {
+		t.Fatal("revoking a feed must change its token")
+	}
+	if tickets.HashToken(a) == a || len(tickets.HashToken(a)) != 64 {
+		t.Fatal("hash")
+	}
+	for _, bad := range []string{"", "short", "has space in it 1234567890", "../../etc/passwd/aaaaaaaaaaa", strings.Repeat("a", 65)} {
+		if tickets.ValidTokenShape(bad) {
+			t.Errorf("ValidTokenShape(%q)", bad)
+		}
+	}
+}
+
+// FuzzRSVPInput feeds arbitrary form input through Normalize and Validate:
+// nothing panics, and whatever is accepted is safe to put in a mail header,
+// a CSV row or a calendar line.
+func FuzzRSVPInput(f *testing.F) {
+	f.Add("Ana Lima", "ana@example.com", "Acme", "CTO", "en")
+	f.Add("李娜", " Li@Example.CN ", "", "", "zh-CN")
+	f.Add("a\r\nBcc: x@evil.example", "x@example.com\r\n", "=HYPERLINK()", "\x00", "")
+	f.Fuzz(func(t *testing.T, name, email, company, job, lang string) {
+		in := tickets.RSVPInput{Name: name, Email: email, Company: company, JobTitle: job, Lang: lang}
+		in.Normalize()
+		if err := in.Validate(); err != nil {
+			if events.ErrorCode(err) != events.EINVALID {
+				t.Fatalf("error code %q", events.ErrorCode(err))
+			}
+			return
+		}
+		for _, s := range []string{in.Name, in.Email, in.Company, in.JobTitle} {
+			if !utf8.ValidString(s) {
+				t.Fatalf("accepted invalid UTF-8 %q", s)
+			}
+			for _, r := range s {
+				if unicode.IsControl(r) {
+					t.Fatalf("accepted control character in %q", s)
+				}
+			}
+		}
+		if in.Name == "" || in.Email != strings.ToLower(in.Email) || strings.TrimSpace(in.Email) != in.Email {
+			t.Fatalf("accepted %+v", in)
+		}
+		if in.Lang != "en" && in.Lang != "zh" {
+			t.Fatalf("lang %q", in.Lang)
+		}
+	})
+}
