@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -178,11 +179,28 @@ func render(o CalendarOptions, method string, header func(*icalWriter), evs []ve
 // It does not use (*Salon).Location, which accepts "Local": the server's
 // zone means nothing to a calendar client.
 func salonZone(s *Salon) *time.Location {
-	if loc, err := LoadZone(s.Timezone); err == nil {
+	if loc, ok := cachedZone(s.Timezone); ok {
 		return loc
 	}
-	loc, _ := time.LoadLocation(DefaultTimezone)
+	loc, _ := cachedZone(DefaultTimezone)
 	return loc
+}
+
+// zoneCache holds loaded zones by name: time.LoadLocation reads and parses
+// the zone file on every call, which was most of the time spent on a feed.
+// Only valid IANA names are stored, so it stays small.
+var zoneCache sync.Map
+
+func cachedZone(name string) (*time.Location, bool) {
+	if v, ok := zoneCache.Load(name); ok {
+		return v.(*time.Location), true
+	}
+	loc, err := LoadZone(name)
+	if err != nil {
+		return nil, false
+	}
+	zoneCache.Store(name, loc)
+	return loc, true
 }
 
 // zonedTime writes t with the salon's TZID so clients show the salon's own

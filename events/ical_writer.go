@@ -154,9 +154,11 @@ var textEscaper = strings.NewReplacer(`\`, `\\`, `;`, `\;`, `,`, `\,`, "\n", `\n
 // breaks become spaces and a double quote becomes an apostrophe.
 func paramText(s string) string {
 	s = cleanText(s)
-	s = strings.NewReplacer("\n", " ", "\t", " ", `"`, "'").Replace(s)
+	s = paramReplacer.Replace(s)
 	return strings.TrimSpace(s)
 }
+
+var paramReplacer = strings.NewReplacer("\n", " ", "\t", " ", `"`, "'")
 
 // appendParamValue appends a cleaned parameter value, double-quoted when it
 // contains a character that would otherwise end it (':', ';', ',').
