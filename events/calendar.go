@@ -260,7 +260,7 @@ func writeEvent(w *icalWriter, e vevent, t [2]eventTime, o CalendarOptions) {
 	if e.invite || o.OrganizerEmail != "" {
 		w.prop("ORGANIZER", mailto(o.organizerEmail()), icalParam{"CN", o.OrganizerName})
 	}
-	if e.invite && e.a != nil {
+	if e.invite && e.a != nil && cleanURI(e.a.Email) != "" {
 		partstat := "ACCEPTED"
 		switch {
 		case withdrawn:
