@@ -15,8 +15,7 @@ import (
 
 const salonColumns = `id, slug, title, industry, description, venue, address, starts_at, ends_at,
 	timezone, capacity, waitlist, rsvp_deadline, status, sequence, reminder_before,
-	COALESCE(organizer_id, 0), confirmed, waitlisted, created_at, updated_at,
-	(SELECT COUNT(*) FROM tickets t WHERE t.salon_id = salons.id AND t.checked_in_at IS NOT NULL AND t.status = 'confirmed')`
+	COALESCE(organizer_id, 0), confirmed, waitlisted, created_at, updated_at, checked_in`
 
 type scanner interface{ Scan(dest ...any) error }
 

@@ -43,6 +43,7 @@ CREATE TABLE salons (
 	organizer_id    INTEGER REFERENCES users (id),
 	confirmed       INTEGER NOT NULL DEFAULT 0,
 	waitlisted      INTEGER NOT NULL DEFAULT 0,
+	checked_in      INTEGER NOT NULL DEFAULT 0,
 	created_at      INTEGER NOT NULL,
 	updated_at      INTEGER NOT NULL
 );

@@ -1,0 +1,17 @@
+package storage
+
+import "testing"
+
+// Pragmas reads the settings a writer connection runs with.
+func Pragmas(tb testing.TB, db *DB) map[string]string {
+	tb.Helper()
+	out := map[string]string{}
+	for _, p := range []string{"journal_mode", "synchronous", "foreign_keys", "busy_timeout", "journal_size_limit"} {
+		var v string
+		if err := db.write.QueryRow("PRAGMA " + p).Scan(&v); err != nil {
+			tb.Fatal(err)
+		}
+		out[p] = v
+	}
+	return out
+}

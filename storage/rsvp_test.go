@@ -1,0 +1,295 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"salon/events"
+	"salon/storage"
+	"salon/tickets"
+)
+
+func rsvp(t testing.TB, db *storage.DB, slug, email string) (*tickets.Ticket, error) {
+	t.Helper()
+	in := tickets.RSVPInput{Name: "Guest " + email, Email: email}
+	in.Normalize()
+	return db.CreateRSVP(context.Background(), storage.RSVPRequest{Slug: slug, Input: in})
+}
+
+func countKinds(t *testing.T, db *storage.DB, salonID int64) map[string]int {
+	t.Helper()
+	msgs, err := db.FindMessages(context.Background(), storage.OutboxFilter{SalonID: salonID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, m := range msgs {
+		out[m.Kind]++
+	}
+	return out
+}
+
+// TestCreateRSVP_Concurrent is the overbooking test: 400 people click at once
+// for 25 seats, 20 times over.
+func TestCreateRSVP_Concurrent(t *testing.T) {
+	db := MustOpenDB(t)
+	for round := 0; round < 20; round++ {
+		s := MustCreateSalon(t, db, 25, true)
+		var wg sync.WaitGroup
+		errs := make(chan error, 400)
+		for i := 0; i < 400; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				if _, err := rsvp(t, db, s.Slug, fmt.Sprintf("p%d@example.com", i)); err != nil {
+					errs <- err
+				}
+			}(i)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		confirmed, err := db.FindTickets(context.Background(), storage.TicketFilter{SalonID: s.ID, Status: tickets.StatusConfirmed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waiting, err := db.FindTickets(context.Background(), storage.TicketFilter{SalonID: s.ID, Status: tickets.StatusWaitlisted})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(confirmed) != 25 || len(waiting) != 375 {
+			t.Fatalf("round %d: %d confirmed, %d waitlisted", round, len(confirmed), len(waiting))
+		}
+		for i, w := range waiting {
+			if w.WaitlistPosition != i+1 {
+				t.Fatalf("round %d: position %d at index %d", round, w.WaitlistPosition, i)
+			}
+		}
+		got, _ := db.FindSalonBySlug(context.Background(), s.Slug)
+		if got.Confirmed != 25 || got.Waitlisted != 375 || got.SeatsLeft() != 0 {
+			t.Fatalf("round %d: counts %d/%d", round, got.Confirmed, got.Waitlisted)
+		}
+		if k := countKinds(t, db, s.ID); k[storage.KindConfirmed] != 25 || k[storage.KindWaitlisted] != 375 {
+			t.Fatalf("round %d: outbox %v", round, k)
+		}
+	}
+}
+
+// TestCancelRSVP_ConcurrentPromotion cancels 10 confirmed tickets at once,
+// twice each: each freed seat goes to exactly one waitlisted person, in order.
+func TestCancelRSVP_ConcurrentPromotion(t *testing.T) {
+	db := MustOpenDB(t)
+	s := MustCreateSalon(t, db, 10, true)
+	var all []*tickets.Ticket
+	for i := 0; i < 30; i++ {
+		tk, err := rsvp(t, db, s.Slug, fmt.Sprintf("c%d@example.com", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, tk)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 10; i++ {
+		for rep := 0; rep < 2; rep++ {
+			wg.Add(1)
+			go func(tok string) {
+				defer wg.Done()
+				tk, err := db.CancelRSVP(context.Background(), tok)
+				if err != nil || tk.Status != tickets.StatusCancelled {
+					t.Errorf("cancel: %v %v", tk, err)
+				}
+			}(all[i].Token)
+		}
+	}
+	wg.Wait()
+	confirmed, _ := db.FindTickets(context.Background(), storage.TicketFilter{SalonID: s.ID, Status: tickets.StatusConfirmed})
+	var ids []int
+	for _, c := range confirmed {
+		ids = append(ids, int(c.ID))
+	}
+	sort.Ints(ids)
+	if len(confirmed) != 10 {
+		t.Fatalf("%d confirmed after cancellations", len(confirmed))
+	}
+	for i, c := range confirmed {
+		if c.ID != all[10+i].ID {
+			t.Fatalf("promoted out of order: got %v", ids)
+		}
+	}
+	waiting, _ := db.FindTickets(context.Background(), storage.TicketFilter{SalonID: s.ID, Status: tickets.StatusWaitlisted})
+	if len(waiting) != 10 || waiting[0].WaitlistPosition != 1 {
+		t.Fatalf("waitlist %d", len(waiting))
+	}
+	k := countKinds(t, db, s.ID)
+	if k[storage.KindPromoted] != 10 || k[storage.KindTicketCancelled] != 10 {
+		t.Fatalf("outbox %v", k)
+	}
+}
+
+func TestCreateRSVP_Refusals(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	full := MustCreateSalon(t, db, 1, false)
+	if _, err := rsvp(t, db, full.Slug, "a@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	draft := MustCreateSalon(t, db, 5, true)
+	st := events.StatusDraft
+	draft.Status = st
+	if _, err := db.UpdateSalon(ctx, draft.ID, events.SalonUpdate{}); err != nil {
+		t.Fatal(err)
+	}
+	d := &events.Salon{Title: "Draft", Industry: "law", StartsAt: time.Now().Add(48 * time.Hour), EndsAt: time.Now().Add(50 * time.Hour), Capacity: 3}
+	if err := db.CreateSalon(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	cancelled := MustCreateSalon(t, db, 5, true)
+	c := events.StatusCancelled
+	if _, err := db.UpdateSalon(ctx, cancelled.ID, events.SalonUpdate{Status: &c}); err != nil {
+		t.Fatal(err)
+	}
+	closed := MustCreateSalon(t, db, 5, true)
+	past := time.Now().Add(-time.Hour)
+	if _, err := db.UpdateSalon(ctx, closed.ID, events.SalonUpdate{RSVPDeadline: &past}); err != nil {
+		t.Fatal(err)
+	}
+	started := MustCreateSalon(t, db, 5, true)
+	db.Now = func() time.Time { return started.StartsAt.Add(time.Minute) }
+	_, startedErr := rsvp(t, db, started.Slug, "s@example.com")
+	db.Now = time.Now
+
+	for name, tc := range map[string]struct {
+		slug, email string
+		code        string
+		err         error
+	}{
+		"full without waitlist": {full.Slug, "b@example.com", events.ESALONFULL, nil},
+		"same email other case": {full.Slug, "A@Example.COM", events.EALREADYREGISTERED, nil},
+		"draft":                 {d.Slug, "b@example.com", events.ENOTFOUND, nil},
+		"unknown":               {"no-such-salon", "b@example.com", events.ENOTFOUND, nil},
+		"cancelled":             {cancelled.Slug, "b@example.com", events.ESALONCANCELLED, nil},
+		"deadline passed":       {closed.Slug, "b@example.com", events.ERSVPCLOSED, nil},
+		"started":               {"", "", events.ERSVPCLOSED, startedErr},
+	} {
+		t.Run(name, func(t *testing.T) {
+			err := tc.err
+			if tc.slug != "" {
+				_, err = rsvp(t, db, tc.slug, tc.email)
+			}
+			if got := events.ErrorCode(err); got != tc.code {
+				t.Fatalf("code %q (%v), want %q", got, err, tc.code)
+			}
+		})
+	}
+	// Nothing was written by the refusals but one resend for the duplicate.
+	all, _ := db.FindTickets(ctx, storage.TicketFilter{})
+	if len(all) != 1 {
+		t.Fatalf("%d tickets after refusals", len(all))
+	}
+	if k := countKinds(t, db, full.ID); k[storage.KindConfirmed] != 1 || k[storage.KindAlreadyRegistered] != 0 {
+		// The resend is throttled: the confirmation went out moments ago.
+		t.Fatalf("outbox %v", k)
+	}
+}
+
+func TestCreateRSVP_AlreadyRegisteredResends(t *testing.T) {
+	db := MustOpenDB(t)
+	s := MustCreateSalon(t, db, 3, true)
+	if _, err := rsvp(t, db, s.Slug, "ana@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	db.Now = func() time.Time { return time.Now().Add(11 * time.Minute) }
+	for i := 0; i < 3; i++ {
+		if _, err := rsvp(t, db, s.Slug, " ANA@example.com "); events.ErrorCode(err) != events.EALREADYREGISTERED {
+			t.Fatalf("got %v", err)
+		}
+	}
+	if k := countKinds(t, db, s.ID); k[storage.KindAlreadyRegistered] != 1 {
+		t.Fatalf("want exactly one throttled resend, outbox %v", k)
+	}
+}
+
+func TestCreateRSVP_Idempotency(t *testing.T) {
+	db := MustOpenDB(t)
+	s := MustCreateSalon(t, db, 3, true)
+	in := tickets.RSVPInput{Name: "Ana", Email: "ana@example.com"}
+	req := storage.RSVPRequest{Slug: s.Slug, Input: in, IdempotencyKey: "k-1"}
+	first, err := db.CreateRSVP(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := db.CreateRSVP(context.Background(), req)
+	if err != nil || again.ID != first.ID || again.Token != first.Token {
+		t.Fatalf("replay: %v %v", again, err)
+	}
+	req.Input.Name = "Someone else"
+	if _, err := db.CreateRSVP(context.Background(), req); events.ErrorCode(err) != events.EINVALID {
+		t.Fatalf("reused key with other body: %v", err)
+	}
+	if k := countKinds(t, db, s.ID); k[storage.KindConfirmed] != 1 {
+		t.Fatalf("outbox %v", k)
+	}
+}
+
+func TestUpdateSalon_Capacity(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	s := MustCreateSalon(t, db, 2, true)
+	for i := 0; i < 5; i++ {
+		if _, err := rsvp(t, db, s.Slug, fmt.Sprintf("u%d@example.com", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	four := 4
+	got, err := db.UpdateSalon(ctx, s.ID, events.SalonUpdate{Capacity: &four})
+	if err != nil || got.Confirmed != 4 || got.Waitlisted != 1 {
+		t.Fatalf("more capacity: %+v %v", got, err)
+	}
+	one := 1
+	got, err = db.UpdateSalon(ctx, s.ID, events.SalonUpdate{Capacity: &one})
+	if err != nil || got.Confirmed != 4 || got.SeatsLeft() != 0 {
+		t.Fatalf("less capacity removed someone: %+v %v", got, err)
+	}
+	if k := countKinds(t, db, s.ID); k[storage.KindPromoted] != 2 || k[storage.KindSalonChanged] != 0 {
+		t.Fatalf("outbox %v", k)
+	}
+	venue := "New venue"
+	got, err = db.UpdateSalon(ctx, s.ID, events.SalonUpdate{Venue: &venue})
+	if err != nil || got.Sequence != 1 {
+		t.Fatalf("venue change: %+v %v", got, err)
+	}
+	if k := countKinds(t, db, s.ID); k[storage.KindSalonChanged] != 5 {
+		t.Fatalf("want a change notice for all 5 active tickets, outbox %v", k)
+	}
+	c := events.StatusCancelled
+	got, err = db.UpdateSalon(ctx, s.ID, events.SalonUpdate{Status: &c})
+	if err != nil || got.Sequence != 2 {
+		t.Fatalf("cancel: %+v %v", got, err)
+	}
+	if k := countKinds(t, db, s.ID); k[storage.KindSalonCancelled] != 5 {
+		t.Fatalf("outbox %v", k)
+	}
+	p := events.StatusPublished
+	if _, err := db.UpdateSalon(ctx, s.ID, events.SalonUpdate{Status: &p}); events.ErrorCode(err) != events.ECONFLICT {
+		t.Fatalf("reopen cancelled: %v", err)
+	}
+}
+
+func TestCreateSalon_Slugs(t *testing.T) {
+	db := MustOpenDB(t)
+	a := MustCreateSalon(t, db, 1, true)
+	b := MustCreateSalon(t, db, 1, true)
+	if a.Slug != "fintech-founders" || b.Slug != "fintech-founders-2" {
+		t.Fatalf("slugs %q %q", a.Slug, b.Slug)
+	}
+	c := &events.Salon{Slug: a.Slug, Title: "x", Industry: "law", StartsAt: a.StartsAt, EndsAt: a.EndsAt, Capacity: 1}
+	if err := db.CreateSalon(context.Background(), c); events.ErrorCode(err) != events.EINVALID {
+		t.Fatalf("explicit taken slug: %v", err)
+	}
+}
