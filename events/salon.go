@@ -76,7 +76,7 @@ func (s *Salon) SeatsLeft() int {
 
 // Location returns the salon's zone, falling back to the default zone.
 func (s *Salon) Location() *time.Location {
-	if loc, err := time.LoadLocation(s.Timezone); err == nil && s.Timezone != "" {
+	if loc, err := LoadZone(s.Timezone); err == nil {
 		return loc
 	}
 	loc, _ := time.LoadLocation(DefaultTimezone)
