@@ -54,13 +54,15 @@ func (s *Server) routes() {
 	api.Get("/tickets/:token", s.handleGetTicket)
 	api.Post("/tickets/:token/cancel", writes, s.handleCancelTicket)
 
-	org := api.Group("", s.requireToken)
-	org.Post("/salons", s.handleCreateSalon)
-	org.Patch("/salons/:slug", s.handleUpdateSalon)
-	org.Post("/salons/:slug/publish", s.handlePublishSalon)
-	org.Post("/salons/:slug/cancel", s.handleCancelSalon)
-	org.Get("/salons/:slug/attendees", s.handleListAttendees)
-	org.Get("/salons/:slug/attendees.csv", s.handleAttendeesCSV)
+	// Organizer endpoints: the token check is on each route, not on a group,
+	// so an unknown path still answers 404 rather than 401.
+	auth := s.requireToken
+	api.Post("/salons", auth, s.handleCreateSalon)
+	api.Patch("/salons/:slug", auth, s.handleUpdateSalon)
+	api.Post("/salons/:slug/publish", auth, s.handlePublishSalon)
+	api.Post("/salons/:slug/cancel", auth, s.handleCancelSalon)
+	api.Get("/salons/:slug/attendees.csv", auth, s.handleAttendeesCSV)
+	api.Get("/salons/:slug/attendees", auth, s.handleListAttendees)
 
 	// Pages. Forms carry CSRF tokens; the limiter guards the public writes.
 	app.Get("/", forms, s.handleIndexPage)
