@@ -64,6 +64,10 @@ func (s *Server) routes() {
 	api.Get("/salons/:slug/attendees.csv", auth, s.handleAttendeesCSV)
 	api.Get("/salons/:slug/attendees", auth, s.handleListAttendees)
 
+	// Calendars: registered before the pages so /salons/{slug}.ics is not
+	// taken for a salon page.
+	s.calendarRoutes(app)
+
 	// Pages. Forms carry CSRF tokens; the limiter guards the public writes.
 	app.Get("/", forms, s.handleIndexPage)
 	app.Get("/salons/:slug", forms, s.handleSalonPage)

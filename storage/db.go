@@ -36,6 +36,8 @@ type DB struct {
 	stopped chan struct{}
 	once    sync.Once
 
+	changes changes
+
 	// key is the server secret from which manage and feed tokens are derived.
 	key []byte
 

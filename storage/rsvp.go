@@ -141,6 +141,7 @@ func (db *DB) CreateRSVP(ctx context.Context, r RSVPRequest) (*tickets.Ticket, e
 				return fmt.Errorf("storage: unable to record idempotency key: %w", err)
 			}
 		}
+		db.ticketsChanged(tx)
 		out = t
 		return nil
 	})
@@ -219,6 +220,7 @@ func (db *DB) CancelRSVP(ctx context.Context, token string) (*tickets.Ticket, er
 		if status == tickets.StatusCancelled {
 			return nil
 		}
+		db.ticketsChanged(tx)
 		return cancelTicket(ctx, tx, id, salonID, status)
 	})
 	if err != nil {

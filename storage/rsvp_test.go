@@ -293,3 +293,26 @@ func TestCreateSalon_Slugs(t *testing.T) {
 		t.Fatalf("explicit taken slug: %v", err)
 	}
 }
+
+func TestChangeVersions(t *testing.T) {
+	db := MustOpenDB(t)
+	s0, t0 := db.SalonsVersion(), db.TicketsVersion()
+	s := MustCreateSalon(t, db, 1, true)
+	if db.SalonsVersion() == s0 {
+		t.Fatal("creating a salon did not raise the salons version")
+	}
+	tk, err := rsvp(t, db, s.Slug, "v@example.com")
+	if err != nil || db.TicketsVersion() == t0 {
+		t.Fatalf("an RSVP did not raise the tickets version: %v", err)
+	}
+	s1, t1 := db.SalonsVersion(), db.TicketsVersion()
+	if _, err := rsvp(t, db, "no-such", "v@example.com"); err == nil {
+		t.Fatal("rsvp to unknown salon")
+	}
+	if db.SalonsVersion() != s1 || db.TicketsVersion() != t1 {
+		t.Fatal("a refused write raised a version")
+	}
+	if _, err := db.CancelRSVP(context.Background(), tk.Token); err != nil || db.TicketsVersion() == t1 {
+		t.Fatalf("a cancellation did not raise the tickets version: %v", err)
+	}
+}

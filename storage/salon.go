@@ -162,6 +162,7 @@ func (db *DB) CreateSalon(ctx context.Context, s *events.Salon) error {
 			return fmt.Errorf("storage: unable to create salon: %w", err)
 		}
 		s.ID, _ = res.LastInsertId()
+		db.salonsChanged(tx)
 		return nil
 	})
 }
@@ -235,6 +236,8 @@ func (db *DB) UpdateSalon(ctx context.Context, id int64, u events.SalonUpdate) (
 				return err
 			}
 		}
+		db.salonsChanged(tx)
+		db.ticketsChanged(tx)
 		out = s
 		return nil
 	})
