@@ -37,6 +37,7 @@ type DB struct {
 	once    sync.Once
 
 	changes changes
+	keys    keyring
 
 	// key is the server secret from which manage and feed tokens are derived.
 	key []byte
@@ -117,7 +118,7 @@ func (db *DB) prepare(ctx context.Context) error {
 		return err
 	}
 	db.key = key
-	return nil
+	return db.loadSigningKeys(ctx)
 }
 
 // migrate applies each embedded migration not yet applied, one transaction

@@ -1,0 +1,243 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"salon/events"
+	"salon/tickets"
+)
+
+// CheckinRequest is one scan at the door.
+type CheckinRequest struct {
+	SalonID int64
+	Code    string
+	// Nonce, when set, makes the scan idempotent: the same nonce again for the
+	// same salon answers the first result and writes nothing.
+	Nonce      string
+	Device     string
+	UserID     int64
+	DoorLinkID int64
+	// ScannedAt is when the device scanned (offline uploads are late);
+	// zero means now.
+	ScannedAt time.Time
+	// Offline marks a scan uploaded from a device's offline queue; a repeat
+	// found then is flagged for organizers rather than dropped.
+	Offline bool
+}
+
+// CheckinResult is the answer to a scan.
+type CheckinResult struct {
+	Result      string
+	Ticket      *tickets.Ticket
+	CheckedInAt *time.Time
+	Flagged     bool
+	// Replayed is true when the nonce was seen before.
+	Replayed bool
+}
+
+// maxNonce bounds a scan nonce.
+const maxNonce = 100
+
+// CheckIn records a scan and checks the ticket in when it may enter. The
+// signature is verified before the writer is involved; inside the writer,
+// the single-writer rule makes two devices scanning one ticket at the same
+// instant get exactly one ok.
+func (db *DB) CheckIn(ctx context.Context, r CheckinRequest) (*CheckinResult, error) {
+	if len(r.Nonce) > maxNonce || events.CheckLine(r.Nonce, 0, maxNonce) != "" {
+		return nil, &events.Error{Code: events.EINVALID, Message: "nonce: at most 100 printable characters", Fields: map[string]string{"nonce": "at most 100 printable characters"}}
+	}
+	r.Device = truncate(strings.ToValidUTF8(r.Device, ""), 100)
+	claims, verr := db.VerifyCode(tickets.NormalizeCode(r.Code))
+	var out *CheckinResult
+	err := db.update(ctx, func(tx *Tx) error {
+		if r.Nonce != "" {
+			res, err := replayScan(ctx, tx, db.key, r.SalonID, r.Nonce)
+			if err != nil || res != nil {
+				out = res
+				return err
+			}
+		}
+		scanned := r.ScannedAt.UTC().Truncate(time.Second)
+		if r.ScannedAt.IsZero() || scanned.After(tx.now) {
+			scanned = tx.now
+		}
+		res := &CheckinResult{Result: tickets.CheckinInvalid}
+		var ticketID any
+		if verr == nil {
+			t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketColumns+ticketFrom+` WHERE t.id = ?`, claims.TicketID), db.key)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("storage: unable to fetch ticket: %w", err)
+			}
+			if err == nil && t.SalonID == claims.SalonID {
+				res.Ticket, ticketID = t, t.ID
+				res.Result = tickets.DecideCheckin(t, r.SalonID)
+			}
+		}
+		switch res.Result {
+		case tickets.CheckinOK:
+			if _, err := tx.ExecContext(ctx, `UPDATE tickets SET checked_in_at = ?, updated_at = ? WHERE id = ? AND checked_in_at IS NULL`,
+				scanned.Unix(), tx.now.Unix(), res.Ticket.ID); err != nil {
+				return fmt.Errorf("storage: unable to check in: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE salons SET checked_in = checked_in + 1 WHERE id = ?`, r.SalonID); err != nil {
+				return fmt.Errorf("storage: unable to count check-in: %w", err)
+			}
+			res.Ticket.CheckedInAt = &scanned
+			db.ticketsChanged(tx)
+		case tickets.CheckinAlready:
+			res.Flagged = r.Offline
+		}
+		if res.Ticket != nil {
+			res.CheckedInAt = res.Ticket.CheckedInAt
+		}
+		if err := insertScan(ctx, tx, r, ticketID, res, scanned); err != nil {
+			return err
+		}
+		out = res
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func insertScan(ctx context.Context, tx *Tx, r CheckinRequest, ticketID any, res *CheckinResult, scanned time.Time) error {
+	var nonce, user, link, checked any
+	if r.Nonce != "" {
+		nonce = r.Nonce
+	}
+	if r.UserID != 0 {
+		user = r.UserID
+	}
+	if r.DoorLinkID != 0 {
+		link = r.DoorLinkID
+	}
+	if res.CheckedInAt != nil {
+		checked = res.CheckedInAt.Unix()
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO scans (salon_id, ticket_id, result, nonce, device, user_id, door_link_id,
+		scanned_at, recorded_at, checked_in_at, flagged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.SalonID, ticketID, res.Result, nonce, r.Device, user, link, scanned.Unix(), tx.now.Unix(), checked, res.Flagged); err != nil {
+		return fmt.Errorf("storage: unable to log scan: %w", err)
+	}
+	return nil
+}
+
+// replayScan returns the first answer for a nonce already recorded, or nil.
+func replayScan(ctx context.Context, tx *Tx, key []byte, salonID int64, nonce string) (*CheckinResult, error) {
+	var result string
+	var ticketID, checked *int64
+	var flagged bool
+	err := tx.QueryRowContext(ctx, `SELECT result, ticket_id, checked_in_at, flagged FROM scans WHERE salon_id = ? AND nonce = ?`,
+		salonID, nonce).Scan(&result, &ticketID, &checked, &flagged)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("storage: unable to look up nonce: %w", err)
+	}
+	res := &CheckinResult{Result: result, Flagged: flagged, Replayed: true}
+	if ticketID != nil {
+		t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketColumns+ticketFrom+` WHERE t.id = ?`, *ticketID), key)
+		if err != nil {
+			return nil, fmt.Errorf("storage: unable to fetch ticket: %w", err)
+		}
+		res.Ticket = t
+	}
+	if checked != nil {
+		c := unix(*checked)
+		res.CheckedInAt = &c
+	}
+	return res, nil
+}
+
+// UndoCheckIn clears a ticket's check-in (an organizer's correction) and
+// logs it as a scan with result "undone".
+func (db *DB) UndoCheckIn(ctx context.Context, ticketID, userID int64) (*tickets.Ticket, error) {
+	err := db.update(ctx, func(tx *Tx) error {
+		var salonID int64
+		var checked *int64
+		err := tx.QueryRowContext(ctx, `SELECT salon_id, checked_in_at FROM tickets WHERE id = ?`, ticketID).Scan(&salonID, &checked)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Ticket")
+		} else if err != nil {
+			return fmt.Errorf("storage: unable to fetch ticket: %w", err)
+		}
+		if checked == nil {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET checked_in_at = NULL, updated_at = ? WHERE id = ?`, tx.now.Unix(), ticketID); err != nil {
+			return fmt.Errorf("storage: unable to undo check-in: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE salons SET checked_in = checked_in - 1 WHERE id = ?`, salonID); err != nil {
+			return fmt.Errorf("storage: unable to count check-in: %w", err)
+		}
+		db.ticketsChanged(tx)
+		return insertScan(ctx, tx, CheckinRequest{SalonID: salonID, UserID: userID, Device: "console"}, ticketID,
+			&CheckinResult{Result: "undone"}, tx.now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindTicketByID(ctx, ticketID)
+}
+
+// Scan is one logged scan attempt.
+type Scan struct {
+	ID          int64
+	TicketID    int64
+	Result      string
+	Nonce       string
+	Device      string
+	UserID      int64
+	DoorLinkID  int64
+	ScannedAt   time.Time
+	RecordedAt  time.Time
+	CheckedInAt *time.Time
+	Flagged     bool
+}
+
+// FindScans lists a salon's scan log, oldest first.
+func (db *DB) FindScans(ctx context.Context, salonID int64) ([]*Scan, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, COALESCE(ticket_id, 0), result, COALESCE(nonce, ''), device,
+		COALESCE(user_id, 0), COALESCE(door_link_id, 0), scanned_at, recorded_at, checked_in_at, flagged
+		FROM scans WHERE salon_id = ? ORDER BY id`, salonID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to list scans: %w", err)
+	}
+	defer rows.Close()
+	var out []*Scan
+	for rows.Next() {
+		var s Scan
+		var scanned, recorded int64
+		var checked *int64
+		if err := rows.Scan(&s.ID, &s.TicketID, &s.Result, &s.Nonce, &s.Device, &s.UserID, &s.DoorLinkID,
+			&scanned, &recorded, &checked, &s.Flagged); err != nil {
+			return nil, fmt.Errorf("storage: unable to read scan: %w", err)
+		}
+		s.ScannedAt, s.RecordedAt = unix(scanned), unix(recorded)
+		if checked != nil {
+			c := unix(*checked)
+			s.CheckedInAt = &c
+		}
+		out = append(out, &s)
+	}
+	return out, rows.Err()
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

@@ -1,0 +1,183 @@
+package storage_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"salon/storage"
+	"salon/tickets"
+)
+
+func TestCheckIn_Concurrent(t *testing.T) {
+	db := MustOpenDB(t)
+	s := MustCreateSalon(t, db, 200, true)
+	for round := 0; round < 50; round++ {
+		tk, err := rsvp(t, db, s.Slug, fmt.Sprintf("door%d@example.com", round))
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := db.TicketCode(tk)
+		results := make(chan string, 8)
+		var wg sync.WaitGroup
+		for i := 0; i < 8; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				res, err := db.CheckIn(context.Background(), storage.CheckinRequest{SalonID: s.ID, Code: code, Device: fmt.Sprint("dev", i)})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				results <- res.Result
+			}(i)
+		}
+		wg.Wait()
+		close(results)
+		n := map[string]int{}
+		for r := range results {
+			n[r]++
+		}
+		if n[tickets.CheckinOK] != 1 || n[tickets.CheckinAlready] != 7 {
+			t.Fatalf("round %d: %v", round, n)
+		}
+	}
+	got, _ := db.FindSalonBySlug(context.Background(), s.Slug)
+	if got.CheckedIn != 50 {
+		t.Fatalf("checked in count %d", got.CheckedIn)
+	}
+	scans, _ := db.FindScans(context.Background(), s.ID)
+	if len(scans) != 400 {
+		t.Fatalf("every scan attempt must be logged: %d", len(scans))
+	}
+}
+
+func TestCheckIn_Results(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	s := MustCreateSalon(t, db, 1, true)
+	other := MustCreateSalon(t, db, 5, true)
+	a, _ := rsvp(t, db, s.Slug, "a@example.com")
+	w, _ := rsvp(t, db, s.Slug, "w@example.com")
+	o, _ := rsvp(t, db, other.Slug, "o@example.com")
+	c, _ := rsvp(t, db, other.Slug, "c@example.com")
+	if _, err := db.CancelRSVP(ctx, c.Token); err != nil {
+		t.Fatal(err)
+	}
+	valid := db.TicketCode(a)
+	flipped := []byte(valid)
+	flipped[len(flipped)/2] ^= 1
+	if flipped[len(flipped)/2] == valid[len(valid)/2] {
+		t.Fatal("flip did nothing")
+	}
+	for _, tc := range []struct {
+		name, code, want string
+		salon            int64
+	}{
+		{"ok", valid, tickets.CheckinOK, s.ID},
+		{"repeat", valid, tickets.CheckinAlready, s.ID},
+		{"lowercase repeat", "  " + toLower(valid) + "\n", tickets.CheckinAlready, s.ID},
+		{"waitlisted", db.TicketCode(w), tickets.CheckinNotConfirmed, s.ID},
+		{"cancelled (revoked)", db.TicketCode(c), tickets.CheckinNotConfirmed, other.ID},
+		{"other salon", db.TicketCode(o), tickets.CheckinWrongSalon, s.ID},
+		{"bit flipped", string(flipped), tickets.CheckinInvalid, s.ID},
+		{"truncated", valid[:len(valid)-3], tickets.CheckinInvalid, s.ID},
+		{"another key", tickets.NewSigningKey(1).Sign(a.ID, s.ID), tickets.CheckinInvalid, s.ID},
+		{"garbage", "HELLO", tickets.CheckinInvalid, s.ID},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: tc.salon, Code: tc.code})
+			if err != nil || res.Result != tc.want {
+				t.Fatalf("%v %v, want %s", res, err, tc.want)
+			}
+			if tc.want == tickets.CheckinAlready && (res.CheckedInAt == nil || res.Ticket.Name == "") {
+				t.Fatalf("a repeat must carry the first check-in time: %+v", res)
+			}
+		})
+	}
+	got, _ := db.FindSalonBySlug(ctx, s.Slug)
+	if got.CheckedIn != 1 {
+		t.Fatalf("checked in %d", got.CheckedIn)
+	}
+	// Undo, then the ticket can be checked in again.
+	if tk, err := db.UndoCheckIn(ctx, a.ID, 0); err != nil || tk.CheckedInAt != nil {
+		t.Fatalf("undo: %v %v", tk, err)
+	}
+	if res, _ := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: valid}); res.Result != tickets.CheckinOK {
+		t.Fatalf("after undo: %s", res.Result)
+	}
+}
+
+func toLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = c + 32
+		}
+	}
+	return string(b)
+}
+
+func TestCheckIn_NonceAndOffline(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	s := MustCreateSalon(t, db, 5, true)
+	a, _ := rsvp(t, db, s.Slug, "a@example.com")
+	code := db.TicketCode(a)
+	first := time.Now().Add(-10 * time.Minute)
+	// Two devices scanned the same ticket while offline; both upload later.
+	r1, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev1-1", Device: "dev1", ScannedAt: first, Offline: true})
+	if err != nil || r1.Result != tickets.CheckinOK || r1.CheckedInAt.Unix() != first.Unix() {
+		t.Fatalf("first upload: %+v %v", r1, err)
+	}
+	r2, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev2-1", Device: "dev2", ScannedAt: first.Add(time.Minute), Offline: true})
+	if err != nil || r2.Result != tickets.CheckinAlready || !r2.Flagged || r2.CheckedInAt.Unix() != first.Unix() {
+		t.Fatalf("second device: %+v %v", r2, err)
+	}
+	// The same nonce again (a retried upload) answers the first result and writes nothing.
+	r3, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev1-1", Device: "dev1", Offline: true})
+	if err != nil || r3.Result != tickets.CheckinOK || !r3.Replayed {
+		t.Fatalf("nonce replay: %+v %v", r3, err)
+	}
+	scans, _ := db.FindScans(ctx, s.ID)
+	if len(scans) != 2 || !scans[1].Flagged || scans[0].Device != "dev1" {
+		t.Fatalf("scan log: %d", len(scans))
+	}
+}
+
+func TestSigningKeyRotation(t *testing.T) {
+	db := MustOpenDB(t)
+	s := MustCreateSalon(t, db, 5, true)
+	a, _ := rsvp(t, db, s.Slug, "a@example.com")
+	old := db.TicketCode(a)
+	if _, err := db.RotateSigningKey(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if db.TicketCode(a) == old || len(db.PublicKeys()) != 2 {
+		t.Fatal("rotation did not make a new signing key")
+	}
+	if _, err := db.VerifyCode(old); err != nil {
+		t.Fatalf("codes signed before the rotation must still verify: %v", err)
+	}
+}
+
+func TestDoorLinks(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	s := MustCreateSalon(t, db, 5, true)
+	l, token, err := db.CreateDoorLink(ctx, s.ID, "front door", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.FindDoorLink(ctx, token); err != nil || got.SalonID != s.ID {
+		t.Fatalf("find: %v %v", got, err)
+	}
+	if err := db.RevokeDoorLink(ctx, s.ID, l.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FindDoorLink(ctx, token); err == nil {
+		t.Fatal("a revoked door link still works")
+	}
+}
