@@ -58,10 +58,11 @@ type salonPage struct {
 	Deadline string
 	Form     tickets.RSVPInput
 	Errors   map[string]string
+	Cal      calendarLinks
 }
 
 func (s *Server) salonPageData(c *fiber.Ctx, sa *events.Salon) salonPage {
-	p := salonPage{page: s.newPage(c, sa.Title), Salon: sa}
+	p := salonPage{page: s.newPage(c, sa.Title), Salon: sa, Cal: s.salonCalendarLinks(sa)}
 	if err := sa.RSVPOpen(s.db.Now()); err == nil {
 		p.Open = true
 	} else if sa.Status == events.StatusCancelled {
@@ -120,6 +121,7 @@ type ticketPage struct {
 	Salon     *events.Salon
 	CheckedIn string
 	QRURL     string
+	Cal       calendarLinks
 }
 
 func (s *Server) handleTicketPage(c *fiber.Ctx) error {
@@ -131,7 +133,7 @@ func (s *Server) handleTicketPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := ticketPage{page: s.newPage(c, sa.Title), Ticket: t, Salon: sa}
+	p := ticketPage{page: s.newPage(c, sa.Title), Ticket: t, Salon: sa, Cal: s.ticketCalendarLinks(c.UserContext(), t, sa)}
 	p.Title = p.T("ticket.title") + " · " + sa.Title
 	if t.CheckedInAt != nil {
 		p.CheckedIn = p.T("ticket.checked_in", formatTime(p.Lang, *t.CheckedInAt, sa.Location()))

@@ -54,4 +54,15 @@ var english = map[string]string{
 	"error.not_found":     "We could not find that page.",
 	"error.back":          "Back to all salons",
 	"footer.feed":         "Subscribe to the calendar",
+	// Calendars: the add-to-calendar links and the names of the feeds.
+	"calendar.add":                "Add to calendar",
+	"calendar.download":           "Download (.ics)",
+	"calendar.google":             "Google Calendar",
+	"calendar.outlook":            "Outlook.com",
+	"calendar.subscribe_mine":     "Subscribe to all my salons (webcal)",
+	"calendar.subscribe_industry": "Subscribe to every %s salon (webcal)",
+	"calendar.subscribe_webcal":   "Open in your calendar app (webcal)",
+	"calendar.feed_name":          "Salon",
+	"calendar.feed_name_industry": "Salon · %s",
+	"calendar.my_feed_name":       "Salon · my salons",
 }

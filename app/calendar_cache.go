@@ -1,0 +1,238 @@
+package app
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Limits of the calendar cache. Personal feeds and invitations make one
+// entry per attendee, so the count must be bounded; the byte budget keeps a
+// flood of big public feeds (one per industry) from taking the memory.
+const (
+	calendarCacheEntries = 4096
+	calendarCacheBytes   = 64 << 20
+)
+
+// calendarFile is one rendered calendar as it is served: the body is never
+// modified once made, so it is handed to every request without copying.
+type calendarFile struct {
+	body         []byte
+	etag         string // strong, quoted
+	lastModified time.Time
+	lastModHTTP  string // lastModified in HTTP date form, made once
+	disposition  string // Content-Disposition, or "" for feeds
+
+	// What the body was rendered from: the change versions read before the
+	// data, and whether ticket changes matter to it.
+	salonsV, ticketsV uint64
+	tickets           bool
+	// expires is when a time window in the body (the last 30 days) has moved
+	// enough that the body must be made again; zero for never.
+	expires time.Time
+
+	used atomic.Uint64 // cache clock of the last hit, for eviction
+}
+
+// rendered is what a calendar's render function gives back.
+type rendered struct {
+	body []byte
+	// lastModified is the newest change among the data rendered.
+	lastModified time.Time
+	// window marks a body that depends on the clock, not only on the data.
+	window bool
+	// filename, when set, is offered for saving the file.
+	filename string
+}
+
+// calendarTTL bounds how long a body with a time window is served before it
+// is made again, and matches the max-age clients are told.
+const calendarTTL = 5 * time.Minute
+
+// versions is a reading of the database's change counters.
+type versions struct{ salons, tickets uint64 }
+
+// calendarCache keeps rendered calendars by a normalized key, so each is
+// rendered once per change of the data behind it. Hits take only a read
+// lock and touch no database; renders run outside any lock, and at most one
+// runs per key at a time.
+type calendarCache struct {
+	maxEntries, maxBytes int
+
+	mu      sync.RWMutex
+	entries map[string]*calendarFile
+	bytes   int
+
+	clock   atomic.Uint64
+	renders atomic.Int64 // count of bodies made, for tests
+
+	flightMu sync.Mutex
+	flight   map[string]*calendarCall
+}
+
+// calendarCall is one render in flight that later requests for the same key
+// wait on instead of rendering the same body again.
+type calendarCall struct {
+	done chan struct{}
+	file *calendarFile
+	err  error
+}
+
+func newCalendarCache(maxEntries, maxBytes int) *calendarCache {
+	return &calendarCache{
+		maxEntries: maxEntries, maxBytes: maxBytes,
+		entries: map[string]*calendarFile{}, flight: map[string]*calendarCall{},
+	}
+}
+
+// fresh reports whether f still shows the data as it is now.
+func (f *calendarFile) fresh(v versions, now time.Time) bool {
+	if f.salonsV != v.salons || (f.tickets && f.ticketsV != v.tickets) {
+		return false
+	}
+	return f.expires.IsZero() || now.Before(f.expires)
+}
+
+// get returns the entry for key when it is fresh.
+func (cc *calendarCache) get(key string, v versions, now time.Time) *calendarFile {
+	cc.mu.RLock()
+	f := cc.entries[key]
+	cc.mu.RUnlock()
+	if f == nil || !f.fresh(v, now) {
+		return nil
+	}
+	f.used.Store(cc.clock.Add(1))
+	return f
+}
+
+// load returns a fresh file for key, rendering it when needed. v must be
+// read by the caller BEFORE render reads the data: a write landing in
+// between then leaves the entry looking stale, never fresh.
+func (cc *calendarCache) load(ctx context.Context, key string, v versions, tickets bool, now func() time.Time,
+	render func(context.Context) (rendered, error)) (*calendarFile, error) {
+	if f := cc.get(key, v, now()); f != nil {
+		return f, nil
+	}
+	cc.flightMu.Lock()
+	if call, ok := cc.flight[key]; ok {
+		cc.flightMu.Unlock()
+		select {
+		case <-call.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		// The render in flight may have begun before our versions: only
+		// take it when it is as new as what we need.
+		if call.err == nil && call.file.fresh(v, now()) {
+			return call.file, nil
+		}
+		if call.err != nil {
+			return nil, call.err
+		}
+		return cc.renderNow(ctx, key, v, tickets, now, render)
+	}
+	// A render that ended between our first look and taking flightMu has
+	// stored its entry already (it stores before leaving the flight map).
+	if f := cc.get(key, v, now()); f != nil {
+		cc.flightMu.Unlock()
+		return f, nil
+	}
+	call := &calendarCall{done: make(chan struct{})}
+	cc.flight[key] = call
+	cc.flightMu.Unlock()
+
+	// The render is shared with later requests, so one client going away
+	// must not fail it for the others.
+	call.file, call.err = cc.renderNow(context.WithoutCancel(ctx), key, v, tickets, now, render)
+	cc.flightMu.Lock()
+	delete(cc.flight, key)
+	cc.flightMu.Unlock()
+	close(call.done)
+	return call.file, call.err
+}
+
+// renderNow renders key and stores the result.
+func (cc *calendarCache) renderNow(ctx context.Context, key string, v versions, tickets bool, now func() time.Time,
+	render func(context.Context) (rendered, error)) (*calendarFile, error) {
+	r, err := render(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cc.renders.Add(1)
+	sum := sha256.Sum256(r.body)
+	f := &calendarFile{
+		body: r.body, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`,
+		lastModified: r.lastModified.UTC().Truncate(time.Second),
+		salonsV:      v.salons, ticketsV: v.tickets, tickets: tickets,
+	}
+	if r.filename != "" {
+		f.disposition = `inline; filename="` + r.filename + `"`
+	}
+	t := now()
+	if r.window {
+		f.expires = t.Add(calendarTTL)
+	}
+	cc.mu.Lock()
+	if old := cc.entries[key]; old != nil && old.etag != f.etag && !f.lastModified.After(old.lastModified) {
+		// The body changed without a newer timestamp in the data (a salon
+		// left the 30-day window, a ticket went elsewhere): say it changed
+		// now, or If-Modified-Since would keep the old body in use.
+		f.lastModified = later(t.UTC().Truncate(time.Second), old.lastModified.Add(time.Second))
+	} else if old != nil && old.etag == f.etag {
+		f.lastModified = old.lastModified
+	}
+	if f.lastModified.IsZero() {
+		f.lastModified = t.UTC().Truncate(time.Second)
+	}
+	f.lastModHTTP = f.lastModified.Format(http.TimeFormat)
+	f.used.Store(cc.clock.Add(1))
+	cc.put(key, f)
+	cc.mu.Unlock()
+	return f, nil
+}
+
+// put stores f under key; cc.mu must be held. When over a limit it drops
+// the least recently used eighth in one go, so the sort is paid rarely.
+func (cc *calendarCache) put(key string, f *calendarFile) {
+	if old := cc.entries[key]; old != nil {
+		cc.bytes -= len(old.body)
+	}
+	cc.entries[key] = f
+	cc.bytes += len(f.body)
+	if len(cc.entries) <= cc.maxEntries && cc.bytes <= cc.maxBytes {
+		return
+	}
+	type aged struct {
+		key  string
+		used uint64
+	}
+	all := make([]aged, 0, len(cc.entries))
+	for k, e := range cc.entries {
+		if k != key {
+			all = append(all, aged{k, e.used.Load()})
+		}
+	}
+	slices.SortFunc(all, func(a, b aged) int { return cmp.Compare(a.used, b.used) })
+	drop := max(1, len(cc.entries)/8)
+	for _, a := range all {
+		if drop <= 0 && len(cc.entries) <= cc.maxEntries && cc.bytes <= cc.maxBytes {
+			break
+		}
+		cc.bytes -= len(cc.entries[a.key].body)
+		delete(cc.entries, a.key)
+		drop--
+	}
+}
+
+// len is the number of entries, for tests.
+func (cc *calendarCache) len() int {
+	cc.mu.RLock()
+	defer cc.mu.RUnlock()
+	return len(cc.entries)
+}

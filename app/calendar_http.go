@@ -1,0 +1,92 @@
+package app
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// calendarKind says how a calendar may be cached, by whom, and what data
+// it follows.
+type calendarKind struct {
+	// cacheControl: public files may sit in shared caches; personal ones
+	// carry a secret token in their URL and must not.
+	cacheControl string
+	// tickets: the body shows ticket states, so ticket changes make it stale.
+	tickets bool
+}
+
+var (
+	calendarPublic   = calendarKind{cacheControl: "public, max-age=300"}
+	calendarPersonal = calendarKind{cacheControl: "private, max-age=300", tickets: true}
+)
+
+// calendarContentType is the iCalendar media type (RFC 5545 section 8.1).
+const calendarContentType = "text/calendar; charset=utf-8"
+
+// serve answers a calendar request from the cache, rendering on a miss.
+// A fresh hit reads two atomic counters and a map under a read lock and
+// never touches the database, so a client polling with If-None-Match costs
+// next to nothing.
+func (cal *calendars) serve(c *fiber.Ctx, key string, kind calendarKind,
+	render func(context.Context) (rendered, error)) error {
+	// The versions are read before any data: see storage.changes.
+	v := versions{salons: cal.db.SalonsVersion(), tickets: cal.db.TicketsVersion()}
+	f := cal.cache.get(key, v, cal.db.Now())
+	if f == nil {
+		var err error
+		f, err = cal.cache.load(c.UserContext(), key, v, kind.tickets, cal.db.Now, render)
+		if err != nil {
+			return err
+		}
+	}
+	c.Set(fiber.HeaderETag, f.etag)
+	c.Set(fiber.HeaderLastModified, f.lastModHTTP)
+	c.Set(fiber.HeaderCacheControl, kind.cacheControl)
+	if notModified(c, f) {
+		c.Response().ResetBody()
+		c.Status(fiber.StatusNotModified)
+		return nil
+	}
+	c.Set(fiber.HeaderContentType, calendarContentType)
+	if f.disposition != "" {
+		c.Set(fiber.HeaderContentDisposition, f.disposition)
+	}
+	// The body is shared by every request and never written to, so it is
+	// handed over without a copy.
+	return c.Send(f.body)
+}
+
+// notModified applies RFC 9110's conditional GET: If-None-Match decides
+// when present (weak comparison, as that section requires), otherwise
+// If-Modified-Since at one-second precision.
+func notModified(c *fiber.Ctx, f *calendarFile) bool {
+	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" {
+		return etagListMatches(inm, f.etag)
+	}
+	ims := c.Get(fiber.HeaderIfModifiedSince)
+	if ims == "" {
+		return false
+	}
+	t, err := http.ParseTime(ims)
+	if err != nil {
+		return false
+	}
+	return !f.lastModified.After(t.Truncate(time.Second))
+}
+
+// etagListMatches reports whether an If-None-Match list names etag or is "*".
+func etagListMatches(list, etag string) bool {
+	for list != "" {
+		var tag string
+		tag, list, _ = strings.Cut(list, ",")
+		tag = strings.TrimSpace(tag)
+		if tag == "*" || strings.TrimPrefix(tag, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}

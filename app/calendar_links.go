@@ -1,0 +1,69 @@
+package app
+
+import (
+	"context"
+	"html/template"
+	"net/url"
+
+	"salon/events"
+	"salon/tickets"
+)
+
+// calendarLinks are the "Add to calendar" links shown beside a salon. The
+// zero value shows nothing: templates test Download.
+type calendarLinks struct {
+	// Download is the .ics file (the salon's, or the ticket's invitation).
+	Download string
+	// Subscribe is a webcal:// feed. It is a template.URL because
+	// html/template would otherwise replace an unknown scheme with
+	// "#ZgotmplZ"; it is built only from the base URL and tokens.
+	Subscribe template.URL
+	Google    string
+	Outlook   string
+}
+
+// salonCalendarLinks are the links on a salon page, with a subscription to
+// the salon's industry for people who come back for more. A cancelled or
+// draft salon gets none: nobody should add it now.
+func (s *Server) salonCalendarLinks(sa *events.Salon) calendarLinks {
+	if sa.Status != events.StatusPublished {
+		return calendarLinks{}
+	}
+	o := s.calendarOptions()
+	return calendarLinks{
+		Download:  "/salons/" + url.PathEscape(sa.Slug) + ".ics",
+		Subscribe: template.URL(events.WebcalURL(s.cfg.BaseURL + "/calendar.ics?industry=" + url.QueryEscape(sa.Industry))),
+		Google:    events.GoogleCalendarURL(sa, o),
+		Outlook:   events.OutlookCalendarURL(sa, o),
+	}
+}
+
+// ticketCalendarLinks are the links on a ticket page: the personal
+// invitation rather than the public file (it carries the attendee and can
+// later cancel itself), and the attendee's own feed, which follows every
+// salon they RSVP to. Nothing while the ticket or the salon is cancelled.
+func (s *Server) ticketCalendarLinks(ctx context.Context, t *tickets.Ticket, sa *events.Salon) calendarLinks {
+	if !t.Active() || sa.Status != events.StatusPublished {
+		return calendarLinks{}
+	}
+	o := s.calendarOptions()
+	l := calendarLinks{
+		Download: "/t/" + url.PathEscape(t.Token) + "/invite.ics",
+		Google:   events.GoogleCalendarURL(sa, o),
+		Outlook:  events.OutlookCalendarURL(sa, o),
+	}
+	// The page is still useful without the feed link, so a failure to find
+	// the feed token is logged, not shown.
+	feed, err := s.db.FeedToken(ctx, t.Email)
+	if err != nil {
+		logInternal(s.log, "calendar links: feed token", err)
+	} else if feed != "" {
+		l.Subscribe = template.URL(events.WebcalURL(s.cfg.BaseURL + "/feeds/" + url.PathEscape(feed) + ".ics"))
+	}
+	return l
+}
+
+// WebcalURL is the listing's feed (with its industry filter) as a webcal://
+// link, so that a click subscribes instead of downloading a copy that never
+// updates.
+func (p indexPage) WebcalURL() template.URL { return template.URL(events.WebcalURL(p.FeedURL)) }
