@@ -176,8 +176,8 @@ func TestWorker_CrashBetweenSendAndMark(t *testing.T) {
 	}
 	first.Close()
 	row := messages(t, db)[ids[0]]
-	if row.Status != storage.OutboxSending || srv.Deliveries(row.MessageID) != 1 {
-		t.Fatalf("after crash: status %q, deliveries %d; want sending, 1", row.Status, srv.Deliveries(row.MessageID))
+	if n := srv.Deliveries(row.MessageID + "@salon.example"); row.Status != storage.OutboxSending || n != 1 {
+		t.Fatalf("after crash: status %q, deliveries %d; want sending, 1", row.Status, n)
 	}
 
 	// Restart: a new process opens the file again.

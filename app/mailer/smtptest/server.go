@@ -36,6 +36,7 @@ type Server struct {
 
 	mu        sync.Mutex
 	srv       *smtp.Server
+	listener  net.Listener
 	served    chan struct{}
 	msgs      []Message
 	rcptCodes map[string]int
@@ -83,7 +84,7 @@ func (s *Server) serve(l net.Listener) {
 	srv.ErrorLog = discardLogger{}
 	served := make(chan struct{})
 	s.mu.Lock()
-	s.srv, s.served = srv, served
+	s.srv, s.listener, s.served = srv, l, served
 	s.mu.Unlock()
 	go func() {
 		defer close(served)
@@ -95,13 +96,16 @@ func (s *Server) serve(l net.Listener) {
 // Restart brings the server back on the same port.
 func (s *Server) Stop() {
 	s.mu.Lock()
-	srv, served := s.srv, s.served
-	s.srv = nil
+	srv, l, served := s.srv, s.listener, s.served
+	s.srv, s.listener = nil, nil
 	s.mu.Unlock()
 	if srv == nil {
 		return
 	}
 	_ = srv.Close()
+	// Serve registers its listener only once it runs, so a Stop right after
+	// a start could miss it: close it here too.
+	_ = l.Close()
 	<-served
 }
 
