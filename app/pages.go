@@ -30,7 +30,7 @@ var funcs = template.FuncMap{
 
 func newPages(baseURL string) (*pages, error) {
 	p := &pages{baseURL: baseURL, sets: map[string]*template.Template{}}
-	for _, name := range []string{"index", "salon", "ticket", "error"} {
+	for _, name := range []string{"index", "salon", "ticket", "error", "door"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("app: parse template %s: %w", name, err)

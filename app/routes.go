@@ -63,6 +63,15 @@ func (s *Server) routes() {
 	api.Post("/salons/:slug/cancel", auth, s.handleCancelSalon)
 	api.Get("/salons/:slug/attendees.csv", auth, s.handleAttendeesCSV)
 	api.Get("/salons/:slug/attendees", auth, s.handleListAttendees)
+	api.Delete("/salons/:slug/checkins/:id", auth, s.handleUndoCheckin)
+	api.Post("/salons/:slug/door-links", auth, s.handleCreateDoorLink)
+	api.Get("/salons/:slug/door-links", auth, s.handleListDoorLinks)
+	api.Post("/salons/:slug/door-links/:id/revoke", auth, s.handleRevokeDoorLink)
+
+	// Door devices: staff and organizer tokens, or a door link's token.
+	door := s.requireDoor
+	api.Post("/salons/:slug/checkins", door, s.handleCheckin)
+	api.Get("/salons/:slug/door", door, s.handleDoorData)
 
 	// Calendars: registered before the pages so /salons/{slug}.ics is not
 	// taken for a salon page.
@@ -72,8 +81,11 @@ func (s *Server) routes() {
 	app.Get("/", forms, s.handleIndexPage)
 	app.Get("/salons/:slug", forms, s.handleSalonPage)
 	app.Post("/salons/:slug/rsvp", writes, forms, s.handleRSVPForm)
+	app.Get("/t/:token/qr.png", s.handleQR)
 	app.Get("/t/:token", forms, s.handleTicketPage)
 	app.Post("/t/:token/cancel", writes, forms, s.handleCancelForm)
+
+	s.doorRoutes(app)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }

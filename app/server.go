@@ -20,6 +20,10 @@ type codeSigner interface {
 	Code(t *tickets.Ticket) string
 }
 
+type dbCodes struct{ db *storage.DB }
+
+func (d dbCodes) Code(t *tickets.Ticket) string { return d.db.TicketCode(t) }
+
 // Server is the web application: the Fiber app, its dependencies and the
 // background workers it runs.
 type Server struct {
@@ -30,6 +34,7 @@ type Server struct {
 	metrics *metrics
 	pages   *pages
 	codes   codeSigner
+	qr      *qrCache
 
 	// wakeMail is called after a write that queued mail.
 	wakeMail func()
@@ -44,7 +49,7 @@ func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{cfg: cfg, db: db, log: log, wakeMail: func() {}}
+	s := &Server{cfg: cfg, db: db, log: log, wakeMail: func() {}, codes: dbCodes{db}, qr: newQRCache()}
 	s.metrics = newMetrics()
 	db.ObserveWait = s.metrics.observeWriteWait
 	p, err := newPages(cfg.BaseURL)

@@ -1,0 +1,281 @@
+package app
+
+import (
+	"encoding/base64"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"salon/events"
+	"salon/storage"
+	"salon/tickets"
+)
+
+const doorLinkKey = "door_link"
+
+// requireDoor authenticates door devices: an API token of an account that
+// may check in at the salon, or a door link token ("sld_…") for this salon.
+func (s *Server) requireDoor(c *fiber.Ctx) error {
+	h := strings.TrimSpace(strings.TrimPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "))
+	if strings.HasPrefix(h, "sld_") {
+		l, err := s.db.FindDoorLink(c.UserContext(), h)
+		if err != nil {
+			return err
+		}
+		c.Locals(doorLinkKey, l)
+		return c.Next()
+	}
+	return s.requireToken(c)
+}
+
+// doorSalon loads the salon of a door request and checks the caller may
+// check in there. A door link for another salon is forbidden.
+func (s *Server) doorSalon(c *fiber.Ctx) (*events.Salon, error) {
+	sa, err := s.db.FindSalonBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return nil, err
+	}
+	if l, ok := c.Locals(doorLinkKey).(*storage.DoorLink); ok {
+		if l.SalonID != sa.ID {
+			return nil, events.Errorf(events.EFORBIDDEN, "This door link is for another salon.")
+		}
+		return sa, nil
+	}
+	if u := currentUser(c); u == nil || !u.CanCheckIn(sa) {
+		return nil, events.Errorf(events.EFORBIDDEN, "You may not check guests in at this salon.")
+	}
+	return sa, nil
+}
+
+// checkinInput is the body of a check-in. scanned_at and offline come from
+// door devices uploading scans made while the network was down.
+type checkinInput struct {
+	Code      string `json:"code"`
+	Nonce     string `json:"nonce"`
+	Device    string `json:"device"`
+	ScannedAt string `json:"scanned_at"`
+	Offline   bool   `json:"offline"`
+	// TicketID checks a guest in by hand from the door's guest list.
+	TicketID string `json:"ticket_id"`
+}
+
+// checkinGuest is what door staff see of a ticket: never the email.
+type checkinGuest struct {
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	Company     string  `json:"company"`
+	JobTitle    string  `json:"job_title"`
+	Status      string  `json:"status"`
+	CheckedInAt *string `json:"checked_in_at"`
+}
+
+func guestJSON(t *tickets.Ticket, loc *time.Location) *checkinGuest {
+	g := &checkinGuest{ID: strconv.FormatInt(t.ID, 10), Name: t.Name, Company: t.Company, JobTitle: t.JobTitle, Status: t.Status}
+	if t.CheckedInAt != nil {
+		v := t.CheckedInAt.In(loc).Format(time.RFC3339)
+		g.CheckedInAt = &v
+	}
+	return g
+}
+
+var checkinStatus = map[string]int{
+	tickets.CheckinOK:           fiber.StatusOK,
+	tickets.CheckinAlready:      fiber.StatusConflict,
+	tickets.CheckinNotConfirmed: fiber.StatusConflict,
+	tickets.CheckinWrongSalon:   fiber.StatusConflict,
+	tickets.CheckinInvalid:      fiber.StatusUnprocessableEntity,
+}
+
+func (s *Server) handleCheckin(c *fiber.Ctx) error {
+	sa, err := s.doorSalon(c)
+	if err != nil {
+		return err
+	}
+	var in checkinInput
+	if err := decodeJSON(c, &in, false); err != nil {
+		return err
+	}
+	req := storage.CheckinRequest{SalonID: sa.ID, Code: in.Code, Nonce: strings.TrimSpace(in.Nonce), Device: in.Device, Offline: in.Offline}
+	if in.ScannedAt != "" {
+		t, ok := events.ParseTime(in.ScannedAt, time.UTC)
+		if !ok {
+			return &events.Error{Code: events.EINVALID, Message: "scanned_at: not a valid RFC 3339 time", Fields: map[string]string{"scanned_at": "not a valid RFC 3339 time"}}
+		}
+		req.ScannedAt = t
+	}
+	if in.Code == "" && in.TicketID != "" {
+		// By hand: the server signs the code itself, so one path decides.
+		id, err := strconv.ParseInt(in.TicketID, 10, 64)
+		if err != nil {
+			return &events.Error{Code: events.EINVALID, Message: "ticket_id: not a ticket id", Fields: map[string]string{"ticket_id": "not a ticket id"}}
+		}
+		t, err := s.db.FindTicketByID(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		req.Code = s.db.TicketCode(t)
+	}
+	if len(req.Code) > 1024 {
+		req.Code = "" // never verify huge input; it is simply invalid
+	}
+	if u := currentUser(c); u != nil {
+		req.UserID = u.ID
+	}
+	if l, ok := c.Locals(doorLinkKey).(*storage.DoorLink); ok {
+		req.DoorLinkID = l.ID
+	}
+	res, err := s.db.CheckIn(c.UserContext(), req)
+	if err != nil {
+		return err
+	}
+	body := fiber.Map{"result": res.Result}
+	loc := sa.Location()
+	if res.Ticket != nil {
+		body["ticket"] = guestJSON(res.Ticket, loc)
+		if res.CheckedInAt != nil {
+			body["checked_in_at"] = res.CheckedInAt.In(loc).Format(time.RFC3339)
+		} else {
+			body["checked_in_at"] = nil
+		}
+	}
+	if res.Flagged {
+		body["flagged"] = true
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(checkinStatus[res.Result]).JSON(body)
+}
+
+// handleUndoCheckin lets an organizer clear a check-in made by mistake.
+func (s *Server) handleUndoCheckin(c *fiber.Ctx) error {
+	sa, u, err := s.managedSalon(c)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return events.Errorf(events.ENOTFOUND, "Ticket not found.")
+	}
+	t, err := s.db.FindTicketByID(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	if t.SalonID != sa.ID {
+		return events.Errorf(events.ENOTFOUND, "Ticket not found.")
+	}
+	t, err = s.db.UndoCheckIn(c.UserContext(), id, u.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"ticket": s.attendeeJSON(t, sa.Location())})
+}
+
+// handleDoorData gives a door device what it needs to keep working offline:
+// the public keys, the guest list (names and companies, never emails) and
+// the tickets whose codes are revoked.
+func (s *Server) handleDoorData(c *fiber.Ctx) error {
+	sa, err := s.doorSalon(c)
+	if err != nil {
+		return err
+	}
+	list, err := s.db.FindTickets(c.UserContext(), storage.TicketFilter{SalonID: sa.ID})
+	if err != nil {
+		return err
+	}
+	loc := sa.Location()
+	guests := make([]*checkinGuest, 0, len(list))
+	revoked := []string{}
+	for _, t := range list {
+		if t.Status == tickets.StatusCancelled {
+			revoked = append(revoked, strconv.FormatInt(t.ID, 10))
+		}
+		guests = append(guests, guestJSON(t, loc))
+	}
+	keys := []fiber.Map{}
+	for _, k := range s.db.PublicKeys() {
+		keys = append(keys, fiber.Map{"id": k.ID, "ed25519": base64.StdEncoding.EncodeToString(k.Key)})
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{
+		"salon":       fiber.Map{"id": sa.ID, "slug": sa.Slug, "title": sa.Title, "starts_at": sa.StartsAt.In(loc).Format(time.RFC3339), "timezone": sa.Timezone},
+		"public_keys": keys,
+		"guests":      guests,
+		"revoked":     revoked,
+		"counts":      fiber.Map{"checked_in": sa.CheckedIn, "confirmed": sa.Confirmed},
+	})
+}
+
+type doorLinkJSON struct {
+	ID        string  `json:"id"`
+	Label     string  `json:"label"`
+	CreatedAt string  `json:"created_at"`
+	RevokedAt *string `json:"revoked_at"`
+	URL       string  `json:"url,omitempty"`
+}
+
+func (s *Server) doorLinkJSON(l *storage.DoorLink, sa *events.Salon, token string) doorLinkJSON {
+	loc := sa.Location()
+	j := doorLinkJSON{ID: strconv.FormatInt(l.ID, 10), Label: l.Label, CreatedAt: l.CreatedAt.In(loc).Format(time.RFC3339)}
+	if l.RevokedAt != nil {
+		r := l.RevokedAt.In(loc).Format(time.RFC3339)
+		j.RevokedAt = &r
+	}
+	if token != "" {
+		// The token travels in the fragment, which browsers never send to
+		// servers or put in Referer headers.
+		j.URL = s.cfg.BaseURL + "/door/" + sa.Slug + "#key=" + token
+	}
+	return j
+}
+
+func (s *Server) handleCreateDoorLink(c *fiber.Ctx) error {
+	sa, u, err := s.managedSalon(c)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Label string `json:"label"`
+	}
+	if len(c.Body()) > 0 {
+		if err := decodeJSON(c, &in, true); err != nil {
+			return err
+		}
+	}
+	l, token, err := s.db.CreateDoorLink(c.UserContext(), sa.ID, strings.TrimSpace(in.Label), u.ID)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"door_link": s.doorLinkJSON(l, sa, token)})
+}
+
+func (s *Server) handleListDoorLinks(c *fiber.Ctx) error {
+	sa, _, err := s.managedSalon(c)
+	if err != nil {
+		return err
+	}
+	list, err := s.db.FindDoorLinks(c.UserContext(), sa.ID)
+	if err != nil {
+		return err
+	}
+	out := make([]doorLinkJSON, 0, len(list))
+	for _, l := range list {
+		out = append(out, s.doorLinkJSON(l, sa, ""))
+	}
+	return c.JSON(fiber.Map{"door_links": out})
+}
+
+func (s *Server) handleRevokeDoorLink(c *fiber.Ctx) error {
+	sa, _, err := s.managedSalon(c)
+	if err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return events.Errorf(events.ENOTFOUND, "Door link not found.")
+	}
+	if err := s.db.RevokeDoorLink(c.UserContext(), sa.ID, id); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
