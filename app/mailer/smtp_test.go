@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/textproto"
 	"testing"
+	"time"
 
 	"github.com/wneessen/go-mail"
 
@@ -130,5 +131,71 @@ func TestSMTP_ReusesAndRedials(t *testing.T) {
 func TestNewSMTP_NeedsAServer(t *testing.T) {
 	if _, err := NewSMTP(Config{}); err == nil {
 		t.Fatal("NewSMTP accepted an empty config")
+	}
+}
+
+// TestSMTP_TLSModes checks each --smtp form against a server offering
+// STARTTLS, implicit TLS or neither, with and without credentials.
+func TestSMTP_TLSModes(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name    string
+		opts    []smtptest.Option
+		url     func(*smtptest.Server) string
+		wantTLS bool
+		wantErr bool
+	}{
+		{name: "starttls when offered", opts: []smtptest.Option{smtptest.WithSTARTTLS()},
+			url: (*smtptest.Server).URL, wantTLS: true},
+		{name: "plain when not offered", url: (*smtptest.Server).URL},
+		{name: "tls=none never upgrades", opts: []smtptest.Option{smtptest.WithSTARTTLS()},
+			url: func(s *smtptest.Server) string { return s.URL() + "?tls=none" }},
+		{name: "smtps implicit tls", opts: []smtptest.Option{smtptest.WithImplicitTLS()},
+			url: (*smtptest.Server).URL, wantTLS: true},
+		{name: "login over starttls", opts: []smtptest.Option{smtptest.WithSTARTTLS(), smtptest.WithAuth("ana", "s3cret")},
+			url: (*smtptest.Server).URL, wantTLS: true},
+		{name: "login over smtps", opts: []smtptest.Option{smtptest.WithImplicitTLS(), smtptest.WithAuth("ana", "s3cret")},
+			url: (*smtptest.Server).URL, wantTLS: true},
+		{name: "wrong password", opts: []smtptest.Option{smtptest.WithSTARTTLS(), smtptest.WithAuth("ana", "s3cret")},
+			url: func(s *smtptest.Server) string { return "smtp://ana:wrong@" + s.Addr() }, wantErr: true},
+		{name: "no password in clear", opts: []smtptest.Option{smtptest.WithSTARTTLS(), smtptest.WithAuth("ana", "s3cret")},
+			url: func(s *smtptest.Server) string { return s.URL() + "?tls=none" }, wantErr: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := smtptest.Start(t, tc.opts...)
+			cfg, err := ParseConfig(tc.url(srv))
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := NewSMTP(cfg, mail.WithTLSConfig(srv.TLSConfig()), mail.WithTimeout(5*time.Second))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer m.Close()
+			err = m.Send(ctx, testMsg(t, "x@example.com"))
+			if tc.wantErr {
+				if err == nil {
+					t.Fatal("Send succeeded")
+				}
+				t.Logf("Send: %v", err)
+				if IsPermanent(err) {
+					t.Errorf("a login problem failed the message for good: %v", err)
+				}
+				if len(srv.Messages()) != 0 {
+					t.Error("the server took the message")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := srv.Messages()
+			if len(got) != 1 || got[0].TLS != tc.wantTLS {
+				t.Fatalf("received %+v, want one message with TLS %v", got, tc.wantTLS)
+			}
+			if cfg.Username != "" && got[0].User != cfg.Username {
+				t.Errorf("logged in as %q, want %q", got[0].User, cfg.Username)
+			}
+		})
 	}
 }

@@ -7,15 +7,24 @@ package smtptest
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	netmail "net/mail"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
 
@@ -27,12 +36,35 @@ type Message struct {
 	Data []byte
 	// MessageID is the Message-ID header without its angle brackets.
 	MessageID string
+	// TLS tells whether the message came over an encrypted connection.
+	TLS bool
+	// User is the name the client authenticated as, if it did.
+	User string
 }
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithSTARTTLS makes the server offer STARTTLS, with a certificate for
+// 127.0.0.1 that TLSConfig trusts.
+func WithSTARTTLS() Option { return func(s *Server) { s.startTLS = true } }
+
+// WithImplicitTLS makes the server speak TLS from the first byte, as on
+// port 465.
+func WithImplicitTLS() Option { return func(s *Server) { s.implicitTLS = true } }
+
+// WithAuth makes the server offer AUTH PLAIN (over TLS only) and refuse
+// MAIL FROM until the client has logged in as user with pass.
+func WithAuth(user, pass string) Option { return func(s *Server) { s.user, s.pass = user, pass } }
 
 // Server is an SMTP server on a fixed local port. All methods are safe for
 // concurrent use.
 type Server struct {
 	addr string
+
+	startTLS, implicitTLS bool
+	user, pass            string
+	serverTLS, clientTLS  *tls.Config
 
 	mu        sync.Mutex
 	srv       *smtp.Server
@@ -47,9 +79,9 @@ type Server struct {
 }
 
 // Start runs a server for the length of tb.
-func Start(tb testing.TB) *Server {
+func Start(tb testing.TB, opts ...Option) *Server {
 	tb.Helper()
-	s, err := NewServer()
+	s, err := NewServer(opts...)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -58,25 +90,53 @@ func Start(tb testing.TB) *Server {
 }
 
 // NewServer starts a server on 127.0.0.1 on a free port.
-func NewServer() (*Server, error) {
+func NewServer(opts ...Option) (*Server, error) {
+	s := &Server{rcptCodes: map[string]int{}, changed: make(chan struct{})}
+	for _, o := range opts {
+		o(s)
+	}
+	var err error
+	if s.serverTLS, s.clientTLS, err = selfSigned(); err != nil {
+		return nil, err
+	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("smtptest: unable to listen: %w", err)
 	}
-	s := &Server{addr: l.Addr().String(), rcptCodes: map[string]int{}, changed: make(chan struct{})}
+	s.addr = l.Addr().String()
 	s.serve(l)
 	return s, nil
 }
 
+// TLSConfig is a client configuration that trusts the server's certificate,
+// for go-mail's WithTLSConfig.
+func (s *Server) TLSConfig() *tls.Config { return s.clientTLS.Clone() }
+
 // Addr is host:port.
 func (s *Server) Addr() string { return s.addr }
 
-// URL is a --smtp value for this server. It offers no STARTTLS, so the
-// default opportunistic mode talks plain text to it.
-func (s *Server) URL() string { return "smtp://" + s.addr }
+// URL is a --smtp value for this server, with the credentials of WithAuth:
+// smtps:// with WithImplicitTLS, else smtp://, where STARTTLS is used when
+// the server offers it.
+func (s *Server) URL() string {
+	u := url.URL{Scheme: "smtp", Host: s.addr}
+	if s.implicitTLS {
+		u.Scheme = "smtps"
+	}
+	if s.user != "" {
+		u.User = url.UserPassword(s.user, s.pass)
+	}
+	return u.String()
+}
 
 func (s *Server) serve(l net.Listener) {
+	if s.implicitTLS {
+		l = tls.NewListener(l, s.serverTLS)
+	}
 	srv := smtp.NewServer(backend{s})
+	if s.startTLS {
+		srv.TLSConfig = s.serverTLS
+	}
 	srv.Domain = "smtptest.localhost"
 	srv.ReadTimeout = 10 * time.Second
 	srv.WriteTimeout = 10 * time.Second
@@ -250,20 +310,29 @@ func replyError(code int) error {
 
 type backend struct{ s *Server }
 
-func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) {
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	b.s.mu.Lock()
 	b.s.sessions++
 	b.s.mu.Unlock()
-	return &session{s: b.s}, nil
+	x := &session{s: b.s, conn: c}
+	if b.s.user != "" {
+		return &authSession{x}, nil
+	}
+	return x, nil
 }
 
 type session struct {
-	s    *Server
-	from string
-	to   []string
+	s      *Server
+	conn   *smtp.Conn
+	authed string
+	from   string
+	to     []string
 }
 
 func (x *session) Mail(from string, _ *smtp.MailOptions) error {
+	if x.s.user != "" && x.authed == "" {
+		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
+	}
 	if err := x.s.takeFailure(); err != nil {
 		return err
 	}
@@ -293,7 +362,8 @@ func (x *session) Data(r io.Reader) error {
 	if err := x.s.takeFailure(); err != nil {
 		return err
 	}
-	m := Message{From: x.from, To: append([]string(nil), x.to...), Data: data}
+	_, isTLS := x.conn.TLSConnectionState()
+	m := Message{From: x.from, To: append([]string(nil), x.to...), Data: data, TLS: isTLS, User: x.authed}
 	if parsed, err := netmail.ReadMessage(bytes.NewReader(data)); err == nil {
 		m.MessageID = strings.Trim(strings.TrimSpace(parsed.Header.Get("Message-Id")), "<>")
 	}
@@ -304,6 +374,57 @@ func (x *session) Data(r io.Reader) error {
 func (x *session) Reset() { x.from, x.to = "", nil }
 
 func (x *session) Logout() error { return nil }
+
+// authSession is a session that offers AUTH PLAIN; go-smtp offers it only
+// over TLS.
+type authSession struct{ *session }
+
+func (x *authSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (x *authSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(identity, user, pass string) error {
+		if (identity != "" && identity != user) || user != x.s.user || pass != x.s.pass {
+			return smtp.ErrAuthFailed
+		}
+		x.authed = user
+		return nil
+	}), nil
+}
+
+// selfSigned makes a throwaway certificate for 127.0.0.1 and a client
+// configuration that trusts it.
+func selfSigned() (server, client *tls.Config, err error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, fmt.Errorf("smtptest: unable to make a key: %w", err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "smtptest"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
+		DNSNames:              []string{"localhost"},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, nil, fmt.Errorf("smtptest: unable to make a certificate: %w", err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, nil, fmt.Errorf("smtptest: unable to read the certificate: %w", err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	server = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}},
+		MinVersion: tls.VersionTLS12}
+	client = &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
+	return server, client, nil
+}
 
 // discardLogger keeps the expected noise of Stop (closed connections) out
 // of test output.
