@@ -4,7 +4,8 @@ package static
 
 import "embed"
 
-// FS is the embedded static files, served under /static/.
+// FS is the embedded static files, served under /static/. vendor/ holds
+// third-party code from npm with each package's licence beside it.
 //
-//go:embed *.css
+//go:embed *.css *.js vendor
 var FS embed.FS
