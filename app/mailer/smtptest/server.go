@@ -5,26 +5,16 @@
 package smtptest
 
 import (
-	"bytes"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"fmt"
-	"io"
-	"math/big"
 	"net"
-	netmail "net/mail"
 	"net/url"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 )
 
@@ -306,124 +296,6 @@ func (s *Server) record(m Message) {
 func replyError(code int) error {
 	return &smtp.SMTPError{Code: code, EnhancedCode: smtp.EnhancedCode{code / 100, 0, 0},
 		Message: fmt.Sprintf("smtptest: told to answer %d", code)}
-}
-
-type backend struct{ s *Server }
-
-func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
-	b.s.mu.Lock()
-	b.s.sessions++
-	b.s.mu.Unlock()
-	x := &session{s: b.s, conn: c}
-	if b.s.user != "" {
-		return &authSession{x}, nil
-	}
-	return x, nil
-}
-
-type session struct {
-	s      *Server
-	conn   *smtp.Conn
-	authed string
-	from   string
-	to     []string
-}
-
-func (x *session) Mail(from string, _ *smtp.MailOptions) error {
-	if x.s.user != "" && x.authed == "" {
-		return &smtp.SMTPError{Code: 530, EnhancedCode: smtp.EnhancedCode{5, 7, 0}, Message: "Authentication required"}
-	}
-	if err := x.s.takeFailure(); err != nil {
-		return err
-	}
-	x.from, x.to = from, nil
-	return nil
-}
-
-func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	if err := x.s.takeFailure(); err != nil {
-		return err
-	}
-	x.s.mu.Lock()
-	code := x.s.rcptCodes[strings.ToLower(to)]
-	x.s.mu.Unlock()
-	if code != 0 {
-		return replyError(code)
-	}
-	x.to = append(x.to, to)
-	return nil
-}
-
-func (x *session) Data(r io.Reader) error {
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return err
-	}
-	if err := x.s.takeFailure(); err != nil {
-		return err
-	}
-	_, isTLS := x.conn.TLSConnectionState()
-	m := Message{From: x.from, To: append([]string(nil), x.to...), Data: data, TLS: isTLS, User: x.authed}
-	if parsed, err := netmail.ReadMessage(bytes.NewReader(data)); err == nil {
-		m.MessageID = strings.Trim(strings.TrimSpace(parsed.Header.Get("Message-Id")), "<>")
-	}
-	x.s.record(m)
-	return nil
-}
-
-func (x *session) Reset() { x.from, x.to = "", nil }
-
-func (x *session) Logout() error { return nil }
-
-// authSession is a session that offers AUTH PLAIN; go-smtp offers it only
-// over TLS.
-type authSession struct{ *session }
-
-func (x *authSession) AuthMechanisms() []string { return []string{sasl.Plain} }
-
-func (x *authSession) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(identity, user, pass string) error {
-		if (identity != "" && identity != user) || user != x.s.user || pass != x.s.pass {
-			return smtp.ErrAuthFailed
-		}
-		x.authed = user
-		return nil
-	}), nil
-}
-
-// selfSigned makes a throwaway certificate for 127.0.0.1 and a client
-// configuration that trusts it.
-func selfSigned() (server, client *tls.Config, err error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, nil, fmt.Errorf("smtptest: unable to make a key: %w", err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "smtptest"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		DNSNames:              []string{"localhost"},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return nil, nil, fmt.Errorf("smtptest: unable to make a certificate: %w", err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, nil, fmt.Errorf("smtptest: unable to read the certificate: %w", err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	server = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}},
-		MinVersion: tls.VersionTLS12}
-	client = &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
-	return server, client, nil
 }
 
 // discardLogger keeps the expected noise of Stop (closed connections) out
