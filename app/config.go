@@ -6,6 +6,7 @@ package app
 import (
 	"flag"
 	"fmt"
+	"net/mail"
 	"net/url"
 	"os"
 	"strconv"
@@ -32,6 +33,9 @@ type Config struct {
 // DefaultRateLimit is how many public writes (RSVP, cancel) one client
 // address may make per minute unless told otherwise.
 const DefaultRateLimit = 30
+
+// DefaultMailFrom is the From of every mail unless --mail-from says otherwise.
+const DefaultMailFrom = "Salon <no-reply@localhost>"
 
 // envFlags registers flags whose defaults come from environment variables, so
 // that a flag wins over its variable and the variable over the built-in default.
@@ -101,7 +105,7 @@ func (e *envFlags) bindServe(c *Config) {
 	e.string(&c.Addr, "addr", "SALON_ADDR", ":8080", "address to listen on")
 	e.string(&c.BaseURL, "base-url", "SALON_BASE_URL", "http://localhost:8080", "public URL every link in mail, QR codes and calendars is built from")
 	e.string(&c.SMTP, "smtp", "SALON_SMTP_URL", "", "SMTP server URL (smtp://user:pass@host:port, smtps://…, ?tls=none); empty keeps mail in the outbox")
-	e.string(&c.MailFrom, "mail-from", "SALON_MAIL_FROM", "Salon <no-reply@localhost>", "From address of every mail")
+	e.string(&c.MailFrom, "mail-from", "SALON_MAIL_FROM", DefaultMailFrom, "From address of every mail")
 	e.int(&c.RateLimit, "rate-limit", "SALON_RATE_LIMIT", DefaultRateLimit, "public write requests per minute from one client address; 0 turns the limit off")
 	var proxies string
 	e.string(&proxies, "trusted-proxies", "SALON_TRUSTED_PROXIES", "", "comma-separated addresses or CIDRs whose X-Forwarded-For is believed")
@@ -133,6 +137,15 @@ func (c *Config) Validate() error {
 	}
 	if c.DB == "" {
 		return fmt.Errorf("--db must name a file")
+	}
+	if c.MailFrom == "" {
+		c.MailFrom = DefaultMailFrom
+	}
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		return fmt.Errorf("--mail-from must be an address such as \"Salon <no-reply@example.com>\", got %q", c.MailFrom)
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = 15 * time.Second
 	}
 	return nil
 }

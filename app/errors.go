@@ -51,6 +51,8 @@ func fromFiber(err error) error {
 		return events.Errorf(events.ENOTFOUND, "Not found.")
 	case fiber.StatusRequestEntityTooLarge:
 		return events.Errorf(events.ETOOLARGE, "The request body is too large.")
+	case fiber.StatusRequestTimeout:
+		return &events.Error{Code: "timeout", Message: "The request took too long."}
 	case fiber.StatusMethodNotAllowed:
 		return &events.Error{Code: "method_not_allowed", Message: "Method not allowed."}
 	case fiber.StatusTooManyRequests:
@@ -70,8 +72,11 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	err = fromFiber(err)
 	code, msg := events.ErrorCode(err), events.ErrorMessage(err)
 	status, ok := statusOf[code]
-	if code == "method_not_allowed" {
+	switch code {
+	case "method_not_allowed":
 		status, ok = fiber.StatusMethodNotAllowed, true
+	case "timeout":
+		status, ok = fiber.StatusRequestTimeout, true
 	}
 	if !ok {
 		status = fiber.StatusInternalServerError
@@ -91,7 +96,13 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	return s.renderError(c, status, code, msg)
 }
 
+// acceptsHTML says whether an error should be a page: browsers ask for
+// text/html; calendar clients, image loaders and scripts get the JSON shape.
 func acceptsHTML(c *fiber.Ctx) bool {
+	p := c.Path()
+	if strings.HasSuffix(p, ".ics") || strings.HasSuffix(p, ".png") || strings.HasSuffix(p, ".json") || strings.HasPrefix(p, "/feeds/") {
+		return false
+	}
 	return strings.Contains(c.Get(fiber.HeaderAccept), "text/html") || c.Get(fiber.HeaderAccept) == ""
 }
 

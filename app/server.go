@@ -11,6 +11,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"salon/app/mailer"
+	"salon/app/notice"
 	"salon/storage"
 	"salon/tickets"
 )
@@ -115,7 +117,10 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	workers, stopWorkers := context.WithCancel(context.Background())
 	defer stopWorkers()
-	s.startWorkers(workers)
+	if err := s.StartWorkers(workers); err != nil {
+		ln.Close()
+		return err
+	}
 	served := make(chan error, 1)
 	go func() { served <- s.Listener(ln) }()
 	log.Info("salon listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", cfg.DB, "version", Version)
@@ -140,7 +145,70 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	return nil
 }
 
-// startWorkers starts the background loops; they stop when ctx ends.
-func (s *Server) startWorkers(ctx context.Context) {
-	_ = ctx
+// StartWorkers starts the mail outbox worker and the reminder scheduler;
+// they stop when ctx ends, and Serve waits for them before closing the
+// database.
+func (s *Server) StartWorkers(ctx context.Context) error {
+	smtpCfg, err := mailer.ParseConfig(s.cfg.SMTP)
+	if err != nil {
+		return err
+	}
+	var m mailer.Messenger
+	if smtpCfg.Enabled() {
+		smtp, err := mailer.NewSMTP(smtpCfg)
+		if err != nil {
+			return err
+		}
+		m = smtp
+	} else {
+		s.log.Warn("no --smtp: mail is kept in the outbox, listed for admins, not sent")
+	}
+	w, err := mailer.NewWorker(s.db, m, s.Notices(), s.log, mailer.WithFrom(s.cfg.MailFrom), mailer.WithBaseURL(s.cfg.BaseURL))
+	if err != nil {
+		return err
+	}
+	s.wakeMail = w.Wake
+	s.wg.Add(2)
+	go func() {
+		defer s.wg.Done()
+		if err := w.Run(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("mail worker stopped", "err", err)
+		}
+		if m != nil {
+			m.Close()
+		}
+	}()
+	go func() {
+		defer s.wg.Done()
+		s.remind(ctx, time.Minute, w.Wake)
+	}()
+	return nil
 }
+
+// Notices returns the renderer of attendee mail.
+func (s *Server) Notices() *notice.Renderer {
+	return &notice.Renderer{DB: s.db, BaseURL: s.cfg.BaseURL, From: s.cfg.MailFrom, QR: s.QRImage, Format: formatRange}
+}
+
+// remind queues due reminders every interval until ctx ends.
+func (s *Server) remind(ctx context.Context, every time.Duration, wake func()) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		n, err := s.db.QueueReminders(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("queue reminders", "err", err)
+		} else if n > 0 {
+			s.log.Info("reminders queued", "count", n)
+			wake()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Wait blocks until the workers started by StartWorkers have stopped.
+func (s *Server) Wait() { s.wg.Wait() }

@@ -60,6 +60,7 @@ func (db *DB) RevokeFeed(ctx context.Context, email string) (string, error) {
 		if _, err := tx.ExecContext(ctx, `UPDATE feeds SET version = ?, token_hash = ? WHERE email = ?`, version+1, tickets.HashToken(token), email); err != nil {
 			return fmt.Errorf("storage: unable to revoke feed: %w", err)
 		}
+		db.ticketsChanged(tx) // cached feeds must stop answering the old token
 		return nil
 	})
 	return token, err

@@ -98,3 +98,14 @@ func (db *DB) FindUserByAPIToken(ctx context.Context, token string) (*events.Use
 	}
 	return u, nil
 }
+
+// FindUserByID returns the account with this id.
+func (db *DB) FindUserByID(ctx context.Context, id int64) (*events.User, error) {
+	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("User")
+	} else if err != nil {
+		return nil, fmt.Errorf("storage: unable to fetch user: %w", err)
+	}
+	return u, nil
+}

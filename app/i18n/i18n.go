@@ -19,10 +19,17 @@ var (
 	printers = map[string]*message.Printer{}
 )
 
+// englishParts are the English catalogue's pieces, one per area, merged
+// at start; a key may appear in only one.
+var englishParts = []map[string]string{english, englishMail}
+
 func init() {
-	for key, text := range english {
-		if err := cat.SetString(language.English, key, text); err != nil {
-			panic("i18n: " + key + ": " + err.Error())
+	for _, part := range englishParts {
+		for key, text := range part {
+			if err := cat.SetString(language.English, key, text); err != nil {
+				panic("i18n: " + key + ": " + err.Error())
+			}
+			allKeys = append(allKeys, key)
 		}
 	}
 	printers["en"] = message.NewPrinter(language.English, message.Catalog(cat))
@@ -40,13 +47,9 @@ func T(lang, key string, args ...any) string {
 }
 
 // Keys lists every key of the English catalogue, for tests.
-func Keys() []string {
-	out := make([]string, 0, len(english))
-	for k := range english {
-		out = append(out, k)
-	}
-	return out
-}
+func Keys() []string { return append([]string(nil), allKeys...) }
+
+var allKeys []string
 
 // Match picks a supported language ("en" or "zh") for an Accept-Language
 // header, English when nothing matches.

@@ -1,0 +1,228 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime"
+	"strings"
+	"testing"
+	"time"
+
+	gomessage "github.com/emersion/go-message"
+	_ "github.com/emersion/go-message/charset"
+	"github.com/emersion/go-message/mail"
+
+	"salon/app"
+	"salon/app/mailer/smtptest"
+)
+
+// part is one leaf of a parsed MIME message.
+type part struct {
+	ContentType string
+	Params      map[string]string
+	ContentID   string
+	Disposition string
+	Filename    string
+	Body        string
+}
+
+// parseMail reads a raw message with a real MIME parser and flattens it.
+func parseMail(t *testing.T, raw []byte) (*mail.Header, []part) {
+	t.Helper()
+	e, err := gomessage.Read(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("not a MIME message: %v", err)
+	}
+	h := mail.Header{Header: e.Header}
+	var parts []part
+	var walk func(e *gomessage.Entity)
+	walk = func(e *gomessage.Entity) {
+		if mr := e.MultipartReader(); mr != nil {
+			for {
+				p, err := mr.NextPart()
+				if err == io.EOF {
+					return
+				} else if err != nil {
+					t.Fatal(err)
+				}
+				walk(p)
+			}
+		}
+		ct, params, _ := e.Header.ContentType()
+		disp, dparams, _ := mime.ParseMediaType(e.Header.Get("Content-Disposition"))
+		body, _ := io.ReadAll(e.Body)
+		parts = append(parts, part{ContentType: ct, Params: params, ContentID: e.Header.Get("Content-Id"),
+			Disposition: disp, Filename: dparams["filename"], Body: string(body)})
+	}
+	walk(e)
+	return &h, parts
+}
+
+func findPart(parts []part, ct string) *part {
+	for i := range parts {
+		if parts[i].ContentType == ct {
+			return &parts[i]
+		}
+	}
+	return nil
+}
+
+// mailApp is a test app whose workers send to a real in-process SMTP server.
+func mailApp(t *testing.T) (*testApp, *smtptest.Server) {
+	smtp := smtptest.Start(t)
+	ta := newTestApp(t, func(c *app.Config) { c.SMTP = smtp.URL(); c.MailFrom = "Salon 沙龙 <no-reply@salon.example>" })
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := ta.srv.StartWorkers(ctx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); ta.srv.Wait() })
+	return ta, smtp
+}
+
+func waitMail(t *testing.T, smtp *smtptest.Server, n int) []smtptest.Message {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := smtp.Wait(ctx, n); err != nil {
+		t.Fatalf("waiting for %d mails, have %d: %v", n, len(smtp.Messages()), err)
+	}
+	return smtp.Messages()
+}
+
+func TestMail_Confirmation(t *testing.T) {
+	ta, smtp := mailApp(t)
+	slug := ta.salon(`"capacity":1,"title":"Fintech, founders; & \\friends","venue":"WeWork"`)
+	ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"李娜 Lina","email":"lina@example.com","company":"Ant"}`)
+	msgs := waitMail(t, smtp, 1)
+	h, parts := parseMail(t, msgs[0].Data)
+
+	if from, _ := h.AddressList("From"); len(from) != 1 || from[0].Address != "no-reply@salon.example" || from[0].Name != "Salon 沙龙" {
+		t.Fatalf("From %v", from)
+	}
+	if to, _ := h.AddressList("To"); len(to) != 1 || to[0].Name != "李娜 Lina" || to[0].Address != "lina@example.com" {
+		t.Fatalf("To %v (raw %q)", to, h.Get("To"))
+	}
+	if rt, _ := h.AddressList("Reply-To"); len(rt) != 1 || rt[0].Address != "org@example.com" {
+		t.Fatalf("Reply-To must be the organizer: %v", rt)
+	}
+	if subj, _ := h.Subject(); !strings.Contains(subj, "Fintech, founders; & \\friends") {
+		t.Fatalf("subject %q", subj)
+	}
+	if id := h.Get("Message-Id"); !strings.HasSuffix(id, "@salon.example>") {
+		t.Fatalf("Message-ID %q", id)
+	}
+	text := findPart(parts, "text/plain")
+	if text == nil || !strings.Contains(text.Body, "https://salon.example/t/") || !strings.Contains(text.Body, "https://salon.example/feeds/") {
+		t.Fatalf("text part: %+v", text)
+	}
+	html := findPart(parts, "text/html")
+	if html == nil || !strings.Contains(html.Body, `src="cid:ticket-qr@salon"`) {
+		t.Fatalf("html part lacks the inline QR: %+v", html)
+	}
+	img := findPart(parts, "image/png")
+	if img == nil || img.ContentID != "<ticket-qr@salon>" || !strings.HasPrefix(img.Body, "\x89PNG") {
+		t.Fatalf("inline QR image: %+v", img)
+	}
+	var cal, att *part
+	for i := range parts {
+		if parts[i].ContentType == "text/calendar" {
+			cal = &parts[i]
+		}
+		if parts[i].Filename == "invite.ics" {
+			att = &parts[i]
+		}
+	}
+	if cal == nil || cal.Params["method"] != "REQUEST" || !strings.Contains(cal.Body, "METHOD:REQUEST") {
+		t.Fatalf("calendar part: %+v", cal)
+	}
+	if att == nil || !strings.Contains(att.Body, "METHOD:REQUEST") || !strings.Contains(att.Body, "ATTENDEE") {
+		t.Fatalf("invite attachment: %+v", att)
+	}
+}
+
+func TestMail_EveryNotice(t *testing.T) {
+	ta, smtp := mailApp(t)
+	slug := ta.salon(`"capacity":1`)
+	tokA, _ := ta.rsvpToken(slug, "a@example.com")
+	ta.rsvpToken(slug, "b@example.com") // waitlisted
+	waitMail(t, smtp, 2)
+	ta.json("POST", "/api/v1/tickets/"+tokA+"/cancel", "", "") // a cancelled, b promoted
+	waitMail(t, smtp, 4)
+	ta.json("PATCH", "/api/v1/salons/"+slug, ta.token, `{"venue":"A new place"}`) // b changed
+	waitMail(t, smtp, 5)
+	ta.json("POST", "/api/v1/salons/"+slug+"/cancel", ta.token, "") // b salon cancelled
+	msgs := waitMail(t, smtp, 6)
+
+	want := []struct{ to, subject, method, body string }{
+		{"a@example.com", "Your seat at", "REQUEST", "You have a seat"},
+		{"b@example.com", "waitlist", "", "position 1"},
+		{"a@example.com", "RSVP cancelled", "CANCEL", "cancelled"},
+		{"b@example.com", "A seat opened up", "REQUEST", "it is yours"},
+		{"b@example.com", "Updated", "REQUEST", "A new place"},
+		{"b@example.com", "Cancelled", "CANCEL", "has been cancelled"},
+	}
+	got := map[string][]string{}
+	for _, m := range msgs {
+		h, parts := parseMail(t, m.Data)
+		subj, _ := h.Subject()
+		method := ""
+		if cal := findPart(parts, "text/calendar"); cal != nil {
+			method = cal.Params["method"]
+			if !strings.Contains(cal.Body, "METHOD:"+method) {
+				t.Errorf("%s: MIME method=%s but the file says otherwise", subj, method)
+			}
+		}
+		got[m.To[0]] = append(got[m.To[0]], subj+"|"+method+"|"+findPart(parts, "text/plain").Body)
+	}
+	idx := map[string]int{}
+	for _, w := range want {
+		list := got[w.to]
+		i := idx[w.to]
+		if i >= len(list) {
+			t.Fatalf("missing mail %q for %s", w.subject, w.to)
+		}
+		idx[w.to]++
+		f := strings.SplitN(list[i], "|", 3)
+		if !strings.Contains(f[0], w.subject) || f[1] != w.method || !strings.Contains(f[2], w.body) {
+			t.Errorf("mail %d to %s: subject %q method %q body %q; want %q %q %q", i, w.to, f[0], f[1], f[2], w.subject, w.method, w.body)
+		}
+	}
+	if len(smtp.Messages()) != 6 {
+		t.Fatalf("%d mails, want 6", len(smtp.Messages()))
+	}
+	for id, n := range smtp.DeliveriesByID() {
+		if n != 1 {
+			t.Fatalf("message %s delivered %d times", id, n)
+		}
+	}
+}
+
+// TestMail_HeaderInjection: names and titles with line breaks never reach
+// a header; the API refuses them before anything is queued.
+func TestMail_HeaderInjection(t *testing.T) {
+	ta, smtp := mailApp(t)
+	slug := ta.salon("")
+	for _, body := range []string{
+		`{"name":"Eve\r\nBcc: victim@example.com","email":"eve@example.com"}`,
+		`{"name":"Eve","email":"eve@example.com\r\nBcc: victim@example.com"}`,
+		`{"name":"Eve\nSubject: pwned","email":"eve2@example.com"}`,
+	} {
+		if s, out := ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", body); s != 422 {
+			t.Fatalf("%s: %d %v", body, s, out)
+		}
+	}
+	if s, _ := ta.json("PATCH", "/api/v1/salons/"+slug, ta.token, `{"title":"Hi\r\nBcc: victim@example.com"}`); s != 422 {
+		t.Fatalf("title with CRLF accepted: %d", s)
+	}
+	// A name full of header syntax but no line break is encoded, not obeyed.
+	ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"Eve: <x@evil.example>, Bcc","email":"eve3@example.com"}`)
+	msgs := waitMail(t, smtp, 1)
+	if len(msgs[0].To) != 1 || msgs[0].To[0] != "eve3@example.com" {
+		t.Fatalf("recipients %v", msgs[0].To)
+	}
+	h, _ := parseMail(t, msgs[0].Data)
+	if h.Get("Bcc") != "" {
+		t.Fatal("a Bcc header appeared")
+	}
+}

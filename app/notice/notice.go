@@ -1,0 +1,235 @@
+// Package notice renders the mail that attendees receive, one per outbox
+// row: plain text and HTML in the attendee's language, with the QR code
+// inline and the calendar invitation attached where the notice needs them.
+package notice
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	netmail "net/mail"
+	"strings"
+
+	"github.com/wneessen/go-mail"
+
+	"salon/app/i18n"
+	"salon/events"
+	"salon/storage"
+	"salon/tickets"
+)
+
+//go:embed mail.html
+var templateFS embed.FS
+
+var htmlTemplate = template.Must(template.ParseFS(templateFS, "mail.html"))
+
+// Renderer turns outbox rows into mail.
+type Renderer struct {
+	DB      *storage.DB
+	BaseURL string
+	// From is the --mail-from address; its name also signs invitations.
+	From string
+	// QR returns the PNG of a confirmed ticket's code (the server's cache).
+	QR func(*tickets.Ticket) ([]byte, error)
+	// Format writes a salon's time range in a language.
+	Format func(lang string, s *events.Salon) string
+}
+
+// qrContentID names the inline QR image; the HTML refers to it as cid:.
+const qrContentID = "ticket-qr@salon"
+
+// Render implements mailer.Renderer.
+func (r *Renderer) Render(ctx context.Context, m *storage.Message) (*mail.Msg, error) {
+	s, err := r.DB.FindSalonByID(ctx, m.SalonID)
+	if err != nil {
+		return nil, fmt.Errorf("notice: salon of message %d: %w", m.ID, err)
+	}
+	t, err := r.DB.FindTicketByID(ctx, m.TicketID)
+	if err != nil {
+		return nil, fmt.Errorf("notice: ticket of message %d: %w", m.ID, err)
+	}
+	feed, err := r.DB.FeedToken(ctx, t.Email)
+	if err != nil {
+		return nil, err
+	}
+	n := r.build(m, s, t, feed)
+	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
+	if err := msg.From(r.From); err != nil {
+		return nil, fmt.Errorf("notice: from %q: %w", r.From, err)
+	}
+	// Names go through the library's encoder (RFC 2047 for any script);
+	// input validation already refused CR and LF in names and titles.
+	if err := msg.AddToFormat(t.Name, t.Email); err != nil {
+		return nil, fmt.Errorf("notice: to: %w", err)
+	}
+	if s.OrganizerID != 0 {
+		if org, err := r.DB.FindUserByID(ctx, s.OrganizerID); err == nil {
+			msg.ReplyToFormat(org.Name, org.Email)
+		}
+	}
+	msg.Subject(n.Subject)
+	msg.SetDate()
+	msg.SetBodyString(mail.TypeTextPlain, n.Text())
+	var html bytes.Buffer
+	if err := htmlTemplate.Execute(&html, n); err != nil {
+		return nil, fmt.Errorf("notice: html: %w", err)
+	}
+	msg.AddAlternativeString(mail.TypeTextHTML, html.String())
+	if n.Method != "" {
+		ics := events.InviteCalendar(s, events.Attendee{Name: t.Name, Email: t.Email,
+			Waitlisted: t.Status == tickets.StatusWaitlisted, Cancelled: n.Method == events.MethodCancel},
+			n.Method, r.calendarOptions())
+		// The MIME method= always equals the file's METHOD, or clients
+		// ignore or misread the invitation.
+		msg.AddAlternativeString(mail.ContentType("text/calendar; method="+n.Method), string(ics))
+		if err := msg.AttachReader("invite.ics", bytes.NewReader(ics),
+			mail.WithFileContentType(mail.ContentType("application/ics"))); err != nil {
+			return nil, fmt.Errorf("notice: attach invitation: %w", err)
+		}
+	}
+	if n.QR {
+		png, err := r.QR(t)
+		if err != nil {
+			return nil, fmt.Errorf("notice: qr: %w", err)
+		}
+		if err := msg.EmbedReader("ticket-qr.png", bytes.NewReader(png), mail.WithFileContentID("<"+qrContentID+">"),
+			mail.WithFileContentType(mail.ContentType("image/png"))); err != nil {
+			return nil, fmt.Errorf("notice: embed qr: %w", err)
+		}
+	}
+	return msg, nil
+}
+
+func (r *Renderer) calendarOptions() events.CalendarOptions {
+	o := events.CalendarOptions{BaseURL: r.BaseURL}
+	if a, err := netmail.ParseAddress(r.From); err == nil {
+		o.OrganizerName, o.OrganizerEmail = a.Name, a.Address
+	}
+	return o
+}
+
+// notice is what the templates get.
+type notice struct {
+	Lang       string
+	Kind       string
+	Subject    string
+	Hello      string
+	Lead       string
+	Extra      string
+	When       string
+	Where      string
+	TicketURL  string
+	FeedURL    string
+	QR         bool
+	QRSrc      template.URL
+	Method     string
+	CancelHint bool
+	t          func(key string, args ...any) string
+}
+
+// T translates into the notice's language.
+func (n *notice) T(key string, args ...any) string { return n.t(key, args...) }
+
+func (r *Renderer) build(m *storage.Message, s *events.Salon, t *tickets.Ticket, feed string) *notice {
+	lang := m.Lang
+	tr := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
+	n := &notice{Lang: lang, Kind: m.Kind, t: tr, Hello: tr("mail.hello", t.Name),
+		When: r.Format(lang, s), TicketURL: r.BaseURL + "/t/" + t.Token, QRSrc: template.URL("cid:" + qrContentID)}
+	if s.Venue != "" || s.Address != "" {
+		n.Where = strings.Trim(s.Venue+", "+s.Address, ", ")
+	}
+	if feed != "" {
+		n.FeedURL = r.BaseURL + "/feeds/" + feed + ".ics"
+	}
+	confirmed := t.Status == tickets.StatusConfirmed
+	active := t.Status != tickets.StatusCancelled && s.Status != events.StatusCancelled
+	subject := func(key string) { n.Subject = tr(key, s.Title) }
+	switch m.Kind {
+	case storage.KindConfirmed, storage.KindPromoted, storage.KindAlreadyRegistered, storage.KindReminder:
+		subject(map[string]string{storage.KindConfirmed: "mail.subject.confirmed", storage.KindPromoted: "mail.subject.promoted",
+			storage.KindAlreadyRegistered: "mail.subject.already", storage.KindReminder: "mail.subject.reminder"}[m.Kind])
+		switch {
+		case m.Kind == storage.KindReminder:
+			n.Lead = tr("mail.reminder", s.Title)
+		case m.Kind == storage.KindPromoted:
+			n.Lead = tr("mail.promoted", s.Title)
+		case m.Kind == storage.KindAlreadyRegistered:
+			n.Lead = tr("mail.already", s.Title)
+		default:
+			n.Lead = tr("mail.confirmed", s.Title)
+		}
+		if t.Status == tickets.StatusWaitlisted {
+			n.Extra = tr("mail.waitlisted", s.Title, t.WaitlistPosition) + " " + tr("mail.waitlist_how")
+		}
+		n.QR = confirmed && s.Status != events.StatusCancelled
+		n.CancelHint = active
+		if active {
+			n.Method = events.MethodRequest
+		}
+	case storage.KindWaitlisted:
+		subject("mail.subject.waitlisted")
+		pos := t.WaitlistPosition
+		if p, ok := m.Payload["position"].(float64); ok && pos == 0 {
+			pos = int(p)
+		}
+		n.Lead = tr("mail.waitlisted", s.Title, pos)
+		n.Extra = tr("mail.waitlist_how")
+		n.CancelHint = active
+	case storage.KindTicketCancelled:
+		subject("mail.subject.ticket_cancelled")
+		n.Lead = tr("mail.ticket_cancelled", s.Title)
+		n.Method = events.MethodCancel
+	case storage.KindSalonChanged:
+		subject("mail.subject.salon_changed")
+		n.Lead = tr("mail.salon_changed", s.Title)
+		n.QR = confirmed
+		if active {
+			n.Method = events.MethodRequest
+		}
+	case storage.KindSalonCancelled:
+		subject("mail.subject.salon_cancelled")
+		n.Lead = tr("mail.salon_cancelled", s.Title)
+		n.Method = events.MethodCancel
+	default:
+		subject("mail.subject.salon_changed")
+		n.Lead = s.Title
+	}
+	return n
+}
+
+// Text is the plain-text body.
+func (n *notice) Text() string {
+	var b strings.Builder
+	line := func(s string) {
+		if s != "" {
+			b.WriteString(s)
+			b.WriteString("\n")
+		}
+	}
+	line(n.Hello)
+	b.WriteString("\n")
+	line(n.Lead)
+	line(n.Extra)
+	b.WriteString("\n")
+	line(n.T("mail.when", n.When))
+	if n.Where != "" {
+		line(n.T("mail.where", n.Where))
+	}
+	b.WriteString("\n")
+	line(n.T("mail.ticket_link", n.TicketURL))
+	if n.FeedURL != "" {
+		line(n.T("mail.feed", n.FeedURL))
+	}
+	if n.Method != "" {
+		line(n.T("mail.invite_attached"))
+	}
+	if n.CancelHint {
+		b.WriteString("\n")
+		line(n.T("mail.cancel_hint"))
+	}
+	b.WriteString("\n-- \n")
+	line(n.T("mail.footer"))
+	return b.String()
+}
