@@ -119,11 +119,15 @@
     if (up && was) { flushQueue(); }
   }
 
+  // refreshing is the guest list request in flight, so a scan made while
+  // the first list is still loading can wait for it instead of failing.
+  var refreshing = null;
   function refresh() {
     if (!key) return Promise.resolve();
+    if (refreshing) return refreshing;
     var began = Date.now();
     lastRefresh = began;
-    return api('GET', '/door', null, DATA_TIMEOUT_MS).then(function (r) {
+    refreshing = api('GET', '/door', null, DATA_TIMEOUT_MS).then(function (r) {
       if (r.status === 401 || r.status === 403) { keyRejected(); return; }
       if (r.status !== 200 || !r.json || !r.json.guests) return; // server trouble: keep the copy
       setNet(true);
@@ -135,7 +139,8 @@
       pruneLocal(began);
       renderAll();
       flushQueue();
-    }, function () { setNet(false); });
+    }, function () { setNet(false); }).finally(function () { refreshing = null; });
+    return refreshing;
   }
 
   // pruneLocal forgets check-ins the server's list now shows, or that it
@@ -311,7 +316,10 @@
     return { result: 'ok', ticket: g || null, unknown: !g };
   }
 
-  function localCheck(code) {
+  function localCheck(code, waited) {
+    if ((!data || !data.body) && refreshing && !waited) {
+      return refreshing.then(function () { return localCheck(code, true); });
+    }
     if (!data || !data.body) return Promise.resolve({ result: 'failed', detail: t('door.no_data') });
     var c = parseCode(code);
     if (!c) return Promise.resolve({ result: 'invalid' });
@@ -457,7 +465,9 @@
   // for in, two for a repeat, a long low buzz for no.
   function feedback(kind) {
     var buzz = { ok: [80], warn: [80, 80, 80], bad: [400] }[kind];
-    if (navigator.vibrate) { try { navigator.vibrate(buzz); } catch (e) { /* not allowed */ } }
+    // Chromium refuses (and complains) before the first touch on the page.
+    var touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+    if (navigator.vibrate && touched) { try { navigator.vibrate(buzz); } catch (e) { /* not allowed */ } }
     if (!audio || audio.state !== 'running') return;
     if (kind === 'ok') tone(1320, 0, 0.12, 'sine');
     else if (kind === 'warn') { tone(660, 0, 0.1, 'sine'); tone(660, 0.18, 0.1, 'sine'); }

@@ -1,0 +1,387 @@
+package app_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	_ "image/png"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"salon/app"
+)
+
+// The browser tests drive Debian's Chromium through the door page with a
+// fake camera that films a ticket's QR code. They skip where Chromium is
+// missing, unless SALON_REQUIRE_BROWSER=1 (CI) makes that a failure.
+
+const chromiumPath = "/usr/bin/chromium"
+
+func requireChromium(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("browser test: not in -short mode")
+	}
+	path := chromiumPath
+	if _, err := os.Stat(path); err != nil {
+		if p, err := exec.LookPath("chromium"); err == nil {
+			path = p
+		} else if os.Getenv("SALON_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("SALON_REQUIRE_BROWSER=1 but chromium is not installed at %s", chromiumPath)
+		} else {
+			t.Skip("chromium is not installed; set SALON_REQUIRE_BROWSER=1 to make this a failure")
+		}
+	}
+	return path
+}
+
+// newBrowserApp serves a test app whose BaseURL is its own listener, so the
+// links the app makes (door links, ticket URLs) open in the browser.
+func newBrowserApp(t *testing.T) (*testApp, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	ta := newTestApp(t, func(c *app.Config) { c.BaseURL = base })
+	go ta.srv.Listener(ln)
+	t.Cleanup(func() { ta.srv.Shutdown(5 * time.Second) })
+	return ta, base
+}
+
+// doorGuest makes a salon with one confirmed guest and a door link, and
+// returns the link, the guest's ticket id and the PNG of its QR code.
+func doorGuest(t *testing.T, ta *testApp, base, slug string) (link, ticketID string, png []byte) {
+	t.Helper()
+	ta.salon(`"slug":"` + slug + `","capacity":5`)
+	s, out := ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"Ana Lima","email":"ana@example.com","company":"Acme Bio"}`)
+	if s != 201 {
+		t.Fatalf("rsvp: %d %v", s, out)
+	}
+	tk := out["ticket"].(map[string]any)
+	s, body, _ := ta.do("GET", strings.TrimPrefix(tk["qr_url"].(string), base), "", "", "")
+	if s != 200 {
+		t.Fatalf("qr: %d", s)
+	}
+	s, out = ta.json("POST", "/api/v1/salons/"+slug+"/door-links", ta.token, `{"label":"front door"}`)
+	if s != 201 {
+		t.Fatalf("door link: %d %v", s, out)
+	}
+	link = out["door_link"].(map[string]any)["url"].(string)
+	if !strings.HasPrefix(link, base+"/door/"+slug+"#key=sld_") {
+		t.Fatalf("door link %q", link)
+	}
+	return link, tk["id"].(string), []byte(body)
+}
+
+// writeY4M writes a few 640x480 frames of the QR code centred on white, in
+// the YUV4MPEG2 format Chromium's fake camera plays in a loop.
+func writeY4M(t *testing.T, png []byte) string {
+	t.Helper()
+	img, _, err := image.Decode(bytes.NewReader(png))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const w, h = 640, 480
+	y := bytes.Repeat([]byte{235}, w*h) // white in video range
+	b := img.Bounds()
+	scale := 1
+	if b.Dx() <= 200 {
+		scale = 2
+	}
+	ox, oy := (w-b.Dx()*scale)/2, (h-b.Dy()*scale)/2
+	for py := 0; py < b.Dy()*scale; py++ {
+		for px := 0; px < b.Dx()*scale; px++ {
+			g := color.GrayModel.Convert(img.At(b.Min.X+px/scale, b.Min.Y+py/scale)).(color.Gray).Y
+			y[(oy+py)*w+ox+px] = byte(16 + int(g)*219/255)
+		}
+	}
+	chroma := bytes.Repeat([]byte{128}, 2*(w/2)*(h/2))
+	path := filepath.Join(t.TempDir(), "ticket.y4m")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bw := bufio.NewWriter(f)
+	fmt.Fprintf(bw, "YUV4MPEG2 W%d H%d F10:1 Ip A1:1 C420jpeg\n", w, h)
+	for i := 0; i < 5; i++ {
+		bw.WriteString("FRAME\n")
+		bw.Write(y)
+		bw.Write(chroma)
+	}
+	if err := bw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// doorBrowser starts a headless Chromium whose camera films video, sized as a
+// phone, and returns a tab's context.
+func doorBrowser(t *testing.T, exe, video string) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(375, 667),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-file-for-fake-video-capture", video),
+	)
+	// The page's errors and warnings are logged when the test ends (a
+	// goroutine may not log after that), and any CSP violation fails it.
+	var mu sync.Mutex
+	var seen []chromedp.ConsoleMessage
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, m := range seen {
+			if strings.HasSuffix(m.URL, "/favicon.ico") {
+				continue // the layout has no icon; not the door's business
+			}
+			t.Logf("browser %s %s", m, m.URL)
+			if strings.Contains(m.Text, "Content Security Policy") {
+				t.Errorf("the page breaks its CSP: %s", m.Text)
+			}
+		}
+	})
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	msgs := chromedp.Console(ctx)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(375, 667, chromedp.EmulateMobile)); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleException || m.Type == "error" || m.Type == "warning" {
+				mu.Lock()
+				seen = append(seen, m)
+				mu.Unlock()
+			}
+		}
+	}()
+	return ctx
+}
+
+// doorStep runs actions with a deadline, saving a screenshot when they fail.
+func doorStep(t *testing.T, ctx context.Context, name string, d time.Duration, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	if err := chromedp.Do(sctx, actions...); err != nil {
+		t.Fatalf("%s: %v (screenshot: %s)", name, err, doorScreenshot(t, ctx))
+	}
+}
+
+// doorScreenshot saves what the phone shows, for a failed test, where CI can
+// keep it: $SALON_SCREENSHOT_DIR or testdata/screenshots/.
+func doorScreenshot(t *testing.T, ctx context.Context) string {
+	dir := os.Getenv("SALON_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = filepath.Join("testdata", "screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "none: " + err.Error()
+	}
+	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(sctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		return "none: " + err.Error()
+	}
+	path := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_")+".png")
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		return "none: " + err.Error()
+	}
+	abs, _ := filepath.Abs(path)
+	return abs
+}
+
+// waitJS polls a JavaScript expression until it is true. chromedp.Poll
+// builds its predicate with new Function, which the page's CSP forbids.
+func waitJS(expr string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		for {
+			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("!!("+expr+")"))
+			if err == nil && ok {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("waiting for %s: %w", expr, ctx.Err())
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	})
+}
+
+func doorEval(t *testing.T, ctx context.Context, expr string) string {
+	t.Helper()
+	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
+	if err != nil {
+		t.Fatalf("%s: %v (screenshot: %s)", expr, err, doorScreenshot(t, ctx))
+	}
+	return s
+}
+
+func TestDoorBrowser_ScanOnline(t *testing.T) {
+	exe := requireChromium(t)
+	t.Parallel()
+	ta, base := newBrowserApp(t)
+	link, ticketID, png := doorGuest(t, ta, base, "door-online")
+	ctx := doorBrowser(t, exe, writeY4M(t, png))
+
+	doorStep(t, ctx, "scan", 20*time.Second,
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(chromedp.CSS("#door-result.ok")),
+		waitJS(`document.getElementById('door-result').dataset.elapsedMs`),
+	)
+	if name := doorEval(t, ctx, `document.getElementById('door-result-name').textContent`); name != "Ana Lima" {
+		t.Fatalf("green screen shows %q (screenshot: %s)", name, doorScreenshot(t, ctx))
+	}
+	if c := doorEval(t, ctx, `document.getElementById('door-result-company').textContent`); c != "Acme Bio" {
+		t.Errorf("company %q", c)
+	}
+	if off := doorEval(t, ctx, `document.getElementById('door-result').dataset.offline`); off != "false" {
+		t.Errorf("answered offline while online")
+	}
+	ms := doorEval(t, ctx, `document.getElementById('door-result').dataset.elapsedMs`)
+	t.Logf("online: decode to answer on screen %s ms", ms)
+
+	// The key left the address bar for localStorage.
+	if h := doorEval(t, ctx, `location.href`); strings.Contains(h, "key=") {
+		t.Errorf("key still in the address bar: %s", h)
+	}
+	if k := doorEval(t, ctx, `localStorage.getItem('salon.door.key:door-online') || ''`); !strings.Contains(k, "sld_") {
+		t.Errorf("key not kept: %q", k)
+	}
+	doorStep(t, ctx, "count", 10*time.Second, waitJS(`document.getElementById('door-count').textContent.startsWith('1 / 1')`))
+
+	id := doorID(t, ticketID)
+	tk, err := ta.db.FindTicketByID(context.Background(), id)
+	if err != nil || tk.CheckedInAt == nil {
+		t.Fatalf("server has no check-in: %v %+v", err, tk)
+	}
+}
+
+func TestDoorBrowser_Offline(t *testing.T) {
+	exe := requireChromium(t)
+	t.Parallel()
+	ta, base := newBrowserApp(t)
+	link, ticketID, png := doorGuest(t, ta, base, "door-offline")
+	ctx := doorBrowser(t, exe, writeY4M(t, png))
+
+	// The wifi is down for check-ins from the start, and the phone knows
+	// it; the guest list still arrives, as it would have earlier in the day.
+	offline := func(all bool) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			pattern := base + "/api/v1/salons/*/checkins"
+			if all {
+				pattern = ""
+			}
+			if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+				return err
+			}
+			if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+				MatchedNetworkConditions: []*network.Conditions{{URLPattern: pattern, Offline: true, DownloadThroughput: -1, UploadThroughput: -1}},
+			}); err != nil {
+				return err
+			}
+			_, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: true, DownloadThroughput: -1, UploadThroughput: -1})
+			return err
+		})
+	}
+	online := chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+			MatchedNetworkConditions: []*network.Conditions{},
+		}); err != nil {
+			return err
+		}
+		_, err := chromedp.Call(ctx, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: false, DownloadThroughput: -1, UploadThroughput: -1})
+		return err
+	})
+
+	doorStep(t, ctx, "scan offline", 20*time.Second,
+		offline(false),
+		chromedp.Navigate(link),
+		waitJS(`document.getElementById('door-count').textContent.startsWith('0 / 1')`),
+		offline(true),
+		chromedp.WaitVisible(chromedp.CSS("#door-result.ok")),
+		chromedp.WaitVisible(chromedp.CSS("#door-result-offline")),
+		chromedp.WaitVisible(chromedp.CSS("#door-offline")),
+		waitJS(`document.getElementById('door-queue').dataset.n === '1'`),
+		waitJS(`document.getElementById('door-result').dataset.elapsedMs`),
+	)
+	if name := doorEval(t, ctx, `document.getElementById('door-result-name').textContent`); name != "Ana Lima" {
+		t.Fatalf("green screen shows %q (screenshot: %s)", name, doorScreenshot(t, ctx))
+	}
+	if q := doorEval(t, ctx, `document.getElementById('door-queue').textContent`); q != "1 waiting to upload" {
+		t.Errorf("queue shows %q", q)
+	}
+	ms := doorEval(t, ctx, `document.getElementById('door-result').dataset.elapsedMs`)
+	t.Logf("offline: decode to answer on screen %s ms (local Ed25519 check)", ms)
+	id := doorID(t, ticketID)
+	if tk, _ := ta.db.FindTicketByID(context.Background(), id); tk.CheckedInAt != nil {
+		t.Fatal("the server saw a check-in while the phone was offline")
+	}
+	wentOnline := time.Now()
+
+	doorStep(t, ctx, "upload", 15*time.Second,
+		online,
+		waitJS(`document.getElementById('door-queue').dataset.n === '0'`),
+		chromedp.WaitNotVisible(chromedp.CSS("#door-offline")),
+	)
+	t.Logf("queue uploaded %v after the network came back", time.Since(wentOnline).Round(time.Millisecond))
+	tk, err := ta.db.FindTicketByID(context.Background(), id)
+	if err != nil || tk.CheckedInAt == nil {
+		t.Fatalf("server has no check-in after upload: %v", err)
+	}
+	scans, err := ta.db.FindScans(context.Background(), tk.SalonID)
+	if err != nil || len(scans) != 1 {
+		t.Fatalf("scans: %v %d", err, len(scans))
+	}
+	sc := scans[0]
+	if sc.Result != "ok" || sc.Nonce == "" || sc.Device == "" || sc.DoorLinkID == 0 {
+		t.Errorf("scan logged as %+v", sc)
+	}
+	// The check-in keeps the time of the scan, not of the upload.
+	if sc.ScannedAt.After(wentOnline) {
+		t.Errorf("scanned_at %v is the upload time, not the scan's (online again at %v)", sc.ScannedAt, wentOnline)
+	}
+}
+
+func doorID(t *testing.T, s string) int64 {
+	t.Helper()
+	var n int64
+	if _, err := fmt.Sscan(s, &n); err != nil {
+		t.Fatalf("id %q: %v", s, err)
+	}
+	return n
+}
