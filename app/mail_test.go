@@ -226,3 +226,44 @@ func TestMail_HeaderInjection(t *testing.T) {
 		t.Fatal("a Bcc header appeared")
 	}
 }
+
+// TestMail_PermanentFailureListedAndRetried: a 550 marks the mail failed at
+// once; admins see it with its error and can queue it again.
+func TestMail_PermanentFailureListedAndRetried(t *testing.T) {
+	ta, smtp := mailApp(t)
+	_, admin := ta.user("admin@example.com", "admin")
+	smtp.RejectRecipient("bounce@example.com", 550)
+	slug := ta.salon("")
+	ta.rsvpToken(slug, "ok@example.com")
+	ta.rsvpToken(slug, "bounce@example.com")
+	waitMail(t, smtp, 1)
+	var failed []any
+	for i := 0; i < 100; i++ {
+		_, out := ta.json("GET", "/api/v1/outbox?status=failed", admin, "")
+		if failed = out["messages"].([]any); len(failed) == 1 {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(failed) != 1 {
+		t.Fatalf("failed mail not listed: %v", failed)
+	}
+	m := failed[0].(map[string]any)
+	if m["recipient"] != "bounce@example.com" || !strings.Contains(m["last_error"].(string), "550") || m["attempts"].(float64) != 1 {
+		t.Fatalf("failed message %v", m)
+	}
+	if s, out := ta.json("GET", "/api/v1/outbox", ta.token, ""); s != 403 {
+		t.Fatalf("an organizer listed all mail: %d %v", s, out)
+	}
+	if s, out := ta.json("GET", "/api/v1/outbox?salon="+slug, ta.token, ""); s != 200 || len(out["messages"].([]any)) != 2 {
+		t.Fatalf("organizer's own salon mail: %d %v", s, out)
+	}
+	smtp.RejectRecipient("bounce@example.com", 0)
+	if s, out := ta.json("POST", "/api/v1/outbox/"+m["id"].(string)+"/retry", admin, ""); s != 200 {
+		t.Fatalf("retry: %d %v", s, out)
+	}
+	msgs := waitMail(t, smtp, 2)
+	if msgs[1].To[0] != "bounce@example.com" {
+		t.Fatalf("retried mail went to %v", msgs[1].To)
+	}
+}

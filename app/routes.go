@@ -67,6 +67,8 @@ func (s *Server) routes() {
 	api.Post("/salons/:slug/door-links", auth, s.handleCreateDoorLink)
 	api.Get("/salons/:slug/door-links", auth, s.handleListDoorLinks)
 	api.Post("/salons/:slug/door-links/:id/revoke", auth, s.handleRevokeDoorLink)
+	api.Get("/outbox", auth, s.handleListOutbox)
+	api.Post("/outbox/:id/retry", auth, s.handleRetryMessage)
 
 	// Door devices: staff and organizer tokens, or a door link's token.
 	door := s.requireDoor

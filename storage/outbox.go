@@ -70,6 +70,7 @@ func enqueue(ctx context.Context, tx *Tx, kind string, salonID, ticketID int64, 
 
 // OutboxFilter selects messages; zero fields do not filter.
 type OutboxFilter struct {
+	ID       int64
 	Status   string
 	TicketID int64
 	SalonID  int64
@@ -81,6 +82,9 @@ func (db *DB) FindMessages(ctx context.Context, f OutboxFilter) ([]*Message, err
 	q := `SELECT id, kind, COALESCE(salon_id, 0), COALESCE(ticket_id, 0), recipient, lang, payload, message_id,
 		status, attempts, next_attempt_at, last_error, created_at, sent_at FROM outbox WHERE 1 = 1`
 	var args []any
+	if f.ID != 0 {
+		q, args = q+` AND id = ?`, append(args, f.ID)
+	}
 	if f.Status != "" {
 		q, args = q+` AND status = ?`, append(args, f.Status)
 	}
