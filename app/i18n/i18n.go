@@ -4,6 +4,7 @@
 package i18n
 
 import (
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
@@ -23,10 +24,22 @@ var (
 // at start; a key may appear in only one.
 var englishParts = []map[string]string{english, englishMail}
 
+// englishPlurals override keys whose first number decides the noun's form:
+// singular, then plural.
+var englishPlurals = map[string][2]string{
+	"list.seats_left": {"%d seat left", "%d seats left"},
+}
+
 func init() {
 	for _, part := range englishParts {
 		for key, text := range part {
-			if err := cat.SetString(language.English, key, text); err != nil {
+			var err error
+			if forms, ok := englishPlurals[key]; ok {
+				err = cat.Set(language.English, key, plural.Selectf(1, "%d", "one", forms[0], "other", forms[1]))
+			} else {
+				err = cat.SetString(language.English, key, text)
+			}
+			if err != nil {
 				panic("i18n: " + key + ": " + err.Error())
 			}
 			allKeys = append(allKeys, key)
@@ -58,12 +71,17 @@ func Match(acceptLanguage string) string {
 	if err != nil || len(tags) == 0 {
 		return "en"
 	}
-	_, idx, conf := matcher.Match(tags...)
-	if conf == language.No {
+	// Take the reader's preferences in order: the first one we can serve
+	// well wins, rather than a weak match to a later one.
+	for _, tag := range tags {
+		_, idx, conf := matcher.Match(tag)
+		if conf == language.No {
+			continue
+		}
+		if idx == 1 {
+			return "zh"
+		}
 		return "en"
-	}
-	if idx == 1 {
-		return "zh"
 	}
 	return "en"
 }
