@@ -4,6 +4,9 @@
 package i18n
 
 import (
+	"sort"
+	"strings"
+
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -67,10 +70,7 @@ var allKeys []string
 // Match picks a supported language ("en" or "zh") for an Accept-Language
 // header, English when nothing matches.
 func Match(acceptLanguage string) string {
-	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
-	if err != nil || len(tags) == 0 {
-		return "en"
-	}
+	tags := parseAccept(acceptLanguage)
 	// Take the reader's preferences in order: the first one we can serve
 	// well wins, rather than a weak match to a later one.
 	for _, tag := range tags {
@@ -84,4 +84,28 @@ func Match(acceptLanguage string) string {
 		return "en"
 	}
 	return "en"
+}
+
+// parseAccept reads an Accept-Language header, best first. One unknown or
+// broken entry must not discard the others, as the library's parser does.
+func parseAccept(h string) []language.Tag {
+	if tags, _, err := language.ParseAcceptLanguage(h); err == nil {
+		return tags
+	}
+	type entry struct {
+		tag language.Tag
+		q   float32
+	}
+	var entries []entry
+	for _, part := range strings.Split(h, ",") {
+		if tags, qs, err := language.ParseAcceptLanguage(part); err == nil && len(tags) == 1 {
+			entries = append(entries, entry{tags[0], qs[0]})
+		}
+	}
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].q > entries[j].q })
+	out := make([]language.Tag, len(entries))
+	for i, e := range entries {
+		out[i] = e.tag
+	}
+	return out
 }
