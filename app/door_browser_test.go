@@ -31,7 +31,7 @@ const chromiumPath = "/usr/bin/chromium"
 
 func requireChromium(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
+	if testing.Short() && os.Getenv("SALON_REQUIRE_BROWSER") != "1" {
 		t.Skip("browser test: not in -short mode")
 	}
 	path := chromiumPath
@@ -224,12 +224,13 @@ func doorScreenshot(t *testing.T, ctx context.Context) string {
 	return abs
 }
 
-// waitJS polls a JavaScript expression until it is true. chromedp.Poll
-// builds its predicate with new Function, which the page's CSP forbids.
+// waitJS polls a JavaScript expression (or promise) until it is truthy.
+// chromedp.Poll builds its predicate with new Function, which the page's CSP
+// forbids.
 func waitJS(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		for {
-			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("!!("+expr+")"))
+			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("Promise.resolve("+expr+").then(v => !!v)", chromedp.EvalAwaitPromise))
 			if err == nil && ok {
 				return nil
 			}
@@ -310,7 +311,8 @@ func TestDoorBrowser_Offline(t *testing.T) {
 				return err
 			}
 			if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-				MatchedNetworkConditions: []*network.Conditions{{URLPattern: pattern, Offline: true, DownloadThroughput: -1, UploadThroughput: -1}},
+				EmulateOfflineServiceWorker: &all,
+				MatchedNetworkConditions:    []*network.Conditions{{URLPattern: pattern, Offline: true, DownloadThroughput: -1, UploadThroughput: -1}},
 			}); err != nil {
 				return err
 			}
@@ -319,8 +321,10 @@ func TestDoorBrowser_Offline(t *testing.T) {
 		})
 	}
 	online := chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		no := false
 		if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			MatchedNetworkConditions: []*network.Conditions{},
+			EmulateOfflineServiceWorker: &no,
+			MatchedNetworkConditions:    []*network.Conditions{},
 		}); err != nil {
 			return err
 		}
@@ -332,6 +336,9 @@ func TestDoorBrowser_Offline(t *testing.T) {
 		offline(false),
 		chromedp.Navigate(link),
 		waitJS(`document.getElementById('door-count').textContent.startsWith('0 / 1')`),
+		// The service worker has installed and kept the page, as it would
+		// have on the venue's wifi before it failed.
+		waitJS(`navigator.serviceWorker.ready.then(() => caches.match(location.pathname))`),
 		offline(true),
 		chromedp.WaitVisible(chromedp.CSS("#door-result.ok")),
 		chromedp.WaitVisible(chromedp.CSS("#door-result-offline")),
@@ -350,6 +357,20 @@ func TestDoorBrowser_Offline(t *testing.T) {
 	id := doorID(t, ticketID)
 	if tk, _ := ta.db.FindTicketByID(context.Background(), id); tk.CheckedInAt != nil {
 		t.Fatal("the server saw a check-in while the phone was offline")
+	}
+
+	// A reload with no network at all: the service worker has the page,
+	// localStorage the list and the queue, and the phone remembers that
+	// this guest is already in.
+	doorStep(t, ctx, "reload offline", 20*time.Second,
+		chromedp.Reload(),
+		chromedp.WaitVisible(chromedp.CSS("#door-result.warn")),
+		chromedp.WaitVisible(chromedp.CSS("#door-result-offline")),
+		chromedp.WaitVisible(chromedp.CSS("#door-offline")),
+		waitJS(`document.getElementById('door-queue').dataset.n === '1'`),
+	)
+	if title := doorEval(t, ctx, `document.getElementById('door-result-title').textContent`); title != "Already checked in" {
+		t.Errorf("rescan after reload: %q", title)
 	}
 	wentOnline := time.Now()
 

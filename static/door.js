@@ -741,7 +741,12 @@
   window.addEventListener('offline', renderNet);
 
   if ('serviceWorker' in navigator) {
-    navigator.serviceWorker.register('/door/sw.js', { scope: '/door/' }).catch(function () { /* works without */ });
+    navigator.serviceWorker.register('/door/sw.js', { scope: '/door/' }).then(function () {
+      // The worker was not there when this page loaded, so it has no copy
+      // of it yet; store one now for a reload without network. The cache
+      // name is door-sw.js's.
+      return caches.open('salon-door-v1').then(function (c) { return c.add(location.pathname); });
+    }).catch(function () { /* the page works without; only offline reloads need it */ });
   }
   takeKeyFromFragment();
   start();
