@@ -1,0 +1,155 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"salon/events"
+	"salon/tickets"
+)
+
+// APIToken is an API token as its owner sees it in the console: never the
+// token itself, which is shown once at creation.
+type APIToken struct {
+	ID        int64
+	UserID    int64
+	Label     string
+	CreatedAt time.Time
+	RevokedAt *time.Time
+}
+
+// FindAPITokens lists a user's API tokens, newest first.
+func (db *DB) FindAPITokens(ctx context.Context, userID int64) ([]*APIToken, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, user_id, label, created_at, revoked_at FROM api_tokens
+		WHERE user_id = ? ORDER BY id DESC`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to list tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []*APIToken
+	for rows.Next() {
+		var t APIToken
+		var created int64
+		var revoked *int64
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Label, &created, &revoked); err != nil {
+			return nil, fmt.Errorf("storage: unable to read token: %w", err)
+		}
+		t.CreatedAt = unix(created)
+		if revoked != nil {
+			r := unix(*revoked)
+			t.RevokedAt = &r
+		}
+		out = append(out, &t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeAPIToken stops one of the user's tokens from working. A token of
+// another user is not found; revoking twice is fine.
+func (db *DB) RevokeAPIToken(ctx context.Context, userID, id int64) error {
+	return db.update(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND user_id = ?`,
+			tx.now.Unix(), id, userID)
+		if err != nil {
+			return fmt.Errorf("storage: unable to revoke token: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return notFound("Token")
+		}
+		return nil
+	})
+}
+
+// FindUsers lists every account, by email.
+func (db *DB) FindUsers(ctx context.Context) ([]*events.User, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY email`)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to list users: %w", err)
+	}
+	defer rows.Close()
+	var out []*events.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("storage: unable to read user: %w", err)
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// CancelTicket cancels a ticket of the given salon by id, as an organizer
+// does from the console: the attendee is mailed and the seat goes to the
+// first on the waitlist, as when attendees cancel themselves. A ticket of
+// another salon is not found; cancelling again answers the same.
+func (db *DB) CancelTicket(ctx context.Context, salonID, ticketID int64) (*tickets.Ticket, error) {
+	err := db.update(ctx, func(tx *Tx) error {
+		var status string
+		err := tx.QueryRowContext(ctx, `SELECT status FROM tickets WHERE id = ? AND salon_id = ?`, ticketID, salonID).Scan(&status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Ticket")
+		} else if err != nil {
+			return fmt.Errorf("storage: unable to fetch ticket: %w", err)
+		}
+		if status == tickets.StatusCancelled {
+			return nil
+		}
+		db.ticketsChanged(tx)
+		return cancelTicket(ctx, tx, ticketID, salonID, status)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindTicketByID(ctx, ticketID)
+}
+
+// ConsoleMessageFilter selects outbox messages for the console; zero fields
+// do not filter.
+type ConsoleMessageFilter struct {
+	ID      int64
+	Status  string
+	SalonID int64
+	// OrganizerID keeps only mail about that organizer's salons.
+	OrganizerID int64
+	Limit       int
+}
+
+// FindConsoleMessages lists outbox messages newest first, as the console
+// shows them.
+func (db *DB) FindConsoleMessages(ctx context.Context, f ConsoleMessageFilter) ([]*Message, error) {
+	q := `SELECT ` + outboxColumns + ` FROM outbox WHERE 1 = 1`
+	var args []any
+	if f.ID != 0 {
+		q, args = q+` AND id = ?`, append(args, f.ID)
+	}
+	if f.Status != "" {
+		q, args = q+` AND status = ?`, append(args, f.Status)
+	}
+	if f.SalonID != 0 {
+		q, args = q+` AND salon_id = ?`, append(args, f.SalonID)
+	}
+	if f.OrganizerID != 0 {
+		q, args = q+` AND salon_id IN (SELECT id FROM salons WHERE organizer_id = ?)`, append(args, f.OrganizerID)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 200
+	}
+	rows, err := db.read.QueryContext(ctx, q+` ORDER BY id DESC LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to list outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []*Message
+	for rows.Next() {
+		m, err := readMessage(rows)
+		if err != nil {
+			return nil, fmt.Errorf("storage: unable to read outbox: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,216 @@
+package storage_test
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"salon/events"
+	"salon/storage"
+)
+
+func TestSessions(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	now := time.Now()
+	db.Now = func() time.Time { return now }
+	u := &events.User{Email: "mei@example.com", Role: events.RoleOrganizer}
+	if err := db.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	id, err := db.CreateSession(ctx, u.ID, time.Hour, "127.0.0.1", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id2, err := db.CreateSession(ctx, u.ID, time.Hour, "127.0.0.1", "test")
+	if err != nil || id2 == id {
+		t.Fatalf("second session %v: same id %v", err, id2 == id)
+	}
+	s, err := db.FindSession(ctx, id)
+	if err != nil || s.User.Email != "mei@example.com" || s.UserID != u.ID {
+		t.Fatalf("find: %v %+v", err, s)
+	}
+	for name, bad := range map[string]string{"empty": "", "unknown": "nope", "hash of the id": "x" + id[1:]} {
+		if _, err := db.FindSession(ctx, bad); events.ErrorCode(err) != events.ENOTFOUND {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	// Expired sessions are not found.
+	now = now.Add(2 * time.Hour)
+	if _, err := db.FindSession(ctx, id); events.ErrorCode(err) != events.ENOTFOUND {
+		t.Fatalf("expired session found: %v", err)
+	}
+	now = now.Add(-2 * time.Hour)
+	if err := db.DeleteSession(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.FindSession(ctx, id); events.ErrorCode(err) != events.ENOTFOUND {
+		t.Fatalf("deleted session found: %v", err)
+	}
+	if _, err := db.FindSession(ctx, id2); err != nil {
+		t.Fatalf("the other session went too: %v", err)
+	}
+}
+
+func TestSetupToken_Once(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	if has, err := db.HasAdmin(ctx); err != nil || has {
+		t.Fatalf("HasAdmin on a new database: %v %v", has, err)
+	}
+	old, err := db.CreateSetupToken(ctx, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := db.CreateSetupToken(ctx, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CheckSetupToken(ctx, old); events.ErrorCode(err) != events.ENOTFOUND {
+		t.Fatalf("an older link still works: %v", err)
+	}
+	if err := db.CheckSetupToken(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	// Racing with the same link makes one admin.
+	var ok atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			u := &events.User{Email: "admin" + string(rune('a'+i)) + "@example.com", PasswordHash: "x"}
+			if db.UseSetupToken(ctx, tok, u) == nil {
+				ok.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if ok.Load() != 1 {
+		t.Fatalf("%d admins made with one link", ok.Load())
+	}
+	if err := db.CheckSetupToken(ctx, tok); events.ErrorCode(err) != events.ENOTFOUND {
+		t.Fatalf("spent link still valid: %v", err)
+	}
+	// With an admin, even a new link does nothing.
+	tok, _ = db.CreateSetupToken(ctx, time.Hour)
+	if err := db.UseSetupToken(ctx, tok, &events.User{Email: "late@example.com", PasswordHash: "x"}); events.ErrorCode(err) != events.ENOTFOUND {
+		t.Fatalf("a link worked with an admin present: %v", err)
+	}
+}
+
+func TestLoginFailures(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	now := time.Now()
+	db.Now = func() time.Time { return now }
+	for range 3 {
+		if err := db.RecordLoginFailure(ctx, 15*time.Minute, "ip:1", "acct:a"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.RecordLoginFailure(ctx, 15*time.Minute, "ip:1", "acct:b"); err != nil {
+		t.Fatal(err)
+	}
+	n, err := db.CountLoginFailures(ctx, now.Add(-15*time.Minute), "ip:1", "acct:a", "acct:b", "acct:c")
+	if err != nil || n[0] != 4 || n[1] != 3 || n[2] != 1 || n[3] != 0 {
+		t.Fatalf("counts %v %v", n, err)
+	}
+	if err := db.ClearLoginFailures(ctx, "acct:a"); err != nil {
+		t.Fatal(err)
+	}
+	n, _ = db.CountLoginFailures(ctx, now.Add(-15*time.Minute), "ip:1", "acct:a")
+	if n[0] != 4 || n[1] != 0 {
+		t.Fatalf("after clear: %v", n)
+	}
+	// Old failures fall out of the window and are pruned.
+	now = now.Add(time.Hour)
+	if err := db.RecordLoginFailure(ctx, 15*time.Minute, "ip:2"); err != nil {
+		t.Fatal(err)
+	}
+	n, _ = db.CountLoginFailures(ctx, now.Add(-24*time.Hour), "ip:1", "ip:2")
+	if n[0] != 0 || n[1] != 1 {
+		t.Fatalf("after pruning: %v", n)
+	}
+}
+
+func TestConsoleStorage(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	a := &events.User{Email: "a@example.com", Role: events.RoleOrganizer}
+	b := &events.User{Email: "b@example.com", Role: events.RoleOrganizer}
+	for _, u := range []*events.User{a, b} {
+		if err := db.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.CreateAPIToken(ctx, a.ID, "laptop"); err != nil {
+		t.Fatal(err)
+	}
+	toks, err := db.FindAPITokens(ctx, a.ID)
+	if err != nil || len(toks) != 1 || toks[0].Label != "laptop" {
+		t.Fatalf("tokens %v %+v", err, toks)
+	}
+	if err := db.RevokeAPIToken(ctx, b.ID, toks[0].ID); events.ErrorCode(err) != events.ENOTFOUND {
+		t.Fatalf("revoked another user's token: %v", err)
+	}
+	if err := db.RevokeAPIToken(ctx, a.ID, toks[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if toks, _ = db.FindAPITokens(ctx, a.ID); toks[0].RevokedAt == nil {
+		t.Fatal("not revoked")
+	}
+
+	s1 := MustCreateSalon(t, db, 1, true)
+	s2 := MustCreateSalon(t, db, 1, true)
+	first, err := rsvp(t, db, s1.Slug, "ana@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := rsvp(t, db, s1.Slug, "bo@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.CancelTicket(ctx, s2.ID, first.ID); events.ErrorCode(err) != events.ENOTFOUND {
+		t.Fatalf("cancelled through another salon: %v", err)
+	}
+	got, err := db.CancelTicket(ctx, s1.ID, first.ID)
+	if err != nil || got.Status != "cancelled" {
+		t.Fatalf("cancel: %v %+v", err, got)
+	}
+	if again, err := db.CancelTicket(ctx, s1.ID, first.ID); err != nil || again.Status != "cancelled" {
+		t.Fatalf("cancel again: %v", err)
+	}
+	if p, _ := db.FindTicketByID(ctx, second.ID); p.Status != "confirmed" {
+		t.Fatalf("waitlist not promoted: %s", p.Status)
+	}
+	msgs, err := db.FindConsoleMessages(ctx, storage.ConsoleMessageFilter{SalonID: s1.ID})
+	if err != nil || len(msgs) < 3 || msgs[0].ID < msgs[len(msgs)-1].ID {
+		t.Fatalf("messages newest first: %v %d", err, len(msgs))
+	}
+	if msgs, _ := db.FindConsoleMessages(ctx, storage.ConsoleMessageFilter{OrganizerID: a.ID}); len(msgs) != 0 {
+		t.Fatalf("organizer a sees %d messages of salons that are not theirs", len(msgs))
+	}
+
+	for _, e := range []*storage.AuditEntry{
+		{UserID: a.ID, Actor: a.Email, Action: "salon.update", SalonID: s1.ID},
+		{UserID: b.ID, Actor: b.Email, Action: "salon.update", SalonID: s2.ID},
+	} {
+		if err := db.Audit(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log, err := db.FindAudit(ctx, storage.AuditFilter{SalonID: s1.ID})
+	if err != nil || len(log) != 1 || log[0].Actor != a.Email || log[0].Salon != s1.Slug {
+		t.Fatalf("audit for s1: %v %+v", err, log)
+	}
+	if log, _ := db.FindAudit(ctx, storage.AuditFilter{OrganizerID: b.ID}); len(log) != 1 || log[0].Actor != b.Email {
+		t.Fatalf("audit for b: %+v", log)
+	}
+	users, err := db.FindUsers(ctx)
+	if err != nil || len(users) != 2 {
+		t.Fatalf("users %v %d", err, len(users))
+	}
+}
