@@ -257,6 +257,12 @@ func TestDoorBrowser_ScanOnline(t *testing.T) {
 	t.Parallel()
 	ta, base := newBrowserApp(t)
 	link, ticketID, png := doorGuest(t, ta, base, "door-online")
+	// A second guest comes without a phone and is found by name.
+	s, out := ta.json("POST", "/api/v1/salons/door-online/rsvps", "", `{"name":"Bo Chen","email":"bo@example.com","company":"Helix"}`)
+	if s != 201 {
+		t.Fatalf("rsvp: %d %v", s, out)
+	}
+	boID := doorID(t, out["ticket"].(map[string]any)["id"].(string))
 	ctx := doorBrowser(t, exe, writeY4M(t, png))
 
 	doorStep(t, ctx, "scan", 20*time.Second,
@@ -283,12 +289,28 @@ func TestDoorBrowser_ScanOnline(t *testing.T) {
 	if k := doorEval(t, ctx, `localStorage.getItem('salon.door.key:door-online') || ''`); !strings.Contains(k, "sld_") {
 		t.Errorf("key not kept: %q", k)
 	}
-	doorStep(t, ctx, "count", 10*time.Second, waitJS(`document.getElementById('door-count').textContent.startsWith('1 / 1')`))
+	doorStep(t, ctx, "count", 10*time.Second, waitJS(`document.getElementById('door-count').textContent === '1 / 2 checked in'`))
 
 	id := doorID(t, ticketID)
 	tk, err := ta.db.FindTicketByID(context.Background(), id)
 	if err != nil || tk.CheckedInAt == nil {
 		t.Fatalf("server has no check-in: %v %+v", err, tk)
+	}
+
+	doorStep(t, ctx, "check in by name", 10*time.Second,
+		chromedp.Evaluate[chromedp.Void](`document.getElementById('door-result').click()`),
+		chromedp.WaitNotVisible(chromedp.CSS("#door-result")),
+		chromedp.SendKeys(chromedp.CSS("#door-search"), "bo"),
+		chromedp.WaitVisible(chromedp.CSS("#door-guests button")),
+		chromedp.Click(chromedp.CSS("#door-guests button")),
+		chromedp.WaitVisible(chromedp.CSS("#door-result.ok")),
+		waitJS(`document.getElementById('door-count').textContent === '2 / 2 checked in'`),
+	)
+	if name := doorEval(t, ctx, `document.getElementById('door-result-name').textContent`); name != "Bo Chen" {
+		t.Fatalf("check-in by name shows %q (screenshot: %s)", name, doorScreenshot(t, ctx))
+	}
+	if tk, err := ta.db.FindTicketByID(context.Background(), boID); err != nil || tk.CheckedInAt == nil {
+		t.Fatalf("server has no check-in by name: %v", err)
 	}
 }
 
