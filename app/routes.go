@@ -28,6 +28,7 @@ func (s *Server) routes() {
 		MaxAge: 86400,
 	}))
 	app.Get("/healthz", s.handleHealth)
+	app.Get("/lang/:lang", s.handleLang)
 	app.Get("/metrics", s.metrics.handler())
 
 	writes := s.rateLimit()

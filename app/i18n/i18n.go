@@ -48,6 +48,11 @@ func init() {
 			allKeys = append(allKeys, key)
 		}
 	}
+	for key, text := range chinese {
+		if err := cat.SetString(language.SimplifiedChinese, key, text); err != nil {
+			panic("i18n: zh " + key + ": " + err.Error())
+		}
+	}
 	printers["en"] = message.NewPrinter(language.English, message.Catalog(cat))
 	printers["zh"] = message.NewPrinter(language.SimplifiedChinese, message.Catalog(cat))
 }
@@ -60,6 +65,15 @@ func T(lang, key string, args ...any) string {
 		p = printers["en"]
 	}
 	return p.Sprintf(key, args...)
+}
+
+// ChineseKeys lists every key of the Chinese catalogue, for tests.
+func ChineseKeys() []string {
+	out := make([]string, 0, len(chinese))
+	for k := range chinese {
+		out = append(out, k)
+	}
+	return out
 }
 
 // Keys lists every key of the English catalogue, for tests.

@@ -38,3 +38,32 @@ func TestMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogueParity fails when a key exists in one language and not the
+// other, so no screen falls back to English unnoticed.
+func TestCatalogueParity(t *testing.T) {
+	en, zh := map[string]bool{}, map[string]bool{}
+	for _, k := range i18n.Keys() {
+		en[k] = true
+	}
+	for _, k := range i18n.ChineseKeys() {
+		zh[k] = true
+		if !en[k] {
+			t.Errorf("key %q is in the Chinese catalogue but not the English one", k)
+		}
+	}
+	for k := range en {
+		if !zh[k] {
+			t.Errorf("key %q has no Chinese translation", k)
+		}
+	}
+}
+
+func TestChinese(t *testing.T) {
+	if got := i18n.T("zh", "list.seats_left", 3); got != "剩余 3 个座位" {
+		t.Fatalf("%q", got)
+	}
+	if got := i18n.T("zh", "mail.waitlisted", "法律之夜", 2); got != "「法律之夜」已满，你在候补名单第 2 位。" {
+		t.Fatalf("%q", got)
+	}
+}

@@ -1,0 +1,32 @@
+package app
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// handleLang switches the reader's language: it sets the lang cookie and
+// goes back to the page it came from. It is a link, not a form, so it works
+// on every page with or without a CSRF token; it changes nothing on the
+// server, only the reader's own preference.
+func (s *Server) handleLang(c *fiber.Ctx) error {
+	lang := c.Params("lang")
+	if lang != "en" && lang != "zh" {
+		return fiber.ErrNotFound
+	}
+	c.Cookie(&fiber.Cookie{Name: "lang", Value: lang, Path: "/", Expires: time.Now().AddDate(1, 0, 0),
+		Secure: s.cfg.Secure(), HTTPOnly: true, SameSite: "Lax"})
+	return c.Redirect(localPath(c.Query("next")), fiber.StatusSeeOther)
+}
+
+// localPath keeps a redirect on this site: only an absolute path, never
+// "//host" or "/\host" (which browsers treat as another site) or a scheme.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") ||
+		strings.ContainsAny(p, "\r\n\t") || len(p) > 2000 {
+		return "/"
+	}
+	return p
+}

@@ -1,0 +1,92 @@
+package app_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"salon/app/i18n"
+)
+
+// englishLeaks lists English interface strings found in a page meant to be
+// Chinese: every English catalogue value long enough to be a sentence or a
+// label, except brand names that read the same in both.
+func englishLeaks(body string) []string {
+	var out []string
+	for _, k := range i18n.Keys() {
+		en := i18n.T("en", k)
+		if strings.ContainsAny(en, "%{") || len(en) < 5 || i18n.T("zh", k) == en {
+			continue
+		}
+		if strings.Contains(body, ">"+en+"<") || strings.Contains(body, en+"</") || strings.Contains(body, `"`+en+`"`) {
+			out = append(out, en)
+		}
+	}
+	return out
+}
+
+func TestLanguageSwitch(t *testing.T) {
+	ta := newTestApp(t)
+	slug := ta.salon(`"title":"金融科技创始人沙龙","capacity":1`)
+	base := ta.listen()
+	c := browser(t)
+
+	// Accept-Language decides until the reader switches.
+	req, _ := http.NewRequest("GET", base+"/salons/"+slug, nil)
+	req.Header.Set("Accept-Language", "zh-CN,zh;q=0.9")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatal(resp.StatusCode)
+	}
+
+	resp, _ = postForm(t, c, base+"/lang/zh?next=/salons/"+slug, nil) // POST is not the switch
+	if resp.StatusCode != 405 && resp.StatusCode != 404 {
+		t.Fatalf("POST /lang: %d", resp.StatusCode)
+	}
+	r, err := c.Get(base + "/lang/zh?next=" + url.QueryEscape("/salons/"+slug))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != 303 || r.Header.Get("Location") != "/salons/"+slug {
+		t.Fatalf("switch: %d %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	for _, p := range []string{"/", "/salons/" + slug} {
+		status, body := get(t, c, base+p)
+		if status != 200 || !strings.Contains(body, `lang="zh-Hans"`) || !strings.Contains(body, "沙龙") {
+			t.Fatalf("%s in Chinese: %d", p, status)
+		}
+		if leaks := englishLeaks(body); len(leaks) > 0 {
+			t.Errorf("%s shows English interface text: %q", p, leaks)
+		}
+	}
+	// The RSVP made in Chinese stores zh, and the ticket page reads Chinese.
+	_, body := get(t, c, base+"/salons/"+slug)
+	csrf := csrfRE.FindStringSubmatch(body)[1]
+	resp, _ = postForm(t, c, base+"/salons/"+slug+"/rsvp", url.Values{"_csrf": {csrf}, "name": {"王芳"}, "email": {"fang@example.com"}})
+	loc := resp.Header.Get("Location")
+	_, body = get(t, c, base+loc)
+	if !strings.Contains(body, "你已获得座位") {
+		t.Fatalf("ticket page not in Chinese: %s", body)
+	}
+	if leaks := englishLeaks(body); len(leaks) > 0 {
+		t.Errorf("ticket page shows English interface text: %q", leaks)
+	}
+	_, out := ta.json("GET", "/api/v1/tickets/"+strings.TrimPrefix(loc, "/t/"), "", "")
+	if out["ticket"].(map[string]any)["lang"] != "zh" {
+		t.Fatalf("the RSVP did not keep its language: %v", out)
+	}
+	// Back to English; and no open redirect.
+	for next, want := range map[string]string{"/": "/", "//evil.example/": "/", "https://evil.example": "/", "/\\evil.example": "/"} {
+		r, _ := c.Get(base + "/lang/en?next=" + url.QueryEscape(next))
+		r.Body.Close()
+		if r.Header.Get("Location") != want {
+			t.Errorf("next=%q redirected to %q", next, r.Header.Get("Location"))
+		}
+	}
+}
