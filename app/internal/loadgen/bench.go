@@ -1,0 +1,236 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+const (
+	rsvpSalons  = 100  // salons the RSVP load spreads over
+	feedSalons  = 1000 // published salons in /calendar.ics
+	rsvpSeats   = 600  // seats per RSVP salon: past them RSVPs are waitlisted
+	burstSeats  = 100
+	burstConns  = 500
+	burstRSVPs  = 5000
+	burstWithin = time.Second
+)
+
+// bench is one `task bench` run.
+type bench struct {
+	dir            string
+	conns          int
+	dur, rsvpDur   time.Duration
+	rsvpMax        int64
+	srv            *salonServer
+	token          string
+	rows           []row
+	hello, insert  *reference
+	codes          []string // door codes of confirmed tickets, by RSVP number
+	manage         atomic.Pointer[string]
+	ticketsWritten int64
+}
+
+// run sets everything up, drives every row and returns the table.
+func (b *bench) run() ([]row, error) {
+	if err := b.references(); err != nil {
+		return nil, err
+	}
+	defer b.stopReferences()
+	step("creating the organizer and a token")
+	if _, err := b.srv.cli("user", "add", "--email", "bench@example.com", "--role", "organizer", "--name", "Bench"); err != nil {
+		return nil, err
+	}
+	out, err := b.srv.cli("token", "create", "--email", "bench@example.com", "--label", "bench")
+	if err != nil {
+		return nil, err
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	b.token = strings.TrimSpace(lines[len(lines)-1])
+	step("starting salon serve")
+	startFresh, err := b.srv.start()
+	if err != nil {
+		return nil, err
+	}
+	defer b.srv.stop()
+	if err := b.salons(); err != nil {
+		return nil, err
+	}
+	if err := b.rsvps(); err != nil {
+		return nil, err
+	}
+	if err := b.burst(); err != nil {
+		return nil, err
+	}
+	b.reads()
+	b.checkins()
+	rss, peak, err := b.srv.memory()
+	if err != nil {
+		return nil, err
+	}
+	b.add(row{figure: fmt.Sprintf("peak RSS (%d tickets, after every load)", b.ticketsWritten),
+		measured: mib(peak), target: "< 150 MiB", pass: peak < 150<<20 && b.ticketsWritten >= 100_000,
+		note: "now " + mib(rss)})
+	step("restarting on the full database")
+	b.srv.stop()
+	startFull, err := b.srv.start()
+	if err != nil {
+		return nil, err
+	}
+	b.add(row{figure: "start-up, fresh database (process start to /healthz 200)", measured: ms(startFresh),
+		target: "< 500 ms", pass: startFresh < 500*time.Millisecond})
+	b.add(row{figure: fmt.Sprintf("start-up, %d tickets", b.ticketsWritten), measured: ms(startFull),
+		target: "< 500 ms", pass: startFull < 500*time.Millisecond})
+	return b.rows, nil
+}
+
+func (b *bench) add(r row) { b.rows = append(b.rows, r) }
+
+// references starts the bare Fiber servers, each in a process of its own,
+// and measures the INSERT one; the hello one is measured again right before
+// each row compared with it, so that other load on the machine drifting
+// during the run skews a ratio as little as possible.
+func (b *bench) references() error {
+	var err error
+	if b.hello, err = startReference("hello", b.dir); err != nil {
+		return err
+	}
+	if b.insert, err = startReference("insert", b.dir); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (b *bench) stopReferences() {
+	for _, r := range []*reference{b.hello, b.insert} {
+		if r != nil {
+			r.stop()
+		}
+	}
+}
+
+// helloRate measures the bare Fiber hello now.
+func (b *bench) helloRate() float64 {
+	a := b.hello.addr
+	return load{addr: a, conns: b.conns, dur: b.dur, build: get(a, "/"), check: status(200)}.run().rate()
+}
+
+// insertRate measures the bare Fiber handler with one INSERT transaction
+// per request.
+func (b *bench) insertRate() (float64, error) {
+	a := b.insert.addr
+	o := load{addr: a, conns: b.conns, dur: b.dur, build: func(i int64, req *fasthttp.Request) bool {
+		post(req, a, "/rsvps", "", rsvpBody("ref", i))
+		return true
+	}, check: status(201)}.run()
+	if o.errs > 0 {
+		return 0, fmt.Errorf("reference INSERT server: %d errors, first: %s", o.errs, o.firstErr)
+	}
+	return o.rate(), nil
+}
+
+func post(req *fasthttp.Request, host, path, token string, body []byte) {
+	req.SetRequestURI("http://" + host + path)
+	req.Header.SetMethod(fasthttp.MethodPost)
+	req.Header.SetContentType("application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	req.SetBody(body)
+}
+
+func rsvpBody(prefix string, i int64) []byte {
+	n := strconv.FormatInt(i, 10)
+	return []byte(`{"name":"Guest ` + n + `","email":"` + prefix + n + `@bench.example","company":"Bench Ltd","job_title":"Engineer"}`)
+}
+
+// salons creates the salons through the API: the RSVP salons, the burst
+// salon, and enough others for a 1,000-salon calendar feed.
+func (b *bench) salons() error {
+	step("creating %d salons through the API", feedSalons)
+	start := time.Now().Add(72 * time.Hour).Truncate(time.Hour)
+	industries := []string{"fintech", "biotech", "ai", "design", "retail"}
+	o := load{addr: b.srv.addr, conns: 16, dur: time.Minute, max: feedSalons, build: func(i int64, req *fasthttp.Request) bool {
+		slug, seats := "other-"+strconv.FormatInt(i, 10), 40
+		switch {
+		case i < rsvpSalons:
+			slug, seats = "rsvp-"+strconv.FormatInt(i, 10), rsvpSeats
+		case i == rsvpSalons:
+			slug, seats = "burst", burstSeats
+		}
+		at := start.Add(time.Duration(i) * time.Hour)
+		body, _ := json.Marshal(map[string]any{
+			"slug": slug, "title": "Salon " + slug + ": founders & investors", "industry": industries[i%int64(len(industries))],
+			"description": "An evening of short talks.\nBring a friend; seats are limited.", "venue": "WeWork Weihai Lu",
+			"address": "Weihai Lu 696, Jing'an, Shanghai", "starts_at": at.Format(time.RFC3339),
+			"ends_at": at.Add(2 * time.Hour).Format(time.RFC3339), "capacity": seats, "waitlist": true, "status": "published",
+		})
+		post(req, b.srv.addr, "/api/v1/salons", b.token, body)
+		return true
+	}, check: status(201)}.run()
+	if o.errs > 0 || o.n != feedSalons {
+		return fmt.Errorf("creating salons: %d of %d failed, first: %s", o.errs, o.n, o.firstErr)
+	}
+	return nil
+}
+
+// rsvps drives the main row: RSVPs over 100 salons from b.conns connections.
+func (b *bench) rsvps() error {
+	step("RSVPs: %d connections over %d salons, up to %d RSVPs or %s", b.conns, rsvpSalons, b.rsvpMax, b.rsvpDur)
+	step("reference: bare Fiber, one INSERT transaction per request")
+	refIns, err := b.insertRate()
+	if err != nil {
+		return err
+	}
+	b.codes = make([]string, b.rsvpMax)
+	addr := b.srv.addr
+	o := load{addr: addr, conns: b.conns, dur: b.rsvpDur, max: b.rsvpMax, build: func(i int64, req *fasthttp.Request) bool {
+		post(req, addr, "/api/v1/salons/rsvp-"+strconv.FormatInt(i%rsvpSalons, 10)+"/rsvps", "", rsvpBody("g", i))
+		return true
+	}, check: func(i int64, resp *fasthttp.Response) bool {
+		if resp.StatusCode() != 201 {
+			return false
+		}
+		body := resp.Body()
+		if code := field(body, `"code":"`); code != "" {
+			b.codes[i] = code
+			if b.manage.Load() == nil {
+				if m := field(body, `"manage_url":"`); m != "" {
+					tok := m[strings.LastIndexByte(m, '/')+1:]
+					b.manage.CompareAndSwap(nil, &tok)
+				}
+			}
+		}
+		return true
+	}}.run()
+	b.ticketsWritten += o.n - o.errs
+	r := o.rate()
+	b.add(row{figure: fmt.Sprintf("RSVPs/s, %d conns, %d salons, synchronous=FULL (%d sent)", b.conns, rsvpSalons, o.n),
+		measured: perSec(r), target: "≥ 10,000/s and ≥ 4× ref", reference: perSec(refIns) + " (1 INSERT tx/request)",
+		ratio: ratio(r, refIns), pass: r >= 10_000 && r >= 4*refIns && o.errs == 0, note: errNote(o)})
+	p99 := o.quantile(0.99)
+	b.add(row{figure: "RSVP latency p99", measured: ms(p99), target: "< 50 ms", pass: p99 < 50*time.Millisecond && o.n > 0,
+		note: "p50 " + ms(o.quantile(0.5)) + ", max " + ms(o.quantile(1))})
+	return nil
+}
+
+// field returns the JSON string value that follows key in body, or "".
+// Ticket codes, tokens and URLs need no unescaping.
+func field(body []byte, key string) string {
+	i := bytes.Index(body, []byte(key))
+	if i < 0 {
+		return ""
+	}
+	rest := body[i+len(key):]
+	j := bytes.IndexByte(rest, '"')
+	if j < 0 {
+		return ""
+	}
+	return string(rest[:j])
+}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	_ "modernc.org/sqlite"
+)
+
+// refPragmas are the server's connection settings (storage/db.go), so the
+// bare INSERT reference pays the same disk sync per commit.
+const refPragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
+	"&_pragma=foreign_keys(1)&_pragma=journal_size_limit(67108864)&_pragma=cache_size(-16000)&_txlock=immediate"
+
+// serveReference runs one reference server in this process (started by
+// startReference as a child, so that it competes with the load generator for
+// the CPU exactly as the real server does) and prints its address.
+func serveReference(kind, dir string) error {
+	app := fiber.New(fiber.Config{DisableStartupMessage: true, Immutable: true})
+	switch kind {
+	case "hello":
+		app.Get("/", func(c *fiber.Ctx) error { return c.SendString("hello") })
+	case "insert":
+		db, err := openRefDB(dir)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		app.Post("/rsvps", func(c *fiber.Ctx) error { return refInsert(c, db) })
+	default:
+		return fmt.Errorf("unknown reference %q", kind)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	fmt.Println(ln.Addr().String())
+	return app.Listener(ln)
+}
+
+func openRefDB(dir string) (*sql.DB, error) {
+	u := "file:" + (&url.URL{Path: filepath.Join(dir, "reference.db")}).EscapedPath() + "?" + refPragmas
+	db, err := sql.Open("sqlite", u)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	_, err = db.Exec(`CREATE TABLE IF NOT EXISTS rsvps (id INTEGER PRIMARY KEY, name TEXT NOT NULL,
+		email TEXT NOT NULL, created_at INTEGER NOT NULL)`)
+	return db, err
+}
+
+// refInsert is the plain way: decode, one transaction with one INSERT (so
+// one disk sync), answer.
+func refInsert(c *fiber.Ctx, db *sql.DB) error {
+	var in struct {
+		Name  string `json:"name"`
+		Email string `json:"email"`
+	}
+	if err := json.Unmarshal(c.Body(), &in); err != nil {
+		return c.SendStatus(fiber.StatusBadRequest)
+	}
+	ctx := context.Background()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `INSERT INTO rsvps (name, email, created_at) VALUES (?, ?, ?)`, in.Name, in.Email, time.Now().Unix())
+	if err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	id, _ := res.LastInsertId()
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": id})
+}
+
+// reference is a running reference server.
+type reference struct {
+	addr string
+	cmd  *exec.Cmd
+}
+
+// startReference starts this program again as the reference server kind.
+func startReference(kind, dir string) (*reference, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(self, "-ref", kind, "-dir", dir)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return nil, fmt.Errorf("reference %s: %w", kind, err)
+	}
+	return &reference{addr: strings.TrimSpace(line), cmd: cmd}, nil
+}
+
+func (r *reference) stop() {
+	r.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { r.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(3 * time.Second):
+		r.cmd.Process.Kill()
+		<-done
+	}
+}

@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/valyala/fasthttp"
+)
+
+// salonServer is the salon binary running `serve` on a database of its own.
+type salonServer struct {
+	bin, dir, db, addr string
+	cmd                *exec.Cmd
+	log                *os.File
+}
+
+// cli runs one salon command on the bench database and returns its stdout.
+func (s *salonServer) cli(args ...string) (string, error) {
+	cmd := exec.Command(s.bin, append(args, "--db", s.db)...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("salon %s: %w: %s", strings.Join(args, " "), err, strings.TrimSpace(errb.String()))
+	}
+	return out.String(), nil
+}
+
+// freeAddr finds a free loopback port.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// start runs `salon serve` and returns how long it took from starting the
+// process until /healthz answered 200.
+func (s *salonServer) start() (time.Duration, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return 0, err
+	}
+	s.addr = addr
+	if s.log == nil {
+		s.log, err = os.Create(filepath.Join(s.dir, "server.log"))
+		if err != nil {
+			return 0, err
+		}
+	}
+	s.cmd = exec.Command(s.bin, "serve", "--db", s.db, "--addr", addr, "--rate-limit", "0",
+		"--base-url", "http://"+addr)
+	s.cmd.Stdout, s.cmd.Stderr = s.log, s.log
+	t0 := time.Now()
+	if err := s.cmd.Start(); err != nil {
+		return 0, err
+	}
+	for time.Since(t0) < 10*time.Second {
+		code, _, err := fasthttp.GetTimeout(nil, "http://"+addr+"/healthz", time.Second)
+		if err == nil && code == 200 {
+			return time.Since(t0), nil
+		}
+		time.Sleep(time.Millisecond)
+	}
+	s.stop()
+	return 0, fmt.Errorf("salon serve did not answer /healthz within 10 s (see %s)", s.log.Name())
+}
+
+// stop asks the server to shut down cleanly and waits for it.
+func (s *salonServer) stop() {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		s.cmd.Process.Kill()
+		<-done
+	}
+	s.cmd = nil
+}
+
+// memory returns the server's resident set now and its peak so far, in
+// bytes, from /proc/<pid>/status.
+func (s *salonServer) memory() (rss, peak int64, err error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseInt(f[1], 10, 64)
+		switch f[0] {
+		case "VmRSS:":
+			rss = kb * 1024
+		case "VmHWM:":
+			peak = kb * 1024
+		}
+	}
+	return rss, peak, nil
+}
