@@ -267,3 +267,27 @@ func TestMail_PermanentFailureListedAndRetried(t *testing.T) {
 		t.Fatalf("retried mail went to %v", msgs[1].To)
 	}
 }
+
+// TestMail_Chinese: a Chinese attendee's confirmation, end to end, reads
+// Chinese: subject, body, and dates written the Chinese way.
+func TestMail_Chinese(t *testing.T) {
+	ta, smtp := mailApp(t)
+	slug := ta.salon(`"title":"生物科技之夜","starts_at":"2027-12-04T19:00:00+08:00","ends_at":"2027-12-04T21:00:00+08:00"`)
+	ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"王芳","email":"fang@example.com","lang":"zh-CN"}`)
+	msgs := waitMail(t, smtp, 1)
+	h, parts := parseMail(t, msgs[0].Data)
+	if subj, _ := h.Subject(); subj != "你在「生物科技之夜」的座位" {
+		t.Fatalf("subject %q", subj)
+	}
+	for _, ct := range []string{"text/plain", "text/html"} {
+		p := findPart(parts, ct)
+		if !strings.Contains(p.Body, "王芳，你好") || !strings.Contains(p.Body, "12月4日 周六 19:00") {
+			t.Fatalf("%s not in Chinese: %s", ct, p.Body)
+		}
+		for _, en := range []string{"Hello", "You have a seat", "When:", "Where:", "Your ticket", "Show this QR code", "Cannot come?", "You get this mail"} {
+			if strings.Contains(p.Body, en) {
+				t.Errorf("%s shows English %q", ct, en)
+			}
+		}
+	}
+}

@@ -54,22 +54,33 @@ func (p page) T(key string, args ...any) string { return i18n.T(p.Lang, key, arg
 // When writes a salon's time range in its own zone for the page's language.
 func (p page) When(s *events.Salon) string { return formatRange(p.Lang, s) }
 
+// WhenLocal is When without the zone; pages show the zone beside it in an
+// element that static/app.js hides when the reader's browser is in that zone.
+func (p page) WhenLocal(s *events.Salon) string { return formatLocalRange(p.Lang, s) }
+
+// formatRange writes a salon's time range the way the language writes
+// dates ("12月5日 周六 19:00–21:30", "Sat 5 Dec, 19:00–21:30"), in the
+// salon's zone, with the zone named.
 func formatRange(lang string, s *events.Salon) string {
+	return formatLocalRange(lang, s) + " (" + s.Timezone + ")"
+}
+
+func formatLocalRange(lang string, s *events.Salon) string {
 	loc := s.Location()
 	a, b := s.StartsAt.In(loc), s.EndsAt.In(loc)
-	zone := s.Timezone
-	if lang == "zh" {
-		weekdays := []string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
-		out := fmt.Sprintf("%d月%d日 %s %s–%s", a.Month(), a.Day(), weekdays[a.Weekday()], a.Format("15:04"), b.Format("15:04"))
-		return out + " (" + zone + ")"
+	end := b.Format("15:04")
+	if a.YearDay() != b.YearDay() || a.Year() != b.Year() {
+		end = formatTime(lang, b, loc)
 	}
-	return a.Format("Mon 2 Jan, 15:04") + "–" + b.Format("15:04") + " (" + zone + ")"
+	return formatTime(lang, a, loc) + "–" + end
 }
+
+var zhWeekdays = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
 
 func formatTime(lang string, t time.Time, loc *time.Location) string {
 	t = t.In(loc)
 	if lang == "zh" {
-		return fmt.Sprintf("%d月%d日 %s", t.Month(), t.Day(), t.Format("15:04"))
+		return fmt.Sprintf("%d月%d日 %s %s", t.Month(), t.Day(), zhWeekdays[t.Weekday()], t.Format("15:04"))
 	}
 	return t.Format("Mon 2 Jan, 15:04")
 }
