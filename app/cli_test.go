@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -138,4 +139,80 @@ func TestServe_BackupAndShutdown(t *testing.T) {
 		t.Fatalf("backup does not open: %v", err)
 	}
 	cp.Close()
+}
+
+// TestServe_ShutdownFinishesInFlight starts a request, signals shutdown
+// while its body is still arriving, and checks the request is answered in
+// full before serve returns.
+func TestServe_ShutdownFinishesInFlight(t *testing.T) {
+	dir := t.TempDir()
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	dbPath := filepath.Join(dir, "s.db")
+	// An organizer and a salon made through the real CLI and API.
+	if code, _, stderr := runCLI(t, "", "user", "add", "--db", dbPath, "--email", "o@example.com", "--role", "organizer"); code != 0 {
+		t.Fatal(stderr)
+	}
+	_, out, _ := runCLI(t, "", "token", "create", "--db", dbPath, "--email", "o@example.com")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	token := lines[len(lines)-1]
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	cfg := app.Config{DB: dbPath, Addr: addr, BaseURL: "http://" + addr, ShutdownTimeout: 5 * time.Second}
+	go func() { done <- app.Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	var err error
+	for i := 0; i < 100; i++ {
+		var resp *http.Response
+		if resp, err = http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(48 * time.Hour).Format(time.RFC3339)
+	end := time.Now().Add(50 * time.Hour).Format(time.RFC3339)
+	req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/salons", strings.NewReader(
+		`{"title":"Late","industry":"law","capacity":5,"status":"published","starts_at":"`+start+`","ends_at":"`+end+`"}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 201 {
+		t.Fatalf("create salon: %v %v", resp, err)
+	}
+
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := `{"name":"In flight","email":"inflight@example.com"}`
+	fmt.Fprintf(conn, "POST /api/v1/salons/late/rsvps HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", addr, len(body))
+	conn.Write([]byte(body[:10]))
+	time.Sleep(100 * time.Millisecond)
+	cancel() // SIGTERM arrives mid-request
+	time.Sleep(200 * time.Millisecond)
+	conn.Write([]byte(body[10:]))
+	reply, _ := io.ReadAll(conn)
+	if !strings.HasPrefix(string(reply), "HTTP/1.1 201") {
+		t.Fatalf("in-flight request not finished: %q", reply)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	db, err := storage.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if list, _ := db.FindTickets(context.Background(), storage.TicketFilter{Email: "inflight@example.com"}); len(list) != 1 {
+		t.Fatal("the in-flight RSVP was not kept")
+	}
 }

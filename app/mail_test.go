@@ -291,3 +291,48 @@ func TestMail_Chinese(t *testing.T) {
 		}
 	}
 }
+
+// TestMail_ReminderAndAlreadyRegistered: the reminder goes out once when
+// its time has come, and RSVPing again mails the existing ticket.
+func TestMail_ReminderAndAlreadyRegistered(t *testing.T) {
+	smtp := smtptest.Start(t)
+	ta := newTestApp(t, func(c *app.Config) { c.SMTP = smtp.URL() })
+	start := time.Now().Add(2 * time.Hour).Truncate(time.Minute)
+	slug := ta.salon(`"slug":"soon","reminder_before_minutes":180,"starts_at":"` + start.Format(time.RFC3339) +
+		`","ends_at":"` + start.Add(time.Hour).Format(time.RFC3339) + `"`)
+	ta.rsvpToken(slug, "r@example.com")
+	ctx, cancel := context.WithCancel(context.Background())
+	if err := ta.srv.StartWorkers(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); ta.srv.Wait() }()
+	msgs := waitMail(t, smtp, 2)
+	subjects := map[string]bool{}
+	for _, m := range msgs {
+		h, parts := parseMail(t, m.Data)
+		s, _ := h.Subject()
+		subjects[s] = true
+		if strings.HasPrefix(s, "Reminder") && (findPart(parts, "image/png") == nil || findPart(parts, "text/calendar") == nil) {
+			t.Fatal("the reminder lacks the QR code or the invitation")
+		}
+	}
+	if !subjects["Reminder: Biotech evening"] || !subjects["Your seat at Biotech evening"] {
+		t.Fatalf("subjects %v", subjects)
+	}
+	if s, out := ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"R","email":"R@example.com"}`); s != 409 || errCode(out) != "already_registered" {
+		t.Fatalf("%d %v", s, out)
+	}
+	// The confirmation went out moments ago, so the resend is held back:
+	// the address is not flooded by repeated attempts.
+	time.Sleep(300 * time.Millisecond)
+	if n := len(smtp.Messages()); n != 2 {
+		t.Fatalf("%d mails; a repeat RSVP within 10 minutes must not mail again", n)
+	}
+	ta.db.Now = func() time.Time { return time.Now().Add(11 * time.Minute) }
+	ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"R","email":"r@example.com"}`)
+	msgs = waitMail(t, smtp, 3)
+	h, parts := parseMail(t, msgs[2].Data)
+	if s, _ := h.Subject(); s != "Your RSVP for Biotech evening" || findPart(parts, "image/png") == nil {
+		t.Fatalf("already-registered mail: %q", s)
+	}
+}
