@@ -21,6 +21,14 @@ type Tx struct {
 	*sql.Tx
 	now   time.Time
 	after []func()
+	batch *writeBatch
+}
+
+// writeBatch is what the writes of one batch share besides the transaction: the
+// writer's prepared statements, and those bound to this transaction.
+type writeBatch struct {
+	stmts *stmtCache
+	bound map[*sql.Stmt]*sql.Stmt
 }
 
 // AfterCommit registers f to run after this write's batch commits; f never
@@ -97,7 +105,14 @@ func (db *DB) writer() {
 	}
 }
 
+// runBatch runs one batch, answers its callers, then prepares the statements
+// the batch met for the first time, while the connection is free.
 func (db *DB) runBatch(batch []*writeJob) {
+	db.runBatchAnswer(batch)
+	db.wstmts.preparePending(context.Background())
+}
+
+func (db *DB) runBatchAnswer(batch []*writeJob) {
 	start := time.Now()
 	if db.ObserveWait != nil {
 		for _, j := range batch {
@@ -122,24 +137,26 @@ func (db *DB) runBatchTx(batch []*writeJob, results []error) error {
 	}
 	defer sqlTx.Rollback()
 	now := db.Now().UTC().Truncate(time.Second)
+	b := &writeBatch{stmts: db.wstmts, bound: make(map[*sql.Stmt]*sql.Stmt)}
+	btx := &Tx{Tx: sqlTx, now: now, batch: b}
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			results[i] = err
 			continue
 		}
-		tx := &Tx{Tx: sqlTx, now: now}
-		if _, err := sqlTx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
+		tx := &Tx{Tx: sqlTx, now: now, batch: b}
+		if _, err := btx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
 			return fmt.Errorf("storage: savepoint: %w", err)
 		}
 		results[i] = runJob(j, tx)
 		if results[i] != nil {
-			if _, err := sqlTx.ExecContext(ctx, `ROLLBACK TO w`); err != nil {
+			if _, err := btx.ExecContext(ctx, `ROLLBACK TO w`); err != nil {
 				return fmt.Errorf("storage: rollback to savepoint: %w", err)
 			}
 		} else {
 			j.after = tx.after
 		}
-		if _, err := sqlTx.ExecContext(ctx, `RELEASE w`); err != nil {
+		if _, err := btx.ExecContext(ctx, `RELEASE w`); err != nil {
 			return fmt.Errorf("storage: release savepoint: %w", err)
 		}
 	}

@@ -1,0 +1,40 @@
+package storage_test
+
+import (
+	"context"
+	"strconv"
+	"sync/atomic"
+	"testing"
+
+	"salon/events"
+	"salon/storage"
+	"salon/tickets"
+)
+
+// BenchmarkCreateRSVP measures RSVPs through the single writer with
+// synchronous=FULL from 64 goroutines over 100 salons, the shape of the
+// RSVP row of `task bench` without HTTP. Past its seats a salon waitlists,
+// so both decisions are measured.
+func BenchmarkCreateRSVP(b *testing.B) {
+	db := MustOpenDB(b)
+	var salons []*events.Salon
+	for range 100 {
+		salons = append(salons, MustCreateSalon(b, db, 600, true))
+	}
+	var n atomic.Int64
+	b.SetParallelism(32) // 64 goroutines on 2 cores
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := n.Add(1)
+			in := tickets.RSVPInput{Name: "Guest " + strconv.FormatInt(i, 10), Email: "g" + strconv.FormatInt(i, 10) + "@example.com",
+				Company: "Bench Ltd", JobTitle: "Engineer"}
+			in.Normalize()
+			if _, err := db.CreateRSVP(context.Background(), storage.RSVPRequest{Slug: salons[i%100].Slug, Input: in}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rsvps/s")
+}
