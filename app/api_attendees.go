@@ -52,6 +52,12 @@ func (s *Server) handleAttendeesCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return s.sendAttendeesCSV(c, sa)
+}
+
+// sendAttendeesCSV answers the CSV of sa's attendees, filtered by the query;
+// the API and the console both export through it.
+func (s *Server) sendAttendeesCSV(c *fiber.Ctx, sa *events.Salon) error {
 	f, err := s.attendeeFilter(c, sa)
 	if err != nil {
 		return err

@@ -88,6 +88,7 @@ func (s *Server) routes() {
 	app.Get("/t/:token", forms, s.handleTicketPage)
 	app.Post("/t/:token/cancel", writes, forms, s.handleCancelForm)
 
+	s.consoleRoutes(app)
 	s.doorRoutes(app)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -25,7 +25,7 @@ var (
 
 // englishParts are the English catalogue's pieces, one per area, merged
 // at start; a key may appear in only one.
-var englishParts = []map[string]string{english, englishMail}
+var englishParts = []map[string]string{english, englishMail, englishConsole}
 
 // englishPlurals override keys whose first number decides the noun's form:
 // singular, then plural.

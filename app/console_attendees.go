@@ -1,0 +1,144 @@
+package app
+
+import (
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"salon/events"
+	"salon/storage"
+	"salon/tickets"
+)
+
+type consoleAttendeesPage struct {
+	consolePage
+	Salon    *events.Salon
+	Tickets  []*tickets.Ticket
+	Q        string
+	Status   string
+	Statuses []string
+}
+
+// CSVURL exports what the page shows, with the same filters.
+func (p consoleAttendeesPage) CSVURL() string {
+	v := url.Values{}
+	if p.Q != "" {
+		v.Set("q", p.Q)
+	}
+	if p.Status != "" {
+		v.Set("status", p.Status)
+	}
+	u := "/admin/salons/" + p.Salon.Slug + "/attendees.csv"
+	if len(v) > 0 {
+		u += "?" + v.Encode()
+	}
+	return u
+}
+
+func (s *Server) handleConsoleAttendees(c *fiber.Ctx) error {
+	sa, _, err := s.managedSalon(c)
+	if err != nil {
+		return err
+	}
+	f, err := s.attendeeFilter(c, sa)
+	if err != nil {
+		return err
+	}
+	f.Limit = 2000
+	list, err := s.db.FindTickets(c.UserContext(), f)
+	if err != nil {
+		return err
+	}
+	p := consoleAttendeesPage{consolePage: s.newConsolePage(c, "console.attendees"), Salon: sa, Tickets: list,
+		Q: f.Q, Status: f.Status, Statuses: []string{tickets.StatusConfirmed, tickets.StatusWaitlisted, tickets.StatusCancelled}}
+	p.Title = p.T("console.attendees") + " · " + sa.Title
+	return s.render(c, fiber.StatusOK, "console_attendees", p)
+}
+
+// handleConsoleCSV is the API's CSV export behind a console session.
+func (s *Server) handleConsoleCSV(c *fiber.Ctx) error {
+	sa, _, err := s.managedSalon(c)
+	if err != nil {
+		return err
+	}
+	return s.sendAttendeesCSV(c, sa)
+}
+
+// salonTicket loads the ticket named in the URL; a ticket of another salon
+// is not found, so a ticket id cannot reach past the salon the URL names.
+func (s *Server) salonTicket(c *fiber.Ctx, sa *events.Salon) (*tickets.Ticket, error) {
+	id, err := c.ParamsInt("id")
+	if err != nil || id <= 0 {
+		return nil, events.Errorf(events.ENOTFOUND, "Ticket not found.")
+	}
+	t, err := s.db.FindTicketByID(c.UserContext(), int64(id))
+	if err != nil {
+		return nil, err
+	}
+	if t.SalonID != sa.ID {
+		return nil, events.Errorf(events.ENOTFOUND, "Ticket not found.")
+	}
+	return t, nil
+}
+
+func attendeesURL(sa *events.Salon, ok string) string {
+	return "/admin/salons/" + sa.Slug + "/attendees?ok=" + ok
+}
+
+// handleConsoleCancelTicket cancels an RSVP for the attendee: they are
+// mailed and the seat goes to the waitlist, as if they had cancelled.
+func (s *Server) handleConsoleCancelTicket(c *fiber.Ctx) error {
+	sa, _, err := s.managedSalon(c)
+	if err != nil {
+		return err
+	}
+	t, err := s.salonTicket(c, sa)
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.CancelTicket(c.UserContext(), sa.ID, t.ID); err != nil {
+		return err
+	}
+	s.wakeMail()
+	s.audit(c, "ticket.cancel", sa.ID, itoa(int(t.ID))+" "+t.Email)
+	return c.Redirect(attendeesURL(sa, "ticket"), fiber.StatusSeeOther)
+}
+
+// handleConsoleCheckin checks a guest in by hand. The server signs the
+// ticket's code itself, so the one check-in path decides, as at the door.
+func (s *Server) handleConsoleCheckin(c *fiber.Ctx) error {
+	sa, u, err := s.managedSalon(c)
+	if err != nil {
+		return err
+	}
+	t, err := s.salonTicket(c, sa)
+	if err != nil {
+		return err
+	}
+	res, err := s.db.CheckIn(c.UserContext(), storage.CheckinRequest{SalonID: sa.ID, Code: s.db.TicketCode(t), UserID: u.ID, Device: "console"})
+	if err != nil {
+		return err
+	}
+	s.audit(c, "ticket.checkin", sa.ID, itoa(int(t.ID))+" "+res.Result)
+	ok := "checked_in"
+	if res.Result != tickets.CheckinOK {
+		ok = "already_done"
+	}
+	return c.Redirect(attendeesURL(sa, ok), fiber.StatusSeeOther)
+}
+
+func (s *Server) handleConsoleUndoCheckin(c *fiber.Ctx) error {
+	sa, u, err := s.managedSalon(c)
+	if err != nil {
+		return err
+	}
+	t, err := s.salonTicket(c, sa)
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.UndoCheckIn(c.UserContext(), t.ID, u.ID); err != nil {
+		return err
+	}
+	s.audit(c, "ticket.undo_checkin", sa.ID, itoa(int(t.ID)))
+	return c.Redirect(attendeesURL(sa, "undone"), fiber.StatusSeeOther)
+}

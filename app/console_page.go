@@ -1,0 +1,140 @@
+package app
+
+import (
+	"errors"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"salon/app/i18n"
+	"salon/events"
+)
+
+// consolePage is what every console template gets: the site's page data,
+// the signed-in account and a notice after a redirect.
+type consolePage struct {
+	page
+	User  *events.User
+	Flash string
+}
+
+// flashes are the notices a redirect may ask for with ?ok=; only these keys
+// are shown, so a link cannot put words on the page.
+var flashes = map[string]string{
+	"created":      "console.ok.created",
+	"saved":        "console.ok.saved",
+	"published":    "console.ok.published",
+	"cancelled":    "console.ok.cancelled",
+	"ticket":       "console.ok.ticket",
+	"checked_in":   "console.ok.checked_in",
+	"undone":       "console.ok.undone",
+	"revoked":      "console.ok.revoked",
+	"retried":      "console.ok.retried",
+	"user":         "console.ok.user",
+	"logged_out":   "console.ok.logged_out",
+	"setup":        "console.ok.setup",
+	"already_done": "console.ok.already_done",
+}
+
+func (s *Server) newConsolePage(c *fiber.Ctx, titleKey string) consolePage {
+	p := consolePage{page: s.newPage(c, ""), User: currentUser(c)}
+	p.Title = p.T(titleKey)
+	if key, ok := flashes[c.Query("ok")]; ok {
+		p.Flash = p.T(key)
+	}
+	return p
+}
+
+// IsAdmin reports whether the signed-in account is an admin.
+func (p consolePage) IsAdmin() bool { return p.User != nil && p.User.Role == events.RoleAdmin }
+
+// Organizes reports whether the signed-in account may run salons.
+func (p consolePage) Organizes() bool { return p.User != nil && p.User.CanCreateSalons() }
+
+// At writes an instant in zone for the console: the salon's zone for salon
+// times, the default zone for logs.
+func (p consolePage) At(t time.Time, zone string) string {
+	loc, err := events.LoadZone(zone)
+	if err != nil {
+		loc, _ = events.LoadZone(events.DefaultTimezone)
+	}
+	return t.In(loc).Format("2006-01-02 15:04")
+}
+
+// AtPtr is At for times that may be absent.
+func (p consolePage) AtPtr(t *time.Time, zone string) string {
+	if t == nil {
+		return ""
+	}
+	return p.At(*t, zone)
+}
+
+// tr translates key for lang, in Go code outside templates.
+func tr(lang, key string, args ...any) string { return i18n.T(lang, key, args...) }
+
+// consoleZones are the zones the salon form offers. Go cannot list the zone
+// database portably, so this is a choice: the default first, then the zones
+// salons in and around Asia are most likely to use, then the world's big
+// business centres. A salon already in another zone keeps it in its list.
+var consoleZones = []string{
+	"Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Macau", "Asia/Tokyo", "Asia/Seoul",
+	"Asia/Singapore", "Asia/Kuala_Lumpur", "Asia/Bangkok", "Asia/Ho_Chi_Minh", "Asia/Jakarta",
+	"Asia/Manila", "Asia/Kolkata", "Asia/Dubai", "Australia/Sydney", "Pacific/Auckland",
+	"Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Zurich", "Europe/Moscow",
+	"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+	"America/Sao_Paulo", "Africa/Johannesburg", "UTC",
+}
+
+// zonesWith returns the zone list with zone in it.
+func zonesWith(zone string) []string {
+	for _, z := range consoleZones {
+		if z == zone {
+			return consoleZones
+		}
+	}
+	if _, err := events.LoadZone(zone); err != nil {
+		return consoleZones
+	}
+	return append([]string{zone}, consoleZones...)
+}
+
+// consoleMessages turn the rules' field messages into catalogue keys, so
+// console forms say what is wrong in the reader's language.
+var consoleMessages = map[string]string{
+	"required":                            "err.required",
+	"too long":                            "err.too_long",
+	"not a valid address":                 "err.invalid_email",
+	"must not contain control characters": "err.control",
+	"must not contain control characters or line breaks":          "err.control",
+	"must be after starts_at":                                     "console.err.ends_after",
+	"must not be after starts_at":                                 "console.err.deadline_after",
+	"not a known IANA time zone":                                  "console.err.zone",
+	"must be between 1 and 100000":                                "console.err.capacity",
+	"must be a whole number":                                      "console.err.capacity",
+	"must be a short lowercase tag (a-z, 0-9, -; at most 32)":     "console.err.industry",
+	"must be lowercase words joined by hyphens":                   "console.err.slug",
+	"an account with this email exists":                           "console.err.email_taken",
+	"must be admin, organizer or staff":                           "console.err.role",
+	"not a valid time (RFC 3339, e.g. 2026-12-05T19:00:00+08:00)": "console.err.time",
+}
+
+// consoleFieldMessages translates a validation error's fields for a console
+// form; an error that is not about fields gives a "form" entry.
+func consoleFieldMessages(lang string, err error) map[string]string {
+	var e *events.Error
+	if !errors.As(err, &e) {
+		return map[string]string{"form": tr(lang, "console.err.form")}
+	}
+	if len(e.Fields) == 0 {
+		return map[string]string{"form": e.Message}
+	}
+	out := map[string]string{}
+	for field, msg := range e.Fields {
+		key, ok := consoleMessages[msg]
+		if !ok {
+			key = "err.invalid"
+		}
+		out[field] = tr(lang, key)
+	}
+	return out
+}

@@ -1,0 +1,191 @@
+package app
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"salon/events"
+)
+
+// localInput is the layout of an <input type="datetime-local">: a wall
+// clock time, read in the zone chosen beside it.
+const localInput = "2006-01-02T15:04"
+
+// salonForm is the salon form as typed: strings, so what was typed is shown
+// again beside its error.
+type salonForm struct {
+	Title, Industry, Description, Venue, Address string
+	StartsAt, EndsAt, RSVPDeadline               string
+	Timezone, Capacity                           string
+	Waitlist                                     bool
+}
+
+func formFromSalon(sa *events.Salon) salonForm {
+	loc := sa.Location()
+	f := salonForm{Title: sa.Title, Industry: sa.Industry, Description: sa.Description, Venue: sa.Venue,
+		Address: sa.Address, Timezone: sa.Timezone, Capacity: strconv.Itoa(sa.Capacity), Waitlist: sa.Waitlist,
+		StartsAt: sa.StartsAt.In(loc).Format(localInput), EndsAt: sa.EndsAt.In(loc).Format(localInput)}
+	if !sa.RSVPDeadline.Equal(sa.StartsAt) {
+		f.RSVPDeadline = sa.RSVPDeadline.In(loc).Format(localInput)
+	}
+	return f
+}
+
+func readSalonForm(c *fiber.Ctx) salonForm {
+	return salonForm{
+		Title: c.FormValue("title"), Industry: c.FormValue("industry"), Description: c.FormValue("description"),
+		Venue: c.FormValue("venue"), Address: c.FormValue("address"), StartsAt: c.FormValue("starts_at"),
+		EndsAt: c.FormValue("ends_at"), RSVPDeadline: c.FormValue("rsvp_deadline"), Timezone: c.FormValue("timezone"),
+		Capacity: c.FormValue("capacity"), Waitlist: c.FormValue("waitlist") == "on",
+	}
+}
+
+// update turns the form into the same SalonUpdate the JSON API makes, so
+// both are checked by one set of rules. An empty deadline means "when the
+// salon starts".
+func (f salonForm) update() (events.SalonUpdate, events.FieldErrors) {
+	fe := events.FieldErrors{}
+	in := salonInput{Title: &f.Title, Industry: &f.Industry, Description: &f.Description, Venue: &f.Venue,
+		Address: &f.Address, StartsAt: &f.StartsAt, EndsAt: &f.EndsAt, Timezone: &f.Timezone, Waitlist: &f.Waitlist}
+	for _, p := range []struct {
+		field string
+		v     *string
+	}{{"starts_at", &f.StartsAt}, {"ends_at", &f.EndsAt}} {
+		if strings.TrimSpace(*p.v) == "" {
+			fe.Add(p.field, "required")
+		}
+	}
+	if strings.TrimSpace(f.RSVPDeadline) != "" {
+		in.RSVPDeadline = &f.RSVPDeadline
+	} else {
+		in.RSVPDeadline = &f.StartsAt
+	}
+	if n, err := strconv.Atoi(strings.TrimSpace(f.Capacity)); err == nil {
+		in.Capacity = &n
+	} else {
+		fe.Add("capacity", "must be a whole number")
+	}
+	upd, err := in.update(events.DefaultTimezone)
+	if e, ok := err.(*events.Error); ok {
+		for k, v := range e.Fields {
+			fe.Add(k, v)
+		}
+	}
+	return upd, fe
+}
+
+type salonFormPage struct {
+	consolePage
+	Salon   *events.Salon // nil for a new salon
+	Form    salonForm
+	Zones   []string
+	Errors  map[string]string
+	Preview *events.Salon
+}
+
+// Action is where the form posts.
+func (p salonFormPage) Action() string {
+	if p.Salon == nil {
+		return "/admin/salons/new"
+	}
+	return "/admin/salons/" + p.Salon.Slug + "/edit"
+}
+
+func (s *Server) renderSalonForm(c *fiber.Ctx, status int, sa *events.Salon, f salonForm, errs map[string]string, preview *events.Salon) error {
+	title := "console.new_salon"
+	if sa != nil {
+		title = "console.edit_salon"
+	}
+	p := salonFormPage{consolePage: s.newConsolePage(c, title), Salon: sa, Form: f, Zones: zonesWith(f.Timezone),
+		Errors: errs, Preview: preview}
+	return s.render(c, status, "console_salon_form", p)
+}
+
+func (s *Server) handleNewSalonPage(c *fiber.Ctx) error {
+	start := s.db.Now().AddDate(0, 0, 14)
+	loc, _ := events.LoadZone(events.DefaultTimezone)
+	day := time.Date(start.In(loc).Year(), start.In(loc).Month(), start.In(loc).Day(), 19, 0, 0, 0, loc)
+	f := salonForm{Timezone: events.DefaultTimezone, Capacity: "40", Waitlist: true,
+		StartsAt: day.Format(localInput), EndsAt: day.Add(150 * time.Minute).Format(localInput)}
+	return s.renderSalonForm(c, fiber.StatusOK, nil, f, nil, nil)
+}
+
+// handleNewSalon previews, saves as a draft, or saves and publishes the
+// form, by the button pressed.
+func (s *Server) handleNewSalon(c *fiber.Ctx) error {
+	u := currentUser(c)
+	f := readSalonForm(c)
+	upd, fe := f.update()
+	sa := &events.Salon{Timezone: events.DefaultTimezone, Status: events.StatusDraft, Waitlist: true, OrganizerID: u.ID}
+	sa.Apply(upd)
+	if c.FormValue("action") == "publish" {
+		sa.Status = events.StatusPublished
+	}
+	if len(fe) > 0 || c.FormValue("action") == "preview" {
+		return s.previewOrRefuse(c, nil, f, sa, fe)
+	}
+	if err := s.db.CreateSalon(c.UserContext(), sa); err != nil {
+		return s.salonFormError(c, nil, f, err)
+	}
+	s.audit(c, "salon.create", sa.ID, sa.Status)
+	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=created", fiber.StatusSeeOther)
+}
+
+// previewOrRefuse shows the form again: with its errors, or (for the preview
+// button) with the public salon card made from the unsaved form.
+func (s *Server) previewOrRefuse(c *fiber.Ctx, orig *events.Salon, f salonForm, sa *events.Salon, fe events.FieldErrors) error {
+	if err := sa.Validate(); err != nil {
+		if e, ok := err.(*events.Error); ok {
+			for k, v := range e.Fields {
+				fe.Add(k, v)
+			}
+		}
+	}
+	if len(fe) > 0 {
+		return s.salonFormError(c, orig, f, fe.Err())
+	}
+	return s.renderSalonForm(c, fiber.StatusOK, orig, f, nil, sa)
+}
+
+func (s *Server) salonFormError(c *fiber.Ctx, orig *events.Salon, f salonForm, err error) error {
+	code := events.ErrorCode(err)
+	if code == events.EINTERNAL {
+		return err
+	}
+	status := statusOf[code]
+	return s.renderSalonForm(c, status, orig, f, consoleFieldMessages(pageLang(c), err), nil)
+}
+
+func (s *Server) handleEditSalonPage(c *fiber.Ctx) error {
+	sa, _, err := s.managedSalon(c)
+	if err != nil {
+		return err
+	}
+	return s.renderSalonForm(c, fiber.StatusOK, sa, formFromSalon(sa), nil, nil)
+}
+
+// handleEditSalon previews or saves an edit. Saving a change of time, place
+// or title of a published salon mails its attendees, as through the API.
+func (s *Server) handleEditSalon(c *fiber.Ctx) error {
+	sa, _, err := s.managedSalon(c)
+	if err != nil {
+		return err
+	}
+	f := readSalonForm(c)
+	upd, fe := f.update()
+	if c.FormValue("action") == "preview" || len(fe) > 0 {
+		next := *sa
+		next.Apply(upd)
+		return s.previewOrRefuse(c, sa, f, &next, fe)
+	}
+	out, err := s.db.UpdateSalon(c.UserContext(), sa.ID, upd)
+	if err != nil {
+		return s.salonFormError(c, sa, f, err)
+	}
+	s.wakeMail()
+	s.audit(c, "salon.update", out.ID, "")
+	return c.Redirect("/admin/salons/"+out.Slug+"?ok=saved", fiber.StatusSeeOther)
+}

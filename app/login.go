@@ -1,0 +1,141 @@
+package app
+
+import (
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+
+	"salon/events"
+	"salon/tickets"
+)
+
+// Login throttling: failures are counted in the database per client address
+// and per account (the typed email, whether or not it has an account), over
+// a sliding window. Past either limit the form answers 429 without checking
+// the password at all.
+const (
+	loginWindow        = 15 * time.Minute
+	loginMaxPerAccount = 5
+	loginMaxPerAddress = 20
+	// maxPasswordBytes keeps absurd input from reaching argon2.
+	maxPasswordBytes = 1024
+)
+
+// argonSlots bounds concurrent password checks: each one takes 64 MiB, and a
+// burst of logins must not exhaust memory.
+var argonSlots = make(chan struct{}, max(2, runtime.NumCPU()))
+
+// dummyHash is checked against when an email has no account (or no
+// password), so an unknown account costs the same argon2id work as a known
+// one and timing does not tell them apart.
+var dummyHash = sync.OnceValue(func() string { return HashPassword(tickets.NewToken()) })
+
+func verifyPassword(hash, pw string) bool {
+	argonSlots <- struct{}{}
+	defer func() { <-argonSlots }()
+	return VerifyPassword(hash, pw)
+}
+
+type loginPage struct {
+	consolePage
+	Email string
+	Next  string
+	Error string
+}
+
+func (s *Server) renderLogin(c *fiber.Ctx, status int, email, next, msg string) error {
+	p := loginPage{consolePage: s.newConsolePage(c, "login.title"), Email: email, Next: next, Error: msg}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return s.render(c, status, "login", p)
+}
+
+func (s *Server) handleLoginPage(c *fiber.Ctx) error {
+	if u, _, err := s.currentSession(c); err != nil {
+		return err
+	} else if u != nil {
+		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
+	}
+	return s.renderLogin(c, fiber.StatusOK, "", safeNext(c.Query("next")), "")
+}
+
+// handleLogin checks a password. Unknown accounts, accounts without a
+// password and wrong passwords get the same answer after the same work.
+func (s *Server) handleLogin(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	email := tickets.NormalizeEmail(c.FormValue("email"))
+	pw := c.FormValue("password")
+	next := safeNext(c.FormValue("next"))
+	lang := pageLang(c)
+	keys := []string{"ip:" + c.IP(), "account:" + email}
+	counts, err := s.db.CountLoginFailures(ctx, s.db.Now().Add(-loginWindow), keys...)
+	if err != nil {
+		return err
+	}
+	if counts[0] >= loginMaxPerAddress || counts[1] >= loginMaxPerAccount {
+		s.log.Warn("login throttled", "ip", c.IP(), "address_failures", counts[0], "account_failures", counts[1])
+		return s.renderLogin(c, fiber.StatusTooManyRequests, email, next, tr(lang, "login.throttled"))
+	}
+	if len(pw) > maxPasswordBytes {
+		pw = pw[:maxPasswordBytes]
+	}
+	u, err := s.db.FindUserByEmail(ctx, email)
+	if err != nil && events.ErrorCode(err) != events.ENOTFOUND {
+		return err
+	}
+	hash := dummyHash()
+	if u != nil && u.PasswordHash != "" {
+		hash = u.PasswordHash
+	}
+	ok := verifyPassword(hash, pw) && u != nil && u.PasswordHash != ""
+	if !ok {
+		if err := s.db.RecordLoginFailure(ctx, loginWindow, keys...); err != nil {
+			return err
+		}
+		return s.renderLogin(c, fiber.StatusUnauthorized, email, next, tr(lang, "login.failed"))
+	}
+	if err := s.db.ClearLoginFailures(ctx, keys[1]); err != nil {
+		return err
+	}
+	// Whatever session id the browser brought (planted by someone else, or
+	// an old one of its own) ends here; the signed-in session is a new id.
+	if old := c.Cookies(sessionCookie); old != "" {
+		if err := s.db.DeleteSession(ctx, old); err != nil {
+			return err
+		}
+	}
+	id, err := s.db.CreateSession(ctx, u.ID, sessionTTL, c.IP(), c.Get(fiber.HeaderUserAgent))
+	if err != nil {
+		return err
+	}
+	s.setSessionCookie(c, id, s.db.Now().Add(sessionTTL))
+	s.rotateCSRF(c)
+	c.Locals(userKey, u)
+	s.audit(c, "login", 0, "")
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+// handleLogout ends the session (a POST with a CSRF token, so no other site
+// can sign people out).
+func (s *Server) handleLogout(c *fiber.Ctx) error {
+	if id := c.Cookies(sessionCookie); id != "" {
+		if err := s.db.DeleteSession(c.UserContext(), id); err != nil {
+			return err
+		}
+	}
+	s.clearSessionCookie(c)
+	s.rotateCSRF(c)
+	return c.Redirect("/login?ok=logged_out", fiber.StatusSeeOther)
+}
+
+// rotateCSRF drops the form token at a change of who is signed in, so a
+// token seen before login is worthless after it.
+func (s *Server) rotateCSRF(c *fiber.Ctx) {
+	if h, ok := c.Locals(consoleCSRFHandlerKey).(*csrf.CSRFHandler); ok {
+		if err := h.DeleteToken(c); err != nil {
+			s.log.Warn("rotate csrf token", "err", err)
+		}
+	}
+}
