@@ -123,3 +123,16 @@ func (s *Server) audit(c *fiber.Ctx, action string, salonID int64, detail string
 		s.log.Error("audit log", "action", action, "err", err)
 	}
 }
+
+// salonAction names a salon change for the audit log.
+func salonAction(before, after *events.Salon) string {
+	if before.Status != after.Status {
+		switch after.Status {
+		case events.StatusPublished:
+			return "salon.publish"
+		case events.StatusCancelled:
+			return "salon.cancel"
+		}
+	}
+	return "salon.update"
+}

@@ -52,12 +52,9 @@ func (s *Server) renderLogin(c *fiber.Ctx, status int, email, next, msg string) 
 	return s.render(c, status, "login", p)
 }
 
+// handleLoginPage shows the form even to a signed-in browser, so someone can
+// switch accounts; signing in replaces the session.
 func (s *Server) handleLoginPage(c *fiber.Ctx) error {
-	if u, _, err := s.currentSession(c); err != nil {
-		return err
-	} else if u != nil {
-		return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
-	}
 	return s.renderLogin(c, fiber.StatusOK, "", safeNext(c.Query("next")), "")
 }
 

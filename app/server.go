@@ -111,6 +111,11 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	if link, err := s.SetupLink(ctx); err != nil {
+		return err
+	} else if link != "" {
+		log.Warn("no admin account yet: open this one-time link to create one (valid 24 h)", "setup_url", link)
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
