@@ -4,7 +4,7 @@
   'use strict';
 
   // Live counts: elements marked data-live (with an id) are refreshed from
-  // the same page every 15 seconds while the tab is visible.
+  // the same page every 10 seconds while the tab is visible.
   var live = document.querySelectorAll('[data-live][id]');
   if (live.length > 0) {
     var refresh = function () {
@@ -21,7 +21,7 @@
         })
         .catch(function () { /* offline or signed out: keep what is shown */ });
     };
-    setInterval(refresh, 15000);
+    setInterval(refresh, 10000);
   }
 
   // Secrets shown once: select on focus, and a copy button where the
