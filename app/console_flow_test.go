@@ -141,7 +141,7 @@ func TestConsole_Flow(t *testing.T) {
 	// A door link is shown once.
 	tok = formToken(t, c, base+"/admin/salons/fintech-founders")
 	resp, body = postForm(t, c, base+"/admin/salons/fintech-founders/door-links", url.Values{"_csrf": {tok}, "label": {"front door"}})
-	if resp.StatusCode != 200 || !regexp.MustCompile(`value="` + regexp.QuoteMeta(base) + `/door/fintech-founders#key=sld_[A-Za-z0-9_-]+"`).MatchString(body) {
+	if resp.StatusCode != 200 || !regexp.MustCompile(`value="`+regexp.QuoteMeta(base)+`/door/fintech-founders#key=sld_[A-Za-z0-9_-]+"`).MatchString(body) {
 		t.Fatalf("door link: %d %s", resp.StatusCode, body)
 	}
 	if _, body = get(t, c, base+"/admin/salons/fintech-founders"); strings.Contains(body, "sld_") || !strings.Contains(body, "front door") {
