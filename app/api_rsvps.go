@@ -2,6 +2,7 @@ package app
 
 import (
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -15,6 +16,16 @@ const maxIdempotencyKey = 200
 
 // createRSVP is the one RSVP path behind the API and the HTML form.
 func (s *Server) createRSVP(c *fiber.Ctx, slug string, in tickets.RSVPInput) (*tickets.Ticket, error) {
+	res, err := s.takeRSVP(c, slug, in)
+	if err != nil {
+		return nil, err
+	}
+	return res.Ticket, nil
+}
+
+// takeRSVP validates and takes an RSVP, answering with what the JSON answer
+// shows besides the ticket, read in the same write.
+func (s *Server) takeRSVP(c *fiber.Ctx, slug string, in tickets.RSVPInput) (*storage.RSVPResult, error) {
 	in.Normalize()
 	if err := in.Validate(); err != nil {
 		s.metrics.rsvps.WithLabelValues(events.EINVALID).Inc()
@@ -25,7 +36,7 @@ func (s *Server) createRSVP(c *fiber.Ctx, slug string, in tickets.RSVPInput) (*t
 		return nil, &events.Error{Code: events.EINVALID, Message: "Idempotency-Key: at most 200 printable characters",
 			Fields: map[string]string{"Idempotency-Key": "at most 200 printable characters"}}
 	}
-	t, err := s.db.CreateRSVP(c.UserContext(), storage.RSVPRequest{Slug: slug, Input: in, IdempotencyKey: key})
+	res, err := s.db.TakeRSVP(c.UserContext(), storage.RSVPRequest{Slug: slug, Input: in, IdempotencyKey: key})
 	if err != nil {
 		s.metrics.rsvps.WithLabelValues(events.ErrorCode(err)).Inc()
 		if events.ErrorCode(err) == events.EALREADYREGISTERED {
@@ -33,9 +44,9 @@ func (s *Server) createRSVP(c *fiber.Ctx, slug string, in tickets.RSVPInput) (*t
 		}
 		return nil, err
 	}
-	s.metrics.rsvps.WithLabelValues(t.Status).Inc()
+	s.metrics.rsvps.WithLabelValues(res.Ticket.Status).Inc()
 	s.wakeMail()
-	return t, nil
+	return res, nil
 }
 
 func (s *Server) handleCreateRSVP(c *fiber.Ctx) error {
@@ -43,11 +54,11 @@ func (s *Server) handleCreateRSVP(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in, false); err != nil {
 		return err
 	}
-	t, err := s.createRSVP(c, c.Params("slug"), in)
+	res, err := s.takeRSVP(c, c.Params("slug"), in)
 	if err != nil {
 		return err
 	}
-	return s.sendTicket(c, fiber.StatusCreated, t)
+	return s.sendTicketJSON(c, fiber.StatusCreated, res.Ticket, res.Location, res.FeedToken)
 }
 
 // sendTicket answers with the ticket as its owner sees it.
@@ -60,8 +71,17 @@ func (s *Server) sendTicket(c *fiber.Ctx, status int, t *tickets.Ticket) error {
 	if err != nil {
 		return err
 	}
+	return s.sendTicketJSON(c, status, t, sa.Location(), feed)
+}
+
+// ticketAnswer is the body of every answer that carries one ticket.
+type ticketAnswer struct {
+	Ticket ticketJSON `json:"ticket"`
+}
+
+func (s *Server) sendTicketJSON(c *fiber.Ctx, status int, t *tickets.Ticket, loc *time.Location, feed string) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.Status(status).JSON(fiber.Map{"ticket": s.ticketJSON(t, sa.Location(), feed)})
+	return c.Status(status).JSON(ticketAnswer{Ticket: s.ticketJSON(t, loc, feed)})
 }
 
 func (s *Server) handleGetTicket(c *fiber.Ctx) error {

@@ -3,8 +3,11 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
+	"sync"
 	"time"
 
 	"salon/events"
@@ -46,6 +49,16 @@ type RSVPRequest struct {
 	IdempotencyKey string
 }
 
+// RSVPResult is a taken RSVP with what its answer shows beside the ticket,
+// read in the same write so the answer needs no second look at the database.
+type RSVPResult struct {
+	Ticket *tickets.Ticket
+	// Location is the salon's zone, for the times in the answer.
+	Location *time.Location
+	// FeedToken is the attendee's personal calendar feed token.
+	FeedToken string
+}
+
 // CreateRSVP takes an RSVP: confirmed while seats are left, else waitlisted
 // in arrival order, else salon_full. The capacity decision, the ticket, its
 // notice and the idempotency record are written in one transaction by the
@@ -53,20 +66,64 @@ type RSVPRequest struct {
 // normalized and valid. For an email that already has an active RSVP, its
 // confirmation is queued again and already_registered returned.
 func (db *DB) CreateRSVP(ctx context.Context, r RSVPRequest) (*tickets.Ticket, error) {
-	var out *tickets.Ticket
+	res, err := db.TakeRSVP(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	return res.Ticket, nil
+}
+
+// rsvpSalonColumns are what an RSVP decision needs of its salon, and no
+// more: the full row (description and all) cost more to read than to decide.
+const rsvpSalonColumns = `SELECT id, slug, status, capacity, waitlist, confirmed, waitlisted,
+	starts_at, rsvp_deadline, timezone FROM salons WHERE slug = ?`
+
+func scanRSVPSalon(row scanner) (*events.Salon, error) {
+	var s events.Salon
+	var starts, deadline int64
+	if err := row.Scan(&s.ID, &s.Slug, &s.Status, &s.Capacity, &s.Waitlist, &s.Confirmed, &s.Waitlisted,
+		&starts, &deadline, &s.Timezone); err != nil {
+		return nil, err
+	}
+	s.StartsAt, s.RSVPDeadline = unix(starts), unix(deadline)
+	return &s, nil
+}
+
+// TakeRSVP is CreateRSVP, answering also the salon's zone and the
+// attendee's feed token.
+//
+// A repeated email is found by the partial unique index on active tickets
+// (the INSERT fails, and only that statement is undone), not by a query
+// before every INSERT; the first-come decision and the waitlist position
+// come from the counts on the salon row, kept in the same transaction.
+func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) {
+	var out *RSVPResult
 	var refusal error
+	var zone string
 	in := r.Input
+	// Everything that does not depend on the database (random salts, keyed
+	// hashes) is done here, by the caller's goroutine, so that the single
+	// writer spends its time only on what must be serial.
+	salt := tickets.RandomBytes(tickets.TokenBytes)
+	token := tickets.ManageToken(db.key, salt)
+	tokenHash := tickets.HashToken(token)
+	feed1 := tickets.FeedToken(db.key, in.Email, 1)
+	feed1Hash := tickets.HashToken(feed1)
+	messageID := hex.EncodeToString(tickets.RandomBytes(16))
+	var keyHash, bodyHash string
+	if r.IdempotencyKey != "" {
+		keyHash = tickets.HashToken(r.Slug + "\x00" + r.IdempotencyKey)
+		bodyHash = tickets.HashToken(in.Name + "\x00" + in.Email + "\x00" + in.Company + "\x00" + in.JobTitle + "\x00" + in.Lang)
+	}
 	err := db.update(ctx, func(tx *Tx) error {
-		s, err := scanSalon(tx.QueryRowContext(ctx, `SELECT `+salonColumns+` FROM salons WHERE slug = ?`, r.Slug))
+		s, err := scanRSVPSalon(tx.QueryRowContext(ctx, rsvpSalonColumns, r.Slug))
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && !s.Visible()) {
 			return notFound("Salon")
 		} else if err != nil {
 			return fmt.Errorf("storage: unable to fetch salon: %w", err)
 		}
-		var keyHash, bodyHash string
-		if r.IdempotencyKey != "" {
-			keyHash = tickets.HashToken(r.Slug + "\x00" + r.IdempotencyKey)
-			bodyHash = tickets.HashToken(in.Name + "\x00" + in.Email + "\x00" + in.Company + "\x00" + in.JobTitle + "\x00" + in.Lang)
+		zone = s.Timezone
+		if keyHash != "" {
 			var prevBody string
 			var prevTicket int64
 			err := tx.QueryRowContext(ctx, `SELECT body_hash, ticket_id FROM idempotency_keys WHERE key_hash = ?`, keyHash).Scan(&prevBody, &prevTicket)
@@ -75,10 +132,15 @@ func (db *DB) CreateRSVP(ctx context.Context, r RSVPRequest) (*tickets.Ticket, e
 					return &events.Error{Code: events.EINVALID, Message: "Idempotency-Key: already used for a different request",
 						Fields: map[string]string{"Idempotency-Key": "already used for a different request"}}
 				}
-				out, err = scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketColumns+ticketFrom+` WHERE t.id = ?`, prevTicket), db.key)
+				t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketColumns+ticketFrom+` WHERE t.id = ?`, prevTicket), db.key)
 				if err != nil {
 					return fmt.Errorf("storage: unable to replay ticket: %w", err)
 				}
+				feed, err := db.feedToken(ctx, tx, t.Email)
+				if err != nil {
+					return err
+				}
+				out = &RSVPResult{Ticket: t, FeedToken: feed}
 				return nil
 			} else if !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("storage: unable to check idempotency key: %w", err)
@@ -87,27 +149,27 @@ func (db *DB) CreateRSVP(ctx context.Context, r RSVPRequest) (*tickets.Ticket, e
 		if err := s.RSVPOpen(tx.now); err != nil {
 			return err
 		}
-		var existing int64
-		err = tx.QueryRowContext(ctx, `SELECT id FROM tickets WHERE salon_id = ? AND email = ? AND status <> 'cancelled'`, s.ID, in.Email).Scan(&existing)
-		if err == nil {
-			// Refused, but the owner gets their ticket mailed again; the
-			// refusal is returned only after the notice is safely queued.
-			refusal = events.Errorf(events.EALREADYREGISTERED, "This email already has an RSVP for this salon; its confirmation was mailed again.")
-			return resendConfirmation(ctx, tx, s.ID, existing, in.Email)
-		} else if !errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("storage: unable to check existing RSVP: %w", err)
-		}
 		status, err := tickets.Decide(s.Capacity, s.Confirmed, s.Waitlist)
 		if err != nil {
+			// A full salon still tells an attendee who is already in that
+			// they are, as when the check came first.
+			if resent, rerr := db.resendIfRegistered(ctx, tx, s.ID, in.Email); rerr != nil || resent {
+				refusal = alreadyRegistered()
+				return rerr
+			}
 			return err
 		}
-		salt := tickets.RandomBytes(tickets.TokenBytes)
-		token := tickets.ManageToken(db.key, salt)
 		res, err := tx.ExecContext(ctx, `INSERT INTO tickets (salon_id, name, email, company, job_title, lang, status,
 			token_salt, token_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			s.ID, in.Name, in.Email, in.Company, in.JobTitle, in.Lang, status, salt, tickets.HashToken(token),
+			s.ID, in.Name, in.Email, in.Company, in.JobTitle, in.Lang, status, salt, tokenHash,
 			tx.now.Unix(), tx.now.Unix())
 		if isUniqueViolation(err) {
+			// Refused, but the owner gets their ticket mailed again; the
+			// refusal is returned only after the notice is safely queued.
+			if resent, rerr := db.resendIfRegistered(ctx, tx, s.ID, in.Email); rerr != nil || resent {
+				refusal = alreadyRegistered()
+				return rerr
+			}
 			return events.Errorf(events.EALREADYREGISTERED, "This email already has an RSVP for this salon.")
 		} else if err != nil {
 			return fmt.Errorf("storage: unable to create ticket: %w", err)
@@ -121,18 +183,19 @@ func (db *DB) CreateRSVP(ctx context.Context, r RSVPRequest) (*tickets.Ticket, e
 		} else {
 			s.Waitlisted++
 			kind = KindWaitlisted
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE salon_id = ? AND status = 'waitlisted' AND id <= ?`,
-				s.ID, id).Scan(&t.WaitlistPosition); err != nil {
-				return fmt.Errorf("storage: unable to count waitlist: %w", err)
-			}
+			// The new ticket has the highest id, so every waitlisted ticket
+			// of the salon is ahead of it or is it: its position is the
+			// count the salon row keeps in this same transaction.
+			t.WaitlistPosition = s.Waitlisted
 		}
 		if err := setCounts(ctx, tx, s); err != nil {
 			return err
 		}
-		if err := ensureFeed(ctx, tx, db.key, in.Email); err != nil {
+		feed, err := db.ensureFeedToken(ctx, tx, in.Email, feed1, feed1Hash)
+		if err != nil {
 			return err
 		}
-		if err := enqueue(ctx, tx, kind, s.ID, id, in.Email, in.Lang, map[string]any{"position": t.WaitlistPosition}); err != nil {
+		if err := enqueueRSVP(ctx, tx, kind, s.ID, id, in.Email, in.Lang, t.WaitlistPosition, messageID); err != nil {
 			return err
 		}
 		if keyHash != "" {
@@ -142,7 +205,7 @@ func (db *DB) CreateRSVP(ctx context.Context, r RSVPRequest) (*tickets.Ticket, e
 			}
 		}
 		db.ticketsChanged(tx)
-		out = t
+		out = &RSVPResult{Ticket: t, FeedToken: feed}
 		return nil
 	})
 	if err != nil {
@@ -151,7 +214,82 @@ func (db *DB) CreateRSVP(ctx context.Context, r RSVPRequest) (*tickets.Ticket, e
 	if refusal != nil {
 		return nil, refusal
 	}
+	out.Location = zoneOf(zone)
 	return out, nil
+}
+
+// zones caches loaded time zones by name: time.LoadLocation parses the
+// zone's tzdata on every call, which cost more than the RSVP's SQL.
+var zones sync.Map
+
+// zoneOf is events.Salon.Location for a zone name, cached.
+func zoneOf(name string) *time.Location {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc := (&events.Salon{Timezone: name}).Location()
+	zones.Store(name, loc)
+	return loc
+}
+
+// enqueueRSVP is enqueue for the confirmed or waitlisted notice of a new
+// RSVP, with its message id made and its payload written before the write
+// (the same row and statement as enqueue).
+func enqueueRSVP(ctx context.Context, tx *Tx, kind string, salonID, ticketID int64, to, lang string, position int, messageID string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, salon_id, ticket_id, recipient, lang, payload,
+		message_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		kind, salonID, ticketID, to, lang, `{"position":`+strconv.Itoa(position)+`}`, messageID,
+		tx.now.Unix(), tx.now.Unix()); err != nil {
+		return fmt.Errorf("storage: unable to queue %s notice: %w", kind, err)
+	}
+	return nil
+}
+
+func alreadyRegistered() error {
+	return events.Errorf(events.EALREADYREGISTERED, "This email already has an RSVP for this salon; its confirmation was mailed again.")
+}
+
+// resendIfRegistered queues the confirmation again when email has an active
+// ticket for the salon, and reports whether it has one.
+func (db *DB) resendIfRegistered(ctx context.Context, tx *Tx, salonID int64, email string) (bool, error) {
+	var existing int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM tickets WHERE salon_id = ? AND email = ? AND status <> 'cancelled'`, salonID, email).Scan(&existing)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("storage: unable to check existing RSVP: %w", err)
+	}
+	return true, resendConfirmation(ctx, tx, salonID, existing, email)
+}
+
+// ensureFeedToken makes the attendee's personal feed on their first RSVP
+// and returns its current token. For a new email that is one INSERT; only
+// a returning one costs a second statement to read its version.
+// token and tokenHash are the version 1 token and its hash, made before the
+// write.
+func (db *DB) ensureFeedToken(ctx context.Context, tx *Tx, email, token, tokenHash string) (string, error) {
+	// The same statement as ensureFeed, so both share one prepared statement.
+	res, err := tx.ExecContext(ctx, `INSERT INTO feeds (email, version, token_hash) VALUES (?, 1, ?) ON CONFLICT (email) DO NOTHING`,
+		email, tokenHash)
+	if err != nil {
+		return "", fmt.Errorf("storage: unable to create feed: %w", err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 1 {
+		return token, nil
+	}
+	return db.feedToken(ctx, tx, email)
+}
+
+// feedToken returns the attendee's current feed token, read in tx.
+func (db *DB) feedToken(ctx context.Context, tx *Tx, email string) (string, error) {
+	var version int
+	err := tx.QueryRowContext(ctx, `SELECT version FROM feeds WHERE email = ?`, email).Scan(&version)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	} else if err != nil {
+		return "", fmt.Errorf("storage: unable to fetch feed: %w", err)
+	}
+	return tickets.FeedToken(db.key, email, version), nil
 }
 
 // resendWindow keeps a stranger from mail-bombing an attendee by RSVPing
