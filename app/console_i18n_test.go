@@ -1,0 +1,59 @@
+package app_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"salon/app/i18n"
+)
+
+// TestConsole_TextsInCatalogue checks that every text the console pages and
+// handlers ask for is in the catalogue, including keys built from a role,
+// status or audit action.
+func TestConsole_TextsInCatalogue(t *testing.T) {
+	keys := i18n.Keys()
+	files, _ := filepath.Glob("templates/console*.html")
+	files = append(files, "templates/login.html", "templates/setup.html")
+	gofiles, _ := filepath.Glob("console*.go")
+	gofiles = append(gofiles, "login.go", "setup.go", "session.go", "api_salons.go")
+	literal := regexp.MustCompile(`\.T "([a-z_.0-9]+)"|tr\([a-zA-Z]+, "([a-z_.0-9]+)"|"(console\.[a-z_.0-9]+)"`)
+	audit := regexp.MustCompile(`s\.audit\(c, "([a-z_.]+)"`)
+	n := 0
+	for _, f := range append(files, gofiles...) {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
+			k := m[1] + m[2] + m[3]
+			if strings.HasSuffix(k, ".") {
+				continue
+			}
+			n++
+			if !slices.Contains(keys, k) {
+				t.Errorf("%s: %q is not in the catalogue", f, k)
+			}
+		}
+		for _, m := range audit.FindAllStringSubmatch(string(b), -1) {
+			if !slices.Contains(keys, "audit."+m[1]) {
+				t.Errorf("%s: audit action %q has no text", f, m[1])
+			}
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d texts found", n)
+	}
+	for _, k := range []string{"console.role.admin", "console.role.organizer", "console.role.staff",
+		"console.status.draft", "console.status.published", "console.status.cancelled",
+		"console.ticket.confirmed", "console.ticket.waitlisted", "console.ticket.cancelled",
+		"console.mail.queued", "console.mail.sending", "console.mail.sent", "console.mail.failed",
+		"audit.salon.publish", "audit.salon.cancel", "audit.salon.update"} {
+		if !slices.Contains(keys, k) {
+			t.Errorf("%q is not in the catalogue", k)
+		}
+	}
+}
