@@ -82,8 +82,6 @@ func TestConsole_CSRFEveryForm(t *testing.T) {
 	}
 	toks, _ := ta.db.FindAPITokens(context.Background(), admin.ID)
 	msgs, _ := ta.db.FindConsoleMessages(context.Background(), storage.ConsoleMessageFilter{SalonID: pub.ID})
-	setup, _ := ta.srv.SetupLink(context.Background()) // "" with an admin: use a made-up token
-	_ = setup
 
 	c := signedIn(t, base, "root@example.com")
 	// Every page's POST forms carry a token.
@@ -172,7 +170,7 @@ func TestConsole_OtherOrganizersSalon(t *testing.T) {
 	ta, base := consoleApp(t)
 	mei := ta.account("mei@example.com", events.RoleOrganizer)
 	bo := ta.account("bo@example.com", events.RoleOrganizer)
-	mine := ownedSalon(t, ta, mei, "meis-night", nil)
+	ownedSalon(t, ta, mei, "meis-night", nil)
 	theirs := ownedSalon(t, ta, bo, "bos-night", func(s *events.Salon) { s.Title = "Bo's secret salon" })
 	draft := ownedSalon(t, ta, bo, "bos-draft", func(s *events.Salon) { s.Status = events.StatusDraft })
 	their := guest(t, ta, theirs.Slug, tickets.RSVPInput{Name: "Their Guest", Email: "their@example.com"})
@@ -230,7 +228,6 @@ func TestConsole_OtherOrganizersSalon(t *testing.T) {
 	if links, _ := ta.db.FindDoorLinks(ctx, theirs.ID); len(links) != 1 || links[0].RevokedAt != nil {
 		t.Error("their door links changed")
 	}
-	_ = mine
 }
 
 // TestConsole_Roles: staff reach only the door list and their tokens;
