@@ -27,6 +27,9 @@ var (
 // at start; a key may appear in only one.
 var englishParts = []map[string]string{english, englishMail, englishConsole}
 
+// chineseParts are the Simplified Chinese pieces, key for key.
+var chineseParts = []map[string]string{chinese, chineseConsole}
+
 // englishPlurals override keys whose first number decides the noun's form:
 // singular, then plural.
 var englishPlurals = map[string][2]string{
@@ -48,9 +51,12 @@ func init() {
 			allKeys = append(allKeys, key)
 		}
 	}
-	for key, text := range chinese {
-		if err := cat.SetString(language.SimplifiedChinese, key, text); err != nil {
-			panic("i18n: zh " + key + ": " + err.Error())
+	for _, part := range chineseParts {
+		for key, text := range part {
+			if err := cat.SetString(language.SimplifiedChinese, key, text); err != nil {
+				panic("i18n: zh " + key + ": " + err.Error())
+			}
+			zhKeys = append(zhKeys, key)
 		}
 	}
 	printers["en"] = message.NewPrinter(language.English, message.Catalog(cat))
@@ -68,13 +74,9 @@ func T(lang, key string, args ...any) string {
 }
 
 // ChineseKeys lists every key of the Chinese catalogue, for tests.
-func ChineseKeys() []string {
-	out := make([]string, 0, len(chinese))
-	for k := range chinese {
-		out = append(out, k)
-	}
-	return out
-}
+func ChineseKeys() []string { return append([]string(nil), zhKeys...) }
+
+var zhKeys []string
 
 // Keys lists every key of the English catalogue, for tests.
 func Keys() []string { return append([]string(nil), allKeys...) }
