@@ -19,7 +19,11 @@ func englishLeaks(body string) []string {
 		if strings.ContainsAny(en, "%{") || len(en) < 5 || i18n.T("zh", k) == en {
 			continue
 		}
-		if strings.Contains(body, ">"+en+"<") || strings.Contains(body, en+"</") || strings.Contains(body, `"`+en+`"`) {
+		visible := strings.Contains(body, ">"+en+"<") || strings.Contains(body, "> "+en+"<") || strings.Contains(body, ">"+en+" ")
+		for _, attr := range []string{"alt", "title", "placeholder", "aria-label", "content"} {
+			visible = visible || strings.Contains(body, attr+`="`+en+`"`)
+		}
+		if visible {
 			out = append(out, en)
 		}
 	}
@@ -42,6 +46,11 @@ func TestLanguageSwitch(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Fatal(resp.StatusCode)
+	}
+
+	// The detector itself finds English on an English page.
+	if _, body := get(t, browser(t), base+"/salons/"+slug); len(englishLeaks(body)) < 5 {
+		t.Fatalf("englishLeaks cannot see English: %q", englishLeaks(body))
 	}
 
 	resp, _ = postForm(t, c, base+"/lang/zh?next=/salons/"+slug, nil) // POST is not the switch
