@@ -59,7 +59,20 @@ type DB struct {
 // pragmas apply to every connection; busy_timeout comes first so that the
 // others never fail on a locked database.
 const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)" +
-	"&_pragma=foreign_keys(1)&_pragma=journal_size_limit(67108864)&_pragma=cache_size(-16000)"
+	"&_pragma=foreign_keys(1)&_pragma=journal_size_limit(67108864)"
+
+// Page cache per connection, in KiB. The writer's holds the index pages
+// that every RSVP touches; readers share the OS page cache beyond theirs.
+// Caches fill up as the file grows, so these bound the server's memory.
+const (
+	writerCache = "&_pragma=cache_size(-16000)"
+	readerCache = "&_pragma=cache_size(-8000)"
+	ckCache     = "&_pragma=cache_size(-500)"
+)
+
+// readers is the size of the read pool: reads are CPU-bound in SQLite, so
+// more connections than a couple per core only add page caches.
+const readers = 4
 
 // Open opens (creating if needed) the database at path, checks it, applies
 // migrations and starts the writer.
@@ -74,7 +87,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// a pwrite per changed page per write, a fifth of the writer's CPU.
 	// wal_autocheckpoint=0: the checkpointer goroutine copies the WAL into
 	// the database on a connection of its own, off the writer's path.
-	write, err := sql.Open("sqlite", u+"&_pragma=temp_store(memory)&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
+	write, err := sql.Open("sqlite", u+writerCache+"&_pragma=temp_store(memory)&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("storage: open writer: %w", err)
 	}
@@ -98,15 +111,15 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, err
 	}
-	read, err := sql.Open("sqlite", u+"&_pragma=query_only(1)")
+	read, err := sql.Open("sqlite", u+readerCache+"&_pragma=query_only(1)")
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("storage: open readers: %w", err)
 	}
-	read.SetMaxOpenConns(8)
-	read.SetMaxIdleConns(8)
+	read.SetMaxOpenConns(readers)
+	read.SetMaxIdleConns(readers)
 	db.read = &readPool{DB: read, stmts: newStmtCache(read)}
-	ck, err := sql.Open("sqlite", u)
+	ck, err := sql.Open("sqlite", u+ckCache)
 	if err != nil {
 		write.Close()
 		read.Close()

@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 )
 
@@ -31,6 +32,7 @@ func main() {
 		keep     = flag.Bool("keep", false, "keep the temporary directory (database, server log)")
 		ref      = flag.String("ref", "", "internal: serve the reference server of this kind")
 		refDir   = flag.String("dir", "", "internal: the reference server's directory")
+		only     = flag.String("only", "", "run only these rows, comma-separated: rsvp, burst, reads, checkins (start-up and memory are always measured)")
 		failExit = flag.Bool("fail-exit", false, "exit 1 when a target is missed")
 	)
 	flag.Parse()
@@ -60,7 +62,13 @@ func main() {
 		}
 	}
 	b := &bench{dir: dir, conns: *conns, dur: *dur, rsvpDur: *rsvpDur, rsvpMax: *rsvpMax,
-		srv: &salonServer{bin: *bin, dir: dir, db: filepath.Join(dir, "salon.db")}}
+		only: map[string]bool{},
+		srv:  &salonServer{bin: *bin, dir: dir, db: filepath.Join(dir, "salon.db")}}
+	for _, o := range strings.Split(*only, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			b.only[o] = true
+		}
+	}
 	started := time.Now()
 	rows, err := b.run()
 	if err != nil {

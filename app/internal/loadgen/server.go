@@ -116,3 +116,30 @@ func (s *salonServer) memory() (rss, peak int64, err error) {
 	}
 	return rss, peak, nil
 }
+
+// sampleRSS reads the server's resident set every interval until the
+// returned function is called, which returns the highest sample.
+func (s *salonServer) sampleRSS(every time.Duration) func() int64 {
+	stop := make(chan struct{})
+	done := make(chan int64)
+	go func() {
+		var peak int64
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			if rss, _, err := s.memory(); err == nil {
+				peak = max(peak, rss)
+			}
+			select {
+			case <-t.C:
+			case <-stop:
+				done <- peak
+				return
+			}
+		}
+	}()
+	return func() int64 {
+		close(stop)
+		return <-done
+	}
+}
