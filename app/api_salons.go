@@ -15,6 +15,8 @@ import (
 type salonInput struct {
 	Slug                  *string `json:"slug"`
 	Title                 *string `json:"title"`
+	TitleZh               *string `json:"title_zh"`
+	DescriptionZh         *string `json:"description_zh"`
 	Industry              *string `json:"industry"`
 	Description           *string `json:"description"`
 	Venue                 *string `json:"venue"`
@@ -42,6 +44,11 @@ func (in *salonInput) update(zone string) (events.SalonUpdate, error) {
 		return &v
 	}
 	u.Title, u.Venue, u.Address, u.Status = trim(in.Title), trim(in.Venue), trim(in.Address), trim(in.Status)
+	u.TitleZh = trim(in.TitleZh)
+	if in.DescriptionZh != nil {
+		v := events.NormalizeText(*in.DescriptionZh)
+		u.DescriptionZh = &v
+	}
 	if in.Industry != nil {
 		v := strings.ToLower(strings.TrimSpace(*in.Industry))
 		u.Industry = &v

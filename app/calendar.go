@@ -145,7 +145,7 @@ func (cal *calendars) handlePersonalFeed(c *fiber.Ctx) error {
 				continue
 			}
 			a := attendeeOf(t)
-			entries = append(entries, events.FeedEntry{Salon: sa, Attendee: &a})
+			entries = append(entries, events.FeedEntry{Salon: sa.In(t.Lang), Attendee: &a})
 			last = later(later(last, salonStamp(sa)), t.UpdatedAt)
 			lang = t.Lang
 		}
@@ -177,7 +177,7 @@ func (cal *calendars) handleInvite(c *fiber.Ctx) error {
 		if !t.Active() || sa.Status == events.StatusCancelled {
 			method = events.MethodCancel
 		}
-		body := events.InviteCalendar(sa, attendeeOf(t), method, cal.opts)
+		body := events.InviteCalendar(sa.In(t.Lang), attendeeOf(t), method, cal.opts)
 		return rendered{body: body, lastModified: later(salonStamp(sa), t.UpdatedAt), filename: sa.Slug + ".ics"}, nil
 	})
 }

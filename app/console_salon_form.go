@@ -18,6 +18,7 @@ const localInput = "2006-01-02T15:04"
 // again beside its error.
 type salonForm struct {
 	Title, Industry, Description, Venue, Address string
+	TitleZh, DescriptionZh                       string
 	StartsAt, EndsAt, RSVPDeadline               string
 	Timezone, Capacity                           string
 	Waitlist                                     bool
@@ -25,7 +26,8 @@ type salonForm struct {
 
 func formFromSalon(sa *events.Salon) salonForm {
 	loc := sa.Location()
-	f := salonForm{Title: sa.Title, Industry: sa.Industry, Description: sa.Description, Venue: sa.Venue,
+	f := salonForm{Title: sa.Title, TitleZh: sa.TitleZh, DescriptionZh: sa.DescriptionZh,
+		Industry: sa.Industry, Description: sa.Description, Venue: sa.Venue,
 		Address: sa.Address, Timezone: sa.Timezone, Capacity: strconv.Itoa(sa.Capacity), Waitlist: sa.Waitlist,
 		StartsAt: sa.StartsAt.In(loc).Format(localInput), EndsAt: sa.EndsAt.In(loc).Format(localInput)}
 	if !sa.RSVPDeadline.Equal(sa.StartsAt) {
@@ -37,6 +39,7 @@ func formFromSalon(sa *events.Salon) salonForm {
 func readSalonForm(c *fiber.Ctx) salonForm {
 	return salonForm{
 		Title: c.FormValue("title"), Industry: c.FormValue("industry"), Description: c.FormValue("description"),
+		TitleZh: c.FormValue("title_zh"), DescriptionZh: c.FormValue("description_zh"),
 		Venue: c.FormValue("venue"), Address: c.FormValue("address"), StartsAt: c.FormValue("starts_at"),
 		EndsAt: c.FormValue("ends_at"), RSVPDeadline: c.FormValue("rsvp_deadline"), Timezone: c.FormValue("timezone"),
 		Capacity: c.FormValue("capacity"), Waitlist: c.FormValue("waitlist") == "on",
@@ -48,7 +51,8 @@ func readSalonForm(c *fiber.Ctx) salonForm {
 // salon starts".
 func (f salonForm) update() (events.SalonUpdate, events.FieldErrors) {
 	fe := events.FieldErrors{}
-	in := salonInput{Title: &f.Title, Industry: &f.Industry, Description: &f.Description, Venue: &f.Venue,
+	in := salonInput{Title: &f.Title, TitleZh: &f.TitleZh, DescriptionZh: &f.DescriptionZh,
+		Industry: &f.Industry, Description: &f.Description, Venue: &f.Venue,
 		Address: &f.Address, StartsAt: &f.StartsAt, EndsAt: &f.EndsAt, Timezone: &f.Timezone, Waitlist: &f.Waitlist}
 	for _, p := range []struct {
 		field string

@@ -28,6 +28,10 @@ func (s *Server) handleIndexPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	lang := pageLang(c)
+	for i, sa := range list {
+		list[i] = sa.In(lang)
+	}
 	all, err := s.db.FindSalons(c.UserContext(), events.SalonFilter{Statuses: filter.Statuses, From: filter.From})
 	if err != nil {
 		return err
@@ -62,6 +66,7 @@ type salonPage struct {
 }
 
 func (s *Server) salonPageData(c *fiber.Ctx, sa *events.Salon) salonPage {
+	sa = sa.In(pageLang(c))
 	p := salonPage{page: s.newPage(c, sa.Title), Salon: sa, Cal: s.salonCalendarLinks(sa)}
 	if err := sa.RSVPOpen(s.db.Now()); err == nil {
 		p.Open = true
@@ -133,6 +138,7 @@ func (s *Server) handleTicketPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	sa = sa.In(pageLang(c))
 	p := ticketPage{page: s.newPage(c, sa.Title), Ticket: t, Salon: sa, Cal: s.ticketCalendarLinks(c.UserContext(), t, sa)}
 	p.Title = p.T("ticket.title") + " · " + sa.Title
 	if t.CheckedInAt != nil {

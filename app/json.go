@@ -18,24 +18,26 @@ import (
 
 // salonJSON is the contract's Salon.
 type salonJSON struct {
-	Slug         string `json:"slug"`
-	Title        string `json:"title"`
-	Industry     string `json:"industry"`
-	Description  string `json:"description"`
-	Venue        string `json:"venue"`
-	Address      string `json:"address"`
-	StartsAt     string `json:"starts_at"`
-	EndsAt       string `json:"ends_at"`
-	Timezone     string `json:"timezone"`
-	Capacity     int    `json:"capacity"`
-	Waitlist     bool   `json:"waitlist"`
-	RSVPDeadline string `json:"rsvp_deadline"`
-	Status       string `json:"status"`
-	Confirmed    int    `json:"confirmed"`
-	Waitlisted   int    `json:"waitlisted"`
-	SeatsLeft    int    `json:"seats_left"`
-	URL          string `json:"url"`
-	ICSURL       string `json:"ics_url"`
+	Slug          string `json:"slug"`
+	Title         string `json:"title"`
+	TitleZh       string `json:"title_zh"`
+	Industry      string `json:"industry"`
+	Description   string `json:"description"`
+	DescriptionZh string `json:"description_zh"`
+	Venue         string `json:"venue"`
+	Address       string `json:"address"`
+	StartsAt      string `json:"starts_at"`
+	EndsAt        string `json:"ends_at"`
+	Timezone      string `json:"timezone"`
+	Capacity      int    `json:"capacity"`
+	Waitlist      bool   `json:"waitlist"`
+	RSVPDeadline  string `json:"rsvp_deadline"`
+	Status        string `json:"status"`
+	Confirmed     int    `json:"confirmed"`
+	Waitlisted    int    `json:"waitlisted"`
+	SeatsLeft     int    `json:"seats_left"`
+	URL           string `json:"url"`
+	ICSURL        string `json:"ics_url"`
 	// Organizer-only fields are added by their handlers.
 	CheckedIn             *int `json:"checked_in,omitempty"`
 	Sequence              *int `json:"sequence,omitempty"`
@@ -45,8 +47,9 @@ type salonJSON struct {
 func (s *Server) salonJSON(sa *events.Salon) salonJSON {
 	loc := sa.Location()
 	return salonJSON{
-		Slug: sa.Slug, Title: sa.Title, Industry: sa.Industry, Description: sa.Description,
-		Venue: sa.Venue, Address: sa.Address,
+		Slug: sa.Slug, Title: sa.Title, TitleZh: sa.TitleZh, Industry: sa.Industry, Description: sa.Description,
+		DescriptionZh: sa.DescriptionZh,
+		Venue:         sa.Venue, Address: sa.Address,
 		StartsAt: sa.StartsAt.In(loc).Format(time.RFC3339), EndsAt: sa.EndsAt.In(loc).Format(time.RFC3339),
 		Timezone: sa.Timezone, Capacity: sa.Capacity, Waitlist: sa.Waitlist,
 		RSVPDeadline: sa.RSVPDeadline.In(loc).Format(time.RFC3339), Status: sa.Status,

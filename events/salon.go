@@ -36,11 +36,15 @@ const (
 // Salon is one evening that people RSVP to. Times are UTC instants; Timezone
 // names the IANA zone they are shown in.
 type Salon struct {
-	ID           int64
-	Slug         string
-	Title        string
-	Industry     string
-	Description  string
+	ID          int64
+	Slug        string
+	Title       string
+	Industry    string
+	Description string
+	// TitleZh and DescriptionZh are the Chinese title and description, when
+	// the organizer gave them; see TitleIn and DescriptionIn.
+	TitleZh       string
+	DescriptionZh string
 	Venue        string
 	Address      string
 	StartsAt     time.Time
@@ -83,6 +87,37 @@ func (s *Salon) Location() *time.Location {
 	return loc
 }
 
+// TitleIn is the title in lang ("en" or "zh"), falling back to the other
+// language when the salon has none in lang.
+func (s *Salon) TitleIn(lang string) string {
+	if lang == "zh" && s.TitleZh != "" {
+		return s.TitleZh
+	}
+	if s.Title == "" {
+		return s.TitleZh
+	}
+	return s.Title
+}
+
+// DescriptionIn is the description in lang, falling back like TitleIn.
+func (s *Salon) DescriptionIn(lang string) string {
+	if lang == "zh" && s.DescriptionZh != "" {
+		return s.DescriptionZh
+	}
+	if s.Description == "" {
+		return s.DescriptionZh
+	}
+	return s.Description
+}
+
+// In returns a copy of s whose Title and Description are in lang, for
+// renderers (calendar files, mail) that know one language per reader.
+func (s *Salon) In(lang string) *Salon {
+	c := *s
+	c.Title, c.Description = s.TitleIn(lang), s.DescriptionIn(lang)
+	return &c
+}
+
 // Visible reports whether people outside the organizers may see the salon.
 func (s *Salon) Visible() bool { return s.Status != StatusDraft }
 
@@ -110,6 +145,12 @@ func (s *Salon) Validate() error {
 	f := FieldErrors{}
 	if msg := CheckLine(s.Title, 1, MaxTitle); msg != "" {
 		f.Add("title", msg)
+	}
+	if msg := CheckLine(s.TitleZh, 0, MaxTitle); msg != "" {
+		f.Add("title_zh", msg)
+	}
+	if msg := CheckText(s.DescriptionZh, MaxDescription); msg != "" {
+		f.Add("description_zh", msg)
 	}
 	if !industryRE.MatchString(s.Industry) {
 		f.Add("industry", "must be a short lowercase tag (a-z, 0-9, -; at most 32)")

@@ -18,8 +18,10 @@ type SalonFilter struct {
 
 // SalonUpdate is a partial change to a salon. Nil fields stay as they are.
 type SalonUpdate struct {
-	Title        *string
-	Industry     *string
+	Title         *string
+	TitleZh       *string
+	DescriptionZh *string
+	Industry      *string
 	Description  *string
 	Venue        *string
 	Address      *string
@@ -40,6 +42,8 @@ type SalonUpdate struct {
 func (s *Salon) Apply(u SalonUpdate) (notify bool) {
 	before := *s
 	setString(&s.Title, u.Title)
+	setString(&s.TitleZh, u.TitleZh)
+	setString(&s.DescriptionZh, u.DescriptionZh)
 	setString(&s.Industry, u.Industry)
 	setString(&s.Description, u.Description)
 	setString(&s.Venue, u.Venue)
@@ -73,7 +77,7 @@ func (s *Salon) Apply(u SalonUpdate) (notify bool) {
 	}
 	notify = !before.StartsAt.Equal(s.StartsAt) || !before.EndsAt.Equal(s.EndsAt) ||
 		before.Timezone != s.Timezone || before.Venue != s.Venue || before.Address != s.Address ||
-		before.Title != s.Title || (before.Status != StatusCancelled && s.Status == StatusCancelled)
+		before.Title != s.Title || before.TitleZh != s.TitleZh || (before.Status != StatusCancelled && s.Status == StatusCancelled)
 	// Drafts were never seen by anyone; only published salons send notices.
 	if notify && before.Status != StatusDraft {
 		s.Sequence++

@@ -13,7 +13,7 @@ import (
 	"salon/tickets"
 )
 
-const salonColumns = `id, slug, title, industry, description, venue, address, starts_at, ends_at,
+const salonColumns = `id, slug, title, title_zh, industry, description, description_zh, venue, address, starts_at, ends_at,
 	timezone, capacity, waitlist, rsvp_deadline, status, sequence, reminder_before,
 	COALESCE(organizer_id, 0), confirmed, waitlisted, created_at, updated_at, checked_in`
 
@@ -22,7 +22,7 @@ type scanner interface{ Scan(dest ...any) error }
 func scanSalon(row scanner) (*events.Salon, error) {
 	var s events.Salon
 	var starts, ends, deadline, created, updated, reminder int64
-	err := row.Scan(&s.ID, &s.Slug, &s.Title, &s.Industry, &s.Description, &s.Venue, &s.Address,
+	err := row.Scan(&s.ID, &s.Slug, &s.Title, &s.TitleZh, &s.Industry, &s.Description, &s.DescriptionZh, &s.Venue, &s.Address,
 		&starts, &ends, &s.Timezone, &s.Capacity, &s.Waitlist, &deadline, &s.Status, &s.Sequence,
 		&reminder, &s.OrganizerID, &s.Confirmed, &s.Waitlisted, &created, &updated, &s.CheckedIn)
 	if err != nil {
@@ -68,8 +68,9 @@ func (db *DB) FindSalons(ctx context.Context, f events.SalonFilter) ([]*events.S
 	if f.Q != nil {
 		for _, w := range strings.Fields(*f.Q) {
 			pat := "%" + escapeLike(strings.ToLower(w)) + "%"
-			where = append(where, `(lower(title) LIKE ? ESCAPE '\' OR lower(description) LIKE ? ESCAPE '\')`)
-			args = append(args, pat, pat)
+			where = append(where, `(lower(title) LIKE ? ESCAPE '\' OR lower(description) LIKE ? ESCAPE '\'
+				OR title_zh LIKE ? ESCAPE '\' OR description_zh LIKE ? ESCAPE '\')`)
+			args = append(args, pat, pat, pat, pat)
 		}
 	}
 	if f.From != nil {
@@ -150,10 +151,11 @@ func (db *DB) CreateSalon(ctx context.Context, s *events.Salon) error {
 		if s.OrganizerID != 0 {
 			org = s.OrganizerID
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO salons (slug, title, industry, description, venue, address,
-			starts_at, ends_at, timezone, capacity, waitlist, rsvp_deadline, status, sequence, reminder_before,
-			organizer_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			s.Slug, s.Title, s.Industry, s.Description, s.Venue, s.Address, s.StartsAt.Unix(), s.EndsAt.Unix(),
+		res, err := tx.ExecContext(ctx, `INSERT INTO salons (slug, title, title_zh, industry, description, description_zh,
+			venue, address, starts_at, ends_at, timezone, capacity, waitlist, rsvp_deadline, status, sequence,
+			reminder_before, organizer_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			s.Slug, s.Title, s.TitleZh, s.Industry, s.Description, s.DescriptionZh, s.Venue, s.Address, s.StartsAt.Unix(), s.EndsAt.Unix(),
 			s.Timezone, s.Capacity, s.Waitlist, s.RSVPDeadline.Unix(), s.Status, s.Sequence,
 			int64(s.ReminderBefore/time.Second), org, s.CreatedAt.Unix(), s.UpdatedAt.Unix())
 		if isUniqueViolation(err) {
@@ -214,10 +216,10 @@ func (db *DB) UpdateSalon(ctx context.Context, id int64, u events.SalonUpdate) (
 			return err
 		}
 		s.UpdatedAt = tx.now
-		if _, err := tx.ExecContext(ctx, `UPDATE salons SET title = ?, industry = ?, description = ?, venue = ?,
+		if _, err := tx.ExecContext(ctx, `UPDATE salons SET title = ?, title_zh = ?, industry = ?, description = ?, description_zh = ?, venue = ?,
 			address = ?, starts_at = ?, ends_at = ?, timezone = ?, capacity = ?, waitlist = ?, rsvp_deadline = ?,
 			status = ?, sequence = ?, reminder_before = ?, updated_at = ? WHERE id = ?`,
-			s.Title, s.Industry, s.Description, s.Venue, s.Address, s.StartsAt.Unix(), s.EndsAt.Unix(),
+			s.Title, s.TitleZh, s.Industry, s.Description, s.DescriptionZh, s.Venue, s.Address, s.StartsAt.Unix(), s.EndsAt.Unix(),
 			s.Timezone, s.Capacity, s.Waitlist, s.RSVPDeadline.Unix(), s.Status, s.Sequence,
 			int64(s.ReminderBefore/time.Second), s.UpdatedAt.Unix(), s.ID); err != nil {
 			return fmt.Errorf("storage: unable to update salon: %w", err)

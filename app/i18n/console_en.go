@@ -96,6 +96,8 @@ var englishConsole = map[string]string{
 	"console.cancel_keep":    "Keep it",
 
 	"console.f.title":              "Title",
+	"console.f.title_zh":           "Title in Chinese",
+	"console.f.description_zh":     "Description in Chinese",
 	"console.f.industry":           "Industry",
 	"console.f.industry_help":      "A short lowercase tag, such as fintech or biotech.",
 	"console.f.description":        "Description",

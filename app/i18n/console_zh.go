@@ -95,6 +95,8 @@ var chineseConsole = map[string]string{
 	"console.cancel_keep":    "不取消",
 
 	"console.f.title":              "标题",
+	"console.f.title_zh":           "中文标题",
+	"console.f.description_zh":     "中文介绍",
 	"console.f.industry":           "行业",
 	"console.f.industry_help":      "简短的小写英文标签，例如 fintech 或 biotech。",
 	"console.f.description":        "介绍",

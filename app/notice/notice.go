@@ -54,6 +54,9 @@ func (r *Renderer) Render(ctx context.Context, m *storage.Message) (*mail.Msg, e
 	if err != nil {
 		return nil, err
 	}
+	// The salon's title and description in the attendee's language, with
+	// the other as fallback, for the subject, the body and the invitation.
+	s = s.In(m.Lang)
 	n := r.build(m, s, t, feed)
 	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
 	if err := msg.From(r.From); err != nil {
