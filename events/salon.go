@@ -45,15 +45,15 @@ type Salon struct {
 	// the organizer gave them; see TitleIn and DescriptionIn.
 	TitleZh       string
 	DescriptionZh string
-	Venue        string
-	Address      string
-	StartsAt     time.Time
-	EndsAt       time.Time
-	Timezone     string
-	Capacity     int
-	Waitlist     bool
-	RSVPDeadline time.Time
-	Status       string
+	Venue         string
+	Address       string
+	StartsAt      time.Time
+	EndsAt        time.Time
+	Timezone      string
+	Capacity      int
+	Waitlist      bool
+	RSVPDeadline  time.Time
+	Status        string
 	// Sequence rises on every change attendees must see (time, place, title,
 	// cancellation); calendars use it to replace their copy.
 	Sequence    int

@@ -22,16 +22,16 @@ type SalonUpdate struct {
 	TitleZh       *string
 	DescriptionZh *string
 	Industry      *string
-	Description  *string
-	Venue        *string
-	Address      *string
-	StartsAt     *time.Time
-	EndsAt       *time.Time
-	Timezone     *string
-	Capacity     *int
-	Waitlist     *bool
-	RSVPDeadline *time.Time
-	Status       *string
+	Description   *string
+	Venue         *string
+	Address       *string
+	StartsAt      *time.Time
+	EndsAt        *time.Time
+	Timezone      *string
+	Capacity      *int
+	Waitlist      *bool
+	RSVPDeadline  *time.Time
+	Status        *string
 	// ReminderBefore, when set, is how long before the start reminders go out.
 	ReminderBefore *time.Duration
 }
