@@ -24,16 +24,27 @@ func (s *Server) attendeeFilter(c *fiber.Ctx, sa *events.Salon) (storage.TicketF
 	return f, nil
 }
 
-func (s *Server) handleListAttendees(c *fiber.Ctx) error {
+// salonAttendees loads the salon the caller manages and its tickets as the
+// query filters them (status, q); the API, the CSV and the console share it.
+func (s *Server) salonAttendees(c *fiber.Ctx, limit int) (*events.Salon, storage.TicketFilter, []*tickets.Ticket, error) {
 	sa, _, err := s.managedSalon(c)
 	if err != nil {
-		return err
+		return nil, storage.TicketFilter{}, nil, err
 	}
 	f, err := s.attendeeFilter(c, sa)
 	if err != nil {
-		return err
+		return nil, f, nil, err
 	}
+	f.Limit = limit
 	list, err := s.db.FindTickets(c.UserContext(), f)
+	if err != nil {
+		return nil, f, nil, err
+	}
+	return sa, f, list, nil
+}
+
+func (s *Server) handleListAttendees(c *fiber.Ctx) error {
+	sa, _, list, err := s.salonAttendees(c, 0)
 	if err != nil {
 		return err
 	}
@@ -47,22 +58,9 @@ func (s *Server) handleListAttendees(c *fiber.Ctx) error {
 
 // handleAttendeesCSV exports one row per ticket as UTF-8 with a BOM, so Excel
 // opens Chinese names correctly, with formula-looking cells neutralised.
+// The API and the console (behind a session) both export through it.
 func (s *Server) handleAttendeesCSV(c *fiber.Ctx) error {
-	sa, _, err := s.managedSalon(c)
-	if err != nil {
-		return err
-	}
-	return s.sendAttendeesCSV(c, sa)
-}
-
-// sendAttendeesCSV answers the CSV of sa's attendees, filtered by the query;
-// the API and the console both export through it.
-func (s *Server) sendAttendeesCSV(c *fiber.Ctx, sa *events.Salon) error {
-	f, err := s.attendeeFilter(c, sa)
-	if err != nil {
-		return err
-	}
-	list, err := s.db.FindTickets(c.UserContext(), f)
+	sa, _, list, err := s.salonAttendees(c, 0)
 	if err != nil {
 		return err
 	}

@@ -36,16 +36,7 @@ func (p consoleAttendeesPage) CSVURL() string {
 }
 
 func (s *Server) handleConsoleAttendees(c *fiber.Ctx) error {
-	sa, _, err := s.managedSalon(c)
-	if err != nil {
-		return err
-	}
-	f, err := s.attendeeFilter(c, sa)
-	if err != nil {
-		return err
-	}
-	f.Limit = 2000
-	list, err := s.db.FindTickets(c.UserContext(), f)
+	sa, f, list, err := s.salonAttendees(c, 2000)
 	if err != nil {
 		return err
 	}
@@ -53,15 +44,6 @@ func (s *Server) handleConsoleAttendees(c *fiber.Ctx) error {
 		Q: f.Q, Status: f.Status, Statuses: []string{tickets.StatusConfirmed, tickets.StatusWaitlisted, tickets.StatusCancelled}}
 	p.Title = p.T("console.attendees") + " · " + sa.Title
 	return s.render(c, fiber.StatusOK, "console_attendees", p)
-}
-
-// handleConsoleCSV is the API's CSV export behind a console session.
-func (s *Server) handleConsoleCSV(c *fiber.Ctx) error {
-	sa, _, err := s.managedSalon(c)
-	if err != nil {
-		return err
-	}
-	return s.sendAttendeesCSV(c, sa)
 }
 
 // salonTicket loads the ticket named in the URL; a ticket of another salon
@@ -85,10 +67,10 @@ func attendeesURL(sa *events.Salon, ok string) string {
 	return "/admin/salons/" + sa.Slug + "/attendees?ok=" + ok
 }
 
-// handleConsoleCancelTicket cancels an RSVP for the attendee: they are
-// mailed and the seat goes to the waitlist, as if they had cancelled.
-func (s *Server) handleConsoleCancelTicket(c *fiber.Ctx) error {
-	sa, _, err := s.managedSalon(c)
+// ticketAction runs act on a ticket of a salon the user manages: the
+// salon from the URL's slug, the ticket from its id.
+func (s *Server) ticketAction(c *fiber.Ctx, act func(sa *events.Salon, u *events.User, t *tickets.Ticket) error) error {
+	sa, u, err := s.managedSalon(c)
 	if err != nil {
 		return err
 	}
@@ -96,49 +78,46 @@ func (s *Server) handleConsoleCancelTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.CancelTicket(c.UserContext(), sa.ID, t.ID); err != nil {
-		return err
-	}
-	s.wakeMail()
-	s.audit(c, "ticket.cancel", sa.ID, itoa(int(t.ID))+" "+t.Email)
-	return c.Redirect(attendeesURL(sa, "ticket"), fiber.StatusSeeOther)
+	return act(sa, u, t)
+}
+
+// handleConsoleCancelTicket cancels an RSVP for the attendee: they are
+// mailed and the seat goes to the waitlist, as if they had cancelled.
+func (s *Server) handleConsoleCancelTicket(c *fiber.Ctx) error {
+	return s.ticketAction(c, func(sa *events.Salon, _ *events.User, t *tickets.Ticket) error {
+		if _, err := s.db.CancelTicket(c.UserContext(), sa.ID, t.ID); err != nil {
+			return err
+		}
+		s.wakeMail()
+		s.audit(c, "ticket.cancel", sa.ID, itoa(int(t.ID))+" "+t.Email)
+		return c.Redirect(attendeesURL(sa, "ticket"), fiber.StatusSeeOther)
+	})
 }
 
 // handleConsoleCheckin checks a guest in by hand. The server signs the
 // ticket's code itself, so the one check-in path decides, as at the door.
 func (s *Server) handleConsoleCheckin(c *fiber.Ctx) error {
-	sa, u, err := s.managedSalon(c)
-	if err != nil {
-		return err
-	}
-	t, err := s.salonTicket(c, sa)
-	if err != nil {
-		return err
-	}
-	res, err := s.db.CheckIn(c.UserContext(), storage.CheckinRequest{SalonID: sa.ID, Code: s.db.TicketCode(t), UserID: u.ID, Device: "console"})
-	if err != nil {
-		return err
-	}
-	s.audit(c, "ticket.checkin", sa.ID, itoa(int(t.ID))+" "+res.Result)
-	ok := "checked_in"
-	if res.Result != tickets.CheckinOK {
-		ok = "already_done"
-	}
-	return c.Redirect(attendeesURL(sa, ok), fiber.StatusSeeOther)
+	return s.ticketAction(c, func(sa *events.Salon, u *events.User, t *tickets.Ticket) error {
+		res, err := s.db.CheckIn(c.UserContext(), storage.CheckinRequest{SalonID: sa.ID, Code: s.db.TicketCode(t), UserID: u.ID, Device: "console"})
+		if err != nil {
+			return err
+		}
+		s.audit(c, "ticket.checkin", sa.ID, itoa(int(t.ID))+" "+res.Result)
+		ok := "checked_in"
+		if res.Result != tickets.CheckinOK {
+			ok = "already_done"
+		}
+		return c.Redirect(attendeesURL(sa, ok), fiber.StatusSeeOther)
+	})
 }
 
+// handleConsoleUndoCheckin clears a check-in made by mistake.
 func (s *Server) handleConsoleUndoCheckin(c *fiber.Ctx) error {
-	sa, u, err := s.managedSalon(c)
-	if err != nil {
-		return err
-	}
-	t, err := s.salonTicket(c, sa)
-	if err != nil {
-		return err
-	}
-	if _, err := s.db.UndoCheckIn(c.UserContext(), t.ID, u.ID); err != nil {
-		return err
-	}
-	s.audit(c, "ticket.undo_checkin", sa.ID, itoa(int(t.ID)))
-	return c.Redirect(attendeesURL(sa, "undone"), fiber.StatusSeeOther)
+	return s.ticketAction(c, func(sa *events.Salon, u *events.User, t *tickets.Ticket) error {
+		if _, err := s.db.UndoCheckIn(c.UserContext(), t.ID, u.ID); err != nil {
+			return err
+		}
+		s.audit(c, "ticket.undo_checkin", sa.ID, itoa(int(t.ID)))
+		return c.Redirect(attendeesURL(sa, "undone"), fiber.StatusSeeOther)
+	})
 }

@@ -51,7 +51,7 @@ func (s *Server) consoleRoutes(app *fiber.App) {
 	app.Post("/admin/salons/:slug/publish", org(s.handleConsolePublish)...)
 	app.Get("/admin/salons/:slug/cancel", org(s.handleCancelSalonPage)...)
 	app.Post("/admin/salons/:slug/cancel", org(s.handleConsoleCancelSalon)...)
-	app.Get("/admin/salons/:slug/attendees.csv", org(s.handleConsoleCSV)...)
+	app.Get("/admin/salons/:slug/attendees.csv", org(s.handleAttendeesCSV)...)
 	app.Get("/admin/salons/:slug/attendees", org(s.handleConsoleAttendees)...)
 	app.Post("/admin/salons/:slug/attendees/:id/cancel", org(s.handleConsoleCancelTicket)...)
 	app.Post("/admin/salons/:slug/attendees/:id/checkin", org(s.handleConsoleCheckin)...)

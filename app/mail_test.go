@@ -333,8 +333,9 @@ func TestMail_ReminderAndAlreadyRegistered(t *testing.T) {
 	cancel()
 	ta.srv.Wait()
 	ta.db.Now = func() time.Time { return time.Now().Add(11 * time.Minute) }
-	ctx, cancel = context.WithCancel(context.Background())
-	if err := ta.srv.StartWorkers(ctx); err != nil {
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2() // runs before the deferred Wait above
+	if err := ta.srv.StartWorkers(ctx2); err != nil {
 		t.Fatal(err)
 	}
 	ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"R","email":"r@example.com"}`)
