@@ -102,38 +102,12 @@ func TestFlagsFromEnvironment(t *testing.T) {
 func TestServe_BackupAndShutdown(t *testing.T) {
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "live.db")
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := ln.Addr().String()
-	ln.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	cfg := app.Config{DB: dbPath, Addr: addr, BaseURL: "http://" + addr, RateLimit: 0, ShutdownTimeout: 5 * time.Second}
-	go func() { done <- app.Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
-	var resp *http.Response
-	var err error
-	for i := 0; i < 100; i++ {
-		if resp, err = http.Get("http://" + addr + "/healthz"); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	_, stop := serving(t, dbPath)
 	out := filepath.Join(dir, "backup.db")
 	if code, _, stderr := runCLI(t, "", "backup", "--db", dbPath, "--out", out); code != 0 {
 		t.Fatalf("backup while serving: %s", stderr)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	stop()
 	cp, err := storage.Open(context.Background(), out)
 	if err != nil {
 		t.Fatalf("backup does not open: %v", err)
@@ -145,11 +119,7 @@ func TestServe_BackupAndShutdown(t *testing.T) {
 // while its body is still arriving, and checks the request is answered in
 // full before serve returns.
 func TestServe_ShutdownFinishesInFlight(t *testing.T) {
-	dir := t.TempDir()
-	ln, _ := net.Listen("tcp", "127.0.0.1:0")
-	addr := ln.Addr().String()
-	ln.Close()
-	dbPath := filepath.Join(dir, "s.db")
+	dbPath := filepath.Join(t.TempDir(), "s.db")
 	// An organizer and a salon made through the real CLI and API.
 	if code, _, stderr := runCLI(t, "", "user", "add", "--db", dbPath, "--email", "o@example.com", "--role", "organizer"); code != 0 {
 		t.Fatal(stderr)
@@ -157,22 +127,7 @@ func TestServe_ShutdownFinishesInFlight(t *testing.T) {
 	_, out, _ := runCLI(t, "", "token", "create", "--db", dbPath, "--email", "o@example.com")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	token := lines[len(lines)-1]
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	cfg := app.Config{DB: dbPath, Addr: addr, BaseURL: "http://" + addr, ShutdownTimeout: 5 * time.Second}
-	go func() { done <- app.Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
-	var err error
-	for i := 0; i < 100; i++ {
-		var resp *http.Response
-		if resp, err = http.Get("http://" + addr + "/healthz"); err == nil {
-			resp.Body.Close()
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	addr, stop := serving(t, dbPath)
 	start := time.Now().Add(48 * time.Hour).Format(time.RFC3339)
 	end := time.Now().Add(50 * time.Hour).Format(time.RFC3339)
 	req, _ := http.NewRequest("POST", "http://"+addr+"/api/v1/salons", strings.NewReader(
@@ -192,21 +147,15 @@ func TestServe_ShutdownFinishesInFlight(t *testing.T) {
 	fmt.Fprintf(conn, "POST /api/v1/salons/late/rsvps HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n", addr, len(body))
 	conn.Write([]byte(body[:10]))
 	time.Sleep(100 * time.Millisecond)
-	cancel() // SIGTERM arrives mid-request
+	stopped := make(chan struct{})
+	go func() { stop(); close(stopped) }() // SIGTERM arrives mid-request
 	time.Sleep(200 * time.Millisecond)
 	conn.Write([]byte(body[10:]))
 	reply, _ := io.ReadAll(conn)
 	if !strings.HasPrefix(string(reply), "HTTP/1.1 201") {
 		t.Fatalf("in-flight request not finished: %q", reply)
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatal(err)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop")
-	}
+	<-stopped
 	db, err := storage.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
@@ -214,5 +163,45 @@ func TestServe_ShutdownFinishesInFlight(t *testing.T) {
 	defer db.Close()
 	if list, _ := db.FindTickets(context.Background(), storage.TicketFilter{Email: "inflight@example.com"}); len(list) != 1 {
 		t.Fatal("the in-flight RSVP was not kept")
+	}
+}
+
+// serving runs app.Serve on a free loopback port until stop is called, and
+// returns once /healthz answers. stop waits for Serve and fails the test if
+// it did not return cleanly.
+func serving(t *testing.T, dbPath string) (addr string, stop func()) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr = ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	cfg := app.Config{DB: dbPath, Addr: addr, BaseURL: "http://" + addr, ShutdownTimeout: 5 * time.Second}
+	go func() { done <- app.Serve(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	for i := 0; i < 100; i++ {
+		var resp *http.Response
+		if resp, err = http.Get("http://" + addr + "/healthz"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	return addr, func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Error(err) // Error, not Fatal: stop may run in another goroutine
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("serve did not stop")
+		}
 	}
 }

@@ -2,13 +2,11 @@ package app_test
 
 import (
 	"context"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"salon/app"
 	"salon/events"
@@ -67,18 +65,7 @@ func sessionCookie(c *http.Client, base string) string {
 
 // consoleApp serves a test app on plain http whose BaseURL is its own
 // listener, as a developer runs it.
-func consoleApp(t *testing.T) (*testApp, string) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	ta := newTestApp(t, func(c *app.Config) { c.BaseURL = base })
-	go ta.srv.Listener(ln)
-	t.Cleanup(func() { ta.srv.Shutdown(5 * time.Second) })
-	return ta, base
-}
+func consoleApp(t *testing.T) (*testApp, string) { return newBrowserApp(t) }
 
 // tokenRE finds form tokens, which differ between otherwise equal answers.
 var tokenRE = regexp.MustCompile(`name="_csrf" value="[^"]*"`)
