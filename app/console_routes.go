@@ -22,7 +22,6 @@ func (s *Server) consoleRoutes(app *fiber.App) {
 	}
 	// Make the unknown-account hash now, off the request path, so the first
 	// login with an unknown email is not slower than the rest.
-	go dummyHash()
 	forms := s.consoleCSRF()
 	app.Get("/login", forms, s.handleLoginPage)
 	app.Post("/login", forms, s.handleLogin)

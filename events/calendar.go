@@ -4,7 +4,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -186,21 +185,9 @@ func salonZone(s *Salon) *time.Location {
 	return loc
 }
 
-// zoneCache holds loaded zones by name: time.LoadLocation reads and parses
-// the zone file on every call, which was most of the time spent on a feed.
-// Only valid IANA names are stored, so it stays small.
-var zoneCache sync.Map
-
 func cachedZone(name string) (*time.Location, bool) {
-	if v, ok := zoneCache.Load(name); ok {
-		return v.(*time.Location), true
-	}
-	loc, err := LoadZone(name)
-	if err != nil {
-		return nil, false
-	}
-	zoneCache.Store(name, loc)
-	return loc, true
+	loc, err := LoadZone(name) // cached
+	return loc, err == nil
 }
 
 // zonedTime writes t with the salon's TZID so clients show the salon's own

@@ -3,6 +3,7 @@ package events
 import (
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // zones must work on machines without tzdata
 	"unicode"
@@ -83,7 +84,7 @@ func (s *Salon) Location() *time.Location {
 	if loc, err := LoadZone(s.Timezone); err == nil {
 		return loc
 	}
-	loc, _ := time.LoadLocation(DefaultTimezone)
+	loc, _ := LoadZone(DefaultTimezone)
 	return loc
 }
 
@@ -198,8 +199,21 @@ func LoadZone(name string) (*time.Location, error) {
 	if name == "" || name == "Local" {
 		return nil, Errorf(EINVALID, "timezone: not a known IANA time zone")
 	}
-	return time.LoadLocation(name)
+	if v, ok := zones.Load(name); ok {
+		return v.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(name, loc)
+	return loc, nil
 }
+
+// zones holds loaded zones by name: time.LoadLocation reads and parses the
+// zone data on every call, which showed in every page, feed and RSVP. Only
+// valid names are stored, so it stays as small as the set of zones in use.
+var zones sync.Map
 
 // ParseTime reads an API or form time: RFC 3339 with an offset, or a local
 // date and time ("2026-12-05T19:00") taken in loc. Impossible dates such as

@@ -70,7 +70,10 @@ func enqueue(ctx context.Context, tx *Tx, kind string, salonID, ticketID int64, 
 
 // OutboxFilter selects messages; zero fields do not filter.
 type OutboxFilter struct {
-	ID       int64
+	ID int64
+	// AfterID keeps only messages with a larger id, for readers that follow
+	// the outbox without reading it all again.
+	AfterID  int64
 	Status   string
 	TicketID int64
 	SalonID  int64
@@ -84,6 +87,9 @@ func (db *DB) FindMessages(ctx context.Context, f OutboxFilter) ([]*Message, err
 	var args []any
 	if f.ID != 0 {
 		q, args = q+` AND id = ?`, append(args, f.ID)
+	}
+	if f.AfterID != 0 {
+		q, args = q+` AND id > ?`, append(args, f.AfterID)
 	}
 	if f.Status != "" {
 		q, args = q+` AND status = ?`, append(args, f.Status)

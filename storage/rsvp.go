@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"sync"
 	"time"
 
 	"salon/events"
@@ -218,18 +217,9 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 	return out, nil
 }
 
-// zones caches loaded time zones by name: time.LoadLocation parses the
-// zone's tzdata on every call, which cost more than the RSVP's SQL.
-var zones sync.Map
-
-// zoneOf is events.Salon.Location for a zone name, cached.
+// zoneOf is events.Salon.Location for a zone name (cached by events).
 func zoneOf(name string) *time.Location {
-	if loc, ok := zones.Load(name); ok {
-		return loc.(*time.Location)
-	}
-	loc := (&events.Salon{Timezone: name}).Location()
-	zones.Store(name, loc)
-	return loc
+	return (&events.Salon{Timezone: name}).Location()
 }
 
 // enqueueRSVP is enqueue for the confirmed or waitlisted notice of a new
