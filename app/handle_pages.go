@@ -2,7 +2,9 @@ package app
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -16,42 +18,52 @@ type indexPage struct {
 	Industry   string
 	Industries []string
 	FeedURL    string
+	// More links the next page of salons, First the first, when there are.
+	More, First string
 }
+
+// listingPage is how many salons the listing shows at once: a phone
+// scrolls comfortably through that many.
+const listingPage = 50
 
 func (s *Server) handleIndexPage(c *fiber.Ctx) error {
 	filter, err := s.listFilter(c)
 	if err != nil {
 		return err
 	}
-	filter.Limit = 200
-	list, err := s.db.FindSalons(c.UserContext(), filter)
-	if err != nil {
-		return err
-	}
-	lang := pageLang(c)
-	for i, sa := range list {
-		list[i] = sa.In(lang)
-	}
-	all, err := s.db.FindSalons(c.UserContext(), events.SalonFilter{Statuses: filter.Statuses, From: filter.From})
-	if err != nil {
-		return err
-	}
-	seen := map[string]bool{}
-	var industries []string
-	for _, sa := range all {
-		if !seen[sa.Industry] {
-			seen[sa.Industry] = true
-			industries = append(industries, sa.Industry)
+	filter.Limit = listingPage
+	key := "index\x00" + pageLang(c) + "\x00" + c.OriginalURL()
+	return s.servePage(c, key, func() (int, []byte, time.Time, error) {
+		list, err := s.db.FindSalons(c.UserContext(), filter)
+		if err != nil {
+			return 0, nil, time.Time{}, err
 		}
-	}
-	p := indexPage{page: s.newPage(c, ""), Salons: list, Industries: industries, FeedURL: s.cfg.BaseURL + "/calendar.ics"}
-	if filter.Industry != nil {
-		p.Industry = *filter.Industry
-		p.FeedURL += "?industry=" + url.QueryEscape(p.Industry)
-	}
-	p.Title = p.T("list.title")
-	c.Set(fiber.HeaderCacheControl, "no-cache")
-	return s.render(c, fiber.StatusOK, "index", p)
+		lang := pageLang(c)
+		for i, sa := range list {
+			list[i] = sa.In(lang)
+		}
+		industries, err := s.db.FindIndustries(c.UserContext(), filter)
+		if err != nil {
+			return 0, nil, time.Time{}, err
+		}
+		p := indexPage{page: s.newPage(c, ""), Salons: list, Industries: industries, FeedURL: s.cfg.BaseURL + "/calendar.ics"}
+		q := url.Values{}
+		if filter.Industry != nil {
+			p.Industry = *filter.Industry
+			p.FeedURL += "?industry=" + url.QueryEscape(p.Industry)
+			q.Set("industry", p.Industry)
+		}
+		if filter.Offset > 0 {
+			p.First = "/?" + q.Encode()
+		}
+		if len(list) == listingPage {
+			q.Set("offset", strconv.Itoa(filter.Offset+listingPage))
+			p.More = "/?" + q.Encode()
+		}
+		p.Title = p.T("list.title")
+		body, err := s.renderBytes("index", p)
+		return fiber.StatusOK, body, time.Time{}, err
+	})
 }
 
 type salonPage struct {
@@ -82,12 +94,24 @@ func (s *Server) salonPageData(c *fiber.Ctx, sa *events.Salon) salonPage {
 }
 
 func (s *Server) handleSalonPage(c *fiber.Ctx) error {
-	sa, err := s.publicSalon(c, c.Params("slug"))
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-cache")
-	return s.render(c, fiber.StatusOK, "salon", s.salonPageData(c, sa))
+	key := "salon\x00" + pageLang(c) + "\x00" + c.OriginalURL()
+	return s.servePage(c, key, func() (int, []byte, time.Time, error) {
+		sa, err := s.publicSalon(c, c.Params("slug"))
+		if err != nil {
+			return 0, nil, time.Time{}, err
+		}
+		p := s.salonPageData(c, sa)
+		p.CSRF = s.pageCache.token
+		body, err := s.renderBytes("salon", p)
+		// The page changes on its own when RSVPs close.
+		var until time.Time
+		if now := s.db.Now(); sa.RSVPDeadline.After(now) {
+			until = sa.RSVPDeadline
+		} else if sa.StartsAt.After(now) {
+			until = sa.StartsAt
+		}
+		return fiber.StatusOK, body, until, err
+	})
 }
 
 // handleRSVPForm takes the page's RSVP form. Success redirects to the ticket

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bytes"
 	"embed"
 	"errors"
 	"fmt"
@@ -103,17 +102,15 @@ func pageLang(c *fiber.Ctx) string {
 // render executes a page into a buffer first, so a template error is a clean
 // 500 rather than half a page.
 func (s *Server) render(c *fiber.Ctx, status int, name string, data any) error {
-	t, ok := s.pages.sets[name]
-	if !ok {
-		return fmt.Errorf("app: no page %q", name)
-	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", data); err != nil {
-		return fmt.Errorf("app: render %s: %w", name, err)
+	body, err := s.renderBytes(name, data)
+	if err != nil {
+		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Status(status).Send(buf.Bytes())
+	return c.Status(status).Send(body)
 }
+
+func errNoPage(name string) error { return fmt.Errorf("app: no page %q", name) }
 
 type errorPage struct {
 	page

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -134,5 +135,56 @@ func TestPages_ListingAndHeaders(t *testing.T) {
 	}
 	if status, body := get(t, c, base+"/static/style.css"); status != 200 || !strings.Contains(body, "--accent") {
 		t.Errorf("style.css: %d", status)
+	}
+}
+
+// TestPageCache: the salon page is served from memory, yet shows the seats
+// left after every RSVP, and each reader gets their own CSRF token.
+func TestPageCache(t *testing.T) {
+	ta := newTestApp(t)
+	slug := ta.salon(`"capacity":3`)
+	base := ta.listen()
+	a, b := browser(t), browser(t)
+	_, pa := get(t, a, base+"/salons/"+slug)
+	_, pb := get(t, b, base+"/salons/"+slug)
+	ta1, tb1 := csrfRE.FindStringSubmatch(pa), csrfRE.FindStringSubmatch(pb)
+	if ta1 == nil || tb1 == nil || ta1[1] == tb1[1] || strings.Contains(pa, "csrf-") {
+		t.Fatalf("readers must get their own tokens, never the placeholder")
+	}
+	if !strings.Contains(pa, "3 of 3 seats left") {
+		t.Fatal("seats")
+	}
+	ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"A","email":"a@example.com"}`)
+	if _, p := get(t, a, base+"/salons/"+slug); !strings.Contains(p, "2 of 3 seats left") {
+		t.Fatal("a cached page outlived an RSVP")
+	}
+	// Both readers' forms work: b's token was spliced into a cached page.
+	resp, _ := postForm(t, b, base+"/salons/"+slug+"/rsvp", url.Values{"_csrf": {tb1[1]}, "name": {"B"}, "email": {"b@example.com"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("form with a token from the cached page: %d", resp.StatusCode)
+	}
+	// The listing follows salon edits too.
+	if _, p := get(t, a, base+"/"); !strings.Contains(p, "Biotech evening") {
+		t.Fatal("listing")
+	}
+	ta.json("PATCH", "/api/v1/salons/"+slug, ta.token, `{"title":"Renamed evening"}`)
+	if _, p := get(t, a, base+"/"); !strings.Contains(p, "Renamed evening") {
+		t.Fatal("a cached listing outlived an edit")
+	}
+}
+
+func TestListingPages(t *testing.T) {
+	ta := newTestApp(t)
+	for i := 0; i < 51; i++ {
+		ta.salon(fmt.Sprintf(`"slug":"s-%02d","industry":"law"`, i))
+	}
+	base := ta.listen()
+	_, p := get(t, browser(t), base+"/?industry=law")
+	if strings.Count(p, `class="card`) != 50 || !strings.Contains(p, `href="/?industry=law&amp;offset=50"`) {
+		t.Fatalf("first page: %d cards", strings.Count(p, `class="card`))
+	}
+	_, p = get(t, browser(t), base+"/?industry=law&offset=50")
+	if strings.Count(p, `class="card`) != 1 || strings.Contains(p, `rel="next"`) {
+		t.Fatalf("second page: %d cards", strings.Count(p, `class="card`))
 	}
 }

@@ -81,7 +81,7 @@ func (s *Server) routes() {
 	s.calendarRoutes(app)
 
 	// Pages. Forms carry CSRF tokens; the limiter guards the public writes.
-	app.Get("/", forms, s.handleIndexPage)
+	app.Get("/", s.handleIndexPage) // no form that changes anything: no CSRF token
 	app.Get("/salons/:slug", forms, s.handleSalonPage)
 	app.Post("/salons/:slug/rsvp", writes, forms, s.handleRSVPForm)
 	app.Get("/t/:token/qr.png", s.handleQR)

@@ -37,6 +37,8 @@ type Server struct {
 	pages   *pages
 	codes   codeSigner
 	qr      *qrCache
+	// pageCache keeps rendered public pages; see pagecache.go.
+	pageCache *pageCache
 
 	// wakeMail is called after a write that queued mail.
 	wakeMail func()
@@ -51,7 +53,7 @@ func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{cfg: cfg, db: db, log: log, wakeMail: func() {}, codes: dbCodes{db}, qr: newQRCache()}
+	s := &Server{cfg: cfg, db: db, log: log, wakeMail: func() {}, codes: dbCodes{db}, qr: newQRCache(), pageCache: newPageCache()}
 	s.metrics = newMetrics()
 	db.ObserveWait = s.metrics.observeWriteWait
 	p, err := newPages(cfg.BaseURL)

@@ -307,3 +307,32 @@ func notifyAttendees(ctx context.Context, tx *Tx, s *events.Salon, kind string) 
 	}
 	return nil
 }
+
+// FindIndustries lists the industry tags of the salons f selects (its
+// statuses and time window), in order, for a listing's filter.
+func (db *DB) FindIndustries(ctx context.Context, f events.SalonFilter) ([]string, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	if len(f.Statuses) > 0 {
+		where = append(where, "status IN (?"+strings.Repeat(", ?", len(f.Statuses)-1)+")")
+		for _, s := range f.Statuses {
+			args = append(args, s)
+		}
+	}
+	if f.From != nil {
+		where, args = append(where, "ends_at >= ?"), append(args, f.From.Unix())
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT industry FROM salons WHERE `+strings.Join(where, " AND ")+` ORDER BY industry`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to list industries: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("storage: unable to read industry: %w", err)
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

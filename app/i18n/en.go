@@ -14,6 +14,8 @@ var english = map[string]string{
 	"list.full":           "Full",
 	"list.full_waitlist":  "Full: join the waitlist",
 	"list.cancelled":      "Cancelled",
+	"list.more":           "Later salons",
+	"list.first":          "Back to the soonest",
 	"salon.when":          "When",
 	"salon.where":         "Where",
 	"salon.industry":      "Industry",

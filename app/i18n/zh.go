@@ -15,6 +15,8 @@ var chinese = map[string]string{
 	"list.full":           "已满",
 	"list.full_waitlist":  "已满：可加入候补名单",
 	"list.cancelled":      "已取消",
+	"list.more":           "更多沙龙",
+	"list.first":          "回到最近的沙龙",
 	"salon.when":          "时间",
 	"salon.where":         "地点",
 	"salon.industry":      "行业",
