@@ -80,6 +80,7 @@ func (s *Server) consoleCSRF() fiber.Handler {
 		CookieHTTPOnly:    true,
 		CookieSameSite:    "Lax",
 		Expiration:        2 * time.Hour,
+		Storage:           newCSRFStore(2 * time.Hour),
 		ContextKey:        csrfKey,
 		HandlerContextKey: consoleCSRFHandlerKey,
 		KeyGenerator:      tickets.NewToken,

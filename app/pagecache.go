@@ -27,6 +27,8 @@ type pageCache struct {
 
 type cachedPage struct {
 	salons, tickets uint64
+	contentType     string
+	cacheControl    string
 	expires         time.Time
 	status          int
 	body            []byte
@@ -47,9 +49,15 @@ func newPageCache() *pageCache {
 // they render, so a write landing in between makes the entry stale.
 func (s *Server) versions() (uint64, uint64) { return s.db.SalonsVersion(), s.db.TicketsVersion() }
 
-// servePage answers from the cache when it can; otherwise render makes the
-// page (with s.pages.token as the CSRF token) and it is kept until until.
+// servePage answers an HTML page from the cache when it can; otherwise
+// render makes the page (with s.pageCache.token as the CSRF token) and it is
+// kept until until.
 func (s *Server) servePage(c *fiber.Ctx, key string, render func() (status int, body []byte, until time.Time, err error)) error {
+	return s.serveCached(c, key, fiber.MIMETextHTMLCharsetUTF8, "no-cache", render)
+}
+
+// serveCached is servePage for any content type.
+func (s *Server) serveCached(c *fiber.Ctx, key, contentType, cacheControl string, render func() (status int, body []byte, until time.Time, err error)) error {
 	sv, tv := s.versions()
 	now := time.Now()
 	s.pageCache.mu.RLock()
@@ -60,7 +68,8 @@ func (s *Server) servePage(c *fiber.Ctx, key string, render func() (status int, 
 		if err != nil {
 			return err
 		}
-		e = &cachedPage{salons: sv, tickets: tv, status: status, body: body, tokenAt: bytes.Index(body, []byte(s.pageCache.token))}
+		e = &cachedPage{salons: sv, tickets: tv, status: status, body: body, tokenAt: bytes.Index(body, []byte(s.pageCache.token)),
+			contentType: contentType, cacheControl: cacheControl}
 		e.expires = now.Add(pageTTL)
 		if !until.IsZero() && until.Before(e.expires) {
 			e.expires = until
@@ -72,8 +81,8 @@ func (s *Server) servePage(c *fiber.Ctx, key string, render func() (status int, 
 		s.pageCache.entries[key] = e
 		s.pageCache.mu.Unlock()
 	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set(fiber.HeaderContentType, e.contentType)
+	c.Set(fiber.HeaderCacheControl, e.cacheControl)
 	c.Status(e.status)
 	if e.tokenAt < 0 {
 		return c.Send(e.body)

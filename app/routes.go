@@ -39,6 +39,7 @@ func (s *Server) routes() {
 		CookieHTTPOnly: true,
 		CookieSameSite: "Lax",
 		Expiration:     2 * time.Hour,
+		Storage:        newCSRFStore(2 * time.Hour),
 		ContextKey:     csrfKey,
 		KeyGenerator:   tickets.NewToken,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
