@@ -25,7 +25,7 @@ func TestCSRFStoreBounded(t *testing.T) {
 		t.Fatal("delete")
 	}
 	short := newCSRFStore(10 * time.Millisecond)
-	short.Set("x", []byte("v"), 0)
+	short.Set("x", []byte("v"), 0) // 0: the store's TTL
 	time.Sleep(30 * time.Millisecond)
 	if v, _ := short.Get("x"); v != nil {
 		t.Fatal("an expired token still answers")
