@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"salon/app"
+	"salon/events"
 	"salon/storage"
+	"salon/tickets"
 )
 
 func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -203,5 +205,41 @@ func serving(t *testing.T, dbPath string) (addr string, stop func()) {
 		case <-time.After(10 * time.Second):
 			t.Error("serve did not stop")
 		}
+	}
+}
+
+func TestCLI_KeyRotate(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "k.db")
+	db, err := storage.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Add(48 * time.Hour)
+	s := &events.Salon{Title: "K", Industry: "law", StartsAt: start, EndsAt: start.Add(time.Hour), Capacity: 5, Status: events.StatusPublished}
+	if err := db.CreateSalon(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	tk, err := db.CreateRSVP(context.Background(), storage.RSVPRequest{Slug: s.Slug, Input: tickets.RSVPInput{Name: "A", Email: "a@example.com", Lang: "en"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := db.TicketCode(tk)
+	db.Close()
+	if code, out, stderr := runCLI(t, "", "key", "rotate", "--db", dbPath); code != 0 || !strings.Contains(out, "new ticket signing key 2; 2 keys") {
+		t.Fatalf("%d %q %q", code, out, stderr)
+	}
+	db, err = storage.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.TicketCode(tk) == old {
+		t.Fatal("codes are not signed with the new key")
+	}
+	if _, err := db.VerifyCode(old); err != nil {
+		t.Fatalf("a code issued before the rotation no longer verifies: %v", err)
+	}
+	if code, _, _ := runCLI(t, "", "key", "spin"); code != 2 {
+		t.Fatal("unknown key subcommand")
 	}
 }
