@@ -226,13 +226,7 @@ func zoneOf(name string) *time.Location {
 // RSVP, with its message id made and its payload written before the write
 // (the same row and statement as enqueue).
 func enqueueRSVP(ctx context.Context, tx *Tx, kind string, salonID, ticketID int64, to, lang string, position int, messageID string) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, salon_id, ticket_id, recipient, lang, payload,
-		message_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		kind, salonID, ticketID, to, lang, `{"position":`+strconv.Itoa(position)+`}`, messageID,
-		tx.now.Unix(), tx.now.Unix()); err != nil {
-		return fmt.Errorf("storage: unable to queue %s notice: %w", kind, err)
-	}
-	return nil
+	return insertNotice(ctx, tx, kind, salonID, ticketID, to, lang, `{"position":`+strconv.Itoa(position)+`}`, messageID)
 }
 
 func alreadyRegistered() error {
