@@ -1,0 +1,70 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"salon/events"
+	"salon/tickets"
+)
+
+// CancelRSVP cancels the ticket whose manage token is token. Cancelling again
+// answers the same. A freed seat goes to the first on the waitlist in the same
+// transaction.
+func (db *DB) CancelRSVP(ctx context.Context, token string) (*tickets.Ticket, error) {
+	if !tickets.ValidTokenShape(token) {
+		return nil, notFound("Ticket")
+	}
+	var id int64
+	err := db.update(ctx, func(tx *Tx) error {
+		var status string
+		var salonID int64
+		err := tx.QueryRowContext(ctx, `SELECT id, salon_id, status FROM tickets WHERE token_hash = ?`, tickets.HashToken(token)).Scan(&id, &salonID, &status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Ticket")
+		} else if err != nil {
+			return fmt.Errorf("storage: unable to fetch ticket: %w", err)
+		}
+		if status == tickets.StatusCancelled {
+			return nil
+		}
+		db.ticketsChanged(tx)
+		return cancelTicket(ctx, tx, id, salonID, status)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindTicketByID(ctx, id)
+}
+
+// cancelTicket cancels one active ticket, queues its notice and promotes.
+func cancelTicket(ctx context.Context, tx *Tx, id, salonID int64, status string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET status = 'cancelled', updated_at = ? WHERE id = ?`, tx.now.Unix(), id); err != nil {
+		return fmt.Errorf("storage: unable to cancel ticket: %w", err)
+	}
+	s, err := scanSalon(tx.QueryRowContext(ctx, `SELECT `+salonColumns+` FROM salons WHERE id = ?`, salonID))
+	if err != nil {
+		return fmt.Errorf("storage: unable to fetch salon: %w", err)
+	}
+	if status == tickets.StatusConfirmed {
+		s.Confirmed--
+	} else {
+		s.Waitlisted--
+	}
+	if err := setCounts(ctx, tx, s); err != nil {
+		return err
+	}
+	var email, lang string
+	if err := tx.QueryRowContext(ctx, `SELECT email, lang FROM tickets WHERE id = ?`, id).Scan(&email, &lang); err != nil {
+		return fmt.Errorf("storage: unable to read ticket: %w", err)
+	}
+	if err := enqueue(ctx, tx, KindTicketCancelled, salonID, id, email, lang, map[string]any{"sequence": s.Sequence}); err != nil {
+		return err
+	}
+	if s.Status == events.StatusCancelled {
+		return nil
+	}
+	return promote(ctx, tx, s)
+}

@@ -1,0 +1,111 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"salon/tickets"
+)
+
+const ticketColumns = `t.id, t.salon_id, s.slug, t.name, t.email, t.company, t.job_title, t.lang, t.status,
+	t.token_salt, t.checked_in_at, t.created_at, t.updated_at,
+	CASE WHEN t.status = 'waitlisted' THEN (SELECT COUNT(*) FROM tickets w
+		WHERE w.salon_id = t.salon_id AND w.status = 'waitlisted' AND w.id <= t.id) ELSE 0 END`
+
+const ticketFrom = ` FROM tickets t JOIN salons s ON s.id = t.salon_id`
+
+// scanTicket reads a ticket and derives its manage token from the key.
+func scanTicket(row scanner, key []byte) (*tickets.Ticket, error) {
+	var t tickets.Ticket
+	var salt []byte
+	var checked *int64
+	var created, updated int64
+	if err := row.Scan(&t.ID, &t.SalonID, &t.Salon, &t.Name, &t.Email, &t.Company, &t.JobTitle, &t.Lang,
+		&t.Status, &salt, &checked, &created, &updated, &t.WaitlistPosition); err != nil {
+		return nil, err
+	}
+	if checked != nil {
+		c := unix(*checked)
+		t.CheckedInAt = &c
+	}
+	t.CreatedAt, t.UpdatedAt = unix(created), unix(updated)
+	t.Token = tickets.ManageToken(key, salt)
+	return &t, nil
+}
+
+// FindTicketByToken returns the ticket whose manage token is token.
+func (db *DB) FindTicketByToken(ctx context.Context, token string) (*tickets.Ticket, error) {
+	if !tickets.ValidTokenShape(token) {
+		return nil, notFound("Ticket")
+	}
+	t, err := scanTicket(db.read.QueryRowContext(ctx, `SELECT `+ticketColumns+ticketFrom+` WHERE t.token_hash = ?`,
+		tickets.HashToken(token)), db.key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Ticket")
+	} else if err != nil {
+		return nil, fmt.Errorf("storage: unable to fetch ticket: %w", err)
+	}
+	return t, nil
+}
+
+// FindTicketByID returns a ticket by id.
+func (db *DB) FindTicketByID(ctx context.Context, id int64) (*tickets.Ticket, error) {
+	t, err := scanTicket(db.read.QueryRowContext(ctx, `SELECT `+ticketColumns+ticketFrom+` WHERE t.id = ?`, id), db.key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("Ticket")
+	} else if err != nil {
+		return nil, fmt.Errorf("storage: unable to fetch ticket: %w", err)
+	}
+	return t, nil
+}
+
+// TicketFilter selects tickets; zero fields do not filter.
+type TicketFilter struct {
+	SalonID int64
+	Email   string
+	Status  string
+	// Q matches a name, company or email.
+	Q      string
+	Limit  int
+	Offset int
+}
+
+// FindTickets lists tickets in arrival order.
+func (db *DB) FindTickets(ctx context.Context, f TicketFilter) ([]*tickets.Ticket, error) {
+	q := `SELECT ` + ticketColumns + ticketFrom + ` WHERE 1 = 1`
+	var args []any
+	if f.SalonID != 0 {
+		q, args = q+` AND t.salon_id = ?`, append(args, f.SalonID)
+	}
+	if f.Email != "" {
+		q, args = q+` AND t.email = ?`, append(args, f.Email)
+	}
+	if f.Status != "" {
+		q, args = q+` AND t.status = ?`, append(args, f.Status)
+	}
+	if f.Q != "" {
+		pat := "%" + escapeLike(f.Q) + "%"
+		q += ` AND (t.name LIKE ? ESCAPE '\' OR t.company LIKE ? ESCAPE '\' OR t.email LIKE ? ESCAPE '\')`
+		args = append(args, pat, pat, pat)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := db.read.QueryContext(ctx, q+` ORDER BY t.id LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to list tickets: %w", err)
+	}
+	defer rows.Close()
+	var out []*tickets.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows, db.key)
+		if err != nil {
+			return nil, fmt.Errorf("storage: unable to read ticket: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
