@@ -186,3 +186,35 @@ func TestCheckinAPI_Concurrent(t *testing.T) {
 	}
 	_ = storage.TicketFilter{}
 }
+
+func TestScanLogAndFeedRevoke(t *testing.T) {
+	ta := newTestApp(t)
+	slug := ta.salon("")
+	token, tk := ta.rsvpToken(slug, "ana@example.com")
+	ta.json("POST", "/api/v1/salons/"+slug+"/checkins", ta.staff, `{"code":"`+tk["code"].(string)+`","device":"phone-1"}`)
+	ta.json("POST", "/api/v1/salons/"+slug+"/checkins", ta.staff, `{"code":"`+tk["code"].(string)+`","device":"phone-2","offline":true}`)
+	s, out := ta.json("GET", "/api/v1/salons/"+slug+"/scans", ta.token, "")
+	scans := out["scans"].([]any)
+	if s != 200 || len(scans) != 2 || scans[0].(map[string]any)["result"] != "ok" || scans[1].(map[string]any)["flagged"] != true ||
+		scans[1].(map[string]any)["device"] != "phone-2" {
+		t.Fatalf("scans: %d %v", s, out)
+	}
+	if s, _ := ta.json("GET", "/api/v1/salons/"+slug+"/scans", ta.staff, ""); s != 403 {
+		t.Fatalf("staff read the scan log: %d", s)
+	}
+	oldFeed := tk["feed_url"].(string)
+	if s, _, _ := ta.do("GET", strings.TrimPrefix(oldFeed, "https://salon.example"), "", "", ""); s != 200 {
+		t.Fatalf("the feed before revoking: %d", s) // and now it is cached
+	}
+	s, out = ta.json("POST", "/api/v1/tickets/"+token+"/feed/revoke", "", "")
+	newFeed := out["ticket"].(map[string]any)["feed_url"].(string)
+	if s != 200 || newFeed == oldFeed {
+		t.Fatalf("revoke: %d %v", s, out)
+	}
+	if s, _, _ := ta.do("GET", strings.TrimPrefix(oldFeed, "https://salon.example"), "", "", ""); s != 404 {
+		t.Fatalf("the old feed still answers: %d", s)
+	}
+	if s, _, _ := ta.do("GET", strings.TrimPrefix(newFeed, "https://salon.example"), "", "", ""); s != 200 {
+		t.Fatalf("the new feed: %d", s)
+	}
+}

@@ -55,6 +55,7 @@ func (s *Server) routes() {
 	api.Post("/salons/:slug/rsvps", writes, s.handleCreateRSVP)
 	api.Get("/tickets/:token", s.handleGetTicket)
 	api.Post("/tickets/:token/cancel", writes, s.handleCancelTicket)
+	api.Post("/tickets/:token/feed/revoke", writes, s.handleRevokeFeed)
 
 	// Organizer endpoints: the token check is on each route, not on a group,
 	// so an unknown path still answers 404 rather than 401.
@@ -68,6 +69,7 @@ func (s *Server) routes() {
 	api.Delete("/salons/:slug/checkins/:id", auth, s.handleUndoCheckin)
 	api.Post("/salons/:slug/door-links", auth, s.handleCreateDoorLink)
 	api.Get("/salons/:slug/door-links", auth, s.handleListDoorLinks)
+	api.Get("/salons/:slug/scans", auth, s.handleListScans)
 	api.Post("/salons/:slug/door-links/:id/revoke", auth, s.handleRevokeDoorLink)
 	api.Get("/outbox", auth, s.handleListOutbox)
 	api.Post("/outbox/:id/retry", auth, s.handleRetryMessage)

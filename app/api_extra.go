@@ -1,0 +1,71 @@
+package app
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// handleRevokeFeed gives the ticket's owner a new personal feed link; the
+// old one stops working (for every salon of that email, since the feed is
+// per email). The answer is the ticket with its new feed_url.
+func (s *Server) handleRevokeFeed(c *fiber.Ctx) error {
+	t, err := s.db.FindTicketByToken(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.RevokeFeed(c.UserContext(), t.Email); err != nil {
+		return err
+	}
+	return s.sendTicket(c, fiber.StatusOK, t)
+}
+
+// scanJSON is one logged scan attempt as organizers see it.
+type scanJSON struct {
+	ID          string  `json:"id"`
+	TicketID    *string `json:"ticket_id"`
+	Result      string  `json:"result"`
+	Device      string  `json:"device"`
+	ByUser      *string `json:"by_user_id"`
+	ByDoorLink  *string `json:"by_door_link_id"`
+	ScannedAt   string  `json:"scanned_at"`
+	RecordedAt  string  `json:"recorded_at"`
+	CheckedInAt *string `json:"checked_in_at"`
+	Flagged     bool    `json:"flagged"`
+}
+
+func idPtr(id int64) *string {
+	if id == 0 {
+		return nil
+	}
+	s := strconv.FormatInt(id, 10)
+	return &s
+}
+
+// handleListScans lists every scan attempt at a salon's door, oldest first,
+// with repeats found across devices flagged.
+func (s *Server) handleListScans(c *fiber.Ctx) error {
+	sa, _, err := s.managedSalon(c)
+	if err != nil {
+		return err
+	}
+	list, err := s.db.FindScans(c.UserContext(), sa.ID)
+	if err != nil {
+		return err
+	}
+	loc := sa.Location()
+	out := make([]scanJSON, 0, len(list))
+	for _, sc := range list {
+		j := scanJSON{ID: strconv.FormatInt(sc.ID, 10), TicketID: idPtr(sc.TicketID), Result: sc.Result, Device: sc.Device,
+			ByUser: idPtr(sc.UserID), ByDoorLink: idPtr(sc.DoorLinkID), Flagged: sc.Flagged,
+			ScannedAt: sc.ScannedAt.In(loc).Format(time.RFC3339), RecordedAt: sc.RecordedAt.In(loc).Format(time.RFC3339)}
+		if sc.CheckedInAt != nil {
+			v := sc.CheckedInAt.In(loc).Format(time.RFC3339)
+			j.CheckedInAt = &v
+		}
+		out = append(out, j)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"scans": out})
+}
