@@ -17,11 +17,25 @@ func (db *DB) CancelRSVP(ctx context.Context, token string) (*tickets.Ticket, er
 	if !tickets.ValidTokenShape(token) {
 		return nil, notFound("Ticket")
 	}
+	return db.cancelWhere(ctx, `token_hash = ?`, tickets.HashToken(token))
+}
+
+// CancelTicket cancels a ticket of the given salon by id, as an organizer
+// does from the console: the attendee is mailed and the seat goes to the
+// first on the waitlist, as when attendees cancel themselves. A ticket of
+// another salon is not found; cancelling again answers the same.
+func (db *DB) CancelTicket(ctx context.Context, salonID, ticketID int64) (*tickets.Ticket, error) {
+	return db.cancelWhere(ctx, `id = ? AND salon_id = ?`, ticketID, salonID)
+}
+
+// cancelWhere cancels the one ticket the condition names, if it is active,
+// and returns it as it is afterwards.
+func (db *DB) cancelWhere(ctx context.Context, cond string, args ...any) (*tickets.Ticket, error) {
 	var id int64
 	err := db.update(ctx, func(tx *Tx) error {
 		var status string
 		var salonID int64
-		err := tx.QueryRowContext(ctx, `SELECT id, salon_id, status FROM tickets WHERE token_hash = ?`, tickets.HashToken(token)).Scan(&id, &salonID, &status)
+		err := tx.QueryRowContext(ctx, `SELECT id, salon_id, status FROM tickets WHERE `+cond, args...).Scan(&id, &salonID, &status)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("Ticket")
 		} else if err != nil {

@@ -2,13 +2,10 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
 	"salon/events"
-	"salon/tickets"
 )
 
 // APIToken is an API token as its owner sees it in the console: never the
@@ -79,31 +76,6 @@ func (db *DB) FindUsers(ctx context.Context) ([]*events.User, error) {
 		out = append(out, u)
 	}
 	return out, rows.Err()
-}
-
-// CancelTicket cancels a ticket of the given salon by id, as an organizer
-// does from the console: the attendee is mailed and the seat goes to the
-// first on the waitlist, as when attendees cancel themselves. A ticket of
-// another salon is not found; cancelling again answers the same.
-func (db *DB) CancelTicket(ctx context.Context, salonID, ticketID int64) (*tickets.Ticket, error) {
-	err := db.update(ctx, func(tx *Tx) error {
-		var status string
-		err := tx.QueryRowContext(ctx, `SELECT status FROM tickets WHERE id = ? AND salon_id = ?`, ticketID, salonID).Scan(&status)
-		if errors.Is(err, sql.ErrNoRows) {
-			return notFound("Ticket")
-		} else if err != nil {
-			return fmt.Errorf("storage: unable to fetch ticket: %w", err)
-		}
-		if status == tickets.StatusCancelled {
-			return nil
-		}
-		db.ticketsChanged(tx)
-		return cancelTicket(ctx, tx, ticketID, salonID, status)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return db.FindTicketByID(ctx, ticketID)
 }
 
 // ConsoleMessageFilter selects outbox messages for the console; zero fields
