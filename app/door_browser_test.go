@@ -245,11 +245,7 @@ func waitJS(expr string) chromedp.Action[chromedp.Void] {
 
 func doorEval(t *testing.T, ctx context.Context, expr string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Evaluate[string](expr))
-	if err != nil {
-		t.Fatalf("%s: %v (screenshot: %s)", expr, err, doorScreenshot(t, ctx))
-	}
-	return s
+	return consoleEval[string](t, ctx, expr)
 }
 
 func TestDoorBrowser_ScanOnline(t *testing.T) {
