@@ -80,8 +80,6 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 	salt := tickets.RandomBytes(tickets.TokenBytes)
 	token := tickets.ManageToken(db.key, salt)
 	tokenHash := tickets.HashToken(token)
-	feed1 := tickets.FeedToken(db.key, in.Email, 1)
-	feed1Hash := tickets.HashToken(feed1)
 	messageID := hex.EncodeToString(tickets.RandomBytes(16))
 	var keyHash, bodyHash string
 	if r.IdempotencyKey != "" {
@@ -164,7 +162,9 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 		if err := setCounts(ctx, tx, s); err != nil {
 			return err
 		}
-		feed, err := db.ensureFeedToken(ctx, tx, in.Email, feed1, feed1Hash)
+		// The personal feed needs no row of its own: its token names the
+		// email's first ticket (this one, for a new email).
+		feed, err := db.feedToken(ctx, tx, in.Email)
 		if err != nil {
 			return err
 		}
@@ -218,36 +218,6 @@ func (db *DB) resendIfRegistered(ctx context.Context, tx *Tx, salonID int64, ema
 		return false, fmt.Errorf("storage: unable to check existing RSVP: %w", err)
 	}
 	return true, resendConfirmation(ctx, tx, salonID, existing, email)
-}
-
-// ensureFeedToken makes the attendee's personal feed on their first RSVP
-// and returns its current token. For a new email that is one INSERT; only
-// a returning one costs a second statement to read its version.
-// token and tokenHash are the version 1 token and its hash, made before the
-// write.
-func (db *DB) ensureFeedToken(ctx context.Context, tx *Tx, email, token, tokenHash string) (string, error) {
-	// The same statement as ensureFeed, so both share one prepared statement.
-	res, err := tx.ExecContext(ctx, `INSERT INTO feeds (email, version, token_hash) VALUES (?, 1, ?) ON CONFLICT (email) DO NOTHING`,
-		email, tokenHash)
-	if err != nil {
-		return "", fmt.Errorf("storage: unable to create feed: %w", err)
-	}
-	if n, err := res.RowsAffected(); err == nil && n == 1 {
-		return token, nil
-	}
-	return db.feedToken(ctx, tx, email)
-}
-
-// feedToken returns the attendee's current feed token, read in tx.
-func (db *DB) feedToken(ctx context.Context, tx *Tx, email string) (string, error) {
-	var version int
-	err := tx.QueryRowContext(ctx, `SELECT version FROM feeds WHERE email = ?`, email).Scan(&version)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	} else if err != nil {
-		return "", fmt.Errorf("storage: unable to fetch feed: %w", err)
-	}
-	return tickets.FeedToken(db.key, email, version), nil
 }
 
 // resendWindow keeps a stranger from mail-bombing an attendee by RSVPing

@@ -102,8 +102,17 @@ func TestTokens(t *testing.T) {
 	if m != tickets.ManageToken(key, salt) || m == tickets.ManageToken(key, []byte("salt-salt-salt-2")) || m == tickets.ManageToken([]byte("other"), salt) {
 		t.Fatal("manage tokens must be stable per salt and key and differ otherwise")
 	}
-	if tickets.FeedToken(key, "a@example.com", 1) == tickets.FeedToken(key, "a@example.com", 2) {
-		t.Fatal("revoking a feed must change its token")
+	f1 := tickets.FeedToken(key, 12345, "a@example.com", 1)
+	if f1 == tickets.FeedToken(key, 12345, "a@example.com", 2) || f1 == tickets.FeedToken(key, 12345, "b@example.com", 1) {
+		t.Fatal("revoking a feed, or another email, must change its token")
+	}
+	if !tickets.ValidTokenShape(f1) || tickets.FeedTicketID(f1) != 12345 {
+		t.Fatalf("feed token %q names ticket %d", f1, tickets.FeedTicketID(f1))
+	}
+	for _, bad := range []string{"", "short", f1[:10], "!" + f1, "-1" + f1[len(f1)-27:]} {
+		if tickets.FeedTicketID(bad) != 0 {
+			t.Errorf("FeedTicketID(%q) = %d", bad, tickets.FeedTicketID(bad))
+		}
 	}
 	if tickets.HashToken(a) == a || len(tickets.HashToken(a)) != 64 {
 		t.Fatal("hash")

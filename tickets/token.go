@@ -42,10 +42,30 @@ func ManageToken(key []byte, salt []byte) string {
 }
 
 // FeedToken derives an attendee's calendar feed token from the server key,
-// their email and a version that rises when the feed is revoked.
-func FeedToken(key []byte, email string, version int) string {
-	return derive(key, "feed", email, []byte(strconv.Itoa(version)))
+// their email and a version that rises when the feed is revoked. It starts
+// with the id of the email's first ticket in base 36, so the server finds
+// the email by primary key and needs no row per attendee until a feed is
+// revoked; the HMAC part (160 bits) makes it unguessable.
+func FeedToken(key []byte, firstTicketID int64, email string, version int) string {
+	return strconv.FormatInt(firstTicketID, 36) + derive(key, "feed", email, []byte(strconv.Itoa(version)))
 }
+
+// FeedTicketID reads the ticket id at the front of a feed token, or 0 when
+// the token cannot be one.
+func FeedTicketID(token string) int64 {
+	if len(token) <= derivedLen || !ValidTokenShape(token) {
+		return 0
+	}
+	id, err := strconv.ParseInt(token[:len(token)-derivedLen], 36, 64)
+	if err != nil || id <= 0 {
+		return 0
+	}
+	return id
+}
+
+// derivedLen is the length of derive's output: TokenBytes+4 bytes in
+// unpadded base64url.
+var derivedLen = base64.RawURLEncoding.EncodedLen(TokenBytes + 4)
 
 func derive(key []byte, purpose, id string, salt []byte) string {
 	m := hmac.New(sha256.New, key)
