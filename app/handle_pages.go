@@ -24,7 +24,7 @@ type indexPage struct {
 
 // listingPage is how many salons the listing shows at once: a phone
 // scrolls comfortably through that many.
-const listingPage = 50
+const listingPage = 20
 
 func (s *Server) handleIndexPage(c *fiber.Ctx) error {
 	filter, err := s.listFilter(c)
