@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"os"
-	"runtime/debug"
 	"sync"
 	"time"
 
@@ -103,17 +101,9 @@ func (s *Server) Shutdown(timeout time.Duration) error {
 	return s.app.ShutdownWithTimeout(timeout)
 }
 
-// defaultMemoryLimit is the Go heap's soft limit unless GOMEMLIMIT is set.
-const defaultMemoryLimit = 80 << 20
-
 // Serve runs `salon serve`: opens and migrates the database, starts the
 // workers and the web server, and shuts all down in order on ctx's end.
 func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
-	if os.Getenv("GOMEMLIMIT") == "" {
-		// A soft limit makes the garbage collector work harder before the
-		// heap grows past what a small server should hold; GOMEMLIMIT wins.
-		debug.SetMemoryLimit(defaultMemoryLimit)
-	}
 	db, err := storage.Open(ctx, cfg.DB)
 	if err != nil {
 		return err
