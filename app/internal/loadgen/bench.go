@@ -74,6 +74,12 @@ func (b *bench) run() ([]row, error) {
 			return nil, err
 		}
 	}
+	// The burst runs right after the timed RSVPs, as a salon announced on a
+	// busy evening; then the database is filled to the size the reads,
+	// check-ins, memory and start-up rows are measured at.
+	if err := b.topUp(); err != nil {
+		return nil, err
+	}
 	if b.want("reads") {
 		b.reads()
 	}
@@ -231,7 +237,7 @@ func (b *bench) rsvps() error {
 	p99 := o.quantile(0.99)
 	b.add(row{figure: "RSVP latency p99", measured: ms(p99), target: "< 50 ms", pass: p99 < 50*time.Millisecond && o.n > 0,
 		note: "p50 " + ms(o.quantile(0.5)) + ", max " + ms(o.quantile(1))})
-	return b.topUp()
+	return nil
 }
 
 // ticketsTarget is how many tickets the memory and start-up rows want in
