@@ -88,11 +88,13 @@ func (s *Server) serveCached(c *fiber.Ctx, key, contentType, cacheControl string
 		return c.Send(e.body)
 	}
 	tok, _ := c.Locals(csrfKey).(string)
-	out := make([]byte, 0, len(e.body)+len(tok))
-	out = append(out, e.body[:e.tokenAt]...)
-	out = append(out, tok...)
-	out = append(out, e.body[e.tokenAt+len(s.pageCache.token):]...)
-	return c.Send(out)
+	// Appended straight into the response buffer: no copy of the page per
+	// reader beyond the one the response needs anyway.
+	w := c.Response()
+	w.AppendBody(e.body[:e.tokenAt])
+	w.AppendBodyString(tok)
+	w.AppendBody(e.body[e.tokenAt+len(s.pageCache.token):])
+	return nil
 }
 
 // renderBytes executes a page template into bytes.
