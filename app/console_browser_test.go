@@ -1,9 +1,7 @@
 package app_test
 
 import (
-	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -11,84 +9,6 @@ import (
 
 	"salon/events"
 )
-
-// consoleBrowser starts a headless Chromium sized as a laptop and returns a
-// tab's context. Console messages about the content security policy and
-// page errors are collected; the test fails on them at its end.
-func consoleBrowser(t *testing.T, exe string) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-	return ctx
-}
-
-// watchConsole logs a tab's errors and warnings and fails the test on page
-// exceptions and CSP violations, which would mean part of a page is broken.
-func watchConsole(t *testing.T, ctx context.Context, who string) {
-	var mu sync.Mutex
-	var bad []string
-	msgs := chromedp.Console(ctx)
-	go func() {
-		for m, err := range msgs {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleException || m.Type == "error" || m.Type == "warning" {
-				t.Logf("%s browser %s %s", who, m, m.URL)
-				s := m.String()
-				if m.Type == chromedp.ConsoleException || strings.Contains(s, "Content Security Policy") {
-					mu.Lock()
-					bad = append(bad, s)
-					mu.Unlock()
-				}
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, s := range bad {
-			t.Errorf("%s browser: %s", who, s)
-		}
-	})
-}
-
-// consoleStep runs actions with a deadline and saves a screenshot of the tab
-// when they fail.
-func consoleStep(t *testing.T, ctx context.Context, name string, d time.Duration, actions ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
-	if err := chromedp.Do(sctx, actions...); err != nil {
-		t.Fatalf("%s: %v (screenshot: %s)", name, err, doorScreenshot(t, ctx))
-	}
-}
-
-func consoleEval[T any](t *testing.T, ctx context.Context, expr string, opts ...chromedp.EvaluateOption) T {
-	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, opts...))
-	if err != nil {
-		t.Fatalf("%s: %v (screenshot: %s)", expr, err, doorScreenshot(t, ctx))
-	}
-	return v
-}
 
 // TestConsoleBrowser: an organizer signs in, creates and publishes a salon;
 // a visitor RSVPs through the salon page and sees the ticket's QR code; the
@@ -99,11 +19,11 @@ func TestConsoleBrowser(t *testing.T) {
 	t.Parallel()
 	ta, base := consoleApp(t)
 	ta.account("mei@example.com", events.RoleOrganizer)
-	org := consoleBrowser(t, exe)
+	org := startChromium(t, exe, 1280, 900)
 	watchConsole(t, org, "organizer")
 
 	// Sign in: the console sends the browser to the login form and back.
-	consoleStep(t, org, "sign in", 20*time.Second,
+	browserStep(t, org, "sign in", 20*time.Second,
 		chromedp.Navigate(base+"/admin"),
 		chromedp.WaitVisible(chromedp.CSS("#password")),
 		chromedp.SetValue(chromedp.CSS("#email"), "mei@example.com"),
@@ -116,7 +36,7 @@ func TestConsoleBrowser(t *testing.T) {
 	loc, _ := events.LoadZone(events.DefaultTimezone)
 	day := time.Now().In(loc).AddDate(0, 0, 10)
 	start := time.Date(day.Year(), day.Month(), day.Day(), 19, 0, 0, 0, loc)
-	consoleStep(t, org, "fill the salon form", 15*time.Second,
+	browserStep(t, org, "fill the salon form", 15*time.Second,
 		chromedp.Click(chromedp.CSS(`.console-nav a[href="/admin/salons/new"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#title")),
 		chromedp.SetValue(chromedp.CSS("#title"), "Fintech founders salon"),
@@ -129,21 +49,21 @@ func TestConsoleBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#preview")),
 		chromedp.WaitVisible(chromedp.CSS("#preview-card")),
 	)
-	if card := consoleEval[string](t, org, `document.getElementById('preview-card').textContent`); !strings.Contains(card, "Fintech founders salon") || !strings.Contains(card, "19:00–21:30") {
+	if card := browserEval[string](t, org, `document.getElementById('preview-card').textContent`); !strings.Contains(card, "Fintech founders salon") || !strings.Contains(card, "19:00–21:30") {
 		t.Fatalf("preview card: %q", card)
 	}
-	consoleStep(t, org, "publish", 15*time.Second,
+	browserStep(t, org, "publish", 15*time.Second,
 		chromedp.Click(chromedp.CSS("#save-publish")),
 		chromedp.WaitVisible(chromedp.CSS(".flash")),
 	)
-	if u := consoleEval[string](t, org, `location.pathname`); u != "/admin/salons/fintech-founders-salon" {
+	if u := browserEval[string](t, org, `location.pathname`); u != "/admin/salons/fintech-founders-salon" {
 		t.Fatalf("after publishing: %s", u)
 	}
-	consoleStep(t, org, "console home", 10*time.Second,
+	browserStep(t, org, "console home", 10*time.Second,
 		chromedp.Click(chromedp.CSS(`.console-nav a[href="/admin"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[id^="confirmed-"]`)),
 	)
-	if n := consoleEval[string](t, org, `document.querySelector('[id^="confirmed-"]').textContent`); n != "0 / 40" {
+	if n := browserEval[string](t, org, `document.querySelector('[id^="confirmed-"]').textContent`); n != "0 / 40" {
 		t.Fatalf("count before the RSVP: %q", n)
 	}
 
@@ -151,7 +71,7 @@ func TestConsoleBrowser(t *testing.T) {
 	visitor, cancel := chromedp.NewContext(org, chromedp.WithNewBrowserContext())
 	t.Cleanup(cancel)
 	watchConsole(t, visitor, "visitor")
-	consoleStep(t, visitor, "rsvp", 20*time.Second,
+	browserStep(t, visitor, "rsvp", 20*time.Second,
 		chromedp.Navigate(base+"/"),
 		chromedp.Click(chromedp.CSS(`a[href="/salons/fintech-founders-salon"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#name")),
@@ -162,30 +82,30 @@ func TestConsoleBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(".qr img")),
 		waitJS(`document.querySelector('.qr img').complete`),
 	)
-	if w := consoleEval[int](t, visitor, `document.querySelector('.qr img').naturalWidth`); w <= 0 {
-		t.Fatalf("the QR image did not load: naturalWidth %d (screenshot: %s)", w, doorScreenshot(t, visitor))
+	if w := browserEval[int](t, visitor, `document.querySelector('.qr img').naturalWidth`); w <= 0 {
+		t.Fatalf("the QR image did not load: naturalWidth %d (screenshot: %s)", w, browserScreenshot(t, visitor))
 	}
-	if s := consoleEval[string](t, visitor, `document.querySelector('.state').textContent`); s != "You have a seat." {
+	if s := browserEval[string](t, visitor, `document.querySelector('.state').textContent`); s != "You have a seat." {
 		t.Errorf("ticket says %q", s)
 	}
 
 	// The organizer's open console counts the RSVP without a reload.
-	consoleStep(t, org, "live count", 25*time.Second,
+	browserStep(t, org, "live count", 25*time.Second,
 		waitJS(`document.querySelector('[id^="confirmed-"]').textContent === '1 / 40'`),
 	)
-	consoleStep(t, org, "attendees", 10*time.Second,
+	browserStep(t, org, "attendees", 10*time.Second,
 		chromedp.Click(chromedp.CSS(`td a[href="/admin/salons/fintech-founders-salon"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[href$="/attendees"]`)),
 		chromedp.Click(chromedp.CSS(`.actions a[href$="/attendees"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#attendees")),
 	)
-	if row := consoleEval[string](t, org, `document.getElementById('attendees').textContent`); !strings.Contains(row, "Ana Lima") || !strings.Contains(row, "Acme Bio") {
+	if row := browserEval[string](t, org, `document.getElementById('attendees').textContent`); !strings.Contains(row, "Ana Lima") || !strings.Contains(row, "Acme Bio") {
 		t.Fatalf("attendee list: %q", row)
 	}
 
 	// Export: fetch the page's CSV link with the browser's session.
 	// The bytes are checked for the BOM, which TextDecoder would drop.
-	csv := consoleEval[string](t, org, `fetch(document.getElementById('csv-link').href, {credentials: 'same-origin'})
+	csv := browserEval[string](t, org, `fetch(document.getElementById('csv-link').href, {credentials: 'same-origin'})
 		.then(r => r.ok ? r.arrayBuffer().then(b => {
 			const u = new Uint8Array(b);
 			const bom = u[0] === 0xEF && u[1] === 0xBB && u[2] === 0xBF ? 'BOM ' : '';
@@ -195,7 +115,7 @@ func TestConsoleBrowser(t *testing.T) {
 		t.Fatalf("CSV: %q", csv)
 	}
 	// Without the session the same link is refused.
-	anon := consoleEval[string](t, visitor, `fetch('/admin/salons/fintech-founders-salon/attendees.csv', {redirect: 'manual'}).then(r => String(r.status) + ' ' + r.type)`, chromedp.EvalAwaitPromise)
+	anon := browserEval[string](t, visitor, `fetch('/admin/salons/fintech-founders-salon/attendees.csv', {redirect: 'manual'}).then(r => String(r.status) + ' ' + r.type)`, chromedp.EvalAwaitPromise)
 	if anon != "0 opaqueredirect" {
 		t.Errorf("CSV without a session: %s", anon)
 	}

@@ -10,10 +10,8 @@ import (
 	_ "image/png"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,30 +20,6 @@ import (
 
 	"salon/app"
 )
-
-// The browser tests drive Debian's Chromium through the door page with a
-// fake camera that films a ticket's QR code. They skip where Chromium is
-// missing, unless SALON_REQUIRE_BROWSER=1 (CI) makes that a failure.
-
-const chromiumPath = "/usr/bin/chromium"
-
-func requireChromium(t *testing.T) string {
-	t.Helper()
-	if testing.Short() && os.Getenv("SALON_REQUIRE_BROWSER") != "1" {
-		t.Skip("browser test: not in -short mode")
-	}
-	path := chromiumPath
-	if _, err := os.Stat(path); err != nil {
-		if p, err := exec.LookPath("chromium"); err == nil {
-			path = p
-		} else if os.Getenv("SALON_REQUIRE_BROWSER") == "1" {
-			t.Fatalf("SALON_REQUIRE_BROWSER=1 but chromium is not installed at %s", chromiumPath)
-		} else {
-			t.Skip("chromium is not installed; set SALON_REQUIRE_BROWSER=1 to make this a failure")
-		}
-	}
-	return path
-}
 
 // newBrowserApp serves a test app whose BaseURL is its own listener, so the
 // links the app makes (door links, ticket URLs) open in the browser.
@@ -131,121 +105,20 @@ func writeY4M(t *testing.T, png []byte) string {
 	return path
 }
 
-// doorBrowser starts a headless Chromium whose camera films video, sized as a
-// phone, and returns a tab's context.
+// doorBrowser starts a headless Chromium sized as a phone whose camera
+// films video, and returns a tab's context.
 func doorBrowser(t *testing.T, exe, video string) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(375, 667),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
+	ctx := startChromium(t, exe, 375, 667,
 		chromedp.Flag("use-fake-ui-for-media-stream", true),
 		chromedp.Flag("use-fake-device-for-media-stream", true),
 		chromedp.Flag("use-file-for-fake-video-capture", video),
 	)
-	// The page's errors and warnings are logged when the test ends (a
-	// goroutine may not log after that), and any CSP violation fails it.
-	var mu sync.Mutex
-	var seen []chromedp.ConsoleMessage
-	t.Cleanup(func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, m := range seen {
-			if strings.HasSuffix(m.URL, "/favicon.ico") {
-				continue // the layout has no icon; not the door's business
-			}
-			t.Logf("browser %s %s", m, m.URL)
-			if strings.Contains(m.Text, "Content Security Policy") {
-				t.Errorf("the page breaks its CSP: %s", m.Text)
-			}
-		}
-	})
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	msgs := chromedp.Console(ctx)
+	watchConsole(t, ctx, "door")
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(375, 667, chromedp.EmulateMobile)); err != nil {
-		t.Fatalf("start chromium: %v", err)
+		t.Fatalf("phone viewport: %v", err)
 	}
-	go func() {
-		for m, err := range msgs {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleException || m.Type == "error" || m.Type == "warning" {
-				mu.Lock()
-				seen = append(seen, m)
-				mu.Unlock()
-			}
-		}
-	}()
 	return ctx
-}
-
-// doorStep runs actions with a deadline, saving a screenshot when they fail.
-func doorStep(t *testing.T, ctx context.Context, name string, d time.Duration, actions ...chromedp.Action[chromedp.Void]) {
-	t.Helper()
-	sctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
-	if err := chromedp.Do(sctx, actions...); err != nil {
-		t.Fatalf("%s: %v (screenshot: %s)", name, err, doorScreenshot(t, ctx))
-	}
-}
-
-// doorScreenshot saves what the phone shows, for a failed test, where CI can
-// keep it: $SALON_SCREENSHOT_DIR or testdata/screenshots/.
-func doorScreenshot(t *testing.T, ctx context.Context) string {
-	dir := os.Getenv("SALON_SCREENSHOT_DIR")
-	if dir == "" {
-		dir = filepath.Join("testdata", "screenshots")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "none: " + err.Error()
-	}
-	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	png, err := chromedp.Run(sctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		return "none: " + err.Error()
-	}
-	path := filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "_")+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		return "none: " + err.Error()
-	}
-	abs, _ := filepath.Abs(path)
-	return abs
-}
-
-// waitJS polls a JavaScript expression (or promise) until it is truthy.
-// chromedp.Poll builds its predicate with new Function, which the page's CSP
-// forbids.
-func waitJS(expr string) chromedp.Action[chromedp.Void] {
-	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		for {
-			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("Promise.resolve("+expr+").then(v => !!v)", chromedp.EvalAwaitPromise))
-			if err == nil && ok {
-				return nil
-			}
-			select {
-			case <-ctx.Done():
-				return fmt.Errorf("waiting for %s: %w", expr, ctx.Err())
-			case <-time.After(20 * time.Millisecond):
-			}
-		}
-	})
-}
-
-func doorEval(t *testing.T, ctx context.Context, expr string) string {
-	t.Helper()
-	return consoleEval[string](t, ctx, expr)
 }
 
 func TestDoorBrowser_ScanOnline(t *testing.T) {
@@ -261,31 +134,31 @@ func TestDoorBrowser_ScanOnline(t *testing.T) {
 	boID := doorID(t, out["ticket"].(map[string]any)["id"].(string))
 	ctx := doorBrowser(t, exe, writeY4M(t, png))
 
-	doorStep(t, ctx, "scan", 20*time.Second,
+	browserStep(t, ctx, "scan", 20*time.Second,
 		chromedp.Navigate(link),
 		chromedp.WaitVisible(chromedp.CSS("#door-result.ok")),
 		waitJS(`document.getElementById('door-result').dataset.elapsedMs`),
 	)
-	if name := doorEval(t, ctx, `document.getElementById('door-result-name').textContent`); name != "Ana Lima" {
-		t.Fatalf("green screen shows %q (screenshot: %s)", name, doorScreenshot(t, ctx))
+	if name := browserEval[string](t, ctx, `document.getElementById('door-result-name').textContent`); name != "Ana Lima" {
+		t.Fatalf("green screen shows %q (screenshot: %s)", name, browserScreenshot(t, ctx))
 	}
-	if c := doorEval(t, ctx, `document.getElementById('door-result-company').textContent`); c != "Acme Bio" {
+	if c := browserEval[string](t, ctx, `document.getElementById('door-result-company').textContent`); c != "Acme Bio" {
 		t.Errorf("company %q", c)
 	}
-	if off := doorEval(t, ctx, `document.getElementById('door-result').dataset.offline`); off != "false" {
+	if off := browserEval[string](t, ctx, `document.getElementById('door-result').dataset.offline`); off != "false" {
 		t.Errorf("answered offline while online")
 	}
-	ms := doorEval(t, ctx, `document.getElementById('door-result').dataset.elapsedMs`)
+	ms := browserEval[string](t, ctx, `document.getElementById('door-result').dataset.elapsedMs`)
 	t.Logf("online: decode to answer on screen %s ms", ms)
 
 	// The key left the address bar for localStorage.
-	if h := doorEval(t, ctx, `location.href`); strings.Contains(h, "key=") {
+	if h := browserEval[string](t, ctx, `location.href`); strings.Contains(h, "key=") {
 		t.Errorf("key still in the address bar: %s", h)
 	}
-	if k := doorEval(t, ctx, `localStorage.getItem('salon.door.key:door-online') || ''`); !strings.Contains(k, "sld_") {
+	if k := browserEval[string](t, ctx, `localStorage.getItem('salon.door.key:door-online') || ''`); !strings.Contains(k, "sld_") {
 		t.Errorf("key not kept: %q", k)
 	}
-	doorStep(t, ctx, "count", 10*time.Second, waitJS(`document.getElementById('door-count').textContent === '1 / 2 checked in'`))
+	browserStep(t, ctx, "count", 10*time.Second, waitJS(`document.getElementById('door-count').textContent === '1 / 2 checked in'`))
 
 	id := doorID(t, ticketID)
 	tk, err := ta.db.FindTicketByID(context.Background(), id)
@@ -293,7 +166,7 @@ func TestDoorBrowser_ScanOnline(t *testing.T) {
 		t.Fatalf("server has no check-in: %v %+v", err, tk)
 	}
 
-	doorStep(t, ctx, "check in by name", 10*time.Second,
+	browserStep(t, ctx, "check in by name", 10*time.Second,
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('door-result').click()`),
 		chromedp.WaitNotVisible(chromedp.CSS("#door-result")),
 		chromedp.SendKeys(chromedp.CSS("#door-search"), "bo"),
@@ -302,8 +175,8 @@ func TestDoorBrowser_ScanOnline(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#door-result.ok")),
 		waitJS(`document.getElementById('door-count').textContent === '2 / 2 checked in'`),
 	)
-	if name := doorEval(t, ctx, `document.getElementById('door-result-name').textContent`); name != "Bo Chen" {
-		t.Fatalf("check-in by name shows %q (screenshot: %s)", name, doorScreenshot(t, ctx))
+	if name := browserEval[string](t, ctx, `document.getElementById('door-result-name').textContent`); name != "Bo Chen" {
+		t.Fatalf("check-in by name shows %q (screenshot: %s)", name, browserScreenshot(t, ctx))
 	}
 	if tk, err := ta.db.FindTicketByID(context.Background(), boID); err != nil || tk.CheckedInAt == nil {
 		t.Fatalf("server has no check-in by name: %v", err)
@@ -350,7 +223,7 @@ func TestDoorBrowser_Offline(t *testing.T) {
 		return err
 	})
 
-	doorStep(t, ctx, "scan offline", 20*time.Second,
+	browserStep(t, ctx, "scan offline", 20*time.Second,
 		offline(false),
 		chromedp.Navigate(link),
 		waitJS(`document.getElementById('door-count').textContent.startsWith('0 / 1')`),
@@ -364,13 +237,13 @@ func TestDoorBrowser_Offline(t *testing.T) {
 		waitJS(`document.getElementById('door-queue').dataset.n === '1'`),
 		waitJS(`document.getElementById('door-result').dataset.elapsedMs`),
 	)
-	if name := doorEval(t, ctx, `document.getElementById('door-result-name').textContent`); name != "Ana Lima" {
-		t.Fatalf("green screen shows %q (screenshot: %s)", name, doorScreenshot(t, ctx))
+	if name := browserEval[string](t, ctx, `document.getElementById('door-result-name').textContent`); name != "Ana Lima" {
+		t.Fatalf("green screen shows %q (screenshot: %s)", name, browserScreenshot(t, ctx))
 	}
-	if q := doorEval(t, ctx, `document.getElementById('door-queue').textContent`); q != "1 waiting to upload" {
+	if q := browserEval[string](t, ctx, `document.getElementById('door-queue').textContent`); q != "1 waiting to upload" {
 		t.Errorf("queue shows %q", q)
 	}
-	ms := doorEval(t, ctx, `document.getElementById('door-result').dataset.elapsedMs`)
+	ms := browserEval[string](t, ctx, `document.getElementById('door-result').dataset.elapsedMs`)
 	t.Logf("offline: decode to answer on screen %s ms (local Ed25519 check)", ms)
 	id := doorID(t, ticketID)
 	if tk, _ := ta.db.FindTicketByID(context.Background(), id); tk.CheckedInAt != nil {
@@ -380,19 +253,19 @@ func TestDoorBrowser_Offline(t *testing.T) {
 	// A reload with no network at all: the service worker has the page,
 	// localStorage the list and the queue, and the phone remembers that
 	// this guest is already in.
-	doorStep(t, ctx, "reload offline", 20*time.Second,
+	browserStep(t, ctx, "reload offline", 20*time.Second,
 		chromedp.Reload(),
 		chromedp.WaitVisible(chromedp.CSS("#door-result.warn")),
 		chromedp.WaitVisible(chromedp.CSS("#door-result-offline")),
 		chromedp.WaitVisible(chromedp.CSS("#door-offline")),
 		waitJS(`document.getElementById('door-queue').dataset.n === '1'`),
 	)
-	if title := doorEval(t, ctx, `document.getElementById('door-result-title').textContent`); title != "Already checked in" {
+	if title := browserEval[string](t, ctx, `document.getElementById('door-result-title').textContent`); title != "Already checked in" {
 		t.Errorf("rescan after reload: %q", title)
 	}
 	wentOnline := time.Now()
 
-	doorStep(t, ctx, "upload", 15*time.Second,
+	browserStep(t, ctx, "upload", 15*time.Second,
 		online,
 		waitJS(`document.getElementById('door-queue').dataset.n === '0'`),
 		chromedp.WaitNotVisible(chromedp.CSS("#door-offline")),

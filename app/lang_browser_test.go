@@ -20,36 +20,36 @@ func TestLanguageBrowser(t *testing.T) {
 	t.Parallel()
 	ta, base := newBrowserApp(t)
 	slug := ta.salon(`"slug":"bilingual","title":"Law night","title_zh":"法律之夜","capacity":5`)
-	ctx := consoleBrowser(t, exe)
+	ctx := startChromium(t, exe, 1280, 900)
 	watchConsole(t, ctx, "reader")
 
-	consoleStep(t, ctx, "open the salon page", 15*time.Second,
+	browserStep(t, ctx, "open the salon page", 15*time.Second,
 		chromedp.Navigate(base+"/salons/"+slug),
 		chromedp.WaitVisible(chromedp.CSS("h1")),
 	)
-	if h1 := consoleEval[string](t, ctx, `document.querySelector("h1").textContent`); h1 != "Law night" {
+	if h1 := browserEval[string](t, ctx, `document.querySelector("h1").textContent`); h1 != "Law night" {
 		t.Fatalf("before the switch: %q", h1)
 	}
 	// The browser runs in UTC here: the salon's zone is named.
-	if hidden := consoleEval[bool](t, ctx, `document.querySelector(".tz").hidden`); hidden {
+	if hidden := browserEval[bool](t, ctx, `document.querySelector(".tz").hidden`); hidden {
 		t.Fatal("the zone is hidden from a reader in another zone")
 	}
-	consoleStep(t, ctx, "switch to Chinese", 15*time.Second,
+	browserStep(t, ctx, "switch to Chinese", 15*time.Second,
 		chromedp.Click(chromedp.CSS("nav.lang a")),
 		waitJS(`document.documentElement.lang === "zh-Hans" && document.querySelector("h1").textContent === "法律之夜"`),
 	)
-	consoleStep(t, ctx, "RSVP in Chinese", 15*time.Second,
+	browserStep(t, ctx, "RSVP in Chinese", 15*time.Second,
 		chromedp.SetValue(chromedp.CSS("#name"), "王芳"),
 		chromedp.SetValue(chromedp.CSS("#email"), "fang@example.com"),
 		chromedp.Click(chromedp.CSS(`form[action$="/rsvp"] button[type=submit]`)),
 		waitJS(`location.pathname.startsWith("/t/")`),
 		chromedp.WaitVisible(chromedp.CSS(".state.ok")),
 	)
-	if state := consoleEval[string](t, ctx, `document.querySelector(".state.ok").textContent`); !strings.Contains(state, "你已获得座位") {
+	if state := browserEval[string](t, ctx, `document.querySelector(".state.ok").textContent`); !strings.Contains(state, "你已获得座位") {
 		t.Fatalf("ticket page: %q", state)
 	}
 	// The same page for a reader whose browser is in Shanghai: no zone.
-	consoleStep(t, ctx, "reload in Shanghai", 15*time.Second,
+	browserStep(t, ctx, "reload in Shanghai", 15*time.Second,
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 			_, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Asia/Shanghai"})
 			return err
