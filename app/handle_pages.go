@@ -168,7 +168,7 @@ func (s *Server) handleTicketPage(c *fiber.Ctx) error {
 	if t.CheckedInAt != nil {
 		p.CheckedIn = p.T("ticket.checked_in", formatTime(p.Lang, *t.CheckedInAt, sa.Location()))
 	}
-	if t.Status == tickets.StatusConfirmed && s.codes != nil {
+	if t.Status == tickets.StatusConfirmed {
 		p.QRURL = "/t/" + t.Token + "/qr.png"
 	}
 	// The token in the URL is the ticket: never cache it in shared caches.

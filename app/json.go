@@ -117,8 +117,8 @@ func (s *Server) attendeeJSON(t *tickets.Ticket, loc *time.Location) ticketJSON 
 		c := t.CheckedInAt.In(loc).Format(time.RFC3339)
 		j.CheckedInAt = &c
 	}
-	if t.Status == tickets.StatusConfirmed && s.codes != nil {
-		code := s.codes.Code(t)
+	if t.Status == tickets.StatusConfirmed {
+		code := s.db.TicketCode(t)
 		j.Code = &code
 	}
 	return j

@@ -14,17 +14,7 @@ import (
 	"salon/app/mailer"
 	"salon/app/notice"
 	"salon/storage"
-	"salon/tickets"
 )
-
-// codeSigner gives a confirmed ticket its door code.
-type codeSigner interface {
-	Code(t *tickets.Ticket) string
-}
-
-type dbCodes struct{ db *storage.DB }
-
-func (d dbCodes) Code(t *tickets.Ticket) string { return d.db.TicketCode(t) }
 
 // Server is the web application: the Fiber app, its dependencies and the
 // background workers it runs.
@@ -35,7 +25,6 @@ type Server struct {
 	app     *fiber.App
 	metrics *metrics
 	pages   *pages
-	codes   codeSigner
 	qr      *qrCache
 	// pageCache keeps rendered public pages; see pagecache.go.
 	pageCache *pageCache
@@ -53,7 +42,7 @@ func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{cfg: cfg, db: db, log: log, wakeMail: func() {}, codes: dbCodes{db}, qr: newQRCache(), pageCache: newPageCache()}
+	s := &Server{cfg: cfg, db: db, log: log, wakeMail: func() {}, qr: newQRCache(), pageCache: newPageCache()}
 	s.metrics = newMetrics()
 	db.ObserveWait = s.metrics.observeWriteWait
 	p, err := newPages(cfg.BaseURL)
