@@ -31,7 +31,7 @@ type calendars struct {
 	s     *Server
 	db    *storage.DB
 	opts  events.CalendarOptions
-	cache *calendarCache
+	cache *renderCache
 }
 
 // onCalendars, when set (by tests only), is told of each server's calendars
@@ -42,7 +42,7 @@ var onCalendars func(*Server, *calendars)
 // page routes: /salons/:slug.ics must not be taken for a salon page.
 func (s *Server) calendarRoutes(r fiber.Router) {
 	cal := &calendars{s: s, db: s.db, opts: s.calendarOptions(),
-		cache: newCalendarCache(calendarCacheEntries, calendarCacheBytes)}
+		cache: newRenderCache(calendarCacheEntries, calendarCacheBytes)}
 	if onCalendars != nil {
 		onCalendars(s, cal)
 	}

@@ -63,7 +63,7 @@ func (cal *calendars) serve(c *fiber.Ctx, key string, kind calendarKind,
 // notModified applies RFC 9110's conditional GET: If-None-Match decides
 // when present (weak comparison, as that section requires), otherwise
 // If-Modified-Since at one-second precision.
-func notModified(c *fiber.Ctx, f *calendarFile) bool {
+func notModified(c *fiber.Ctx, f *cachedFile) bool {
 	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" {
 		return etagListMatches(inm, f.etag)
 	}

@@ -33,10 +33,10 @@ func (s *Server) handleIndexPage(c *fiber.Ctx) error {
 	}
 	filter.Limit = listingPage
 	key := "index\x00" + pageLang(c) + "\x00" + c.OriginalURL()
-	return s.servePage(c, key, func() (int, []byte, time.Time, error) {
+	return s.servePage(c, key, func() ([]byte, time.Time, error) {
 		list, err := s.db.FindSalons(c.UserContext(), filter)
 		if err != nil {
-			return 0, nil, time.Time{}, err
+			return nil, time.Time{}, err
 		}
 		lang := pageLang(c)
 		for i, sa := range list {
@@ -44,7 +44,7 @@ func (s *Server) handleIndexPage(c *fiber.Ctx) error {
 		}
 		industries, err := s.db.FindIndustries(c.UserContext(), filter)
 		if err != nil {
-			return 0, nil, time.Time{}, err
+			return nil, time.Time{}, err
 		}
 		p := indexPage{page: s.newPage(c, ""), Salons: list, Industries: industries, FeedURL: s.cfg.BaseURL + "/calendar.ics"}
 		q := url.Values{}
@@ -62,7 +62,7 @@ func (s *Server) handleIndexPage(c *fiber.Ctx) error {
 		}
 		p.Title = p.T("list.title")
 		body, err := s.renderBytes("index", p)
-		return fiber.StatusOK, body, time.Time{}, err
+		return body, time.Time{}, err
 	})
 }
 
@@ -95,13 +95,13 @@ func (s *Server) salonPageData(c *fiber.Ctx, sa *events.Salon) salonPage {
 
 func (s *Server) handleSalonPage(c *fiber.Ctx) error {
 	key := "salon\x00" + pageLang(c) + "\x00" + c.OriginalURL()
-	return s.servePage(c, key, func() (int, []byte, time.Time, error) {
+	return s.servePage(c, key, func() ([]byte, time.Time, error) {
 		sa, err := s.publicSalon(c, c.Params("slug"))
 		if err != nil {
-			return 0, nil, time.Time{}, err
+			return nil, time.Time{}, err
 		}
 		p := s.salonPageData(c, sa)
-		p.CSRF = s.pageCache.token
+		p.CSRF = s.pageToken
 		body, err := s.renderBytes("salon", p)
 		// The page changes on its own when RSVPs close.
 		var until time.Time
@@ -110,7 +110,7 @@ func (s *Server) handleSalonPage(c *fiber.Ctx) error {
 		} else if sa.StartsAt.After(now) {
 			until = sa.StartsAt
 		}
-		return fiber.StatusOK, body, until, err
+		return body, until, err
 	})
 }
 

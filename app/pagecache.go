@@ -2,8 +2,8 @@ package app
 
 import (
 	"bytes"
+	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,89 +11,60 @@ import (
 	"salon/tickets"
 )
 
-// pageCache keeps rendered public pages (the listing, salon pages) so a
+// Public pages and QR images are kept in a renderCache of their own, so a
 // crowd opening the same link costs one render per change, not one each.
 // An entry is fresh while no salon or ticket has changed since it was
-// rendered and its time limit (the next moment the page would read
-// differently on its own, such as an RSVP deadline) has not passed.
-type pageCache struct {
-	mu      sync.RWMutex
-	entries map[string]*cachedPage
-	// token is what templates get in place of the CSRF token; each answer
-	// splices the reader's own token in its place. It is random per process,
-	// so no typed text can contain it.
-	token string
-}
+// rendered and its time limit has not passed.
+const (
+	pageCacheEntries = 2048
+	pageCacheBytes   = 32 << 20
+	// pageTTL is the longest a page is served without a render: pages show
+	// "now" in small ways (salons that have ended drop off the listing).
+	pageTTL = 10 * time.Second
+)
 
-type cachedPage struct {
-	salons, tickets uint64
-	contentType     string
-	cacheControl    string
-	expires         time.Time
-	status          int
-	body            []byte
-	tokenAt         int // index of token in body, or -1
-}
-
-// maxCachedPages bounds the cache: past it, the cache starts over.
-const maxCachedPages = 2048
-
-// pageTTL is the longest a page is served without a render.
-const pageTTL = 10 * time.Second
-
-func newPageCache() *pageCache {
-	return &pageCache{entries: map[string]*cachedPage{}, token: "csrf-" + tickets.NewToken()}
-}
-
-// versions reads the change counters; callers read them BEFORE the data
-// they render, so a write landing in between makes the entry stale.
-func (s *Server) versions() (uint64, uint64) { return s.db.SalonsVersion(), s.db.TicketsVersion() }
+// newPageToken makes what templates get in place of the CSRF token; each
+// answer splices the reader's own token in its place. It is random per
+// process, so no typed text can contain it.
+func newPageToken() string { return "csrf-" + tickets.NewToken() }
 
 // servePage answers an HTML page from the cache when it can; otherwise
-// render makes the page (with s.pageCache.token as the CSRF token) and it is
-// kept until until.
-func (s *Server) servePage(c *fiber.Ctx, key string, render func() (status int, body []byte, until time.Time, err error)) error {
+// render makes the page (with s.pageToken as the CSRF token) and it is kept
+// until until, or pageTTL at most.
+func (s *Server) servePage(c *fiber.Ctx, key string, render func() ([]byte, time.Time, error)) error {
 	return s.serveCached(c, key, fiber.MIMETextHTMLCharsetUTF8, "no-cache", render)
 }
 
 // serveCached is servePage for any content type.
-func (s *Server) serveCached(c *fiber.Ctx, key, contentType, cacheControl string, render func() (status int, body []byte, until time.Time, err error)) error {
-	sv, tv := s.versions()
-	now := time.Now()
-	s.pageCache.mu.RLock()
-	e := s.pageCache.entries[key]
-	s.pageCache.mu.RUnlock()
-	if e == nil || e.salons != sv || e.tickets != tv || !now.Before(e.expires) {
-		status, body, until, err := render()
-		if err != nil {
-			return err
+func (s *Server) serveCached(c *fiber.Ctx, key, contentType, cacheControl string, render func() ([]byte, time.Time, error)) error {
+	// The versions are read before any data: see storage.changes.
+	v := versions{salons: s.db.SalonsVersion(), tickets: s.db.TicketsVersion()}
+	f, err := s.pageCache.load(c.UserContext(), key, v, true, time.Now, func(context.Context) (rendered, error) {
+		body, until, err := render()
+		if limit := time.Now().Add(pageTTL); until.IsZero() || until.After(limit) {
+			until = limit
 		}
-		e = &cachedPage{salons: sv, tickets: tv, status: status, body: body, tokenAt: bytes.Index(body, []byte(s.pageCache.token)),
-			contentType: contentType, cacheControl: cacheControl}
-		e.expires = now.Add(pageTTL)
-		if !until.IsZero() && until.Before(e.expires) {
-			e.expires = until
-		}
-		s.pageCache.mu.Lock()
-		if len(s.pageCache.entries) >= maxCachedPages {
-			s.pageCache.entries = map[string]*cachedPage{}
-		}
-		s.pageCache.entries[key] = e
-		s.pageCache.mu.Unlock()
+		return rendered{body: body, until: until}, err
+	})
+	if err != nil {
+		return err
 	}
-	c.Set(fiber.HeaderContentType, e.contentType)
-	c.Set(fiber.HeaderCacheControl, e.cacheControl)
-	c.Status(e.status)
-	if e.tokenAt < 0 {
-		return c.Send(e.body)
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderCacheControl, cacheControl)
+	at := -1
+	if contentType == fiber.MIMETextHTMLCharsetUTF8 {
+		at = bytes.Index(f.body, []byte(s.pageToken))
+	}
+	if at < 0 {
+		return c.Send(f.body)
 	}
 	tok, _ := c.Locals(csrfKey).(string)
 	// Appended straight into the response buffer: no copy of the page per
 	// reader beyond the one the response needs anyway.
 	w := c.Response()
-	w.AppendBody(e.body[:e.tokenAt])
+	w.AppendBody(f.body[:at])
 	w.AppendBodyString(tok)
-	w.AppendBody(e.body[e.tokenAt+len(s.pageCache.token):])
+	w.AppendBody(f.body[at+len(s.pageToken):])
 	return nil
 }
 

@@ -45,15 +45,15 @@ func (s *Server) QRImage(t *tickets.Ticket) ([]byte, error) {
 // door costs no query.
 func (s *Server) handleQR(c *fiber.Ctx) error {
 	token := c.Params("token")
-	return s.serveCached(c, "qr\x00"+token, "image/png", "private, max-age=300", func() (int, []byte, time.Time, error) {
+	return s.serveCached(c, "qr\x00"+token, "image/png", "private, max-age=300", func() ([]byte, time.Time, error) {
 		t, err := s.db.FindTicketByToken(c.UserContext(), token)
 		if err != nil {
-			return 0, nil, time.Time{}, err
+			return nil, time.Time{}, err
 		}
 		if t.Status != tickets.StatusConfirmed {
-			return 0, nil, time.Time{}, events.Errorf(events.ENOTFOUND, "This ticket has no QR code: it is not confirmed.")
+			return nil, time.Time{}, events.Errorf(events.ENOTFOUND, "This ticket has no QR code: it is not confirmed.")
 		}
 		png, err := s.QRImage(t)
-		return fiber.StatusOK, png, time.Time{}, err
+		return png, time.Time{}, err
 	})
 }

@@ -26,8 +26,9 @@ type Server struct {
 	metrics *metrics
 	pages   *pages
 	qr      *qrCache
-	// pageCache keeps rendered public pages; see pagecache.go.
-	pageCache *pageCache
+	// pageCache keeps rendered public pages and QR images; see pagecache.go.
+	pageCache *renderCache
+	pageToken string
 
 	// wakeMail is called after a write that queued mail.
 	wakeMail func()
@@ -42,7 +43,7 @@ func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{cfg: cfg, db: db, log: log, wakeMail: func() {}, qr: newQRCache(), pageCache: newPageCache()}
+	s := &Server{cfg: cfg, db: db, log: log, wakeMail: func() {}, qr: newQRCache(), pageCache: newRenderCache(pageCacheEntries, pageCacheBytes), pageToken: newPageToken()}
 	s.metrics = newMetrics()
 	db.ObserveWait = s.metrics.observeWriteWait
 	p, err := newPages(cfg.BaseURL)

@@ -18,7 +18,7 @@ func body(s string) func(context.Context) (rendered, error) {
 // bytes, and drops the least recently used first.
 func TestCalendarCacheBounds(t *testing.T) {
 	ctx, now := context.Background(), time.Now
-	cc := newCalendarCache(16, 1<<20)
+	cc := newRenderCache(16, 1<<20)
 	v := versions{1, 1}
 	for i := range 16 {
 		if _, err := cc.load(ctx, "k"+strconv.Itoa(i), v, false, now, body("x")); err != nil {
@@ -41,7 +41,7 @@ func TestCalendarCacheBounds(t *testing.T) {
 	}
 
 	// The byte budget holds too, and one oversized body still serves.
-	cc = newCalendarCache(100, 10)
+	cc = newRenderCache(100, 10)
 	for i := range 5 {
 		cc.load(ctx, "b"+strconv.Itoa(i), v, false, now, body("12345"))
 	}
@@ -60,7 +60,7 @@ func TestCalendarCacheFreshness(t *testing.T) {
 	ctx := context.Background()
 	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	now := func() time.Time { return clock }
-	cc := newCalendarCache(10, 1<<20)
+	cc := newRenderCache(10, 1<<20)
 	win := func(context.Context) (rendered, error) { return rendered{body: []byte("w"), window: true}, nil }
 	cc.load(ctx, "public", versions{1, 1}, false, now, body("p"))
 	cc.load(ctx, "personal", versions{1, 1}, true, now, body("q"))
@@ -95,7 +95,7 @@ func TestCalendarCacheFreshness(t *testing.T) {
 // TestCalendarCacheConcurrent hammers one cache from many goroutines under
 // -race: concurrent misses of one key render once.
 func TestCalendarCacheConcurrent(t *testing.T) {
-	cc := newCalendarCache(8, 1<<20)
+	cc := newRenderCache(8, 1<<20)
 	var renders atomic.Int64
 	gate := make(chan struct{})
 	slow := func(context.Context) (rendered, error) {

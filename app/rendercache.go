@@ -20,9 +20,10 @@ const (
 	calendarCacheBytes   = 64 << 20
 )
 
-// calendarFile is one rendered calendar as it is served: the body is never
-// modified once made, so it is handed to every request without copying.
-type calendarFile struct {
+// cachedFile is one rendered body as it is served (a calendar, a public
+// page, a QR image): the body is never modified once made, so it is handed
+// to every request without copying.
+type cachedFile struct {
 	body         []byte
 	etag         string // strong, quoted
 	lastModified time.Time
@@ -40,7 +41,7 @@ type calendarFile struct {
 	used atomic.Uint64 // cache clock of the last hit, for eviction
 }
 
-// rendered is what a calendar's render function gives back.
+// rendered is what a render function gives back.
 type rendered struct {
 	body []byte
 	// lastModified is the newest change among the data rendered.
@@ -49,6 +50,9 @@ type rendered struct {
 	window bool
 	// filename, when set, is offered for saving the file.
 	filename string
+	// until, when set, is when the body turns stale on its own (a page whose
+	// RSVP form closes at the deadline).
+	until time.Time
 }
 
 // calendarTTL bounds how long a body with a time window is served before it
@@ -58,41 +62,42 @@ const calendarTTL = 5 * time.Minute
 // versions is a reading of the database's change counters.
 type versions struct{ salons, tickets uint64 }
 
-// calendarCache keeps rendered calendars by a normalized key, so each is
-// rendered once per change of the data behind it. Hits take only a read
+// renderCache keeps rendered bodies (calendar files, public pages, QR
+// images) by a normalized key, so each is rendered once per change of the
+// data behind it. Hits take only a read
 // lock and touch no database; renders run outside any lock, and at most one
 // runs per key at a time.
-type calendarCache struct {
+type renderCache struct {
 	maxEntries, maxBytes int
 
 	mu      sync.RWMutex
-	entries map[string]*calendarFile
+	entries map[string]*cachedFile
 	bytes   int
 
 	clock   atomic.Uint64
 	renders atomic.Int64 // count of bodies made, for tests
 
 	flightMu sync.Mutex
-	flight   map[string]*calendarCall
+	flight   map[string]*renderCall
 }
 
-// calendarCall is one render in flight that later requests for the same key
+// renderCall is one render in flight that later requests for the same key
 // wait on instead of rendering the same body again.
-type calendarCall struct {
+type renderCall struct {
 	done chan struct{}
-	file *calendarFile
+	file *cachedFile
 	err  error
 }
 
-func newCalendarCache(maxEntries, maxBytes int) *calendarCache {
-	return &calendarCache{
+func newRenderCache(maxEntries, maxBytes int) *renderCache {
+	return &renderCache{
 		maxEntries: maxEntries, maxBytes: maxBytes,
-		entries: map[string]*calendarFile{}, flight: map[string]*calendarCall{},
+		entries: map[string]*cachedFile{}, flight: map[string]*renderCall{},
 	}
 }
 
 // fresh reports whether f still shows the data as it is now.
-func (f *calendarFile) fresh(v versions, now time.Time) bool {
+func (f *cachedFile) fresh(v versions, now time.Time) bool {
 	if f.salonsV != v.salons || (f.tickets && f.ticketsV != v.tickets) {
 		return false
 	}
@@ -100,7 +105,7 @@ func (f *calendarFile) fresh(v versions, now time.Time) bool {
 }
 
 // get returns the entry for key when it is fresh.
-func (cc *calendarCache) get(key string, v versions, now time.Time) *calendarFile {
+func (cc *renderCache) get(key string, v versions, now time.Time) *cachedFile {
 	cc.mu.RLock()
 	f := cc.entries[key]
 	cc.mu.RUnlock()
@@ -114,8 +119,8 @@ func (cc *calendarCache) get(key string, v versions, now time.Time) *calendarFil
 // load returns a fresh file for key, rendering it when needed. v must be
 // read by the caller BEFORE render reads the data: a write landing in
 // between then leaves the entry looking stale, never fresh.
-func (cc *calendarCache) load(ctx context.Context, key string, v versions, tickets bool, now func() time.Time,
-	render func(context.Context) (rendered, error)) (*calendarFile, error) {
+func (cc *renderCache) load(ctx context.Context, key string, v versions, tickets bool, now func() time.Time,
+	render func(context.Context) (rendered, error)) (*cachedFile, error) {
 	if f := cc.get(key, v, now()); f != nil {
 		return f, nil
 	}
@@ -143,7 +148,7 @@ func (cc *calendarCache) load(ctx context.Context, key string, v versions, ticke
 		cc.flightMu.Unlock()
 		return f, nil
 	}
-	call := &calendarCall{done: make(chan struct{})}
+	call := &renderCall{done: make(chan struct{})}
 	cc.flight[key] = call
 	cc.flightMu.Unlock()
 
@@ -158,15 +163,15 @@ func (cc *calendarCache) load(ctx context.Context, key string, v versions, ticke
 }
 
 // renderNow renders key and stores the result.
-func (cc *calendarCache) renderNow(ctx context.Context, key string, v versions, tickets bool, now func() time.Time,
-	render func(context.Context) (rendered, error)) (*calendarFile, error) {
+func (cc *renderCache) renderNow(ctx context.Context, key string, v versions, tickets bool, now func() time.Time,
+	render func(context.Context) (rendered, error)) (*cachedFile, error) {
 	r, err := render(ctx)
 	if err != nil {
 		return nil, err
 	}
 	cc.renders.Add(1)
 	sum := sha256.Sum256(r.body)
-	f := &calendarFile{
+	f := &cachedFile{
 		body: r.body, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`,
 		lastModified: r.lastModified.UTC().Truncate(time.Second),
 		salonsV:      v.salons, ticketsV: v.tickets, tickets: tickets,
@@ -177,6 +182,9 @@ func (cc *calendarCache) renderNow(ctx context.Context, key string, v versions, 
 	t := now()
 	if r.window {
 		f.expires = t.Add(calendarTTL)
+	}
+	if !r.until.IsZero() && (f.expires.IsZero() || r.until.Before(f.expires)) {
+		f.expires = r.until
 	}
 	cc.mu.Lock()
 	if old := cc.entries[key]; old != nil && old.etag != f.etag && !f.lastModified.After(old.lastModified) {
@@ -199,7 +207,7 @@ func (cc *calendarCache) renderNow(ctx context.Context, key string, v versions, 
 
 // put stores f under key; cc.mu must be held. When over a limit it drops
 // the least recently used eighth in one go, so the sort is paid rarely.
-func (cc *calendarCache) put(key string, f *calendarFile) {
+func (cc *renderCache) put(key string, f *cachedFile) {
 	if old := cc.entries[key]; old != nil {
 		cc.bytes -= len(old.body)
 	}
@@ -231,7 +239,7 @@ func (cc *calendarCache) put(key string, f *calendarFile) {
 }
 
 // len is the number of entries, for tests.
-func (cc *calendarCache) len() int {
+func (cc *renderCache) len() int {
 	cc.mu.RLock()
 	defer cc.mu.RUnlock()
 	return len(cc.entries)
