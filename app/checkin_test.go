@@ -12,7 +12,6 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
-
 )
 
 // rsvpToken RSVPs and returns the manage token and the ticket JSON.
