@@ -14,10 +14,13 @@ import (
 // answers the same. A freed seat goes to the first on the waitlist in the same
 // transaction.
 func (db *DB) CancelRSVP(ctx context.Context, token string) (*tickets.Ticket, error) {
-	if !tickets.ValidTokenShape(token) {
-		return nil, notFound("Ticket")
+	// A token never changes, so it is resolved to its ticket before the
+	// write, on a reader.
+	t, err := db.FindTicketByToken(ctx, token)
+	if err != nil {
+		return nil, err
 	}
-	return db.cancelWhere(ctx, `token_hash = ?`, tickets.HashToken(token))
+	return db.cancelWhere(ctx, `id = ?`, t.ID)
 }
 
 // CancelTicket cancels a ticket of the given salon by id, as an organizer

@@ -172,10 +172,22 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("storage: list migrations: %w", err)
 	}
 	sort.Strings(names)
+	// A migration may rebuild a table others refer to (SQLite's way of
+	// changing a column), which with foreign keys enforced would cascade or
+	// fail on DROP TABLE. So they are off while migrating, as SQLite's docs
+	// advise, and each migration is checked with foreign_key_check before
+	// it commits. The pragma only takes effect outside a transaction, and the
+	// writer pool has exactly one connection, so it covers the migrations.
+	if _, err := db.write.ExecContext(ctx, `PRAGMA foreign_keys = OFF`); err != nil {
+		return fmt.Errorf("storage: migrations: %w", err)
+	}
 	for _, name := range names {
 		if err := db.migrateFile(ctx, name); err != nil {
 			return err
 		}
+	}
+	if _, err := db.write.ExecContext(ctx, `PRAGMA foreign_keys = ON`); err != nil {
+		return fmt.Errorf("storage: migrations: %w", err)
 	}
 	return nil
 }
@@ -198,6 +210,15 @@ func (db *DB) migrateFile(ctx context.Context, name string) error {
 	}
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return fmt.Errorf("storage: apply migration %s: %w", name, err)
+	}
+	rows, err := tx.QueryContext(ctx, `PRAGMA foreign_key_check`)
+	if err != nil {
+		return fmt.Errorf("storage: check migration %s: %w", name, err)
+	}
+	broken := rows.Next()
+	rows.Close()
+	if broken {
+		return fmt.Errorf("storage: migration %s leaves rows whose foreign keys point nowhere", name)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`, name, time.Now().Unix()); err != nil {
 		return fmt.Errorf("storage: record migration %s: %w", name, err)

@@ -41,7 +41,7 @@ func (db *DB) FeedToken(ctx context.Context, email string) (string, error) {
 // token names a ticket; its email's current token must equal the one given,
 // so a revoked token, or one made up around a real ticket id, is not found.
 func (db *DB) FindFeedEmail(ctx context.Context, token string) (string, error) {
-	id := tickets.FeedTicketID(token)
+	id := tickets.TokenTicketID(token)
 	if id == 0 {
 		return "", notFound("Feed")
 	}

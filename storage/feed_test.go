@@ -19,7 +19,7 @@ func TestFeeds(t *testing.T) {
 	if err != nil || tok == "" {
 		t.Fatal(err)
 	}
-	if tickets.FeedTicketID(tok) != first.ID {
+	if tickets.TokenTicketID(tok) != first.ID {
 		t.Fatal("the feed token must name the email's first ticket, so it is the same for every salon")
 	}
 	if email, err := db.FindFeedEmail(ctx, tok); err != nil || email != "ana@example.com" {

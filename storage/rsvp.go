@@ -78,8 +78,6 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 	// hashes) is done here, by the caller's goroutine, so that the single
 	// writer spends its time only on what must be serial.
 	salt := tickets.RandomBytes(tickets.TokenBytes)
-	token := tickets.ManageToken(db.key, salt)
-	tokenHash := tickets.HashToken(token)
 	messageID := hex.EncodeToString(tickets.RandomBytes(16))
 	var keyHash, bodyHash string
 	if r.IdempotencyKey != "" {
@@ -131,8 +129,8 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO tickets (salon_id, name, email, company, job_title, lang, status,
-			token_salt, token_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			s.ID, in.Name, in.Email, in.Company, in.JobTitle, in.Lang, status, salt, tokenHash,
+			token_salt, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			s.ID, in.Name, in.Email, in.Company, in.JobTitle, in.Lang, status, salt,
 			tx.now.Unix(), tx.now.Unix())
 		if isUniqueViolation(err) {
 			// Refused, but the owner gets their ticket mailed again; the
@@ -147,7 +145,7 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 		}
 		id, _ := res.LastInsertId()
 		t := &tickets.Ticket{ID: id, SalonID: s.ID, Salon: s.Slug, Name: in.Name, Email: in.Email, Company: in.Company,
-			JobTitle: in.JobTitle, Lang: in.Lang, Status: status, CreatedAt: tx.now, UpdatedAt: tx.now, Token: token}
+			JobTitle: in.JobTitle, Lang: in.Lang, Status: status, CreatedAt: tx.now, UpdatedAt: tx.now}
 		kind := KindConfirmed
 		if status == tickets.StatusConfirmed {
 			s.Confirmed++
@@ -186,6 +184,10 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 	}
 	if refusal != nil {
 		return nil, refusal
+	}
+	if out.Ticket.Token == "" {
+		// Made here, once the id is known, rather than in the writer.
+		out.Ticket.Token = tickets.ManageToken(db.key, out.Ticket.ID, salt)
 	}
 	out.Location = zoneOf(zone)
 	return out, nil

@@ -31,23 +31,41 @@ func scanTicket(row scanner, key []byte) (*tickets.Ticket, error) {
 		t.CheckedInAt = &c
 	}
 	t.CreatedAt, t.UpdatedAt = unix(created), unix(updated)
-	t.Token = tickets.ManageToken(key, salt)
+	t.Token = tickets.ManageToken(key, t.ID, salt)
 	return &t, nil
 }
 
 // FindTicketByToken returns the ticket whose manage token is token.
 func (db *DB) FindTicketByToken(ctx context.Context, token string) (*tickets.Ticket, error) {
-	if !tickets.ValidTokenShape(token) {
+	where, arg, ok := tokenLookup(token)
+	if !ok {
 		return nil, notFound("Ticket")
 	}
-	t, err := scanTicket(db.read.QueryRowContext(ctx, `SELECT `+ticketColumns+ticketFrom+` WHERE t.token_hash = ?`,
-		tickets.HashToken(token)), db.key)
-	if errors.Is(err, sql.ErrNoRows) {
+	t, err := scanTicket(db.read.QueryRowContext(ctx, `SELECT `+ticketColumns+ticketFrom+` WHERE `+where, arg), db.key)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !tokenMatches(t, token)) {
 		return nil, notFound("Ticket")
 	} else if err != nil {
 		return nil, fmt.Errorf("storage: unable to fetch ticket: %w", err)
 	}
 	return t, nil
+}
+
+// tokenLookup is how a manage token finds its ticket: by the id it starts
+// with, or, for a legacy token, by the hash kept for it.
+func tokenLookup(token string) (where string, arg any, ok bool) {
+	if id := tickets.TokenTicketID(token); id != 0 {
+		return `t.id = ?`, id, true
+	}
+	if tickets.IsLegacyManageToken(token) {
+		return `t.token_hash = ?`, tickets.HashToken(token), true
+	}
+	return "", nil, false
+}
+
+// tokenMatches checks a token found by its id against the one derived from
+// the ticket's salt, in constant time; a legacy token was found by its hash.
+func tokenMatches(t *tickets.Ticket, token string) bool {
+	return tickets.IsLegacyManageToken(token) || tickets.SameToken(t.Token, token)
 }
 
 // FindTicketByID returns a ticket by id.

@@ -98,20 +98,32 @@ func TestTokens(t *testing.T) {
 	}
 	key := []byte("0123456789abcdef0123456789abcdef")
 	salt := []byte("salt-salt-salt-1")
-	m := tickets.ManageToken(key, salt)
-	if m != tickets.ManageToken(key, salt) || m == tickets.ManageToken(key, []byte("salt-salt-salt-2")) || m == tickets.ManageToken([]byte("other"), salt) {
-		t.Fatal("manage tokens must be stable per salt and key and differ otherwise")
+	m := tickets.ManageToken(key, 77, salt)
+	if m != tickets.ManageToken(key, 77, salt) || m == tickets.ManageToken(key, 77, []byte("salt-salt-salt-2")) ||
+		m == tickets.ManageToken([]byte("other"), 77, salt) || m == tickets.ManageToken(key, 78, salt) {
+		t.Fatal("manage tokens must be stable per id, salt and key and differ otherwise")
+	}
+	if !tickets.ValidTokenShape(m) || tickets.TokenTicketID(m) != 77 || tickets.IsLegacyManageToken(m) {
+		t.Fatalf("manage token %q names ticket %d", m, tickets.TokenTicketID(m))
+	}
+	// A legacy token is the HMAC part alone: never read as an id.
+	legacy := tickets.LegacyManageToken(key, salt)
+	if !tickets.IsLegacyManageToken(legacy) || tickets.TokenTicketID(legacy) != 0 || !strings.HasSuffix(m, legacy) {
+		t.Fatalf("legacy token %q", legacy)
+	}
+	if !tickets.SameToken(m, tickets.ManageToken(key, 77, salt)) || tickets.SameToken(m, legacy) {
+		t.Fatal("SameToken")
 	}
 	f1 := tickets.FeedToken(key, 12345, "a@example.com", 1)
 	if f1 == tickets.FeedToken(key, 12345, "a@example.com", 2) || f1 == tickets.FeedToken(key, 12345, "b@example.com", 1) {
 		t.Fatal("revoking a feed, or another email, must change its token")
 	}
-	if !tickets.ValidTokenShape(f1) || tickets.FeedTicketID(f1) != 12345 {
-		t.Fatalf("feed token %q names ticket %d", f1, tickets.FeedTicketID(f1))
+	if !tickets.ValidTokenShape(f1) || tickets.TokenTicketID(f1) != 12345 {
+		t.Fatalf("feed token %q names ticket %d", f1, tickets.TokenTicketID(f1))
 	}
 	for _, bad := range []string{"", "short", f1[:10], "!" + f1, "-1" + f1[len(f1)-27:]} {
-		if tickets.FeedTicketID(bad) != 0 {
-			t.Errorf("FeedTicketID(%q) = %d", bad, tickets.FeedTicketID(bad))
+		if tickets.TokenTicketID(bad) != 0 {
+			t.Errorf("TokenTicketID(%q) = %d", bad, tickets.TokenTicketID(bad))
 		}
 	}
 	if tickets.HashToken(a) == a || len(tickets.HashToken(a)) != 64 {

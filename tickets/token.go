@@ -33,12 +33,33 @@ func HashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// ManageToken derives a ticket's manage token from the server key and the
-// ticket's random salt (128 bits from crypto/rand). Deriving rather than
-// storing lets later mail (promotion, reminders) carry the link while the
-// database keeps only HashToken of it.
-func ManageToken(key []byte, salt []byte) string {
+// ManageToken derives a ticket's manage token from the server key, the
+// ticket's id and its random salt (128 bits from crypto/rand). It starts with
+// the id in base 36, so the server finds the ticket by primary key and needs
+// no index of token hashes (a page of its own in every RSVP's write); the
+// HMAC part (160 bits) of the salt makes it unguessable, and is checked in
+// constant time against the row's. Deriving rather than storing lets later
+// mail (promotion, reminders) carry the link; the database keeps only the
+// salt.
+func ManageToken(key []byte, ticketID int64, salt []byte) string {
+	return strconv.FormatInt(ticketID, 36) + LegacyManageToken(key, salt)
+}
+
+// LegacyManageToken is the token of tickets made before tokens carried
+// their id: the HMAC part alone. Links already mailed with one keep working
+// through the hash storage kept for those tickets.
+func LegacyManageToken(key []byte, salt []byte) string {
 	return derive(key, "manage", "", salt)
+}
+
+// IsLegacyManageToken reports whether token has the shape of a legacy one.
+func IsLegacyManageToken(token string) bool {
+	return len(token) == derivedLen && ValidTokenShape(token)
+}
+
+// SameToken compares two tokens in constant time.
+func SameToken(a, b string) bool {
+	return hmac.Equal([]byte(a), []byte(b))
 }
 
 // FeedToken derives an attendee's calendar feed token from the server key,
@@ -50,9 +71,9 @@ func FeedToken(key []byte, firstTicketID int64, email string, version int) strin
 	return strconv.FormatInt(firstTicketID, 36) + derive(key, "feed", email, []byte(strconv.Itoa(version)))
 }
 
-// FeedTicketID reads the ticket id at the front of a feed token, or 0 when
-// the token cannot be one.
-func FeedTicketID(token string) int64 {
+// TokenTicketID reads the ticket id at the front of a manage or feed token,
+// or 0 when the token cannot be one.
+func TokenTicketID(token string) int64 {
 	if len(token) <= derivedLen || !ValidTokenShape(token) {
 		return 0
 	}
