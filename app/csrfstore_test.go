@@ -31,3 +31,51 @@ func TestCSRFStoreBounded(t *testing.T) {
 		t.Fatal("an expired token still answers")
 	}
 }
+
+func TestSignedCSRF(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	s := newSignedCSRF(2 * time.Hour)
+	s.now = func() time.Time { return now }
+	tok := s.NewToken()
+	if v, _ := s.Get(tok); v == nil {
+		t.Fatal("a fresh token is refused")
+	}
+	if tok == s.NewToken() {
+		t.Fatal("two tokens are the same")
+	}
+	// Every changed character, another process's token, garbage and an
+	// expired token are refused.
+	for i := range tok {
+		b := []byte(tok)
+		b[i] ^= 0x01
+		if v, _ := s.Get(string(b)); v != nil && string(b) != tok {
+			t.Errorf("token changed at %d accepted", i)
+		}
+	}
+	other := newSignedCSRF(2 * time.Hour)
+	for _, bad := range []string{"", "x", other.NewToken(), tok + "A", tok[:len(tok)-1]} {
+		if v, _ := s.Get(bad); v != nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	now = now.Add(2*time.Hour - time.Second)
+	if v, _ := s.Get(tok); v == nil {
+		t.Fatal("a token is refused before its expiry")
+	}
+	now = now.Add(time.Second)
+	if v, _ := s.Get(tok); v != nil {
+		t.Fatal("an expired token is accepted")
+	}
+}
+
+func FuzzSignedCSRF(f *testing.F) {
+	s := newSignedCSRF(time.Hour)
+	f.Add(s.NewToken())
+	f.Add("")
+	f.Fuzz(func(t *testing.T, tok string) {
+		v, _ := s.Get(tok)
+		if v != nil && !s.valid(tok) {
+			t.Fatal("Get and valid disagree")
+		}
+	})
+}

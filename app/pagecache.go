@@ -39,23 +39,25 @@ func (s *Server) servePage(c *fiber.Ctx, key string, render func() ([]byte, time
 func (s *Server) serveCached(c *fiber.Ctx, key, contentType, cacheControl string, render func() ([]byte, time.Time, error)) error {
 	// The versions are read before any data: see storage.changes.
 	v := versions{salons: s.db.SalonsVersion(), tickets: s.db.TicketsVersion()}
+	html := contentType == fiber.MIMETextHTMLCharsetUTF8
 	f, err := s.pageCache.load(c.UserContext(), key, v, true, time.Now, func(context.Context) (rendered, error) {
 		body, until, err := render()
 		if limit := time.Now().Add(pageTTL); until.IsZero() || until.After(limit) {
 			until = limit
 		}
-		return rendered{body: body, until: until}, err
+		at := -1
+		if html {
+			at = bytes.Index(body, []byte(s.pageToken))
+		}
+		return rendered{body: body, until: until, tokenAt: at}, err
 	})
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, contentType)
 	c.Set(fiber.HeaderCacheControl, cacheControl)
-	at := -1
-	if contentType == fiber.MIMETextHTMLCharsetUTF8 {
-		at = bytes.Index(f.body, []byte(s.pageToken))
-	}
-	if at < 0 {
+	at := f.tokenAt
+	if at < 0 || !html {
 		return c.Send(f.body)
 	}
 	tok, _ := c.Locals(csrfKey).(string)

@@ -29,6 +29,9 @@ type cachedFile struct {
 	lastModified time.Time
 	lastModHTTP  string // lastModified in HTTP date form, made once
 	disposition  string // Content-Disposition, or "" for feeds
+	// tokenAt is where a page's CSRF placeholder starts in body, found once
+	// at render rather than by every reader; -1 for none.
+	tokenAt int
 
 	// What the body was rendered from: the change versions read before the
 	// data, and whether ticket changes matter to it.
@@ -50,6 +53,9 @@ type rendered struct {
 	window bool
 	// filename, when set, is offered for saving the file.
 	filename string
+	// tokenAt is where the CSRF placeholder starts in body; -1 for none
+	// (and 0 is read as none for bodies that cannot have one).
+	tokenAt int
 	// until, when set, is when the body turns stale on its own (a page whose
 	// RSVP form closes at the deadline).
 	until time.Time
@@ -174,7 +180,7 @@ func (cc *renderCache) renderNow(ctx context.Context, key string, v versions, ti
 	f := &cachedFile{
 		body: r.body, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`,
 		lastModified: r.lastModified.UTC().Truncate(time.Second),
-		salonsV:      v.salons, ticketsV: v.tickets, tickets: tickets,
+		salonsV:      v.salons, ticketsV: v.tickets, tickets: tickets, tokenAt: r.tokenAt,
 	}
 	if r.filename != "" {
 		f.disposition = `inline; filename="` + r.filename + `"`

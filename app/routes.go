@@ -12,7 +12,6 @@ import (
 
 	"salon/events"
 	"salon/static"
-	"salon/tickets"
 )
 
 // routes is the whole route table. Security middleware comes first, before
@@ -32,6 +31,7 @@ func (s *Server) routes() {
 	app.Get("/metrics", s.metrics.handler())
 
 	writes := s.rateLimit()
+	signed := newSignedCSRF(2 * time.Hour)
 	forms := csrf.New(csrf.Config{
 		KeyLookup:      "form:_csrf",
 		CookieName:     "salon_csrf",
@@ -39,9 +39,9 @@ func (s *Server) routes() {
 		CookieHTTPOnly: true,
 		CookieSameSite: "Lax",
 		Expiration:     2 * time.Hour,
-		Storage:        newCSRFStore(2 * time.Hour),
+		Storage:        signed,
 		ContextKey:     csrfKey,
-		KeyGenerator:   tickets.NewToken,
+		KeyGenerator:   signed.NewToken,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
 			return events.Errorf(events.EFORBIDDEN, "This form has expired; reload the page and try again.")
 		},

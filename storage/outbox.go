@@ -86,6 +86,19 @@ type OutboxFilter struct {
 	Limit    int
 }
 
+// QueuedAfter counts the queued messages whose ids are above afterID and
+// returns the highest id above it (afterID when there is none), so that new
+// mail can be reported without reading it. By id alone it is a range of the
+// primary key.
+func (db *DB) QueuedAfter(ctx context.Context, afterID int64) (n int, lastID int64, err error) {
+	err = db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(status = 'queued'), 0), COALESCE(MAX(id), ?) FROM outbox WHERE id > ?`,
+		afterID, afterID).Scan(&n, &lastID)
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: unable to count new mail: %w", err)
+	}
+	return n, lastID, nil
+}
+
 // FindMessages lists outbox messages, oldest first.
 func (db *DB) FindMessages(ctx context.Context, f OutboxFilter) ([]*Message, error) {
 	q := `SELECT id, kind, COALESCE(salon_id, 0), COALESCE(ticket_id, 0), recipient, lang, payload, message_id,
