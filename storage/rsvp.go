@@ -65,7 +65,7 @@ func scanRSVPSalon(row scanner) (*events.Salon, error) {
 // TakeRSVP is CreateRSVP, answering also the salon's zone and the
 // attendee's feed token.
 //
-// A repeated email is found by the partial unique index on active tickets
+// A repeated email is found by the unique index on active tickets
 // (the INSERT fails, and only that statement is undone), not by a query
 // before every INSERT; the first-come decision and the waitlist position
 // come from the counts on the salon row, kept in the same transaction.
@@ -209,11 +209,14 @@ func alreadyRegistered() error {
 	return events.Errorf(events.EALREADYREGISTERED, "This email already has an RSVP for this salon; its confirmation was mailed again.")
 }
 
+// resendQuery finds the active ticket of an email for a salon.
+const resendQuery = `SELECT id FROM tickets WHERE salon_id = ? AND email = ? AND status <> 'cancelled'`
+
 // resendIfRegistered queues the confirmation again when email has an active
 // ticket for the salon, and reports whether it has one.
 func (db *DB) resendIfRegistered(ctx context.Context, tx *Tx, salonID int64, email string) (bool, error) {
 	var existing int64
-	err := tx.QueryRowContext(ctx, `SELECT id FROM tickets WHERE salon_id = ? AND email = ? AND status <> 'cancelled'`, salonID, email).Scan(&existing)
+	err := tx.QueryRowContext(ctx, resendQuery, salonID, email).Scan(&existing)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	} else if err != nil {

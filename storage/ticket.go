@@ -92,6 +92,25 @@ type TicketFilter struct {
 
 // FindTickets lists tickets in arrival order.
 func (db *DB) FindTickets(ctx context.Context, f TicketFilter) ([]*tickets.Ticket, error) {
+	q, args := ticketsQuery(f)
+	rows, err := db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to list tickets: %w", err)
+	}
+	defer rows.Close()
+	var out []*tickets.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows, db.key)
+		if err != nil {
+			return nil, fmt.Errorf("storage: unable to read ticket: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// ticketsQuery is FindTickets' query and its arguments.
+func ticketsQuery(f TicketFilter) (string, []any) {
 	q := `SELECT ` + ticketColumns + ticketFrom + ` WHERE 1 = 1`
 	var args []any
 	if f.SalonID != 0 {
@@ -112,18 +131,5 @@ func (db *DB) FindTickets(ctx context.Context, f TicketFilter) ([]*tickets.Ticke
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := db.read.QueryContext(ctx, q+` ORDER BY t.id LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
-	if err != nil {
-		return nil, fmt.Errorf("storage: unable to list tickets: %w", err)
-	}
-	defer rows.Close()
-	var out []*tickets.Ticket
-	for rows.Next() {
-		t, err := scanTicket(rows, db.key)
-		if err != nil {
-			return nil, fmt.Errorf("storage: unable to read ticket: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return q + ` ORDER BY t.id LIMIT ? OFFSET ?`, append(args, limit, f.Offset)
 }

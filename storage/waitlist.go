@@ -8,6 +8,9 @@ import (
 	"salon/tickets"
 )
 
+// waitlistQuery reads the first waitlisted tickets of a salon.
+const waitlistQuery = `SELECT id, email, lang FROM tickets WHERE salon_id = ? AND status = 'waitlisted' ORDER BY id LIMIT ?`
+
 // promote moves waitlisted tickets to confirmed, first come first served,
 // while the salon has free seats, and queues a notice for each.
 func promote(ctx context.Context, tx *Tx, s *events.Salon) error {
@@ -15,7 +18,7 @@ func promote(ctx context.Context, tx *Tx, s *events.Salon) error {
 	if n == 0 {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, email, lang FROM tickets WHERE salon_id = ? AND status = 'waitlisted' ORDER BY id LIMIT ?`, s.ID, n)
+	rows, err := tx.QueryContext(ctx, waitlistQuery, s.ID, n)
 	if err != nil {
 		return fmt.Errorf("storage: unable to read waitlist: %w", err)
 	}
@@ -56,12 +59,14 @@ func setCounts(ctx context.Context, tx *Tx, s *events.Salon) error {
 	return nil
 }
 
+// notifyQuery queues a notice for every active ticket of a salon.
+const notifyQuery = `INSERT INTO outbox (kind, salon_id, ticket_id, recipient, lang, payload, message_id, next_attempt_at, created_at)
+	SELECT ?, salon_id, id, email, lang, json_object('sequence', ?), lower(hex(randomblob(16))), ?, ? FROM tickets
+	WHERE salon_id = ? AND status <> 'cancelled' ORDER BY id`
+
 // notifyAttendees queues kind for every active ticket of s.
 func notifyAttendees(ctx context.Context, tx *Tx, s *events.Salon, kind string) error {
-	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, salon_id, ticket_id, recipient, lang, payload, message_id, next_attempt_at, created_at)
-		SELECT ?, salon_id, id, email, lang, json_object('sequence', ?), lower(hex(randomblob(16))), ?, ? FROM tickets
-		WHERE salon_id = ? AND status <> 'cancelled' ORDER BY id`,
-		kind, s.Sequence, tx.now.Unix(), tx.now.Unix(), s.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, notifyQuery, kind, s.Sequence, tx.now.Unix(), tx.now.Unix(), s.ID); err != nil {
 		return fmt.Errorf("storage: unable to queue %s notices: %w", kind, err)
 	}
 	return nil
