@@ -156,6 +156,12 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 	poll := time.NewTimer(0)
 	defer poll.Stop()
+	// Without SMTP nothing is sent, so nothing is urgent: the worker only
+	// reports new mail at each poll instead of waking on every RSVP.
+	wake := w.wake
+	if w.m == nil {
+		wake = nil
+	}
 	for {
 		if w.m == nil {
 			err = w.logQueued(ctx)
@@ -174,7 +180,7 @@ func (w *Worker) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-w.wake:
+		case <-wake:
 		case <-poll.C:
 		}
 	}
