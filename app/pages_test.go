@@ -67,6 +67,16 @@ func TestRSVPForm(t *testing.T) {
 	if resp.StatusCode != 403 {
 		t.Fatalf("form without CSRF token: %d", resp.StatusCode)
 	}
+	// A made-up token in both the cookie and the form (a planted cookie) is
+	// refused too: the server only takes tokens it signed.
+	forger := browser(t)
+	u, _ := url.Parse(base)
+	made := strings.Repeat("A", len(csrf))
+	forger.Jar.SetCookies(u, []*http.Cookie{{Name: "salon_csrf", Value: made, Path: "/"}})
+	resp, _ = postForm(t, forger, base+"/salons/"+slug+"/rsvp", url.Values{"_csrf": {made}, "name": {"Eve"}, "email": {"eve@example.com"}})
+	if resp.StatusCode != 403 {
+		t.Fatalf("form with a made-up token: %d", resp.StatusCode)
+	}
 
 	// Bad fields come back beside the fields, with what was typed kept.
 	resp, body = postForm(t, c, base+"/salons/"+slug+"/rsvp", url.Values{"_csrf": {csrf}, "name": {"Ana <i>"}, "email": {"nope"}})
