@@ -33,6 +33,7 @@ type bench struct {
 	token          string
 	rows           []row
 	hello, insert  *reference
+	ceiling        *reference
 	codes          []string // door codes of confirmed tickets, by RSVP number
 	manage         atomic.Pointer[string]
 	ticketsWritten int64
@@ -124,11 +125,14 @@ func (b *bench) references() error {
 	if b.insert, err = startReference("insert", b.dir); err != nil {
 		return err
 	}
+	if b.ceiling, err = startReference("ceiling", b.dir); err != nil {
+		return err
+	}
 	return nil
 }
 
 func (b *bench) stopReferences() {
-	for _, r := range []*reference{b.hello, b.insert} {
+	for _, r := range []*reference{b.hello, b.insert, b.ceiling} {
 		if r != nil {
 			r.stop()
 		}
@@ -143,14 +147,20 @@ func (b *bench) helloRate() float64 {
 
 // insertRate measures the bare Fiber handler with one INSERT transaction
 // per request.
-func (b *bench) insertRate() (float64, error) {
-	a := b.insert.addr
+func (b *bench) insertRate() (float64, error) { return b.postRate(b.insert, "INSERT") }
+
+// ceilingRate measures the bare Fiber handler that answers an RSVP as the
+// server does but stores nothing.
+func (b *bench) ceilingRate() (float64, error) { return b.postRate(b.ceiling, "ceiling") }
+
+func (b *bench) postRate(r *reference, name string) (float64, error) {
+	a := r.addr
 	o := load{addr: a, conns: b.conns, dur: b.dur, build: func(i int64, req *fasthttp.Request) bool {
 		post(req, a, "/rsvps", "", rsvpBody("ref", i))
 		return true
 	}, check: status(201)}.run()
 	if o.errs > 0 {
-		return 0, fmt.Errorf("reference INSERT server: %d errors, first: %s", o.errs, o.firstErr)
+		return 0, fmt.Errorf("reference %s server: %d errors, first: %s", name, o.errs, o.firstErr)
 	}
 	return o.rate(), nil
 }
@@ -208,6 +218,11 @@ func (b *bench) rsvps() error {
 	if err != nil {
 		return err
 	}
+	step("ceiling: bare Fiber, the RSVP's JSON, checks and signature, no storage")
+	ceil, err := b.ceilingRate()
+	if err != nil {
+		return err
+	}
 	b.codes = make([]string, b.rsvpMax)
 	addr := b.srv.addr
 	o := load{addr: addr, conns: b.conns, dur: b.rsvpDur, max: b.rsvpMax, build: func(i int64, req *fasthttp.Request) bool {
@@ -234,6 +249,9 @@ func (b *bench) rsvps() error {
 	b.add(row{figure: fmt.Sprintf("RSVPs/s, %d conns, %d salons, synchronous=FULL (%d sent)", b.conns, rsvpSalons, o.n),
 		measured: perSec(r), target: "≥ 10,000/s and ≥ 4× ref", reference: perSec(refIns) + " (1 INSERT tx/request)",
 		ratio: ratio(r, refIns), pass: r >= 10_000 && r >= 4*refIns && o.errs == 0, note: errNote(o)})
+	b.add(row{figure: "ceiling: the RSVP answer without storage (JSON, checks, Ed25519), same load", measured: perSec(ceil),
+		target: "(shows what 4× ref needs)", reference: perSec(refIns) + " (1 INSERT tx/request)", ratio: ratio(ceil, refIns),
+		info: true, note: "no storage design can pass this rate here"})
 	p99 := o.quantile(0.99)
 	b.add(row{figure: "RSVP latency p99", measured: ms(p99), target: "< 50 ms", pass: p99 < 50*time.Millisecond && o.n > 0,
 		note: "p50 " + ms(o.quantile(0.5)) + ", max " + ms(o.quantile(1))})

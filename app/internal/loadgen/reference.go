@@ -11,11 +11,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	_ "modernc.org/sqlite"
+
+	"salon/tickets"
 )
 
 // refPragmas are the server's connection settings (storage/db.go), so the
@@ -31,6 +35,14 @@ func serveReference(kind, dir string) error {
 	switch kind {
 	case "hello":
 		app.Get("/", func(c *fiber.Ctx) error { return c.SendString("hello") })
+	case "ceiling":
+		// Everything an RSVP answer needs but storage: the JSON body read
+		// and checked as the server does, the door code signed, a ticket
+		// written back. No storage design can answer faster than this on
+		// the same machine and load.
+		key := tickets.NewSigningKey(1)
+		var seq atomic.Int64
+		app.Post("/rsvps", func(c *fiber.Ctx) error { return refCeiling(c, key, seq.Add(1)) })
 	case "insert":
 		db, err := openRefDB(dir)
 		if err != nil {
@@ -86,6 +98,25 @@ func refInsert(c *fiber.Ctx, db *sql.DB) error {
 	}
 	id, _ := res.LastInsertId()
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": id})
+}
+
+// refCeiling answers an RSVP as the server does, without storing it.
+func refCeiling(c *fiber.Ctx, key tickets.SigningKey, id int64) error {
+	var in tickets.RSVPInput
+	if err := json.Unmarshal(c.Body(), &in); err != nil {
+		return c.SendStatus(fiber.StatusBadRequest)
+	}
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return c.SendStatus(fiber.StatusUnprocessableEntity)
+	}
+	token := tickets.NewToken()
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"ticket": fiber.Map{
+		"id": strconv.FormatInt(id, 10), "salon": "rsvp", "name": in.Name, "email": in.Email, "company": in.Company,
+		"job_title": in.JobTitle, "lang": in.Lang, "status": "confirmed", "waitlist_position": nil, "checked_in_at": nil,
+		"code": key.Sign(id, 1), "manage_url": "http://localhost:8080/t/" + token, "qr_url": "http://localhost:8080/t/" + token + "/qr.png",
+		"ics_url": "http://localhost:8080/t/" + token + "/invite.ics", "feed_url": "http://localhost:8080/feeds/" + token + ".ics",
+		"created_at": time.Now().Format(time.RFC3339)}})
 }
 
 // reference is a running reference server.
