@@ -53,8 +53,8 @@ type rendered struct {
 	window bool
 	// filename, when set, is offered for saving the file.
 	filename string
-	// tokenAt is where the CSRF placeholder starts in body; -1 for none
-	// (and 0 is read as none for bodies that cannot have one).
+	// tokenAt is where the CSRF placeholder starts in an HTML page's body,
+	// -1 for none; only serveCached sets and reads it.
 	tokenAt int
 	// until, when set, is when the body turns stale on its own (a page whose
 	// RSVP form closes at the deadline).
