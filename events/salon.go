@@ -2,6 +2,7 @@ package events
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -80,8 +81,12 @@ func (s *Salon) SeatsLeft() int {
 }
 
 // Location returns the salon's zone, falling back to the default zone.
-func (s *Salon) Location() *time.Location {
-	if loc, err := LoadZone(s.Timezone); err == nil {
+func (s *Salon) Location() *time.Location { return ZoneOrDefault(s.Timezone) }
+
+// ZoneOrDefault is the zone named name, or DefaultTimezone's when LoadZone
+// refuses the name (empty, "Local" or unknown).
+func ZoneOrDefault(name string) *time.Location {
+	if loc, err := LoadZone(name); err == nil {
 		return loc
 	}
 	loc, _ := LoadZone(DefaultTimezone)
@@ -90,25 +95,23 @@ func (s *Salon) Location() *time.Location {
 
 // TitleIn is the title in lang ("en" or "zh"), falling back to the other
 // language when the salon has none in lang.
-func (s *Salon) TitleIn(lang string) string {
-	if lang == "zh" && s.TitleZh != "" {
-		return s.TitleZh
-	}
-	if s.Title == "" {
-		return s.TitleZh
-	}
-	return s.Title
-}
+func (s *Salon) TitleIn(lang string) string { return inLang(lang, s.Title, s.TitleZh) }
 
 // DescriptionIn is the description in lang, falling back like TitleIn.
 func (s *Salon) DescriptionIn(lang string) string {
-	if lang == "zh" && s.DescriptionZh != "" {
-		return s.DescriptionZh
+	return inLang(lang, s.Description, s.DescriptionZh)
+}
+
+// inLang picks zh for lang "zh" and en otherwise, each falling back to the
+// other when it is empty.
+func inLang(lang, en, zh string) string {
+	if lang == "zh" && zh != "" {
+		return zh
 	}
-	if s.Description == "" {
-		return s.DescriptionZh
+	if en == "" {
+		return zh
 	}
-	return s.Description
+	return en
 }
 
 // In returns a copy of s whose Title and Description are in lang, for
@@ -180,7 +183,7 @@ func (s *Salon) Validate() error {
 		f.Add("rsvp_deadline", "must not be after starts_at")
 	}
 	if s.Capacity < 1 || s.Capacity > MaxCapacity {
-		f.Add("capacity", "must be between 1 and 100000")
+		f.Add("capacity", "must be between 1 and "+strconv.Itoa(MaxCapacity))
 	}
 	if _, err := LoadZone(s.Timezone); err != nil {
 		f.Add("timezone", "not a known IANA time zone")
