@@ -75,16 +75,15 @@ func (s *Salon) Apply(u SalonUpdate) (notify bool) {
 	if s.RSVPDeadline.IsZero() {
 		s.RSVPDeadline = s.StartsAt
 	}
-	notify = !before.StartsAt.Equal(s.StartsAt) || !before.EndsAt.Equal(s.EndsAt) ||
+	changed := !before.StartsAt.Equal(s.StartsAt) || !before.EndsAt.Equal(s.EndsAt) ||
 		before.Timezone != s.Timezone || before.Venue != s.Venue || before.Address != s.Address ||
 		before.Title != s.Title || before.TitleZh != s.TitleZh || (before.Status != StatusCancelled && s.Status == StatusCancelled)
-	// Drafts were never seen by anyone; only published salons send notices.
-	if notify && before.Status != StatusDraft {
+	// Drafts were never seen by anyone, so they send no notices.
+	if changed && before.Status != StatusDraft {
 		s.Sequence++
-	} else if notify {
-		notify = false
+		return true
 	}
-	return notify
+	return false
 }
 
 func setString(dst *string, v *string) {
