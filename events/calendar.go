@@ -101,13 +101,17 @@ func InviteCalendar(s *Salon, a Attendee, method string, o CalendarOptions) []by
 // SalonUID is the salon's UID, the same in every file, feed and mail so that
 // clients update one entry instead of adding another. It uses the database
 // id, not the slug, so it survives a change of title.
-func SalonUID(s *Salon, o CalendarOptions) string {
-	return "salon-" + strconv.FormatInt(s.ID, 10) + "@" + o.host()
+func SalonUID(s *Salon, o CalendarOptions) string { return salonUID(s, o.host()) }
+
+func salonUID(s *Salon, host string) string {
+	return "salon-" + strconv.FormatInt(s.ID, 10) + "@" + host
 }
 
 // SalonURL is the salon's public page, as linked from calendars.
-func SalonURL(s *Salon, o CalendarOptions) string {
-	return o.baseURL() + "/salons/" + url.PathEscape(s.Slug)
+func SalonURL(s *Salon, o CalendarOptions) string { return salonURL(s, o.baseURL()) }
+
+func salonURL(s *Salon, base string) string {
+	return base + "/salons/" + url.PathEscape(s.Slug)
 }
 
 func (o CalendarOptions) baseURL() string {
@@ -118,12 +122,32 @@ func (o CalendarOptions) baseURL() string {
 	return b
 }
 
-func (o CalendarOptions) host() string {
-	u, err := url.Parse(o.baseURL())
+func (o CalendarOptions) host() string { return hostOf(o.baseURL()) }
+
+// hostOf is the lowercase host of a cleaned base URL, or "localhost".
+func hostOf(base string) string {
+	u, err := url.Parse(base)
 	if err != nil || u.Hostname() == "" {
 		return "localhost"
 	}
 	return strings.ToLower(u.Hostname())
+}
+
+// renderLinks is what every event of one render builds its URL, UID and
+// ORGANIZER from, worked out once per render instead of cleaning and
+// parsing the base URL again for each event.
+type renderLinks struct {
+	base, host, organizer string
+}
+
+func (o CalendarOptions) links() renderLinks {
+	base := o.baseURL()
+	host := hostOf(base)
+	organizer := cleanURI(o.OrganizerEmail)
+	if organizer == "" {
+		organizer = "no-reply@" + host
+	}
+	return renderLinks{base: base, host: host, organizer: organizer}
 }
 
 func (o CalendarOptions) productID() string {
@@ -157,43 +181,28 @@ func render(o CalendarOptions, method string, header func(*icalWriter), evs []ve
 	if header != nil {
 		header(w)
 	}
-	zones := zoneSet{}
+	used := zoneSet{}
 	times := make([][2]eventTime, len(evs))
 	for i, e := range evs {
-		loc := salonZone(e.s)
-		times[i][0] = zonedTime(e.s.StartsAt, loc, zones)
+		loc := e.s.Location()
+		times[i][0] = zonedTime(e.s.StartsAt, loc, used)
 		if e.s.EndsAt.After(e.s.StartsAt) {
-			times[i][1] = zonedTime(e.s.EndsAt, loc, zones)
+			times[i][1] = zonedTime(e.s.EndsAt, loc, used)
 		}
 	}
-	zones.write(w)
+	used.write(w)
+	l := o.links()
 	for i, e := range evs {
-		writeEvent(w, e, times[i], o)
+		writeEvent(w, e, times[i], o, l)
 	}
 	w.prop("END", "VCALENDAR")
 	return w.b.Bytes()
 }
 
-// salonZone is the salon's zone, or the default zone when its name is bad.
-// It does not use (*Salon).Location, which accepts "Local": the server's
-// zone means nothing to a calendar client.
-func salonZone(s *Salon) *time.Location {
-	if loc, ok := cachedZone(s.Timezone); ok {
-		return loc
-	}
-	loc, _ := cachedZone(DefaultTimezone)
-	return loc
-}
-
-func cachedZone(name string) (*time.Location, bool) {
-	loc, err := LoadZone(name) // cached
-	return loc, err == nil
-}
-
 // zonedTime writes t with the salon's TZID so clients show the salon's own
 // wall time and follow later rule changes, falling back to UTC where a
 // local time cannot say which instant it means.
-func zonedTime(t time.Time, loc *time.Location, zones zoneSet) eventTime {
+func zonedTime(t time.Time, loc *time.Location, used zoneSet) eventTime {
 	if loc == time.UTC {
 		return eventTime{value: t.UTC().Format(icalUTC)}
 	}
@@ -201,6 +210,6 @@ func zonedTime(t time.Time, loc *time.Location, zones zoneSet) eventTime {
 	if !ok {
 		return eventTime{value: t.UTC().Format(icalUTC)}
 	}
-	zones.add(loc, t)
+	used.add(loc, t)
 	return eventTime{value: wall, tzid: loc.String()}
 }

@@ -7,8 +7,9 @@ import (
 )
 
 // writeEvent writes one VEVENT. Everything a person typed goes through
-// w.text (escaped) or a parameter (cleaned and quoted), never raw.
-func writeEvent(w *icalWriter, e vevent, t [2]eventTime, o CalendarOptions) {
+// w.text (escaped) or a parameter (cleaned and quoted), never raw. l is
+// o.links(), computed once by the caller for all events of a render.
+func writeEvent(w *icalWriter, e vevent, t [2]eventTime, o CalendarOptions, l renderLinks) {
 	s := e.s
 	withdrawn := e.cancel || (e.a != nil && e.a.Cancelled)
 	seq := s.Sequence
@@ -22,10 +23,10 @@ func writeEvent(w *icalWriter, e vevent, t [2]eventTime, o CalendarOptions) {
 	case e.a != nil && e.a.Waitlisted:
 		status = "TENTATIVE"
 	}
-	link := SalonURL(s, o)
+	link := salonURL(s, l.base)
 
 	w.prop("BEGIN", "VEVENT")
-	w.text("UID", SalonUID(s, o))
+	w.text("UID", salonUID(s, l.host))
 	w.utc("DTSTAMP", stamp(s))
 	w.prop("DTSTART", t[0].value, icalParam{"TZID", t[0].tzid})
 	if t[1].value != "" {
@@ -41,14 +42,14 @@ func writeEvent(w *icalWriter, e vevent, t [2]eventTime, o CalendarOptions) {
 	if loc := salonLocation(s); loc != "" {
 		w.text("LOCATION", loc)
 	}
-	w.text("DESCRIPTION", salonDescription(s, link))
+	w.text("DESCRIPTION", salonDescription(s.Description, link))
 	w.prop("URL", link)
 	if s.Industry != "" {
 		w.text("CATEGORIES", s.Industry)
 	}
 	w.prop("TRANSP", "OPAQUE")
 	if e.invite || o.OrganizerEmail != "" {
-		w.prop("ORGANIZER", mailto(o.organizerEmail()), icalParam{"CN", o.OrganizerName})
+		w.prop("ORGANIZER", mailto(l.organizer), icalParam{"CN", o.OrganizerName})
 	}
 	if e.invite && e.a != nil && cleanURI(e.a.Email) != "" {
 		partstat := "ACCEPTED"
@@ -78,13 +79,6 @@ func stamp(s *Salon) time.Time {
 	return s.StartsAt
 }
 
-func (o CalendarOptions) organizerEmail() string {
-	if e := cleanURI(o.OrganizerEmail); e != "" {
-		return e
-	}
-	return "no-reply@" + o.host()
-}
-
 func mailto(email string) string { return "mailto:" + cleanURI(email) }
 
 // salonLocation is LOCATION: venue and address on one line, as map apps
@@ -99,11 +93,11 @@ func salonLocation(s *Salon) string {
 	return strings.Join(parts, ", ")
 }
 
-// salonDescription is DESCRIPTION: the description as plain text followed by
-// the salon page, because many clients do not show URL.
-func salonDescription(s *Salon, link string) string {
-	if strings.TrimSpace(s.Description) == "" {
+// salonDescription is DESCRIPTION: the description desc as plain text
+// followed by the salon page link, because many clients do not show URL.
+func salonDescription(desc, link string) string {
+	if strings.TrimSpace(desc) == "" {
 		return link
 	}
-	return s.Description + "\n\n" + link
+	return desc + "\n\n" + link
 }

@@ -22,7 +22,7 @@ func GoogleCalendarURL(s *Salon, o CalendarOptions) string {
 		{"dates", s.StartsAt.UTC().Format(icalUTC) + "/" + linkEnd(s).UTC().Format(icalUTC)},
 		{"details", linkDescription(s, o)},
 		{"location", cleanText(salonLocation(s))},
-		{"ctz", salonZone(s).String()},
+		{"ctz", s.Location().String()},
 	}
 	return "https://calendar.google.com/calendar/render?" + encodeQuery(q)
 }
@@ -71,7 +71,7 @@ func linkDescription(s *Salon, o CalendarOptions) string {
 	if len(d) > maxLinkDescription {
 		d = append(d[:maxLinkDescription], '…')
 	}
-	return salonDescription(&Salon{Description: string(d)}, SalonURL(s, o))
+	return salonDescription(string(d), SalonURL(s, o))
 }
 
 // encodeQuery encodes pairs in the given order with %20 for spaces: Outlook
