@@ -75,6 +75,23 @@ func TestCLI(t *testing.T) {
 	}
 }
 
+// TestCLI_Help: -h and --help print a command's flags and exit 0, as asking
+// for help is not bad usage.
+func TestCLI_Help(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "-h"}, {"serve", "--help"}, {"user", "add", "-h"}, {"token", "create", "-h"},
+		{"backup", "--help"}, {"key", "rotate", "-h"},
+	} {
+		code, _, stderr := runCLI(t, "", args...)
+		if code != 0 || !strings.Contains(stderr, "-db") || !strings.Contains(stderr, "SALON_DB") || strings.Contains(stderr, "salon: ") {
+			t.Errorf("%v: exit %d stderr %q", args, code, stderr)
+		}
+	}
+	if code, _, stderr := runCLI(t, "", "serve", "-h"); code != 0 || !strings.Contains(stderr, "-shutdown-timeout") || !strings.Contains(stderr, "SALON_SHUTDOWN_TIMEOUT") {
+		t.Errorf("serve -h: exit %d stderr %q", code, stderr)
+	}
+}
+
 func TestFlagsFromEnvironment(t *testing.T) {
 	t.Setenv("SALON_RATE_LIMIT", "many")
 	if code, _, stderr := runCLI(t, "", "serve"); code != 2 || !strings.Contains(stderr, "SALON_RATE_LIMIT") {

@@ -4,6 +4,7 @@
 package app
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"net/mail"
@@ -37,6 +38,10 @@ const DefaultRateLimit = 30
 // DefaultMailFrom is the From of every mail unless --mail-from says otherwise.
 const DefaultMailFrom = "Salon <no-reply@localhost>"
 
+// DefaultShutdownTimeout is how long requests in flight may finish at
+// shutdown unless --shutdown-timeout says otherwise.
+const DefaultShutdownTimeout = 15 * time.Second
+
 // envFlags registers flags whose defaults come from environment variables, so
 // that a flag wins over its variable and the variable over the built-in default.
 type envFlags struct {
@@ -51,12 +56,16 @@ func newEnvFlags(name string) *envFlags {
 	return &envFlags{fs: fs}
 }
 
-// parse parses args; a usage error is returned as errUsage.
+// parse parses args; a usage error is returned as a usageError, and -h or
+// --help as flag.ErrHelp once the flag set has printed its usage.
 func (e *envFlags) parse(args []string) error {
 	if len(e.errs) > 0 {
 		return usageError(e.errs[0])
 	}
 	if err := e.fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return flag.ErrHelp
+		}
 		return usageError(err.Error())
 	}
 	if e.fs.NArg() > 0 {
@@ -94,6 +103,18 @@ func (e *envFlags) int(p *int, name, env string, def int, usage string) {
 	e.fs.IntVar(p, name, def, usage+" (env "+env+")")
 }
 
+func (e *envFlags) duration(p *time.Duration, name, env string, def time.Duration, usage string) {
+	if v, ok := os.LookupEnv(env); ok {
+		d, err := time.ParseDuration(strings.TrimSpace(v))
+		if err != nil {
+			e.errs = append(e.errs, fmt.Sprintf("%s: not a duration such as 15s: %q", env, v))
+		} else {
+			def = d
+		}
+	}
+	e.fs.DurationVar(p, name, def, usage+" (env "+env+")")
+}
+
 // bindDB registers --db, which every command that opens the database takes.
 func (e *envFlags) bindDB(p *string) {
 	e.string(p, "db", "SALON_DB", "salon.db", "path of the SQLite database file")
@@ -109,12 +130,7 @@ func (e *envFlags) bindServe(c *Config) {
 	e.int(&c.RateLimit, "rate-limit", "SALON_RATE_LIMIT", DefaultRateLimit, "public write requests per minute from one client address; 0 turns the limit off")
 	var proxies string
 	e.string(&proxies, "trusted-proxies", "SALON_TRUSTED_PROXIES", "", "comma-separated addresses or CIDRs whose X-Forwarded-For is believed")
-	e.fs.Func("shutdown-timeout", "how long in-flight requests may finish at shutdown (default 15s)", func(s string) error {
-		d, err := time.ParseDuration(s)
-		c.ShutdownTimeout = d
-		return err
-	})
-	c.ShutdownTimeout = 15 * time.Second
+	e.duration(&c.ShutdownTimeout, "shutdown-timeout", "SALON_SHUTDOWN_TIMEOUT", DefaultShutdownTimeout, "how long in-flight requests may finish at shutdown")
 	e.after = func() error {
 		for _, p := range strings.Split(proxies, ",") {
 			if p = strings.TrimSpace(p); p != "" {
@@ -145,7 +161,7 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--mail-from must be an address such as \"Salon <no-reply@example.com>\", got %q", c.MailFrom)
 	}
 	if c.ShutdownTimeout <= 0 {
-		c.ShutdownTimeout = 15 * time.Second
+		c.ShutdownTimeout = DefaultShutdownTimeout
 	}
 	return nil
 }

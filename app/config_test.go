@@ -1,0 +1,63 @@
+package app
+
+import (
+	"flag"
+	"regexp"
+	"testing"
+	"time"
+)
+
+// TestServeFlagsHaveEnvironment checks the contract's rule that every flag
+// of `salon serve` has an environment variable, by walking the flag set
+// itself rather than a list that could fall behind it, and that each
+// variable really sets its flag's default.
+func TestServeFlagsHaveEnvironment(t *testing.T) {
+	envOf := regexp.MustCompile(`\(env (SALON_[A-Z_]+)\)$`)
+	values := map[string]string{
+		"db": "env.db", "addr": ":9999", "base-url": "https://env.example", "smtp": "smtp://env.example:25",
+		"mail-from": "Env <env@example.com>", "rate-limit": "7", "trusted-proxies": "10.0.0.1",
+		"shutdown-timeout": "3s",
+	}
+	var c Config
+	f := newEnvFlags("salon serve")
+	f.bindServe(&c)
+	n := 0
+	f.fs.VisitAll(func(fl *flag.Flag) {
+		n++
+		m := envOf.FindStringSubmatch(fl.Usage)
+		if m == nil {
+			t.Errorf("--%s has no environment variable in its usage %q", fl.Name, fl.Usage)
+			return
+		}
+		v, ok := values[fl.Name]
+		if !ok {
+			t.Errorf("--%s: no test value; add one", fl.Name)
+			return
+		}
+		t.Setenv(m[1], v)
+	})
+	if n != len(values) {
+		t.Errorf("serve has %d flags, the test knows %d", n, len(values))
+	}
+	// Registered again now that the variables are set: each is the default.
+	var c2 Config
+	f2 := newEnvFlags("salon serve")
+	f2.bindServe(&c2)
+	f2.fs.VisitAll(func(fl *flag.Flag) {
+		if got := fl.Value.String(); got != values[fl.Name] && !(fl.Name == "shutdown-timeout" && got == (3*time.Second).String()) {
+			t.Errorf("--%s: environment gave %q, want %q", fl.Name, got, values[fl.Name])
+		}
+	})
+	if err := f2.parse([]string{"--shutdown-timeout", "5s"}); err != nil {
+		t.Fatal(err)
+	}
+	if c2.ShutdownTimeout != 5*time.Second || c2.RateLimit != 7 {
+		t.Fatalf("flag should win over SALON_SHUTDOWN_TIMEOUT: %+v", c2)
+	}
+	t.Setenv("SALON_SHUTDOWN_TIMEOUT", "soon")
+	f3 := newEnvFlags("salon serve")
+	f3.bindServe(&Config{})
+	if err := f3.parse(nil); err == nil || !regexp.MustCompile(`SALON_SHUTDOWN_TIMEOUT`).MatchString(err.Error()) {
+		t.Fatalf("bad SALON_SHUTDOWN_TIMEOUT: %v", err)
+	}
+}
