@@ -165,7 +165,8 @@ func (v *Verifier) Verify(code string) (Claims, error) {
 	if len(code) > MaxCodeLen {
 		return Claims{}, errInvalidCode()
 	}
-	code = NormalizeCode(code)
+	// The rest of NormalizeCode: the trim came first, before the length check.
+	code = upperASCII(code)
 	raw, err := codeEncoding.DecodeString(code)
 	if err != nil || len(raw) < minPayload+ed25519.SignatureSize {
 		return Claims{}, errInvalidCode()
@@ -224,8 +225,11 @@ func parsePayload(p []byte) (Claims, bool) {
 // no code Sign writes contains them. Only ASCII is folded, so that Unicode
 // case mapping ("ı" upper-cases to "I") cannot turn a foreign string into a
 // valid one.
-func NormalizeCode(s string) string {
-	s = strings.TrimSpace(s)
+func NormalizeCode(s string) string { return upperASCII(strings.TrimSpace(s)) }
+
+// upperASCII upper-cases the ASCII letters of s, copying only when it has
+// a lower-case one.
+func upperASCII(s string) string {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; 'a' <= c && c <= 'z' {
 			b := []byte(s)

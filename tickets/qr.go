@@ -80,7 +80,6 @@ func newQR(code string) (*qrcode.QRCode, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tickets: unable to build QR code: %w", err)
 	}
-	q.DisableBorder = false
 	return q, nil
 }
 

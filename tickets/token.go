@@ -37,8 +37,9 @@ func HashToken(token string) string {
 // ticket's id and its random salt (128 bits from crypto/rand). It starts with
 // the id in base 36, so the server finds the ticket by primary key and needs
 // no index of token hashes (a page of its own in every RSVP's write); the
-// HMAC part (160 bits) of the salt makes it unguessable, and is checked in
-// constant time against the row's. Deriving rather than storing lets later
+// rest, an HMAC of the salt under the server key cut to 160 bits, makes it
+// unguessable and is checked in constant time against the one derived from
+// the row's salt. Deriving rather than storing lets later
 // mail (promotion, reminders) carry the link; the database keeps only the
 // salt.
 func ManageToken(key []byte, ticketID int64, salt []byte) string {
