@@ -102,8 +102,9 @@ func FuzzCalendarText(f *testing.F) {
 		if p := evs[0].GetProperty(ics.ComponentPropertyDescription); p == nil || p.Value != w.Description {
 			t.Errorf("golang-ical DESCRIPTION %v, want %q", p, w.Description)
 		}
-		if !utf8.ValidString(w.Summary) {
-			t.Errorf("normalized title not UTF-8")
+		// Invalid UTF-8 in the input must not reach the file.
+		if !utf8.Valid(body) {
+			t.Errorf("calendar is not UTF-8")
 		}
 	})
 }

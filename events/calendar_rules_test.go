@@ -95,12 +95,13 @@ func TestCalendarAttendeeStanding(t *testing.T) {
 		status   string
 		seq      string
 		partstat string
+		wantMeth string // METHOD in the file
 	}{
-		{"confirmed", Attendee{Name: "A", Email: "a@x.io"}, MethodRequest, "CONFIRMED", "10", "ACCEPTED"},
-		{"waitlisted", Attendee{Name: "A", Email: "a@x.io", Waitlisted: true}, MethodRequest, "TENTATIVE", "10", "TENTATIVE"},
-		{"cancelled ticket, request", Attendee{Name: "A", Email: "a@x.io", Cancelled: true}, MethodRequest, "CANCELLED", "11", "DECLINED"},
-		{"cancel mail", Attendee{Name: "A", Email: "a@x.io", Cancelled: true}, MethodCancel, "CANCELLED", "11", "DECLINED"},
-		{"unknown method is a request", Attendee{Name: "A", Email: "a@x.io"}, "PUBLISH\r\nX", "CONFIRMED", "10", "ACCEPTED"},
+		{"confirmed", Attendee{Name: "A", Email: "a@x.io"}, MethodRequest, "CONFIRMED", "10", "ACCEPTED", "REQUEST"},
+		{"waitlisted", Attendee{Name: "A", Email: "a@x.io", Waitlisted: true}, MethodRequest, "TENTATIVE", "10", "TENTATIVE", "REQUEST"},
+		{"cancelled ticket, request", Attendee{Name: "A", Email: "a@x.io", Cancelled: true}, MethodRequest, "CANCELLED", "11", "DECLINED", "REQUEST"},
+		{"cancel mail", Attendee{Name: "A", Email: "a@x.io", Cancelled: true}, MethodCancel, "CANCELLED", "11", "DECLINED", "CANCEL"},
+		{"unknown method is a request", Attendee{Name: "A", Email: "a@x.io"}, "PUBLISH\r\nX", "CONFIRMED", "10", "ACCEPTED", "REQUEST"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -114,8 +115,8 @@ func TestCalendarAttendeeStanding(t *testing.T) {
 			if got := prop(b, "ATTENDEE"); !strings.Contains(got, ";PARTSTAT="+tc.partstat+";") {
 				t.Errorf("ATTENDEE%s, want PARTSTAT=%s", got, tc.partstat)
 			}
-			if got := prop(b, "METHOD"); got != ":REQUEST" && got != ":CANCEL" {
-				t.Errorf("METHOD%s", got)
+			if got := prop(b, "METHOD"); got != ":"+tc.wantMeth {
+				t.Errorf("METHOD%s, want %s", got, tc.wantMeth)
 			}
 			checkWellFormed(t, b, 1)
 		})

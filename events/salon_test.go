@@ -46,7 +46,11 @@ func TestSalonValidate(t *testing.T) {
 			tc.mod(&s)
 			err := s.Validate()
 			var got []string
-			if e, ok := err.(*events.Error); ok {
+			if err != nil {
+				e, ok := err.(*events.Error)
+				if !ok {
+					t.Fatalf("error %T (%v), want *events.Error", err, err)
+				}
 				if e.Code != events.EINVALID {
 					t.Fatalf("code %q", e.Code)
 				}
