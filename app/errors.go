@@ -10,8 +10,15 @@ import (
 	"salon/events"
 )
 
-// statusOf maps an error code to its HTTP status; this is the only place
-// where that mapping lives.
+// Codes Fiber's own errors become that the contract's table does not list.
+const (
+	codeMethodNotAllowed = "method_not_allowed"
+	codeTimeout          = "timeout"
+)
+
+// statusOf maps an error code to its HTTP status; this table is the only
+// place where that mapping lives. Read it through statusFor, which also
+// turns Fiber's errors into codes and answers 500 for unknown codes.
 var statusOf = map[string]int{
 	events.EINVALID:           fiber.StatusUnprocessableEntity,
 	events.EBADREQUEST:        fiber.StatusBadRequest,
@@ -26,6 +33,19 @@ var statusOf = map[string]int{
 	events.ERATELIMITED:       fiber.StatusTooManyRequests,
 	events.ETOOLARGE:          fiber.StatusRequestEntityTooLarge,
 	events.EINTERNAL:          fiber.StatusInternalServerError,
+	codeMethodNotAllowed:      fiber.StatusMethodNotAllowed,
+	codeTimeout:               fiber.StatusRequestTimeout,
+}
+
+// statusFor is the error code and HTTP status that err is answered with:
+// the ErrorHandler, the request metrics and pages that re-show a form all
+// ask here, so they cannot disagree.
+func statusFor(err error) (code string, status int) {
+	code = events.ErrorCode(fromFiber(err))
+	if status, ok := statusOf[code]; ok {
+		return code, status
+	}
+	return code, fiber.StatusInternalServerError
 }
 
 // errorBody is the contract's error shape.
@@ -52,9 +72,9 @@ func fromFiber(err error) error {
 	case fiber.StatusRequestEntityTooLarge:
 		return events.Errorf(events.ETOOLARGE, "The request body is too large.")
 	case fiber.StatusRequestTimeout:
-		return &events.Error{Code: "timeout", Message: "The request took too long."}
+		return &events.Error{Code: codeTimeout, Message: "The request took too long."}
 	case fiber.StatusMethodNotAllowed:
-		return &events.Error{Code: "method_not_allowed", Message: "Method not allowed."}
+		return &events.Error{Code: codeMethodNotAllowed, Message: "Method not allowed."}
 	case fiber.StatusTooManyRequests:
 		return events.Errorf(events.ERATELIMITED, "Too many requests; try again in a minute.")
 	case fiber.StatusForbidden:
@@ -70,17 +90,8 @@ func fromFiber(err error) error {
 // as "Internal error."; API paths answer JSON, pages answer HTML.
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	err = fromFiber(err)
-	code, msg := events.ErrorCode(err), events.ErrorMessage(err)
-	status, ok := statusOf[code]
-	switch code {
-	case "method_not_allowed":
-		status, ok = fiber.StatusMethodNotAllowed, true
-	case "timeout":
-		status, ok = fiber.StatusRequestTimeout, true
-	}
-	if !ok {
-		status = fiber.StatusInternalServerError
-	}
+	code, status := statusFor(err)
+	msg := events.ErrorMessage(err)
 	if code == events.EINTERNAL {
 		s.log.Error("internal error", "method", c.Method(), "path", c.Route().Path, "err", err)
 	}
@@ -113,5 +124,3 @@ func logInternal(log *slog.Logger, msg string, err error) {
 		log.Error(msg, "err", err)
 	}
 }
-
-func errorCodeOf(err error) string { return events.ErrorCode(fromFiber(err)) }

@@ -134,11 +134,10 @@ func (s *Server) handleRSVPForm(c *fiber.Ctx) error {
 	p.Errors = fieldMessages(p.Lang, err)
 	status := fiber.StatusUnprocessableEntity
 	if p.Errors == nil {
-		code := events.ErrorCode(err)
-		if code == events.EINTERNAL {
+		var code string
+		if code, status = statusFor(err); code == events.EINTERNAL {
 			return err
 		}
-		status = statusOf[code]
 		p.Errors = map[string]string{"form": events.ErrorMessage(err)}
 	}
 	return s.render(c, status, "salon", p)

@@ -54,9 +54,7 @@ func (m *metrics) middleware(c *fiber.Ctx) error {
 	status := c.Response().StatusCode()
 	if err != nil {
 		// The ErrorHandler has not run yet; count what it will answer.
-		if code, ok := statusOf[errorCodeOf(err)]; ok {
-			status = code
-		}
+		_, status = statusFor(err)
 	}
 	route := c.Route().Path
 	m.requests.WithLabelValues(route, c.Method(), strconv.Itoa(status)).Inc()
