@@ -64,7 +64,20 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	}
 	// Once queued the write may commit, so wait for its real outcome even if
 	// the caller has gone: answering early could report a committed RSVP as failed.
-	err := <-job.done
+	// The send can also win against Close after the writer drained the queue
+	// for the last time; then nobody will run the job. The writer answers every
+	// job it runs before it stops, so once stopped is closed an empty done
+	// means the job never ran.
+	var err error
+	select {
+	case err = <-job.done:
+	case <-db.stopped:
+		select {
+		case err = <-job.done:
+		default:
+			return ErrClosed
+		}
+	}
 	if err == nil {
 		for _, f := range job.after {
 			f()
