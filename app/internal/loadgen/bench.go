@@ -14,7 +14,7 @@ import (
 
 const (
 	rsvpSalons  = 100  // salons the RSVP load spreads over
-	feedSalons  = 1000 // published salons in /calendar.ics
+	feedSalons  = 1000 // published salons in /calendar.ics, the RSVP and burst ones included
 	rsvpSeats   = 600  // seats per RSVP salon: past them RSVPs are waitlisted
 	burstSeats  = 100
 	burstConns  = 500
@@ -91,10 +91,14 @@ func (b *bench) run() ([]row, error) {
 	if err != nil {
 		return nil, err
 	}
-	peak := sampler()
-	b.add(row{figure: fmt.Sprintf("RSS under load, highest sample (%d tickets at the end)", b.ticketsWritten),
-		measured: mib(peak), target: "< 150 MiB", pass: peak < 150<<20 && b.ticketsWritten >= 100_000,
-		note: "VmHWM " + mib(hwm) + ", after the loads " + mib(rss)})
+	// The 50 ms samples can miss a short spike; VmHWM, the kernel's own
+	// high-water mark, cannot, so the row is decided on the higher of both.
+	sampled := sampler()
+	peak := max(sampled, hwm)
+	b.add(row{figure: fmt.Sprintf("peak RSS under load (%d tickets at the end)", b.ticketsWritten),
+		measured: mib(peak), target: fmt.Sprintf("< 150 MiB with ≥ %s tickets", commas(ticketsTarget)),
+		pass: peak < 150<<20 && b.ticketsWritten >= ticketsTarget,
+		note: "max of highest 50 ms sample " + mib(sampled) + " and VmHWM " + mib(hwm) + "; after the loads " + mib(rss)})
 	step("restarting on the full database")
 	b.srv.stop()
 	startFull, err := b.srv.start()
@@ -149,8 +153,8 @@ func (b *bench) helloRate() float64 {
 // per request.
 func (b *bench) insertRate() (float64, error) { return b.postRate(b.insert, "INSERT") }
 
-// ceilingRate measures the bare Fiber handler that answers an RSVP as the
-// server does but stores nothing.
+// ceilingRate measures the bare Fiber handler that answers an RSVP without
+// storing it; see refCeiling for what it does and skips.
 func (b *bench) ceilingRate() (float64, error) { return b.postRate(b.ceiling, "ceiling") }
 
 func (b *bench) postRate(r *reference, name string) (float64, error) {

@@ -66,11 +66,26 @@ func (b *bench) burst() error {
 	if o.elapsed > burstWithin {
 		problems += "slower than 1 s; "
 	}
-	measured := fmt.Sprintf("%d confirmed, %d waitlisted (1–%d), %d errors, all in %s", len(conf), len(wait), len(wait), o.errs, ms(o.elapsed))
+	measured := fmt.Sprintf("%d confirmed, %d waitlisted (%s), %d errors, all in %s", len(conf), len(wait), positions(wait), o.errs, ms(o.elapsed))
 	b.add(row{figure: fmt.Sprintf("burst: %d RSVPs, %d conns, 1 salon of %d seats", burstRSVPs, burstConns, burstSeats),
 		measured: measured, target: "100 / 4,900 (1–4,900), 0 errors, ≤ 1 s", pass: problems == "",
 		note: trimNote("slowest answer " + ms(slowest) + "; " + problems)})
 	return nil
+}
+
+// positions is "first–last" of the waitlist positions as read from the
+// list, "none" when it is empty; a missing position reads as "?".
+func positions(wait []attendee) string {
+	if len(wait) == 0 {
+		return "none"
+	}
+	pos := func(a attendee) string {
+		if a.WaitlistPosition == nil {
+			return "?"
+		}
+		return commas(int64(*a.WaitlistPosition))
+	}
+	return pos(wait[0]) + "–" + pos(wait[len(wait)-1])
 }
 
 // attendee is the part of an organizer's attendee row the checks need.

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -48,7 +49,8 @@ func ratio(a, b float64) string {
 	if b == 0 {
 		return ""
 	}
-	return fmt.Sprintf("%.2f×", a/b)
+	// Floored, not rounded: 3.996 must not print as a passing "4.00×".
+	return fmt.Sprintf("%.2f×", math.Floor(a/b*100)/100)
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
