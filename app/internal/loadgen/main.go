@@ -1,7 +1,8 @@
-// Command loadgen is `task bench`: it builds nothing itself unless asked,
-// starts the salon binary on a fresh database in a temporary directory,
-// drives each speed target of the project with real HTTP over loopback,
-// measures the reference servers in the same run, and prints one table.
+// Command loadgen is `task bench`: it builds the salon binary into a
+// temporary directory (unless -bin names one already built), starts it on a
+// fresh database in that directory, drives each speed target of the project
+// with real HTTP over loopback, measures the reference servers in the same
+// run, and prints one table.
 //
 // It is kept under app/internal so it never ships in the salon binary. Run
 // it from the module root:
