@@ -32,7 +32,7 @@ func (s *Server) handleIndexPage(c *fiber.Ctx) error {
 		return err
 	}
 	filter.Limit = listingPage
-	key := "index\x00" + pageLang(c) + "\x00" + c.OriginalURL()
+	key := listingKey(pageLang(c), filter, s.db.Now())
 	return s.servePage(c, key, func() ([]byte, time.Time, error) {
 		list, err := s.db.FindSalons(c.UserContext(), filter)
 		if err != nil {
@@ -66,6 +66,44 @@ func (s *Server) handleIndexPage(c *fiber.Ctx) error {
 	})
 }
 
+// listingKey keys a listing page on its language and the filter as parsed,
+// so that parameters the listing ignores, their order and their spelling do
+// not make pages of their own. A from that is not in the future means "now"
+// (listFilter moves it there) and keys as empty.
+func listingKey(lang string, f events.SalonFilter, now time.Time) string {
+	var b strings.Builder
+	b.WriteString("index\x00")
+	b.WriteString(lang)
+	field := func(name, v string) {
+		b.WriteString("\x00")
+		b.WriteString(name)
+		b.WriteString("=")
+		b.WriteString(v)
+	}
+	str := func(p *string) string {
+		if p == nil {
+			return ""
+		}
+		return *p
+	}
+	stamp := func(t *time.Time) string {
+		if t == nil {
+			return ""
+		}
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	field("industry", str(f.Industry))
+	field("q", str(f.Q))
+	if f.From != nil && f.From.After(now) {
+		field("from", stamp(f.From))
+	} else {
+		field("from", "")
+	}
+	field("to", stamp(f.To))
+	field("offset", strconv.Itoa(f.Offset))
+	return b.String()
+}
+
 type salonPage struct {
 	page
 	Salon    *events.Salon
@@ -94,7 +132,9 @@ func (s *Server) salonPageData(c *fiber.Ctx, sa *events.Salon) salonPage {
 }
 
 func (s *Server) handleSalonPage(c *fiber.Ctx) error {
-	key := "salon\x00" + pageLang(c) + "\x00" + c.OriginalURL()
+	// Keyed on what the page shows, not the URL: made-up query strings
+	// must neither miss nor crowd real pages out of the cache.
+	key := "salon\x00" + pageLang(c) + "\x00" + c.Params("slug")
 	return s.servePage(c, key, func() ([]byte, time.Time, error) {
 		sa, err := s.publicSalon(c, c.Params("slug"))
 		if err != nil {

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"salon/app"
 )
 
 var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
@@ -180,6 +182,37 @@ func TestPageCache(t *testing.T) {
 	ta.json("PATCH", "/api/v1/salons/"+slug, ta.token, `{"title":"Renamed evening"}`)
 	if _, p := get(t, a, base+"/"); !strings.Contains(p, "Renamed evening") {
 		t.Fatal("a cached listing outlived an edit")
+	}
+	// Pages are kept by what they show, not by URL: query strings the page
+	// ignores are the same page and cost no render.
+	renders := app.PageRenders(ta.srv)
+	for _, q := range []string{"?x=1", "?x=2", "?utm_source=mail&x=3"} {
+		if _, p := get(t, a, base+"/"+q); !strings.Contains(p, "Renamed evening") {
+			t.Fatalf("listing %s", q)
+		}
+	}
+	if n := app.PageRenders(ta.srv) - renders; n != 0 {
+		t.Fatalf("the listing under made-up query strings rendered %d times, want 0 (cached as /)", n)
+	}
+	renders = app.PageRenders(ta.srv)
+	for _, q := range []string{"?x=1", "?x=2"} {
+		if _, p := get(t, a, base+"/salons/"+slug+q); !strings.Contains(p, "Renamed evening") || !strings.Contains(p, "1 of 3 seats left") {
+			t.Fatalf("salon page %s", q)
+		}
+	}
+	if n := app.PageRenders(ta.srv) - renders; n != 1 {
+		t.Fatalf("the salon page under two query strings rendered %d times, want 1", n)
+	}
+	// The same filter spelled two ways is one page; another filter is another.
+	renders = app.PageRenders(ta.srv)
+	get(t, a, base+"/?industry=biotech&x=1")
+	get(t, a, base+"/?x=2&industry=BIOTECH")
+	if n := app.PageRenders(ta.srv) - renders; n != 1 {
+		t.Fatalf("one filter spelled two ways rendered %d times, want 1", n)
+	}
+	get(t, a, base+"/?industry=law")
+	if n := app.PageRenders(ta.srv) - renders; n != 2 {
+		t.Fatalf("another filter should render: %d renders", n)
 	}
 }
 
