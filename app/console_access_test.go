@@ -81,7 +81,7 @@ func TestConsole_CSRFEveryForm(t *testing.T) {
 		t.Fatal(err)
 	}
 	toks, _ := ta.db.FindAPITokens(context.Background(), admin.ID)
-	msgs, _ := ta.db.FindConsoleMessages(context.Background(), storage.ConsoleMessageFilter{SalonID: pub.ID})
+	msgs, _ := ta.db.FindMessages(context.Background(), storage.OutboxFilter{SalonID: pub.ID})
 
 	c := signedIn(t, base, "root@example.com")
 	// Every page's POST forms carry a token.
@@ -176,7 +176,7 @@ func TestConsole_OtherOrganizersSalon(t *testing.T) {
 	their := guest(t, ta, theirs.Slug, tickets.RSVPInput{Name: "Their Guest", Email: "their@example.com"})
 	ctx := context.Background()
 	l, _, _ := ta.db.CreateDoorLink(ctx, theirs.ID, "theirs", bo.ID)
-	theirMsgs, _ := ta.db.FindConsoleMessages(ctx, storage.ConsoleMessageFilter{SalonID: theirs.ID})
+	theirMsgs, _ := ta.db.FindMessages(ctx, storage.OutboxFilter{SalonID: theirs.ID})
 
 	c := signedIn(t, base, "mei@example.com")
 	for _, p := range []string{"/admin/salons/bos-night", "/admin/salons/bos-night/edit", "/admin/salons/bos-night/attendees",

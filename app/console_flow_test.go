@@ -178,12 +178,15 @@ func TestConsole_Flow(t *testing.T) {
 	if status != 200 || !strings.Contains(body, "550 mailbox unavailable") {
 		t.Fatalf("outbox %d", status)
 	}
+	if !strings.Contains(body, `<a href="/admin/salons/fintech-founders">fintech-founders</a>`) {
+		t.Error("outbox row does not link its salon")
+	}
 	tok = formToken(t, c, base+"/admin/outbox")
 	resp, _ = postForm(t, c, base+"/admin/outbox/"+strconv.FormatInt(claimed[0].ID, 10)+"/retry", url.Values{"_csrf": {tok}})
 	if resp.StatusCode != 303 {
 		t.Fatalf("retry: %d", resp.StatusCode)
 	}
-	if m, _ := ta.db.FindConsoleMessages(ctx, storage.ConsoleMessageFilter{ID: claimed[0].ID}); m[0].Status != storage.OutboxQueued {
+	if m, _ := ta.db.FindMessages(ctx, storage.OutboxFilter{ID: claimed[0].ID}); m[0].Status != storage.OutboxQueued {
 		t.Fatalf("retried message is %s", m[0].Status)
 	}
 
@@ -200,7 +203,7 @@ func TestConsole_Flow(t *testing.T) {
 	if got, _ := ta.db.FindSalonByID(ctx, sa.ID); got.Status != events.StatusCancelled {
 		t.Fatal("not cancelled")
 	}
-	if m, _ := ta.db.FindConsoleMessages(ctx, storage.ConsoleMessageFilter{SalonID: sa.ID}); m[0].Kind != storage.KindSalonCancelled {
+	if m, _ := ta.db.FindMessages(ctx, storage.OutboxFilter{SalonID: sa.ID, NewestFirst: true}); m[0].Kind != storage.KindSalonCancelled {
 		t.Fatalf("no cancellation mail: %s", m[0].Kind)
 	}
 

@@ -12,15 +12,13 @@ type consoleOutboxPage struct {
 	Messages []*storage.Message
 	Status   string
 	Statuses []string
-	// Slugs names each message's salon.
-	Slugs map[int64]string
 }
 
 // handleConsoleOutbox lists the mail outbox, newest first: everything for
 // admins, mail about their own salons for organizers.
 func (s *Server) handleConsoleOutbox(c *fiber.Ctx) error {
 	u := currentUser(c)
-	f := storage.ConsoleMessageFilter{Limit: 500}
+	f := storage.OutboxFilter{NewestFirst: true, Limit: 500}
 	switch st := c.Query("status"); st {
 	case "", storage.OutboxQueued, storage.OutboxSending, storage.OutboxSent, storage.OutboxFailed:
 		f.Status = st
@@ -31,20 +29,11 @@ func (s *Server) handleConsoleOutbox(c *fiber.Ctx) error {
 	if u.Role != events.RoleAdmin {
 		f.OrganizerID = u.ID
 	}
-	ctx := c.UserContext()
-	list, err := s.db.FindConsoleMessages(ctx, f)
+	list, err := s.db.FindMessages(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
-	slugs := map[int64]string{}
-	for _, m := range list {
-		if _, ok := slugs[m.SalonID]; !ok && m.SalonID != 0 {
-			if sa, err := s.db.FindSalonByID(ctx, m.SalonID); err == nil {
-				slugs[m.SalonID] = sa.Slug
-			}
-		}
-	}
-	p := consoleOutboxPage{consolePage: s.newConsolePage(c, "console.outbox"), Messages: list, Status: f.Status, Slugs: slugs,
+	p := consoleOutboxPage{consolePage: s.newConsolePage(c, "console.outbox"), Messages: list, Status: f.Status,
 		Statuses: []string{storage.OutboxQueued, storage.OutboxSending, storage.OutboxSent, storage.OutboxFailed}}
 	return s.render(c, fiber.StatusOK, "console_outbox", p)
 }
@@ -58,7 +47,7 @@ func (s *Server) handleConsoleRetry(c *fiber.Ctx) error {
 		return events.Errorf(events.ENOTFOUND, "Message not found.")
 	}
 	ctx := c.UserContext()
-	msgs, err := s.db.FindConsoleMessages(ctx, storage.ConsoleMessageFilter{ID: int64(id)})
+	msgs, err := s.db.FindMessages(ctx, storage.OutboxFilter{ID: int64(id)})
 	if err != nil {
 		return err
 	}

@@ -78,50 +78,12 @@ func (db *DB) FindUsers(ctx context.Context) ([]*events.User, error) {
 	return out, rows.Err()
 }
 
-// ConsoleMessageFilter selects outbox messages for the console; zero fields
-// do not filter.
-type ConsoleMessageFilter struct {
-	ID      int64
-	Status  string
-	SalonID int64
-	// OrganizerID keeps only mail about that organizer's salons.
-	OrganizerID int64
-	Limit       int
-}
+// ConsoleMessageFilter is the filter FindConsoleMessages takes.
+type ConsoleMessageFilter = OutboxFilter
 
-// FindConsoleMessages lists outbox messages newest first, as the console
-// shows them.
+// FindConsoleMessages is FindMessages newest first, as the console lists
+// mail.
 func (db *DB) FindConsoleMessages(ctx context.Context, f ConsoleMessageFilter) ([]*Message, error) {
-	q := `SELECT ` + outboxColumns + ` FROM outbox WHERE 1 = 1`
-	var args []any
-	if f.ID != 0 {
-		q, args = q+` AND id = ?`, append(args, f.ID)
-	}
-	if f.Status != "" {
-		q, args = q+` AND status = ?`, append(args, f.Status)
-	}
-	if f.SalonID != 0 {
-		q, args = q+` AND salon_id = ?`, append(args, f.SalonID)
-	}
-	if f.OrganizerID != 0 {
-		q, args = q+` AND salon_id IN (SELECT id FROM salons WHERE organizer_id = ?)`, append(args, f.OrganizerID)
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 200
-	}
-	rows, err := db.read.QueryContext(ctx, q+` ORDER BY id DESC LIMIT ?`, append(args, limit)...)
-	if err != nil {
-		return nil, fmt.Errorf("storage: unable to list outbox: %w", err)
-	}
-	defer rows.Close()
-	var out []*Message
-	for rows.Next() {
-		m, err := readMessage(rows)
-		if err != nil {
-			return nil, fmt.Errorf("storage: unable to read outbox: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	f.NewestFirst = true
+	return db.FindMessages(ctx, f)
 }

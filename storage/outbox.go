@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -48,6 +49,9 @@ type Message struct {
 	LastError     string
 	CreatedAt     time.Time
 	SentAt        *time.Time
+	// Slug is the slug of the salon the message is about, filled in by
+	// FindMessages; empty for mail about no salon.
+	Slug string
 }
 
 // enqueue writes one notice in the caller's transaction.
@@ -76,14 +80,17 @@ func insertNotice(ctx context.Context, tx *Tx, kind string, salonID, ticketID in
 
 // OutboxFilter selects messages; zero fields do not filter.
 type OutboxFilter struct {
-	ID int64
-	// AfterID keeps only messages with a larger id, for readers that follow
-	// the outbox without reading it all again.
-	AfterID  int64
+	ID       int64
 	Status   string
 	TicketID int64
 	SalonID  int64
-	Limit    int
+	// OrganizerID keeps only mail about that organizer's salons.
+	OrganizerID int64
+	// NewestFirst lists the latest message first, as the console shows
+	// them; otherwise the oldest comes first.
+	NewestFirst bool
+	// Limit caps the list; zero or less means no cap.
+	Limit int
 }
 
 // QueuedAfter counts the queued messages whose ids are above afterID and
@@ -99,16 +106,16 @@ func (db *DB) QueuedAfter(ctx context.Context, afterID int64) (n int, lastID int
 	return n, lastID, nil
 }
 
-// FindMessages lists outbox messages, oldest first.
+// FindMessages lists outbox messages with their salon's slug, in one query.
 func (db *DB) FindMessages(ctx context.Context, f OutboxFilter) ([]*Message, error) {
-	q := `SELECT id, kind, COALESCE(salon_id, 0), COALESCE(ticket_id, 0), recipient, lang, payload, message_id,
-		status, attempts, next_attempt_at, last_error, created_at, sent_at FROM outbox WHERE 1 = 1`
+	// The salons side is a subquery that names its id apart, so that the
+	// unqualified outboxColumns stay unambiguous; SQLite flattens it into a
+	// plain primary-key LEFT JOIN.
+	q := `SELECT ` + outboxColumns + `, COALESCE(s.slug, '') FROM outbox
+		LEFT JOIN (SELECT id AS salon_ref, slug, organizer_id FROM salons) s ON s.salon_ref = outbox.salon_id WHERE 1 = 1`
 	var args []any
 	if f.ID != 0 {
 		q, args = q+` AND id = ?`, append(args, f.ID)
-	}
-	if f.AfterID != 0 {
-		q, args = q+` AND id > ?`, append(args, f.AfterID)
 	}
 	if f.Status != "" {
 		q, args = q+` AND status = ?`, append(args, f.Status)
@@ -119,32 +126,54 @@ func (db *DB) FindMessages(ctx context.Context, f OutboxFilter) ([]*Message, err
 	if f.SalonID != 0 {
 		q, args = q+` AND salon_id = ?`, append(args, f.SalonID)
 	}
+	if f.OrganizerID != 0 {
+		q, args = q+` AND s.organizer_id = ?`, append(args, f.OrganizerID)
+	}
+	q += ` ORDER BY id`
+	if f.NewestFirst {
+		q += ` DESC`
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := db.read.QueryContext(ctx, q+` ORDER BY id LIMIT ?`, append(args, limit)...)
+	rows, err := db.read.QueryContext(ctx, q+` LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to list outbox: %w", err)
 	}
 	defer rows.Close()
 	var out []*Message
 	for rows.Next() {
-		var m Message
-		var payload string
-		var next, created int64
-		var sent *int64
-		if err := rows.Scan(&m.ID, &m.Kind, &m.SalonID, &m.TicketID, &m.Recipient, &m.Lang, &payload, &m.MessageID,
-			&m.Status, &m.Attempts, &next, &m.LastError, &created, &sent); err != nil {
+		var slug string
+		m, err := scanMessage(rows, &slug)
+		if err != nil {
 			return nil, fmt.Errorf("storage: unable to read outbox: %w", err)
 		}
-		_ = json.Unmarshal([]byte(payload), &m.Payload)
-		m.NextAttemptAt, m.CreatedAt = unix(next), unix(created)
-		if sent != nil {
-			t := unix(*sent)
-			m.SentAt = &t
-		}
-		out = append(out, &m)
+		m.Slug = slug
+		out = append(out, m)
 	}
 	return out, rows.Err()
+}
+
+// scanMessage scans one row selected with outboxColumns followed by the
+// columns that extra points at. It is readMessage (outbox_queue.go) with room
+// for more columns; readMessage could become scanMessage(rows).
+func scanMessage(rows *sql.Rows, extra ...any) (*Message, error) {
+	var m Message
+	var payload string
+	var next, created int64
+	var sent *int64
+	dest := append([]any{&m.ID, &m.Kind, &m.SalonID, &m.TicketID, &m.Recipient, &m.Lang, &payload, &m.MessageID,
+		&m.Status, &m.Attempts, &next, &m.LastError, &created, &sent}, extra...)
+	if err := rows.Scan(dest...); err != nil {
+		return nil, err
+	}
+	// A broken payload must not hide the message: it is listed without it.
+	_ = json.Unmarshal([]byte(payload), &m.Payload)
+	m.NextAttemptAt, m.CreatedAt = unix(next), unix(created)
+	if sent != nil {
+		t := unix(*sent)
+		m.SentAt = &t
+	}
+	return &m, nil
 }
