@@ -14,16 +14,8 @@ import (
 // maxIdempotencyKey bounds the Idempotency-Key header.
 const maxIdempotencyKey = 200
 
-// createRSVP is the one RSVP path behind the API and the HTML form.
-func (s *Server) createRSVP(c *fiber.Ctx, slug string, in tickets.RSVPInput) (*tickets.Ticket, error) {
-	res, err := s.takeRSVP(c, slug, in)
-	if err != nil {
-		return nil, err
-	}
-	return res.Ticket, nil
-}
-
-// takeRSVP validates and takes an RSVP, answering with what the JSON answer
+// takeRSVP is the one RSVP path behind the API and the HTML form: it
+// validates and takes an RSVP, answering with what the JSON answer
 // shows besides the ticket, read in the same write.
 func (s *Server) takeRSVP(c *fiber.Ctx, slug string, in tickets.RSVPInput) (*storage.RSVPResult, error) {
 	in.Normalize()

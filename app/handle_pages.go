@@ -156,28 +156,27 @@ func (s *Server) handleSalonPage(c *fiber.Ctx) error {
 
 // handleRSVPForm takes the page's RSVP form. Success redirects to the ticket
 // page (post/redirect/get); bad fields re-show the form with errors beside them.
+// The salon is read only to re-show the form: taking the RSVP reads it anyway.
 func (s *Server) handleRSVPForm(c *fiber.Ctx) error {
-	sa, err := s.publicSalon(c, c.Params("slug"))
-	if err != nil {
-		return err
-	}
 	in := tickets.RSVPInput{
 		Name: c.FormValue("name"), Email: c.FormValue("email"), Company: c.FormValue("company"),
 		JobTitle: c.FormValue("job_title"), Lang: pageLang(c),
 	}
-	t, err := s.createRSVP(c, sa.Slug, in)
+	res, err := s.takeRSVP(c, c.Params("slug"), in)
 	if err == nil {
-		return c.Redirect("/t/"+t.Token, fiber.StatusSeeOther)
+		return c.Redirect("/t/"+res.Ticket.Token, fiber.StatusSeeOther)
+	}
+	code, status := statusFor(err)
+	if code == events.EINTERNAL {
+		return err
+	}
+	sa, serr := s.publicSalon(c, c.Params("slug"))
+	if serr != nil {
+		return serr
 	}
 	p := s.salonPageData(c, sa)
 	p.Form = in
-	p.Errors = fieldMessages(p.Lang, err)
-	status := fiber.StatusUnprocessableEntity
-	if p.Errors == nil {
-		var code string
-		if code, status = statusFor(err); code == events.EINTERNAL {
-			return err
-		}
+	if p.Errors = fieldMessages(p.Lang, err); p.Errors == nil {
 		p.Errors = map[string]string{"form": events.ErrorMessage(err)}
 	}
 	return s.render(c, status, "salon", p)
