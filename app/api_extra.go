@@ -15,10 +15,15 @@ func (s *Server) handleRevokeFeed(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.RevokeFeed(c.UserContext(), t.Email); err != nil {
+	feed, err := s.db.RevokeFeed(c.UserContext(), t.Email)
+	if err != nil {
 		return err
 	}
-	return s.sendTicket(c, fiber.StatusOK, t)
+	sa, err := s.db.FindSalonByID(c.UserContext(), t.SalonID)
+	if err != nil {
+		return err
+	}
+	return s.sendTicketJSON(c, fiber.StatusOK, t, sa.Location(), feed)
 }
 
 // scanJSON is one logged scan attempt as organizers see it.
