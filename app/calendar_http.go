@@ -35,13 +35,10 @@ func (cal *calendars) serve(c *fiber.Ctx, key string, kind calendarKind,
 	render func(context.Context) (rendered, error)) error {
 	// The versions are read before any data: see storage.changes.
 	v := versions{salons: cal.db.SalonsVersion(), tickets: cal.db.TicketsVersion()}
-	f := cal.cache.get(key, v, cal.db.Now())
-	if f == nil {
-		var err error
-		f, err = cal.cache.load(c.UserContext(), key, v, kind.tickets, cal.db.Now, render)
-		if err != nil {
-			return err
-		}
+	// load answers a fresh entry itself before rendering anything.
+	f, err := cal.cache.load(c.UserContext(), key, v, kind.tickets, cal.db.Now, render)
+	if err != nil {
+		return err
 	}
 	c.Set(fiber.HeaderETag, f.etag)
 	c.Set(fiber.HeaderLastModified, f.lastModHTTP)
