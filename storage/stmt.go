@@ -142,8 +142,17 @@ func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
 	return b
 }
 
+// The statements of a write run in the batch's one transaction, shared with
+// other callers' writes. So they ignore the cancellation of the caller's
+// context: modernc answers a cancelled context by interrupting the
+// statement, and SQLite rolls back the whole transaction when a write
+// statement is interrupted, which would fail every write of the batch.
+// update checks the context before the write runs and, once it has run,
+// waits for its real outcome anyway.
+
 // ExecContext runs a write statement, prepared, in the batch's transaction.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = context.WithoutCancel(ctx)
 	if st := tx.stmt(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -152,6 +161,7 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 
 // QueryRowContext runs a prepared query in the batch's transaction.
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = context.WithoutCancel(ctx)
 	if st := tx.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -160,6 +170,7 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 
 // QueryContext runs a prepared query in the batch's transaction.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = context.WithoutCancel(ctx)
 	if st := tx.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}

@@ -2,12 +2,15 @@ package storage
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"modernc.org/sqlite"
 )
 
 // TestUpdate_RacesClose races many writes against Close: every call must
@@ -108,5 +111,122 @@ func TestUpdate_QueuedAfterWriterStopped(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("update after the writer stopped is still waiting after 10s")
+	}
+}
+
+// cancelDuring is called by the SQL function test_cancel_during, which a
+// statement calls to have its own context cancelled while it runs.
+var cancelDuring struct {
+	sync.Mutex
+	f func()
+}
+
+var registerCancelDuring = sync.OnceValue(func() error {
+	return sqlite.RegisterScalarFunction("test_cancel_during", 1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		if n, _ := args[0].(int64); n == 1 {
+			cancelDuring.Lock()
+			f := cancelDuring.f
+			cancelDuring.Unlock()
+			if f != nil {
+				f()
+				// Give the driver's watcher time to see the cancellation;
+				// the statement has thousands of rows still to go.
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+		return []byte{1}, nil
+	})
+})
+
+// TestUpdate_CancelledWhileRunningFailsAlone puts three writes in one batch;
+// the middle one's context is cancelled while its INSERT runs. The driver
+// would interrupt that statement, and SQLite rolls back the whole
+// transaction when a write statement is interrupted, failing the writes
+// before and after it too. Each write must commit or fail alone.
+func TestUpdate_CancelledWhileRunningFailsAlone(t *testing.T) {
+	if err := registerCancelDuring(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "salon.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	bg := context.Background()
+
+	// Hold the writer in a batch of its own while the three are queued, so
+	// that they make up the next batch together.
+	release := make(chan struct{})
+	held := make(chan struct{})
+	holder := make(chan error, 1)
+	go func() {
+		holder <- db.update(bg, func(*Tx) error { close(held); <-release; return nil })
+	}()
+	<-held
+
+	insert := func(ctx context.Context, key string) func(*Tx) error {
+		return func(tx *Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, key, []byte{1})
+			return err
+		}
+	}
+	ctx, cancel := context.WithCancel(bg)
+	defer cancel()
+	cancelDuring.Lock()
+	cancelDuring.f = cancel
+	cancelDuring.Unlock()
+	defer func() {
+		cancelDuring.Lock()
+		cancelDuring.f = nil
+		cancelDuring.Unlock()
+	}()
+	jobs := []struct {
+		name string
+		ctx  context.Context
+		fn   func(*Tx) error
+	}{
+		{"before", bg, insert(bg, "before")},
+		{"cancelled", ctx, func(tx *Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value)
+				WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5000)
+				SELECT 'cancelled-' || n, test_cancel_during(n) FROM c`)
+			return err
+		}},
+		{"after", bg, insert(bg, "after")},
+	}
+	results := make([]chan error, len(jobs))
+	for i, j := range jobs {
+		results[i] = make(chan error, 1)
+		go func() { results[i] <- db.update(j.ctx, j.fn) }()
+		for len(db.jobs) < i+1 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	close(release)
+	if err := <-holder; err != nil {
+		t.Fatal(err)
+	}
+	for i, j := range jobs {
+		var err error
+		select {
+		case err = <-results[i]:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%s: no answer after 10s", j.name)
+		}
+		var n int
+		if qerr := db.read.QueryRowContext(bg, `SELECT COUNT(*) FROM settings WHERE key = ? OR key LIKE ? || '-%'`, j.name, j.name).Scan(&n); qerr != nil {
+			t.Fatal(qerr)
+		}
+		switch {
+		case j.name == "cancelled" && err == nil && n != 5000:
+			t.Errorf("cancelled write answered nil with %d of its 5000 rows", n)
+		case j.name == "cancelled" && err != nil && n != 0:
+			t.Errorf("cancelled write answered %v but left %d rows", err, n)
+		case j.name != "cancelled" && (err != nil || n != 1):
+			t.Errorf("%s: %v, %d rows; another write's cancellation must not fail it", j.name, err, n)
+		}
+	}
+	if ctx.Err() == nil {
+		t.Fatal("the cancelled write's context was never cancelled: the test tested nothing")
 	}
 }
