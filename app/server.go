@@ -26,7 +26,7 @@ type Server struct {
 	metrics *metrics
 	pages   *pages
 	qr      *qrCache
-	// pageCache keeps rendered public pages and QR images; see pagecache.go.
+	// pageCache keeps rendered public pages; see pagecache.go.
 	pageCache *renderCache
 	pageToken string
 
