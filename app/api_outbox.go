@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -59,17 +60,28 @@ func (s *Server) outboxScope(c *fiber.Ctx) (int64, error) {
 	return sa.ID, nil
 }
 
+// outboxStatuses are the statuses of an outbox message, in the order it goes
+// through them; lists filter on them.
+var outboxStatuses = []string{storage.OutboxQueued, storage.OutboxSending, storage.OutboxSent, storage.OutboxFailed}
+
+// checkOutboxStatus accepts a status filter: empty (all mail) or one of
+// outboxStatuses.
+func checkOutboxStatus(status string) error {
+	if status == "" || slices.Contains(outboxStatuses, status) {
+		return nil
+	}
+	return &events.Error{Code: events.EINVALID, Message: "status: must be queued, sending, sent or failed",
+		Fields: map[string]string{"status": "must be queued, sending, sent or failed"}}
+}
+
 func (s *Server) handleListOutbox(c *fiber.Ctx) error {
 	salonID, err := s.outboxScope(c)
 	if err != nil {
 		return err
 	}
 	status := c.Query("status")
-	switch status {
-	case "", storage.OutboxQueued, storage.OutboxSending, storage.OutboxSent, storage.OutboxFailed:
-	default:
-		return &events.Error{Code: events.EINVALID, Message: "status: must be queued, sending, sent or failed",
-			Fields: map[string]string{"status": "must be queued, sending, sent or failed"}}
+	if err := checkOutboxStatus(status); err != nil {
+		return err
 	}
 	list, err := s.db.FindMessages(c.UserContext(), storage.OutboxFilter{Status: status, SalonID: salonID, Limit: 500})
 	if err != nil {
@@ -83,11 +95,42 @@ func (s *Server) handleListOutbox(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"messages": out})
 }
 
-// handleRetryMessage queues a failed message again, due now.
-func (s *Server) handleRetryMessage(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+// retryMessage queues failed message id again, due now, and wakes the mail
+// worker: any message for admins, for others only mail about a salon they
+// manage. It returns the message as it was before the retry. An id that is
+// not a positive number is not found.
+func (s *Server) retryMessage(c *fiber.Ctx, id int64) (*storage.Message, error) {
+	if id <= 0 {
+		return nil, events.Errorf(events.ENOTFOUND, "Message not found.")
+	}
+	ctx := c.UserContext()
+	msgs, err := s.db.FindMessages(ctx, storage.OutboxFilter{ID: id})
 	if err != nil {
-		return events.Errorf(events.ENOTFOUND, "Message not found.")
+		return nil, err
+	}
+	if len(msgs) == 0 {
+		return nil, events.Errorf(events.ENOTFOUND, "Message not found.")
+	}
+	m := msgs[0]
+	if u := currentUser(c); u.Role != events.RoleAdmin {
+		sa, err := s.db.FindSalonByID(ctx, m.SalonID)
+		if err != nil || !u.CanManage(sa) {
+			return nil, events.Errorf(events.EFORBIDDEN, "You may not retry this message.")
+		}
+	}
+	if err := s.db.RetryMessage(ctx, m.ID); err != nil {
+		return nil, err
+	}
+	s.wakeMail()
+	return m, nil
+}
+
+// handleRetryMessage queues a failed message again, due now, and answers
+// with the message as it is now.
+func (s *Server) handleRetryMessage(c *fiber.Ctx) error {
+	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
+	if _, err := s.retryMessage(c, id); err != nil {
+		return err
 	}
 	msgs, err := s.db.FindMessages(c.UserContext(), storage.OutboxFilter{ID: id})
 	if err != nil {
@@ -95,21 +138,6 @@ func (s *Server) handleRetryMessage(c *fiber.Ctx) error {
 	}
 	if len(msgs) == 0 {
 		return events.Errorf(events.ENOTFOUND, "Message not found.")
-	}
-	u := currentUser(c)
-	if u.Role != events.RoleAdmin {
-		sa, err := s.db.FindSalonByID(c.UserContext(), msgs[0].SalonID)
-		if err != nil || !u.CanManage(sa) {
-			return events.Errorf(events.EFORBIDDEN, "You may not retry this message.")
-		}
-	}
-	if err := s.db.RetryMessage(c.UserContext(), id); err != nil {
-		return err
-	}
-	s.wakeMail()
-	msgs, err = s.db.FindMessages(c.UserContext(), storage.OutboxFilter{ID: id})
-	if err != nil || len(msgs) == 0 {
-		return err
 	}
 	return c.JSON(fiber.Map{"message": messageView(msgs[0])})
 }

@@ -259,7 +259,13 @@ func TestMail_PermanentFailureListedAndRetried(t *testing.T) {
 		t.Fatalf("organizer's own salon mail: %d %v", s, out)
 	}
 	smtp.RejectRecipient("bounce@example.com", 0)
-	if s, out := ta.json("POST", "/api/v1/outbox/"+m["id"].(string)+"/retry", admin, ""); s != 200 {
+	for _, id := range []string{"999999", "0", "-1", "abc"} {
+		if s, out := ta.json("POST", "/api/v1/outbox/"+id+"/retry", admin, ""); s != 404 {
+			t.Errorf("retry of message %s: %d %v", id, s, out)
+		}
+	}
+	if s, out := ta.json("POST", "/api/v1/outbox/"+m["id"].(string)+"/retry", admin, ""); s != 200 ||
+		out["message"].(map[string]any)["id"] != m["id"] || out["message"].(map[string]any)["status"] == "failed" {
 		t.Fatalf("retry: %d %v", s, out)
 	}
 	msgs := waitMail(t, smtp, 2)
