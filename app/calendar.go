@@ -41,7 +41,7 @@ var onCalendars func(*Server, *calendars)
 // calendarRoutes registers the calendar files and feeds. It runs before the
 // page routes: /salons/:slug.ics must not be taken for a salon page.
 func (s *Server) calendarRoutes(r fiber.Router) {
-	cal := &calendars{s: s, db: s.db, opts: s.calendarOptions(),
+	cal := &calendars{s: s, db: s.db, opts: s.calOpts,
 		cache: newRenderCache(calendarCacheEntries, calendarCacheBytes)}
 	if onCalendars != nil {
 		onCalendars(s, cal)
@@ -52,17 +52,16 @@ func (s *Server) calendarRoutes(r fiber.Router) {
 	r.Get("/t/:token/invite.ics", cal.handleInvite)
 }
 
-// calendarOptions builds links and UIDs from the configured base URL, never
-// from the request's Host, and takes the organizer from the mail sender so
-// that invitations and their mail agree.
-func (s *Server) calendarOptions() events.CalendarOptions {
-	o := events.CalendarOptions{BaseURL: s.cfg.BaseURL}
-	if a, err := mail.ParseAddress(s.cfg.MailFrom); err == nil {
+// newCalendarOptions builds links and UIDs from the configured base URL,
+// never from the request's Host, and takes the organizer from the mail
+// sender so that invitations and their mail agree. NewServer makes them
+// once; the calendar files, the page links and the mail all use that copy.
+func newCalendarOptions(cfg Config) events.CalendarOptions {
+	o := events.CalendarOptions{BaseURL: cfg.BaseURL}
+	// Config.Validate has refused a MailFrom that does not parse.
+	if a, err := mail.ParseAddress(cfg.MailFrom); err == nil {
 		o.OrganizerName, o.OrganizerEmail = a.Name, a.Address
-	} else if from := strings.TrimSpace(s.cfg.MailFrom); strings.Count(from, "@") == 1 && !strings.ContainsAny(from, " <>\"") {
-		o.OrganizerEmail = from
 	}
-	// An empty address makes events fall back to no-reply@<base host>.
 	if o.OrganizerName == "" {
 		o.OrganizerName = i18n.T("en", "site.name")
 	}

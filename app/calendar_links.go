@@ -29,7 +29,7 @@ func (s *Server) salonCalendarLinks(sa *events.Salon) calendarLinks {
 	if sa.Status != events.StatusPublished {
 		return calendarLinks{}
 	}
-	o := s.calendarOptions()
+	o := s.calOpts
 	return calendarLinks{
 		Download:  "/salons/" + url.PathEscape(sa.Slug) + ".ics",
 		Subscribe: template.URL(events.WebcalURL(s.cfg.BaseURL + "/calendar.ics?industry=" + url.QueryEscape(sa.Industry))),
@@ -46,7 +46,7 @@ func (s *Server) ticketCalendarLinks(ctx context.Context, t *tickets.Ticket, sa 
 	if !t.Active() || sa.Status != events.StatusPublished {
 		return calendarLinks{}
 	}
-	o := s.calendarOptions()
+	o := s.calOpts
 	l := calendarLinks{
 		Download: "/t/" + url.PathEscape(t.Token) + "/invite.ics",
 		Google:   events.GoogleCalendarURL(sa, o),

@@ -13,6 +13,7 @@ import (
 
 	"salon/app/mailer"
 	"salon/app/notice"
+	"salon/events"
 	"salon/storage"
 )
 
@@ -29,6 +30,9 @@ type Server struct {
 	// pageCache keeps rendered public pages; see pagecache.go.
 	pageCache *renderCache
 	pageToken string
+	// calOpts are the calendar options every .ics, page link and mail
+	// invitation is built with, made once from the configuration.
+	calOpts events.CalendarOptions
 
 	// wakeMail is called after a write that queued mail.
 	wakeMail func()
@@ -43,7 +47,8 @@ func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{cfg: cfg, db: db, log: log, wakeMail: func() {}, qr: newQRCache(), pageCache: newRenderCache(pageCacheEntries, pageCacheBytes), pageToken: newPageToken()}
+	s := &Server{cfg: cfg, db: db, log: log, wakeMail: func() {}, qr: newQRCache(), pageCache: newRenderCache(pageCacheEntries, pageCacheBytes), pageToken: newPageToken(),
+		calOpts: newCalendarOptions(cfg)}
 	s.metrics = newMetrics()
 	db.ObserveWait = s.metrics.observeWriteWait
 	p, err := newPages(cfg.BaseURL)
@@ -188,7 +193,7 @@ func (s *Server) StartWorkers(ctx context.Context) error {
 
 // Notices returns the renderer of attendee mail.
 func (s *Server) Notices() *notice.Renderer {
-	return &notice.Renderer{DB: s.db, BaseURL: s.cfg.BaseURL, From: s.cfg.MailFrom, QR: s.QRImage, Format: formatRange}
+	return &notice.Renderer{DB: s.db, BaseURL: s.cfg.BaseURL, From: s.cfg.MailFrom, Calendar: s.calOpts, QR: s.QRImage, Format: formatRange}
 }
 
 // remind queues due reminders every interval until ctx ends.

@@ -9,7 +9,6 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	netmail "net/mail"
 	"strings"
 
 	"github.com/wneessen/go-mail"
@@ -29,8 +28,11 @@ var htmlTemplate = template.Must(template.ParseFS(templateFS, "mail.html"))
 type Renderer struct {
 	DB      *storage.DB
 	BaseURL string
-	// From is the --mail-from address; its name also signs invitations.
+	// From is the --mail-from address.
 	From string
+	// Calendar builds the attached invitations: the server's options, so
+	// that mail and the calendar files name the same organizer.
+	Calendar events.CalendarOptions
 	// QR returns the PNG of a confirmed ticket's code (the server's cache).
 	QR func(*tickets.Ticket) ([]byte, error)
 	// Format writes a salon's time range in a language.
@@ -83,7 +85,7 @@ func (r *Renderer) Render(ctx context.Context, m *storage.Message) (*mail.Msg, e
 	if n.Method != "" {
 		ics := events.InviteCalendar(s, events.Attendee{Name: t.Name, Email: t.Email,
 			Waitlisted: t.Status == tickets.StatusWaitlisted, Cancelled: n.Method == events.MethodCancel},
-			n.Method, r.calendarOptions())
+			n.Method, r.Calendar)
 		// The MIME method= always equals the file's METHOD, or clients
 		// ignore or misread the invitation.
 		msg.AddAlternativeString(mail.ContentType("text/calendar; method="+n.Method), string(ics))
@@ -103,14 +105,6 @@ func (r *Renderer) Render(ctx context.Context, m *storage.Message) (*mail.Msg, e
 		}
 	}
 	return msg, nil
-}
-
-func (r *Renderer) calendarOptions() events.CalendarOptions {
-	o := events.CalendarOptions{BaseURL: r.BaseURL}
-	if a, err := netmail.ParseAddress(r.From); err == nil {
-		o.OrganizerName, o.OrganizerEmail = a.Name, a.Address
-	}
-	return o
 }
 
 // notice is what the templates get.
