@@ -61,7 +61,7 @@ func cancelTicket(ctx context.Context, tx *Tx, id, salonID int64, status string)
 	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET status = 'cancelled', updated_at = ? WHERE id = ?`, tx.now.Unix(), id); err != nil {
 		return fmt.Errorf("storage: unable to cancel ticket: %w", err)
 	}
-	s, err := scanSalon(tx.QueryRowContext(ctx, `SELECT `+salonColumns+` FROM salons WHERE id = ?`, salonID))
+	s, err := scanSalon(tx.QueryRowContext(ctx, salonByID, salonID))
 	if err != nil {
 		return fmt.Errorf("storage: unable to fetch salon: %w", err)
 	}

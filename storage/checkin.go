@@ -69,7 +69,7 @@ func (db *DB) CheckIn(ctx context.Context, r CheckinRequest) (*CheckinResult, er
 		res := &CheckinResult{Result: tickets.CheckinInvalid}
 		var ticketID any
 		if verr == nil {
-			t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketColumns+ticketFrom+` WHERE t.id = ?`, claims.TicketID), db.key)
+			t, err := scanTicket(tx.QueryRowContext(ctx, ticketByID, claims.TicketID), db.key)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("storage: unable to fetch ticket: %w", err)
 			}
@@ -143,7 +143,7 @@ func replayScan(ctx context.Context, tx *Tx, key []byte, salonID int64, nonce st
 	}
 	res := &CheckinResult{Result: result, Flagged: flagged, Replayed: true}
 	if ticketID != nil {
-		t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketColumns+ticketFrom+` WHERE t.id = ?`, *ticketID), key)
+		t, err := scanTicket(tx.QueryRowContext(ctx, ticketByID, *ticketID), key)
 		if err != nil {
 			return nil, fmt.Errorf("storage: unable to fetch ticket: %w", err)
 		}
@@ -229,15 +229,3 @@ func (db *DB) FindScans(ctx context.Context, salonID int64) ([]*Scan, error) {
 	}
 	return out, rows.Err()
 }
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}
-
-func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

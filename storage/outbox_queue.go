@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"sort"
 	"time"
-	"unicode/utf8"
 
 	"salon/events"
 )
@@ -68,7 +67,9 @@ func (db *DB) MarkSent(ctx context.Context, id int64) error {
 func (db *DB) MarkRetry(ctx context.Context, id int64, errText string, next time.Time) error {
 	return db.moveMessage(ctx, id, "mark for retry", OutboxSending,
 		`UPDATE outbox SET status = ?, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = ?`,
-		func(int64) []any { return []any{OutboxQueued, next.Unix(), shortError(errText), id, OutboxSending} })
+		func(int64) []any {
+			return []any{OutboxQueued, next.Unix(), truncate(errText, maxErrorText), id, OutboxSending}
+		})
 }
 
 // MarkFailed gives up on a message; it stays in the outbox, with its error,
@@ -76,7 +77,7 @@ func (db *DB) MarkRetry(ctx context.Context, id int64, errText string, next time
 func (db *DB) MarkFailed(ctx context.Context, id int64, errText string) error {
 	return db.moveMessage(ctx, id, "mark failed", OutboxSending,
 		`UPDATE outbox SET status = ?, last_error = ? WHERE id = ? AND status = ?`,
-		func(int64) []any { return []any{OutboxFailed, shortError(errText), id, OutboxSending} })
+		func(int64) []any { return []any{OutboxFailed, truncate(errText, maxErrorText), id, OutboxSending} })
 }
 
 // RetryMessage puts a failed message back in the queue, due now: an admin
@@ -158,16 +159,4 @@ func readMessage(rows *sql.Rows) (*Message, error) {
 		m.SentAt = &t
 	}
 	return &m, nil
-}
-
-// shortError cuts errText to maxErrorText bytes without splitting a rune.
-func shortError(errText string) string {
-	if len(errText) <= maxErrorText {
-		return errText
-	}
-	cut := maxErrorText
-	for cut > 0 && !utf8.RuneStart(errText[cut]) {
-		cut--
-	}
-	return errText[:cut]
 }

@@ -101,7 +101,7 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 					return &events.Error{Code: events.EINVALID, Message: "Idempotency-Key: already used for a different request",
 						Fields: map[string]string{"Idempotency-Key": "already used for a different request"}}
 				}
-				t, err := scanTicket(tx.QueryRowContext(ctx, `SELECT `+ticketColumns+ticketFrom+` WHERE t.id = ?`, prevTicket), db.key)
+				t, err := scanTicket(tx.QueryRowContext(ctx, ticketByID, prevTicket), db.key)
 				if err != nil {
 					return fmt.Errorf("storage: unable to replay ticket: %w", err)
 				}

@@ -17,6 +17,9 @@ const salonColumns = `id, slug, title, title_zh, industry, description, descript
 	timezone, capacity, waitlist, rsvp_deadline, status, sequence, reminder_before,
 	COALESCE(organizer_id, 0), confirmed, waitlisted, created_at, updated_at, checked_in`
 
+// salonByID selects one salon by id, for scanSalon.
+const salonByID = `SELECT ` + salonColumns + ` FROM salons WHERE id = ?`
+
 type scanner interface{ Scan(dest ...any) error }
 
 func scanSalon(row scanner) (*events.Salon, error) {
@@ -50,7 +53,7 @@ func (db *DB) FindSalonBySlug(ctx context.Context, slug string) (*events.Salon, 
 
 // FindSalonByID returns the salon with the given id.
 func (db *DB) FindSalonByID(ctx context.Context, id int64) (*events.Salon, error) {
-	s, err := scanSalon(db.read.QueryRowContext(ctx, `SELECT `+salonColumns+` FROM salons WHERE id = ?`, id))
+	s, err := scanSalon(db.read.QueryRowContext(ctx, salonByID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Salon")
 	} else if err != nil {
@@ -198,7 +201,7 @@ func uniqueSlug(ctx context.Context, tx *Tx, base string, explicit bool) (string
 func (db *DB) UpdateSalon(ctx context.Context, id int64, u events.SalonUpdate) (*events.Salon, error) {
 	var out *events.Salon
 	err := db.update(ctx, func(tx *Tx) error {
-		s, err := scanSalon(tx.QueryRowContext(ctx, `SELECT `+salonColumns+` FROM salons WHERE id = ?`, id))
+		s, err := scanSalon(tx.QueryRowContext(ctx, salonByID, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("Salon")
 		} else if err != nil {

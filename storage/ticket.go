@@ -16,6 +16,9 @@ const ticketColumns = `t.id, t.salon_id, s.slug, t.name, t.email, t.company, t.j
 
 const ticketFrom = ` FROM tickets t JOIN salons s ON s.id = t.salon_id`
 
+// ticketByID selects one ticket by id, for scanTicket.
+const ticketByID = `SELECT ` + ticketColumns + ticketFrom + ` WHERE t.id = ?`
+
 // scanTicket reads a ticket and derives its manage token from the key.
 func scanTicket(row scanner, key []byte) (*tickets.Ticket, error) {
 	var t tickets.Ticket
@@ -70,7 +73,7 @@ func tokenMatches(t *tickets.Ticket, token string) bool {
 
 // FindTicketByID returns a ticket by id.
 func (db *DB) FindTicketByID(ctx context.Context, id int64) (*tickets.Ticket, error) {
-	t, err := scanTicket(db.read.QueryRowContext(ctx, `SELECT `+ticketColumns+ticketFrom+` WHERE t.id = ?`, id), db.key)
+	t, err := scanTicket(db.read.QueryRowContext(ctx, ticketByID, id), db.key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Ticket")
 	} else if err != nil {
