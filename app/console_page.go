@@ -98,9 +98,9 @@ func zonesWith(zone string) []string {
 	return append([]string{zone}, consoleZones...)
 }
 
-// consoleMessages turn the rules' field messages into catalogue keys, so
-// console forms say what is wrong in the reader's language.
-var consoleMessages = map[string]string{
+// fieldMessageKeys turn the rules' field messages into catalogue keys, so
+// public and console forms say what is wrong in the reader's language.
+var fieldMessageKeys = map[string]string{
 	"required":                            "err.required",
 	"too long":                            "err.too_long",
 	"not a valid address":                 "err.invalid_email",
@@ -118,8 +118,22 @@ var consoleMessages = map[string]string{
 	"not a valid time (RFC 3339, e.g. 2026-12-05T19:00:00+08:00)": "console.err.time",
 }
 
-// consoleFieldMessages translates a validation error's fields for a console
-// form; an error that is not about fields gives a "form" entry.
+// translateFields translates each field's message with fieldMessageKeys; a
+// message not listed there reads as "err.invalid".
+func translateFields(lang string, fields map[string]string) map[string]string {
+	out := make(map[string]string, len(fields))
+	for field, msg := range fields {
+		key, ok := fieldMessageKeys[msg]
+		if !ok {
+			key = "err.invalid"
+		}
+		out[field] = tr(lang, key)
+	}
+	return out
+}
+
+// consoleFieldMessages translates an error's fields for a console form; an
+// error that is not about fields gives a "form" entry.
 func consoleFieldMessages(lang string, err error) map[string]string {
 	var e *events.Error
 	if !errors.As(err, &e) {
@@ -128,13 +142,5 @@ func consoleFieldMessages(lang string, err error) map[string]string {
 	if len(e.Fields) == 0 {
 		return map[string]string{"form": e.Message}
 	}
-	out := map[string]string{}
-	for field, msg := range e.Fields {
-		key, ok := consoleMessages[msg]
-		if !ok {
-			key = "err.invalid"
-		}
-		out[field] = tr(lang, key)
-	}
-	return out
+	return translateFields(lang, e.Fields)
 }

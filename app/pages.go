@@ -132,26 +132,12 @@ func (s *Server) renderError(c *fiber.Ctx, status int, code, msg string) error {
 	return nil
 }
 
-// fieldMessages translates a validation error's fields for a form.
+// fieldMessages translates a validation error's fields for a form; any
+// other error gives none.
 func fieldMessages(lang string, err error) map[string]string {
 	var e *events.Error
 	if !errors.As(err, &e) || e.Code != events.EINVALID {
 		return nil
 	}
-	out := map[string]string{}
-	for field, msg := range e.Fields {
-		key := "err.invalid"
-		switch msg {
-		case "required":
-			key = "err.required"
-		case "too long":
-			key = "err.too_long"
-		case "not a valid address":
-			key = "err.invalid_email"
-		case "must not contain control characters or line breaks", "must not contain control characters":
-			key = "err.control"
-		}
-		out[field] = i18n.T(lang, key)
-	}
-	return out
+	return translateFields(lang, e.Fields)
 }
