@@ -28,7 +28,6 @@ var industryTag = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 // calendars serves the .ics files and feeds from one cache. It lives beside
 // the Server rather than in it so the calendar code stays in its own files.
 type calendars struct {
-	s     *Server
 	db    *storage.DB
 	opts  events.CalendarOptions
 	cache *renderCache
@@ -41,7 +40,7 @@ var onCalendars func(*Server, *calendars)
 // calendarRoutes registers the calendar files and feeds. It runs before the
 // page routes: /salons/:slug.ics must not be taken for a salon page.
 func (s *Server) calendarRoutes(r fiber.Router) {
-	cal := &calendars{s: s, db: s.db, opts: s.calOpts,
+	cal := &calendars{db: s.db, opts: s.calOpts,
 		cache: newRenderCache(calendarCacheEntries, calendarCacheBytes)}
 	if onCalendars != nil {
 		onCalendars(s, cal)

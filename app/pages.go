@@ -19,16 +19,15 @@ var templateFS embed.FS
 // pages holds the parsed templates, one set per page so each can define its
 // own "content" inside the shared layout.
 type pages struct {
-	baseURL string
-	sets    map[string]*template.Template
+	sets map[string]*template.Template
 }
 
 var funcs = template.FuncMap{
 	"safeURL": func(s string) template.URL { return template.URL(s) },
 }
 
-func newPages(baseURL string) (*pages, error) {
-	p := &pages{baseURL: baseURL, sets: map[string]*template.Template{}}
+func newPages() (*pages, error) {
+	p := &pages{sets: map[string]*template.Template{}}
 	for _, name := range []string{"index", "salon", "ticket", "error", "door"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {

@@ -51,7 +51,7 @@ func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
 		calOpts: newCalendarOptions(cfg)}
 	s.metrics = newMetrics()
 	db.ObserveWait = s.metrics.observeWriteWait
-	p, err := newPages(cfg.BaseURL)
+	p, err := newPages()
 	if err != nil {
 		return nil, err
 	}
