@@ -74,7 +74,9 @@ type Worker struct {
 type Option func(*Worker)
 
 // WithFrom sets the From address for messages the renderer leaves without
-// one (the --mail-from flag).
+// one (the --mail-from flag). The app's notice renderer sets From itself, so
+// there this only checks the address at start-up; renderers that leave
+// addressing to the worker, as this package's tests do, rely on it.
 func WithFrom(from string) Option { return func(w *Worker) { w.from = from } }
 
 // WithBaseURL sets the public base URL (--base-url); its host names the
