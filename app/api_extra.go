@@ -40,11 +40,22 @@ type scanJSON struct {
 	Flagged     bool    `json:"flagged"`
 }
 
+// idPtr writes an optional id (0 for none) as JSON writes ids: a string,
+// or null.
 func idPtr(id int64) *string {
 	if id == 0 {
 		return nil
 	}
 	s := strconv.FormatInt(id, 10)
+	return &s
+}
+
+// timePtr writes an optional time as RFC 3339 in loc, or null.
+func timePtr(t *time.Time, loc *time.Location) *string {
+	if t == nil {
+		return nil
+	}
+	s := t.In(loc).Format(time.RFC3339)
 	return &s
 }
 
@@ -64,11 +75,8 @@ func (s *Server) handleListScans(c *fiber.Ctx) error {
 	for _, sc := range list {
 		j := scanJSON{ID: strconv.FormatInt(sc.ID, 10), TicketID: idPtr(sc.TicketID), Result: sc.Result, Device: sc.Device,
 			ByUser: idPtr(sc.UserID), ByDoorLink: idPtr(sc.DoorLinkID), Flagged: sc.Flagged,
-			ScannedAt: sc.ScannedAt.In(loc).Format(time.RFC3339), RecordedAt: sc.RecordedAt.In(loc).Format(time.RFC3339)}
-		if sc.CheckedInAt != nil {
-			v := sc.CheckedInAt.In(loc).Format(time.RFC3339)
-			j.CheckedInAt = &v
-		}
+			ScannedAt: sc.ScannedAt.In(loc).Format(time.RFC3339), RecordedAt: sc.RecordedAt.In(loc).Format(time.RFC3339),
+			CheckedInAt: timePtr(sc.CheckedInAt, loc)}
 		out = append(out, j)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -72,12 +72,8 @@ type checkinGuest struct {
 }
 
 func guestJSON(t *tickets.Ticket, loc *time.Location) *checkinGuest {
-	g := &checkinGuest{ID: strconv.FormatInt(t.ID, 10), Name: t.Name, Company: t.Company, JobTitle: t.JobTitle, Status: t.Status}
-	if t.CheckedInAt != nil {
-		v := t.CheckedInAt.In(loc).Format(time.RFC3339)
-		g.CheckedInAt = &v
-	}
-	return g
+	return &checkinGuest{ID: strconv.FormatInt(t.ID, 10), Name: t.Name, Company: t.Company, JobTitle: t.JobTitle, Status: t.Status,
+		CheckedInAt: timePtr(t.CheckedInAt, loc)}
 }
 
 var checkinStatus = map[string]int{
@@ -134,11 +130,7 @@ func (s *Server) handleCheckin(c *fiber.Ctx) error {
 	loc := sa.Location()
 	if res.Ticket != nil {
 		body["ticket"] = guestJSON(res.Ticket, loc)
-		if res.CheckedInAt != nil {
-			body["checked_in_at"] = res.CheckedInAt.In(loc).Format(time.RFC3339)
-		} else {
-			body["checked_in_at"] = nil
-		}
+		body["checked_in_at"] = timePtr(res.CheckedInAt, loc)
 	}
 	if res.Flagged {
 		body["flagged"] = true
@@ -216,11 +208,8 @@ type doorLinkJSON struct {
 
 func (s *Server) doorLinkJSON(l *storage.DoorLink, sa *events.Salon, token string) doorLinkJSON {
 	loc := sa.Location()
-	j := doorLinkJSON{ID: strconv.FormatInt(l.ID, 10), Label: l.Label, CreatedAt: l.CreatedAt.In(loc).Format(time.RFC3339)}
-	if l.RevokedAt != nil {
-		r := l.RevokedAt.In(loc).Format(time.RFC3339)
-		j.RevokedAt = &r
-	}
+	j := doorLinkJSON{ID: strconv.FormatInt(l.ID, 10), Label: l.Label, CreatedAt: l.CreatedAt.In(loc).Format(time.RFC3339),
+		RevokedAt: timePtr(l.RevokedAt, loc)}
 	if token != "" {
 		// The token travels in the fragment, which browsers never send to
 		// servers or put in Referer headers.

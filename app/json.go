@@ -113,10 +113,7 @@ func (s *Server) attendeeJSON(t *tickets.Ticket, loc *time.Location) ticketJSON 
 		p := t.WaitlistPosition
 		j.WaitlistPosition = &p
 	}
-	if t.CheckedInAt != nil {
-		c := t.CheckedInAt.In(loc).Format(time.RFC3339)
-		j.CheckedInAt = &c
-	}
+	j.CheckedInAt = timePtr(t.CheckedInAt, loc)
 	if t.Status == tickets.StatusConfirmed {
 		code := s.db.TicketCode(t)
 		j.Code = &code
