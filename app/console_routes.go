@@ -20,8 +20,6 @@ func (s *Server) consoleRoutes(app *fiber.App) {
 	if err := s.loadConsolePages(); err != nil {
 		panic(err) // the templates are embedded: this is a build mistake
 	}
-	// Make the unknown-account hash now, off the request path, so the first
-	// login with an unknown email is not slower than the rest.
 	forms := s.consoleCSRF()
 	app.Get("/login", forms, s.handleLoginPage)
 	app.Post("/login", forms, s.handleLogin)

@@ -123,7 +123,7 @@ func (s *Server) handleNewSalon(c *fiber.Ctx) error {
 	u := currentUser(c)
 	f := readSalonForm(c)
 	upd, fe := f.update()
-	sa := &events.Salon{Timezone: events.DefaultTimezone, Status: events.StatusDraft, Waitlist: true, OrganizerID: u.ID}
+	sa := &events.Salon{Timezone: events.DefaultTimezone, Status: events.StatusDraft, OrganizerID: u.ID}
 	sa.Apply(upd)
 	if c.FormValue("action") == "publish" {
 		sa.Status = events.StatusPublished

@@ -42,9 +42,6 @@ type consoleSalonPage struct {
 	Errors     map[string]string
 }
 
-// PublicURL is the salon's public page.
-func (p consoleSalonPage) PublicURL() string { return "/salons/" + p.Salon.Slug }
-
 func (s *Server) renderConsoleSalon(c *fiber.Ctx, status int, sa *events.Salon, newDoorURL string, errs map[string]string) error {
 	ctx := c.UserContext()
 	links, err := s.db.FindDoorLinks(ctx, sa.ID)

@@ -21,7 +21,6 @@ const (
 	// sessionTouchEvery spares a write on every page: last-seen only needs
 	// to be as precise as the idle timeout is long.
 	sessionTouchEvery = 5 * time.Minute
-	sessionKey        = "session_id"
 )
 
 // setSessionCookie gives the browser its session id. HttpOnly keeps it from
@@ -45,38 +44,38 @@ func (s *Server) clearSessionCookie(c *fiber.Ctx) {
 
 // currentSession returns the user of the session cookie, or nil. Expired and
 // idle sessions are ended here.
-func (s *Server) currentSession(c *fiber.Ctx) (*events.User, string, error) {
+func (s *Server) currentSession(c *fiber.Ctx) (*events.User, error) {
 	id := c.Cookies(sessionCookie)
 	if id == "" {
-		return nil, "", nil
+		return nil, nil
 	}
 	ctx := c.UserContext()
 	sess, err := s.db.FindSession(ctx, id)
 	if events.ErrorCode(err) == events.ENOTFOUND {
-		return nil, "", nil
+		return nil, nil
 	} else if err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	now := s.db.Now()
 	if now.Sub(sess.LastSeenAt) > sessionIdle {
 		if err := s.db.DeleteSession(ctx, id); err != nil {
-			return nil, "", err
+			return nil, err
 		}
-		return nil, "", nil
+		return nil, nil
 	}
 	if now.Sub(sess.LastSeenAt) > sessionTouchEvery {
 		if err := s.db.TouchSession(ctx, id); err != nil {
-			return nil, "", err
+			return nil, err
 		}
 	}
-	return sess.User, id, nil
+	return sess.User, nil
 }
 
 // requireSession lets a request through only with a live console session.
 // It never looks at Authorization headers, and the API never looks at this
 // cookie, so neither kind of credential can stand in for the other.
 func (s *Server) requireSession(c *fiber.Ctx) error {
-	u, id, err := s.currentSession(c)
+	u, err := s.currentSession(c)
 	if err != nil {
 		return err
 	}
@@ -92,7 +91,6 @@ func (s *Server) requireSession(c *fiber.Ctx) error {
 		return events.Errorf(events.EUNAUTHORIZED, "Please sign in again.")
 	}
 	c.Locals(userKey, u)
-	c.Locals(sessionKey, id)
 	return c.Next()
 }
 
