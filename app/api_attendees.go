@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/csv"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,7 +79,7 @@ func (s *Server) handleAttendeesCSV(c *fiber.Ctx) error {
 		if t.CheckedInAt != nil {
 			checked = t.CheckedInAt.In(loc).Format(time.RFC3339)
 		}
-		row := []string{itoa(int(t.ID)), t.Name, t.Email, t.Company, t.JobTitle, t.Lang, t.Status, pos, checked,
+		row := []string{strconv.FormatInt(t.ID, 10), t.Name, t.Email, t.Company, t.JobTitle, t.Lang, t.Status, pos, checked,
 			t.CreatedAt.In(loc).Format(time.RFC3339)}
 		for i := range row {
 			row[i] = CSVSafe(row[i])
