@@ -54,11 +54,14 @@ func (db *DB) CheckIn(ctx context.Context, r CheckinRequest) (*CheckinResult, er
 	r.Device = truncate(strings.ToValidUTF8(r.Device, ""), 100)
 	claims, verr := db.VerifyCode(tickets.NormalizeCode(r.Code))
 	var out *CheckinResult
+	// salt is the answered ticket's, for its manage token, derived after the
+	// write.
+	var salt []byte
 	err := db.update(ctx, func(tx *Tx) error {
 		if r.Nonce != "" {
-			res, err := replayScan(ctx, tx, db.key, r.SalonID, r.Nonce)
+			res, s, err := replayScan(ctx, tx, r.SalonID, r.Nonce)
 			if err != nil || res != nil {
-				out = res
+				out, salt = res, s
 				return err
 			}
 		}
@@ -69,12 +72,12 @@ func (db *DB) CheckIn(ctx context.Context, r CheckinRequest) (*CheckinResult, er
 		res := &CheckinResult{Result: tickets.CheckinInvalid}
 		var ticketID any
 		if verr == nil {
-			t, err := scanTicket(tx.QueryRowContext(ctx, ticketByID, claims.TicketID), db.key)
+			t, s, err := scanTicketSalt(tx.QueryRowContext(ctx, ticketByID, claims.TicketID))
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("storage: unable to fetch ticket: %w", err)
 			}
 			if err == nil && t.SalonID == claims.SalonID {
-				res.Ticket, ticketID = t, t.ID
+				res.Ticket, ticketID, salt = t, t.ID, s
 				res.Result = tickets.DecideCheckin(t, r.SalonID)
 			}
 		}
@@ -104,6 +107,9 @@ func (db *DB) CheckIn(ctx context.Context, r CheckinRequest) (*CheckinResult, er
 	if err != nil {
 		return nil, err
 	}
+	if out.Ticket != nil {
+		out.Ticket.Token = tickets.ManageToken(db.key, out.Ticket.ID, salt)
+	}
 	return out, nil
 }
 
@@ -129,31 +135,34 @@ func insertScan(ctx context.Context, tx *Tx, r CheckinRequest, ticketID any, res
 	return nil
 }
 
-// replayScan returns the first answer for a nonce already recorded, or nil.
-func replayScan(ctx context.Context, tx *Tx, key []byte, salonID int64, nonce string) (*CheckinResult, error) {
+// replayScan returns the first answer for a nonce already recorded, or nil,
+// and the salt of its ticket's manage token (which is left for the caller to
+// derive).
+func replayScan(ctx context.Context, tx *Tx, salonID int64, nonce string) (*CheckinResult, []byte, error) {
 	var result string
 	var ticketID, checked *int64
 	var flagged bool
 	err := tx.QueryRowContext(ctx, `SELECT result, ticket_id, checked_in_at, flagged FROM scans WHERE salon_id = ? AND nonce = ?`,
 		salonID, nonce).Scan(&result, &ticketID, &checked, &flagged)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+		return nil, nil, nil
 	} else if err != nil {
-		return nil, fmt.Errorf("storage: unable to look up nonce: %w", err)
+		return nil, nil, fmt.Errorf("storage: unable to look up nonce: %w", err)
 	}
 	res := &CheckinResult{Result: result, Flagged: flagged, Replayed: true}
+	var salt []byte
 	if ticketID != nil {
-		t, err := scanTicket(tx.QueryRowContext(ctx, ticketByID, *ticketID), key)
+		t, s, err := scanTicketSalt(tx.QueryRowContext(ctx, ticketByID, *ticketID))
 		if err != nil {
-			return nil, fmt.Errorf("storage: unable to fetch ticket: %w", err)
+			return nil, nil, fmt.Errorf("storage: unable to fetch ticket: %w", err)
 		}
-		res.Ticket = t
+		res.Ticket, salt = t, s
 	}
 	if checked != nil {
 		c := unix(*checked)
 		res.CheckedInAt = &c
 	}
-	return res, nil
+	return res, salt, nil
 }
 
 // UndoCheckIn clears a ticket's check-in (an organizer's correction) and

@@ -95,6 +95,11 @@ func TestCheckIn_Results(t *testing.T) {
 			if tc.want == tickets.CheckinAlready && (res.CheckedInAt == nil || res.Ticket.Name == "") {
 				t.Fatalf("a repeat must carry the first check-in time: %+v", res)
 			}
+			if res.Ticket != nil {
+				if want := map[int64]string{a.ID: a.Token, w.ID: w.Token, o.ID: o.Token, c.ID: c.Token}[res.Ticket.ID]; res.Ticket.Token != want {
+					t.Fatalf("ticket %d answered with manage token %q, want %q", res.Ticket.ID, res.Ticket.Token, want)
+				}
+			}
 		})
 	}
 	got, _ := db.FindSalonBySlug(ctx, s.Slug)
@@ -140,6 +145,11 @@ func TestCheckIn_NonceAndOffline(t *testing.T) {
 	r3, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev1-1", Device: "dev1", Offline: true})
 	if err != nil || r3.Result != tickets.CheckinOK || !r3.Replayed {
 		t.Fatalf("nonce replay: %+v %v", r3, err)
+	}
+	for i, r := range []*storage.CheckinResult{r1, r2, r3} {
+		if r.Ticket == nil || r.Ticket.ID != a.ID || r.Ticket.Token != a.Token {
+			t.Fatalf("answer %d: ticket %+v, want %d with its manage token", i+1, r.Ticket, a.ID)
+		}
 	}
 	scans, _ := db.FindScans(ctx, s.ID)
 	if len(scans) != 2 || !scans[1].Flagged || scans[0].Device != "dev1" {

@@ -15,26 +15,43 @@ import (
 const feedQuery = `SELECT (SELECT MIN(id) FROM tickets WHERE email = ?),
 	COALESCE((SELECT version FROM feeds WHERE email = ?), 1)`
 
-// feedToken returns email's current feed token, read through q (the read
-// pool or a write transaction), or "" when the email has no ticket.
-func (db *DB) feedToken(ctx context.Context, q interface {
+// feedRef is what an email's feed token is made of, as feedQuery reads it.
+type feedRef struct {
+	email   string
+	first   sql.NullInt64
+	version int
+}
+
+// readFeed reads email's feedRef through q (the read pool or a write
+// transaction).
+func readFeed(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, email string) (string, error) {
-	var first sql.NullInt64
-	var version int
-	if err := q.QueryRowContext(ctx, feedQuery, email, email).Scan(&first, &version); err != nil {
-		return "", fmt.Errorf("storage: unable to fetch feed: %w", err)
+}, email string) (feedRef, error) {
+	f := feedRef{email: email}
+	if err := q.QueryRowContext(ctx, feedQuery, email, email).Scan(&f.first, &f.version); err != nil {
+		return feedRef{}, fmt.Errorf("storage: unable to fetch feed: %w", err)
 	}
-	if !first.Valid {
-		return "", nil
+	return f, nil
+}
+
+// feedToken derives the feed token from f, or "" when the email has no ticket.
+// It needs no database, so writes read f inside the writer and call this
+// once they are done.
+func (db *DB) feedToken(f feedRef) string {
+	if !f.first.Valid {
+		return ""
 	}
-	return tickets.FeedToken(db.key, first.Int64, email, version), nil
+	return tickets.FeedToken(db.key, f.first.Int64, f.email, f.version)
 }
 
 // FeedToken returns the current feed token of an attendee email, or "" when
 // the email has no ticket.
 func (db *DB) FeedToken(ctx context.Context, email string) (string, error) {
-	return db.feedToken(ctx, db.read, email)
+	f, err := readFeed(ctx, db.read, email)
+	if err != nil {
+		return "", err
+	}
+	return db.feedToken(f), nil
 }
 
 // FindFeedEmail returns the attendee email whose feed token is token. The
@@ -66,18 +83,19 @@ func (db *DB) FindFeedEmail(ctx context.Context, token string) (string, error) {
 func (db *DB) RevokeFeed(ctx context.Context, email string) (string, error) {
 	var token string
 	err := db.update(ctx, func(tx *Tx) error {
-		var first sql.NullInt64
-		var version int
-		if err := tx.QueryRowContext(ctx, feedQuery, email, email).Scan(&first, &version); err != nil {
-			return fmt.Errorf("storage: unable to fetch feed: %w", err)
+		f, err := readFeed(ctx, tx, email)
+		if err != nil {
+			return err
 		}
-		if !first.Valid {
+		if !f.first.Valid {
 			return notFound("Feed")
 		}
-		token = tickets.FeedToken(db.key, first.Int64, email, version+1)
+		// Derived here, not after the write: its hash is stored with it.
+		f.version++
+		token = db.feedToken(f)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO feeds (email, version, token_hash) VALUES (?, ?, ?)
 			ON CONFLICT (email) DO UPDATE SET version = excluded.version, token_hash = excluded.token_hash`,
-			email, version+1, tickets.HashToken(token)); err != nil {
+			email, f.version, tickets.HashToken(token)); err != nil {
 			return fmt.Errorf("storage: unable to revoke feed: %w", err)
 		}
 		db.ticketsChanged(tx) // cached feeds must stop answering the old token

@@ -73,11 +73,16 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 	var out *RSVPResult
 	var refusal error
 	var zone string
+	// The feed token is derived from feed once the write is done.
+	var feed feedRef
 	in := r.Input
 	// Everything that does not depend on the database (random salts, keyed
 	// hashes) is done here, by the caller's goroutine, so that the single
 	// writer spends its time only on what must be serial.
 	salt := tickets.RandomBytes(tickets.TokenBytes)
+	// The manage token is derived from tokenSalt once the write is done:
+	// salt for a new ticket, the first one's for a replay.
+	tokenSalt := salt
 	messageID := hex.EncodeToString(tickets.RandomBytes(16))
 	var keyHash, bodyHash string
 	if r.IdempotencyKey != "" {
@@ -101,15 +106,15 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 					return &events.Error{Code: events.EINVALID, Message: "Idempotency-Key: already used for a different request",
 						Fields: map[string]string{"Idempotency-Key": "already used for a different request"}}
 				}
-				t, err := scanTicket(tx.QueryRowContext(ctx, ticketByID, prevTicket), db.key)
+				t, prevSalt, err := scanTicketSalt(tx.QueryRowContext(ctx, ticketByID, prevTicket))
 				if err != nil {
 					return fmt.Errorf("storage: unable to replay ticket: %w", err)
 				}
-				feed, err := db.feedToken(ctx, tx, t.Email)
-				if err != nil {
+				tokenSalt = prevSalt
+				if feed, err = readFeed(ctx, tx, t.Email); err != nil {
 					return err
 				}
-				out = &RSVPResult{Ticket: t, FeedToken: feed}
+				out = &RSVPResult{Ticket: t}
 				return nil
 			} else if !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("storage: unable to check idempotency key: %w", err)
@@ -162,8 +167,7 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 		}
 		// The personal feed needs no row of its own: its token names the
 		// email's first ticket (this one, for a new email).
-		feed, err := db.feedToken(ctx, tx, in.Email)
-		if err != nil {
+		if feed, err = readFeed(ctx, tx, in.Email); err != nil {
 			return err
 		}
 		if err := enqueueRSVP(ctx, tx, kind, s.ID, id, in.Email, in.Lang, t.WaitlistPosition, messageID); err != nil {
@@ -176,7 +180,7 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 			}
 		}
 		db.ticketsChanged(tx)
-		out = &RSVPResult{Ticket: t, FeedToken: feed}
+		out = &RSVPResult{Ticket: t}
 		return nil
 	})
 	if err != nil {
@@ -185,10 +189,9 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 	if refusal != nil {
 		return nil, refusal
 	}
-	if out.Ticket.Token == "" {
-		// Made here, once the id is known, rather than in the writer.
-		out.Ticket.Token = tickets.ManageToken(db.key, out.Ticket.ID, salt)
-	}
+	// Made here, once the id is known, rather than in the writer.
+	out.Ticket.Token = tickets.ManageToken(db.key, out.Ticket.ID, tokenSalt)
+	out.FeedToken = db.feedToken(feed)
 	out.Location = zoneOf(zone)
 	return out, nil
 }
@@ -209,27 +212,29 @@ func alreadyRegistered() error {
 	return events.Errorf(events.EALREADYREGISTERED, "This email already has an RSVP for this salon; its confirmation was mailed again.")
 }
 
-// resendQuery finds the active ticket of an email for a salon.
-const resendQuery = `SELECT id FROM tickets WHERE salon_id = ? AND email = ? AND status <> 'cancelled'`
+// resendQuery finds the active ticket of an email for a salon, with the
+// language its notice is written in.
+const resendQuery = `SELECT id, lang FROM tickets WHERE salon_id = ? AND email = ? AND status <> 'cancelled'`
 
 // resendIfRegistered queues the confirmation again when email has an active
 // ticket for the salon, and reports whether it has one.
 func (db *DB) resendIfRegistered(ctx context.Context, tx *Tx, salonID int64, email string) (bool, error) {
 	var existing int64
-	err := tx.QueryRowContext(ctx, resendQuery, salonID, email).Scan(&existing)
+	var lang string
+	err := tx.QueryRowContext(ctx, resendQuery, salonID, email).Scan(&existing, &lang)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	} else if err != nil {
 		return false, fmt.Errorf("storage: unable to check existing RSVP: %w", err)
 	}
-	return true, resendConfirmation(ctx, tx, salonID, existing, email)
+	return true, resendConfirmation(ctx, tx, salonID, existing, email, lang)
 }
 
 // resendWindow keeps a stranger from mail-bombing an attendee by RSVPing
 // with their address again and again: one resend per ticket per window.
 const resendWindow = 10 * time.Minute
 
-func resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID int64, email string) error {
+func resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID int64, email, lang string) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE ticket_id = ? AND kind IN (?, ?, ?, ?) AND created_at > ?`,
 		ticketID, KindAlreadyRegistered, KindConfirmed, KindWaitlisted, KindPromoted, tx.now.Add(-resendWindow).Unix()).Scan(&n); err != nil {
@@ -237,10 +242,6 @@ func resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID int64, em
 	}
 	if n > 0 {
 		return nil
-	}
-	var lang string
-	if err := tx.QueryRowContext(ctx, `SELECT lang FROM tickets WHERE id = ?`, ticketID).Scan(&lang); err != nil {
-		return fmt.Errorf("storage: unable to read ticket: %w", err)
 	}
 	return enqueue(ctx, tx, KindAlreadyRegistered, salonID, ticketID, email, lang, nil)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -314,5 +316,108 @@ func TestChangeVersions(t *testing.T) {
 	}
 	if _, err := db.CancelRSVP(context.Background(), tk.Token); err != nil || db.TicketsVersion() == t1 {
 		t.Fatalf("a cancellation did not raise the tickets version: %v", err)
+	}
+}
+
+// TestTakeRSVP_FeedToken checks the feed token an RSVP answers with, which is
+// derived after the write from what the write read: it is the email's
+// current token, for a new ticket, a second salon and an idempotent replay
+// after the feed was revoked.
+func TestTakeRSVP_FeedToken(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	a := MustCreateSalon(t, db, 3, true)
+	b := MustCreateSalon(t, db, 3, true)
+	take := func(slug, key string) *storage.RSVPResult {
+		t.Helper()
+		in := tickets.RSVPInput{Name: "Ana", Email: "ana@example.com"}
+		in.Normalize()
+		res, err := db.TakeRSVP(ctx, storage.RSVPRequest{Slug: slug, Input: in, IdempotencyKey: key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	current := func() string {
+		t.Helper()
+		tok, err := db.FeedToken(ctx, "ana@example.com")
+		if err != nil || tok == "" {
+			t.Fatalf("feed token %q: %v", tok, err)
+		}
+		return tok
+	}
+	first := take(a.Slug, "k-1")
+	if first.FeedToken != current() {
+		t.Fatalf("new RSVP answered feed token %q, want %q", first.FeedToken, current())
+	}
+	if second := take(b.Slug, ""); second.FeedToken != first.FeedToken {
+		t.Fatalf("second salon answered feed token %q, want the email's %q", second.FeedToken, first.FeedToken)
+	}
+	revoked, err := db.RevokeFeed(ctx, "ana@example.com")
+	if err != nil || revoked == first.FeedToken || revoked != current() {
+		t.Fatalf("revoke: %q %v", revoked, err)
+	}
+	if replay := take(a.Slug, "k-1"); replay.Ticket.ID != first.Ticket.ID || replay.FeedToken != revoked {
+		t.Fatalf("replay answered ticket %d feed %q, want %d %q", replay.Ticket.ID, replay.FeedToken, first.Ticket.ID, revoked)
+	}
+}
+
+// TestCancelRSVP_Token checks the token check CancelRSVP makes before the
+// write: a forged or unknown token cancels nothing, the right one cancels
+// and mails the ticket's owner in the ticket's language.
+func TestCancelRSVP_Token(t *testing.T) {
+	db := MustOpenDB(t)
+	ctx := context.Background()
+	s := MustCreateSalon(t, db, 3, true)
+	in := tickets.RSVPInput{Name: "Ana", Email: "ana@example.com", Lang: "zh"}
+	in.Normalize()
+	tk, err := db.CreateRSVP(ctx, storage.RSVPRequest{Slug: s.Slug, Input: in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := tk.Token[len(tk.Token)-1]
+	swap := byte('A')
+	if last == 'A' {
+		swap = 'B'
+	}
+	forged := tk.Token[:len(tk.Token)-1] + string(swap)
+	other, err := rsvp(t, db, s.Slug, "bob@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mac := strings.TrimPrefix(tk.Token, strconv.FormatInt(tk.ID, 36))
+	for name, tok := range map[string]string{
+		"forged":   forged,
+		"other id": strconv.FormatInt(other.ID, 36) + mac,
+		"unknown":  strconv.FormatInt(999999, 36) + mac,
+		"garbage":  "not-a-token",
+		"empty":    "",
+	} {
+		if _, err := db.CancelRSVP(ctx, tok); events.ErrorCode(err) != events.ENOTFOUND {
+			t.Errorf("%s token: %v, want not found", name, err)
+		}
+	}
+	if got, _ := db.FindTicketByID(ctx, tk.ID); got.Status != tickets.StatusConfirmed {
+		t.Fatalf("a refused token changed the ticket: %s", got.Status)
+	}
+	got, err := db.CancelRSVP(ctx, tk.Token)
+	if err != nil || got.ID != tk.ID || got.Status != tickets.StatusCancelled {
+		t.Fatalf("cancel: %+v %v", got, err)
+	}
+	msgs, err := db.FindMessages(ctx, storage.OutboxFilter{SalonID: s.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notices int
+	for _, m := range msgs {
+		if m.Kind == storage.KindTicketCancelled {
+			notices++
+			if m.TicketID != tk.ID || m.Recipient != "ana@example.com" || m.Lang != "zh" {
+				t.Errorf("cancel notice for ticket %d to %q in %q, want %d ana@example.com zh", m.TicketID, m.Recipient, m.Lang, tk.ID)
+			}
+		}
+	}
+	if notices != 1 {
+		t.Fatalf("%d cancel notices", notices)
 	}
 }

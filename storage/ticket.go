@@ -21,21 +21,32 @@ const ticketByID = `SELECT ` + ticketColumns + ticketFrom + ` WHERE t.id = ?`
 
 // scanTicket reads a ticket and derives its manage token from the key.
 func scanTicket(row scanner, key []byte) (*tickets.Ticket, error) {
+	t, salt, err := scanTicketSalt(row)
+	if err != nil {
+		return nil, err
+	}
+	t.Token = tickets.ManageToken(key, t.ID, salt)
+	return t, nil
+}
+
+// scanTicketSalt reads a ticket without its manage token, and the salt the
+// token is derived from: writes read it so, and derive the token (an HMAC)
+// after the writer is done with them.
+func scanTicketSalt(row scanner) (*tickets.Ticket, []byte, error) {
 	var t tickets.Ticket
 	var salt []byte
 	var checked *int64
 	var created, updated int64
 	if err := row.Scan(&t.ID, &t.SalonID, &t.Salon, &t.Name, &t.Email, &t.Company, &t.JobTitle, &t.Lang,
 		&t.Status, &salt, &checked, &created, &updated, &t.WaitlistPosition); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if checked != nil {
 		c := unix(*checked)
 		t.CheckedInAt = &c
 	}
 	t.CreatedAt, t.UpdatedAt = unix(created), unix(updated)
-	t.Token = tickets.ManageToken(key, t.ID, salt)
-	return &t, nil
+	return &t, salt, nil
 }
 
 // FindTicketByToken returns the ticket whose manage token is token.
