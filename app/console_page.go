@@ -52,7 +52,7 @@ func (p consolePage) IsAdmin() bool { return p.User != nil && p.User.Role == eve
 func (p consolePage) Organizes() bool { return p.User != nil && p.User.CanCreateSalons() }
 
 // At writes an instant in zone for the console: the salon's zone for salon
-// times, the default zone for logs.
+// times, LogZone for logs.
 func (p consolePage) At(t time.Time, zone string) string {
 	loc, err := events.LoadZone(zone)
 	if err != nil {
@@ -60,6 +60,10 @@ func (p consolePage) At(t time.Time, zone string) string {
 	}
 	return t.In(loc).Format("2006-01-02 15:04")
 }
+
+// LogZone is the zone for times that belong to no salon (mail, the audit
+// log, tokens): the default zone of new salons.
+func (p consolePage) LogZone() string { return events.DefaultTimezone }
 
 // AtPtr is At for times that may be absent.
 func (p consolePage) AtPtr(t *time.Time, zone string) string {
