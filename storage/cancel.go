@@ -16,11 +16,33 @@ import (
 func (db *DB) CancelRSVP(ctx context.Context, token string) (*tickets.Ticket, error) {
 	// A token never changes, so it is resolved to its ticket before the
 	// write, on a reader.
-	t, err := db.FindTicketByToken(ctx, token)
+	id, err := db.ticketIDByToken(ctx, token)
 	if err != nil {
 		return nil, err
 	}
-	return db.cancelWhere(ctx, `id = ?`, t.ID)
+	return db.cancelWhere(ctx, `id = ?`, id)
+}
+
+// ticketIDByToken is FindTicketByToken reading only what the check needs:
+// the same lookup and the same comparison, without the rest of the ticket.
+func (db *DB) ticketIDByToken(ctx context.Context, token string) (int64, error) {
+	where, arg, ok := tokenLookup(token)
+	if !ok {
+		return 0, notFound("Ticket")
+	}
+	var t tickets.Ticket
+	var salt []byte
+	err := db.read.QueryRowContext(ctx, `SELECT t.id, t.token_salt FROM tickets t WHERE `+where, arg).Scan(&t.ID, &salt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, notFound("Ticket")
+	} else if err != nil {
+		return 0, fmt.Errorf("storage: unable to fetch ticket: %w", err)
+	}
+	t.Token = tickets.ManageToken(db.key, t.ID, salt)
+	if !tokenMatches(&t, token) {
+		return 0, notFound("Ticket")
+	}
+	return t.ID, nil
 }
 
 // CancelTicket cancels a ticket of the given salon by id, as an organizer
@@ -36,9 +58,9 @@ func (db *DB) CancelTicket(ctx context.Context, salonID, ticketID int64) (*ticke
 func (db *DB) cancelWhere(ctx context.Context, cond string, args ...any) (*tickets.Ticket, error) {
 	var id int64
 	err := db.update(ctx, func(tx *Tx) error {
-		var status string
+		var status, email, lang string
 		var salonID int64
-		err := tx.QueryRowContext(ctx, `SELECT id, salon_id, status FROM tickets WHERE `+cond, args...).Scan(&id, &salonID, &status)
+		err := tx.QueryRowContext(ctx, `SELECT id, salon_id, status, email, lang FROM tickets WHERE `+cond, args...).Scan(&id, &salonID, &status, &email, &lang)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("Ticket")
 		} else if err != nil {
@@ -48,7 +70,7 @@ func (db *DB) cancelWhere(ctx context.Context, cond string, args ...any) (*ticke
 			return nil
 		}
 		db.ticketsChanged(tx)
-		return cancelTicket(ctx, tx, id, salonID, status)
+		return cancelTicket(ctx, tx, id, salonID, status, email, lang)
 	})
 	if err != nil {
 		return nil, err
@@ -56,8 +78,9 @@ func (db *DB) cancelWhere(ctx context.Context, cond string, args ...any) (*ticke
 	return db.FindTicketByID(ctx, id)
 }
 
-// cancelTicket cancels one active ticket, queues its notice and promotes.
-func cancelTicket(ctx context.Context, tx *Tx, id, salonID int64, status string) error {
+// cancelTicket cancels one active ticket, queues its notice (to email, in
+// lang) and promotes.
+func cancelTicket(ctx context.Context, tx *Tx, id, salonID int64, status, email, lang string) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET status = 'cancelled', updated_at = ? WHERE id = ?`, tx.now.Unix(), id); err != nil {
 		return fmt.Errorf("storage: unable to cancel ticket: %w", err)
 	}
@@ -72,10 +95,6 @@ func cancelTicket(ctx context.Context, tx *Tx, id, salonID int64, status string)
 	}
 	if err := setCounts(ctx, tx, s); err != nil {
 		return err
-	}
-	var email, lang string
-	if err := tx.QueryRowContext(ctx, `SELECT email, lang FROM tickets WHERE id = ?`, id).Scan(&email, &lang); err != nil {
-		return fmt.Errorf("storage: unable to read ticket: %w", err)
 	}
 	if err := enqueue(ctx, tx, KindTicketCancelled, salonID, id, email, lang, map[string]any{"sequence": s.Sequence}); err != nil {
 		return err
