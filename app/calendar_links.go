@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/url"
 
+	"salon/app/i18n"
 	"salon/events"
 	"salon/tickets"
 )
@@ -20,21 +21,31 @@ type calendarLinks struct {
 	Subscribe template.URL
 	Google    string
 	Outlook   string
+	// SubscribeLabel names the feed: the salon's industry, or the
+	// attendee's own salons. Lang is the page's language.
+	SubscribeLabel string
+	Lang           string
 }
+
+// T translates key into the page's language, for the calendar-links
+// template.
+func (l calendarLinks) T(key string, args ...any) string { return i18n.T(l.Lang, key, args...) }
 
 // salonCalendarLinks are the links on a salon page, with a subscription to
 // the salon's industry for people who come back for more. A cancelled or
 // draft salon gets none: nobody should add it now.
-func (s *Server) salonCalendarLinks(sa *events.Salon) calendarLinks {
+func (s *Server) salonCalendarLinks(sa *events.Salon, lang string) calendarLinks {
 	if sa.Status != events.StatusPublished {
 		return calendarLinks{}
 	}
 	o := s.calOpts
 	return calendarLinks{
-		Download:  "/salons/" + url.PathEscape(sa.Slug) + ".ics",
-		Subscribe: template.URL(events.WebcalURL(s.cfg.BaseURL + "/calendar.ics?industry=" + url.QueryEscape(sa.Industry))),
-		Google:    events.GoogleCalendarURL(sa, o),
-		Outlook:   events.OutlookCalendarURL(sa, o),
+		Download:       "/salons/" + url.PathEscape(sa.Slug) + ".ics",
+		Subscribe:      template.URL(events.WebcalURL(s.cfg.BaseURL + "/calendar.ics?industry=" + url.QueryEscape(sa.Industry))),
+		SubscribeLabel: i18n.T(lang, "calendar.subscribe_industry", sa.Industry),
+		Google:         events.GoogleCalendarURL(sa, o),
+		Outlook:        events.OutlookCalendarURL(sa, o),
+		Lang:           lang,
 	}
 }
 
@@ -42,15 +53,17 @@ func (s *Server) salonCalendarLinks(sa *events.Salon) calendarLinks {
 // invitation rather than the public file (it carries the attendee and can
 // later cancel itself), and the attendee's own feed, which follows every
 // salon they RSVP to. Nothing while the ticket or the salon is cancelled.
-func (s *Server) ticketCalendarLinks(ctx context.Context, t *tickets.Ticket, sa *events.Salon) calendarLinks {
+func (s *Server) ticketCalendarLinks(ctx context.Context, t *tickets.Ticket, sa *events.Salon, lang string) calendarLinks {
 	if !t.Active() || sa.Status != events.StatusPublished {
 		return calendarLinks{}
 	}
 	o := s.calOpts
 	l := calendarLinks{
-		Download: "/t/" + url.PathEscape(t.Token) + "/invite.ics",
-		Google:   events.GoogleCalendarURL(sa, o),
-		Outlook:  events.OutlookCalendarURL(sa, o),
+		Download:       "/t/" + url.PathEscape(t.Token) + "/invite.ics",
+		Google:         events.GoogleCalendarURL(sa, o),
+		Outlook:        events.OutlookCalendarURL(sa, o),
+		SubscribeLabel: i18n.T(lang, "calendar.subscribe_mine"),
+		Lang:           lang,
 	}
 	// The page is still useful without the feed link, so a failure to find
 	// the feed token is logged, not shown.

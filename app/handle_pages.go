@@ -117,7 +117,7 @@ type salonPage struct {
 
 func (s *Server) salonPageData(c *fiber.Ctx, sa *events.Salon) salonPage {
 	sa = sa.In(pageLang(c))
-	p := salonPage{page: s.newPage(c, sa.Title), Salon: sa, Cal: s.salonCalendarLinks(sa)}
+	p := salonPage{page: s.newPage(c, sa.Title), Salon: sa, Cal: s.salonCalendarLinks(sa, pageLang(c))}
 	if err := sa.RSVPOpen(s.db.Now()); err == nil {
 		p.Open = true
 	} else if sa.Status == events.StatusCancelled {
@@ -201,7 +201,7 @@ func (s *Server) handleTicketPage(c *fiber.Ctx) error {
 		return err
 	}
 	sa = sa.In(pageLang(c))
-	p := ticketPage{page: s.newPage(c, sa.Title), Ticket: t, Salon: sa, Cal: s.ticketCalendarLinks(c.UserContext(), t, sa)}
+	p := ticketPage{page: s.newPage(c, sa.Title), Ticket: t, Salon: sa, Cal: s.ticketCalendarLinks(c.UserContext(), t, sa, pageLang(c))}
 	p.Title = p.T("ticket.title") + " · " + sa.Title
 	if t.CheckedInAt != nil {
 		p.CheckedIn = p.T("ticket.checked_in", formatTime(p.Lang, *t.CheckedInAt, sa.Location()))
