@@ -178,6 +178,23 @@ func TestConsole_OtherOrganizersSalon(t *testing.T) {
 	l, _, _ := ta.db.CreateDoorLink(ctx, theirs.ID, "theirs", bo.ID)
 	theirMsgs, _ := ta.db.FindMessages(ctx, storage.OutboxFilter{SalonID: theirs.ID})
 
+	// Bo works on their salon through the console (a check-in by hand,
+	// undone), so the audit log has Bo's entries to keep from Mei; Bo's own
+	// pages show the salon, its mail and those entries.
+	boc := signedIn(t, base, "bo@example.com")
+	boTok := formToken(t, boc, base+"/admin/salons/bos-night/attendees")
+	guestPath := "/admin/salons/bos-night/attendees/" + strconv.FormatInt(their.ID, 10)
+	for _, p := range []string{guestPath + "/checkin", guestPath + "/undo"} {
+		if resp, _ := postForm(t, boc, base+p, url.Values{"_csrf": {boTok}}); resp.StatusCode != 303 {
+			t.Fatalf("Bo: POST %s: %d", p, resp.StatusCode)
+		}
+	}
+	for _, p := range []string{"/admin", "/admin/outbox", "/admin/audit"} {
+		if _, body := get(t, boc, base+p); !strings.Contains(body, "bos-night") {
+			t.Fatalf("Bo's %s does not show bos-night", p)
+		}
+	}
+
 	c := signedIn(t, base, "mei@example.com")
 	for _, p := range []string{"/admin/salons/bos-night", "/admin/salons/bos-night/edit", "/admin/salons/bos-night/attendees",
 		"/admin/salons/bos-night/attendees.csv", "/admin/salons/bos-night/cancel", "/admin/salons/bos-draft"} {
