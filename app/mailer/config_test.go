@@ -42,6 +42,13 @@ func TestParseConfig(t *testing.T) {
 		{name: "unknown parameter", raw: "smtp://mail.example.com?timeout=5s", err: "unknown parameter"},
 		{name: "path", raw: "smtp://mail.example.com/inbox", err: "must look like"},
 		{name: "password without user", raw: "smtp://:secret@mail.example.com", err: "no user name"},
+		// Errors never repeat the password, wherever the URL goes wrong.
+		{name: "unparsable port with password", raw: "smtp://u:secret@h:abc", err: "unable to parse"},
+		{name: "bad port with password", raw: "smtp://u:secret@h:0", err: "not a port number"},
+		{name: "wrong scheme with password", raw: "http://u:secret@h", err: "scheme must be smtp or smtps"},
+		{name: "path with password", raw: "smtp://u:secret@h/inbox", err: "must look like"},
+		{name: "unknown parameter with password", raw: "smtp://u:secret@h?timeout=5s", err: "unknown parameter"},
+		{name: "bad escape in password", raw: "smtp://u:secret%zz@h", err: "unable to parse"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := ParseConfig(tc.raw)
