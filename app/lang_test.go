@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -43,9 +44,16 @@ func TestLanguageSwitch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	zhBody, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 {
-		t.Fatal(resp.StatusCode)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatal(resp.StatusCode, err)
+	}
+	// The page itself is Chinese, not only its switch link to Chinese.
+	if body := string(zhBody); !strings.Contains(body, `<html lang="zh-Hans">`) || !strings.Contains(body, "沙龙") {
+		t.Fatalf("Accept-Language zh did not give the Chinese page: %.300q", body)
+	} else if leaks := englishLeaks(body); len(leaks) > 0 {
+		t.Fatalf("Accept-Language zh page has English: %q", leaks)
 	}
 
 	// The detector itself finds English on an English page.
