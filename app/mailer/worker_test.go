@@ -244,11 +244,12 @@ func TestWorker_Backoff(t *testing.T) {
 		max     time.Duration
 	}{
 		{1, 30 * time.Second}, {2, time.Minute}, {3, 2 * time.Minute}, {4, 4 * time.Minute},
-		{8, 64 * time.Minute}, {9, time.Hour}, {50, time.Hour},
+		{7, 32 * time.Minute}, {8, time.Hour}, // 64 minutes, capped
+		{9, time.Hour}, {50, time.Hour},
 	} {
 		for range 100 {
 			got := w.backoff(tc.attempt)
-			want := min(tc.max, time.Hour)
+			want := tc.max
 			if got > want || got < want*4/5 {
 				t.Fatalf("backoff(%d) = %s, want within [%s, %s]", tc.attempt, got, want*4/5, want)
 			}
