@@ -2,7 +2,6 @@ package mailer
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"log/slog"
 	"testing"
@@ -18,7 +17,11 @@ import (
 func BenchmarkOutboxDrain(b *testing.B) {
 	srv := smtptest.Start(b)
 	db := openTestDB(b)
-	queueMany(b, db, b.N)
+	backlog := make([]string, b.N)
+	for i := range backlog {
+		backlog[i] = fmt.Sprintf("guest%d@example.com", i)
+	}
+	queueMail(b, db, backlog...)
 	w, err := NewWorker(db.DB, newSMTP(b, srv), testRenderer, slog.New(slog.DiscardHandler),
 		WithBaseURL("https://salon.example"), WithPollInterval(time.Hour))
 	if err != nil {
@@ -43,31 +46,4 @@ func BenchmarkOutboxDrain(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "msgs/s")
-}
-
-// queueMany writes n queued rows in one transaction, so that setting up a
-// large backlog does not itself take a disk sync per row.
-func queueMany(tb testing.TB, db *testDB, n int) {
-	tb.Helper()
-	conn, err := sql.Open("sqlite", "file:"+db.path+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer conn.Close()
-	tx, err := conn.Begin()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer tx.Rollback()
-	now := db.Now().Unix()
-	for i := range n {
-		if _, err := tx.Exec(`INSERT INTO outbox (kind, recipient, payload, message_id, next_attempt_at, created_at)
-			VALUES (?, ?, '{"salon":"Fintech founders"}', ?, ?, ?)`, storage.KindConfirmed,
-			fmt.Sprintf("guest%d@example.com", i), fmt.Sprintf("%x-%d", seq.Add(1), i), now, now); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		tb.Fatal(err)
-	}
 }
