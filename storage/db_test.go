@@ -1,6 +1,7 @@
 package storage_test
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"testing"
@@ -47,6 +48,7 @@ func TestOpen_Pragmas(t *testing.T) {
 	if err := db.Ping(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	key := bytes.Clone(db.Key())
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -58,6 +60,9 @@ func TestOpen_Pragmas(t *testing.T) {
 	defer db2.Close()
 	if len(db2.Key()) != 32 {
 		t.Fatalf("key length %d", len(db2.Key()))
+	}
+	if !bytes.Equal(db2.Key(), key) {
+		t.Fatal("reopening changed the server key")
 	}
 	got := storage.Pragmas(t, db2)
 	want := map[string]string{"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "10000", "journal_size_limit": "67108864"}

@@ -30,9 +30,41 @@ func TestQueueReminders(t *testing.T) {
 	if n, _ := db.QueueReminders(ctx); n != 0 {
 		t.Fatalf("reminders must go once per attendee, got %d more", n)
 	}
+	// An attendee who came after the reminders went out has none yet: once
+	// the salon has started, none is queued for them.
+	db.Now = func() time.Time { return s.StartsAt.Add(-22 * time.Hour) }
+	lateComer, err := rsvp(t, db, s.Slug, "late@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
 	db.Now = func() time.Time { return s.StartsAt.Add(time.Minute) }
 	late, _ := db.FindMessages(ctx, storage.OutboxFilter{Status: storage.OutboxQueued})
 	if n, _ := db.QueueReminders(ctx); n != 0 || len(late) == 0 {
 		t.Fatalf("no reminders after the start")
 	}
+	if reminders(t, db, lateComer.ID) != 0 {
+		t.Fatal("a reminder was queued after the start")
+	}
+	// Before the start the late comer was due one: what kept it back above
+	// was the start, nothing else.
+	db.Now = func() time.Time { return s.StartsAt.Add(-time.Minute) }
+	if n, err := db.QueueReminders(ctx); err != nil || n != 1 || reminders(t, db, lateComer.ID) != 1 {
+		t.Fatalf("late comer before the start: %d %v", n, err)
+	}
+}
+
+// reminders counts the reminders queued for a ticket.
+func reminders(t *testing.T, db *storage.DB, ticketID int64) int {
+	t.Helper()
+	msgs, err := db.FindMessages(context.Background(), storage.OutboxFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, m := range msgs {
+		if m.Kind == storage.KindReminder && m.TicketID == ticketID {
+			n++
+		}
+	}
+	return n
 }

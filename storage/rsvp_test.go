@@ -141,11 +141,11 @@ func TestCreateRSVP_Refusals(t *testing.T) {
 	if _, err := rsvp(t, db, full.Slug, "a@example.com"); err != nil {
 		t.Fatal(err)
 	}
-	draft := MustCreateSalon(t, db, 5, true)
+	// A draft is a salon never published: a published one cannot go back.
+	published := MustCreateSalon(t, db, 5, true)
 	st := events.StatusDraft
-	draft.Status = st
-	if _, err := db.UpdateSalon(ctx, draft.ID, events.SalonUpdate{}); err != nil {
-		t.Fatal(err)
+	if _, err := db.UpdateSalon(ctx, published.ID, events.SalonUpdate{Status: &st}); events.ErrorCode(err) != events.ECONFLICT {
+		t.Fatalf("published back to draft: %v", err)
 	}
 	d := &events.Salon{Title: "Draft", Industry: "law", StartsAt: time.Now().Add(48 * time.Hour), EndsAt: time.Now().Add(50 * time.Hour), Capacity: 3}
 	if err := db.CreateSalon(ctx, d); err != nil {
@@ -189,13 +189,13 @@ func TestCreateRSVP_Refusals(t *testing.T) {
 			}
 		})
 	}
-	// Nothing was written by the refusals but one resend for the duplicate.
+	// Nothing was written by the refusals, not even a resend for the
+	// duplicate: it is throttled, the confirmation went out moments ago.
 	all, _ := db.FindTickets(ctx, storage.TicketFilter{})
 	if len(all) != 1 {
 		t.Fatalf("%d tickets after refusals", len(all))
 	}
 	if k := countKinds(t, db, full.ID); k[storage.KindConfirmed] != 1 || k[storage.KindAlreadyRegistered] != 0 {
-		// The resend is throttled: the confirmation went out moments ago.
 		t.Fatalf("outbox %v", k)
 	}
 }
@@ -311,6 +311,8 @@ func TestChangeVersions(t *testing.T) {
 	if _, err := rsvp(t, db, "no-such", "v@example.com"); err == nil {
 		t.Fatal("rsvp to unknown salon")
 	}
+	// This refusal comes before the write registers its change; a write
+	// that registers one and then fails is TestAfterCommit_OnlyForWritesThatCommitted.
 	if db.SalonsVersion() != s1 || db.TicketsVersion() != t1 {
 		t.Fatal("a refused write raised a version")
 	}

@@ -154,15 +154,9 @@ func TestUpdate_CancelledWhileRunningFailsAlone(t *testing.T) {
 	defer db.Close()
 	bg := context.Background()
 
-	// Hold the writer in a batch of its own while the three are queued, so
-	// that they make up the next batch together.
-	release := make(chan struct{})
-	held := make(chan struct{})
-	holder := make(chan error, 1)
-	go func() {
-		holder <- db.update(bg, func(*Tx) error { close(held); <-release; return nil })
-	}()
-	<-held
+	// Hold the writer while the three are queued, so that they make up the
+	// next batch together.
+	release := holdWriter(t, db)
 
 	insert := func(ctx context.Context, key string) func(*Tx) error {
 		return func(tx *Tx) error {
@@ -194,18 +188,11 @@ func TestUpdate_CancelledWhileRunningFailsAlone(t *testing.T) {
 		}},
 		{"after", bg, insert(bg, "after")},
 	}
-	results := make([]chan error, len(jobs))
+	results := make([]<-chan error, len(jobs))
 	for i, j := range jobs {
-		results[i] = make(chan error, 1)
-		go func() { results[i] <- db.update(j.ctx, j.fn) }()
-		for len(db.jobs) < i+1 {
-			time.Sleep(time.Millisecond)
-		}
+		results[i] = queueWrite(db, j.ctx, j.fn)
 	}
-	close(release)
-	if err := <-holder; err != nil {
-		t.Fatal(err)
-	}
+	release()
 	for i, j := range jobs {
 		var err error
 		select {
@@ -228,5 +215,93 @@ func TestUpdate_CancelledWhileRunningFailsAlone(t *testing.T) {
 	}
 	if ctx.Err() == nil {
 		t.Fatal("the cancelled write's context was never cancelled: the test tested nothing")
+	}
+}
+
+// holdWriter keeps the writer busy in a batch of its own until release is
+// called, so that the writes queued meanwhile make up the next batch, in
+// the order queued (see queueWrite).
+func holdWriter(t *testing.T, db *DB) (release func()) {
+	t.Helper()
+	ch := make(chan struct{})
+	held := make(chan struct{})
+	holder := make(chan error, 1)
+	go func() {
+		holder <- db.update(context.Background(), func(*Tx) error { close(held); <-ch; return nil })
+	}()
+	<-held
+	return func() {
+		t.Helper()
+		close(ch)
+		if err := <-holder; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// queueWrite calls update on a goroutine of its own and returns once the
+// write is queued; its answer comes on the channel.
+func queueWrite(db *DB, ctx context.Context, fn func(*Tx) error) <-chan error {
+	n := len(db.jobs)
+	ch := make(chan error, 1)
+	go func() { ch <- db.update(ctx, fn) }()
+	for len(db.jobs) <= n {
+		time.Sleep(time.Millisecond)
+	}
+	return ch
+}
+
+// TestAfterCommit_OnlyForWritesThatCommitted runs, in one batch, writes that
+// each register a callback and then succeed, fail or panic: only the
+// callbacks of the writes that committed run, and a failed write's
+// ticketsChanged does not raise the tickets version.
+func TestAfterCommit_OnlyForWritesThatCommitted(t *testing.T) {
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "salon.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	var mu sync.Mutex
+	ran := map[string]bool{}
+	write := func(name string, outcome func() error) func(*Tx) error {
+		return func(tx *Tx) error {
+			tx.AfterCommit(func() { mu.Lock(); ran[name] = true; mu.Unlock() })
+			if _, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, name, []byte{1}); err != nil {
+				return err
+			}
+			return outcome()
+		}
+	}
+	boom := errors.New("boom")
+	before := db.TicketsVersion()
+	release := holdWriter(t, db)
+	ok1 := queueWrite(db, ctx, write("ok1", func() error { return nil }))
+	failed := queueWrite(db, ctx, func(tx *Tx) error {
+		db.ticketsChanged(tx)
+		return write("failed", func() error { return boom })(tx)
+	})
+	panicked := queueWrite(db, ctx, write("panicked", func() error { panic("boom") }))
+	ok2 := queueWrite(db, ctx, write("ok2", func() error { return nil }))
+	release()
+	if err := <-ok1; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-failed; !errors.Is(err, boom) {
+		t.Fatalf("failed write: %v", err)
+	}
+	if err := <-panicked; err == nil {
+		t.Fatal("panicking write answered nil")
+	}
+	if err := <-ok2; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !ran["ok1"] || !ran["ok2"] || ran["failed"] || ran["panicked"] {
+		t.Fatalf("callbacks run: %v, want only ok1 and ok2", ran)
+	}
+	if db.TicketsVersion() != before {
+		t.Fatal("a failed write's ticketsChanged raised the tickets version")
 	}
 }
