@@ -53,16 +53,19 @@ func TestConsole_Escaping(t *testing.T) {
 	}
 
 	c := signedIn(t, base, "root@example.com")
-	// The audit log gets typed text too.
-	tok := formToken(t, c, base+"/admin/salons/hostile-night")
-	postForm(t, c, base+"/admin/salons/hostile-night/door-links", url.Values{"_csrf": {tok}, "label": {xssAttr}})
-
 	check := func(name, body string) {
 		t.Helper()
 		if m := rawHostile.FindString(body); m != "" {
 			t.Errorf("%s: unescaped %q", name, m)
 		}
 	}
+	// The audit log gets typed text too.
+	tok := formToken(t, c, base+"/admin/salons/hostile-night")
+	linkResp, linkBody := postForm(t, c, base+"/admin/salons/hostile-night/door-links", url.Values{"_csrf": {tok}, "label": {xssAttr}})
+	if linkResp.StatusCode != 200 || !strings.Contains(linkBody, "&#34;&gt;&lt;img src=x") {
+		t.Fatalf("door link not made, or its label not shown escaped: %d", linkResp.StatusCode)
+	}
+	check("the new door link's page", linkBody)
 	for _, p := range []string{"/admin", "/admin/salons/hostile-night", "/admin/salons/hostile-night/edit",
 		"/admin/salons/hostile-night/attendees", "/admin/salons/hostile-night/attendees?q=" + url.QueryEscape(xssScript),
 		"/admin/salons/hostile-night/cancel", "/admin/outbox", "/admin/audit", "/admin/tokens", "/admin/users",
