@@ -36,8 +36,9 @@ type RSVPResult struct {
 // in arrival order, else salon_full. The capacity decision, the ticket, its
 // notice and the idempotency record are written in one transaction by the
 // single writer, so no concurrency can overbook. The input must be
-// normalized and valid. For an email that already has an active RSVP, its
-// confirmation is queued again and already_registered returned.
+// normalized and valid. For an email that already has an active RSVP,
+// already_registered is returned and its confirmation queued again, unless
+// the ticket had a notice queued within resendWindow.
 func (db *DB) CreateRSVP(ctx context.Context, r RSVPRequest) (*tickets.Ticket, error) {
 	res, err := db.TakeRSVP(ctx, r)
 	if err != nil {
@@ -138,8 +139,9 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 			s.ID, in.Name, in.Email, in.Company, in.JobTitle, in.Lang, status, salt,
 			tx.now.Unix(), tx.now.Unix())
 		if isUniqueViolation(err) {
-			// Refused, but the owner gets their ticket mailed again; the
-			// refusal is returned only after the notice is safely queued.
+			// Refused, but the owner gets their ticket mailed again (unless
+			// throttled, see resendConfirmation); the refusal is returned
+			// only after that notice, if any, is safely queued.
 			if resent, rerr := db.resendIfRegistered(ctx, tx, s.ID, in.Email); rerr != nil || resent {
 				refusal = alreadyRegistered()
 				return rerr
@@ -209,15 +211,16 @@ func enqueueRSVP(ctx context.Context, tx *Tx, kind string, salonID, ticketID int
 }
 
 func alreadyRegistered() error {
-	return events.Errorf(events.EALREADYREGISTERED, "This email already has an RSVP for this salon; its confirmation was mailed again.")
+	return events.Errorf(events.EALREADYREGISTERED, "This email already has an RSVP for this salon; its confirmation is mailed to that address again, at most once every 10 minutes.")
 }
 
 // resendQuery finds the active ticket of an email for a salon, with the
 // language its notice is written in.
 const resendQuery = `SELECT id, lang FROM tickets WHERE salon_id = ? AND email = ? AND status <> 'cancelled'`
 
-// resendIfRegistered queues the confirmation again when email has an active
-// ticket for the salon, and reports whether it has one.
+// resendIfRegistered queues the confirmation again (unless throttled, see
+// resendConfirmation) when email has an active ticket for the salon, and
+// reports whether it has one.
 func (db *DB) resendIfRegistered(ctx context.Context, tx *Tx, salonID int64, email string) (bool, error) {
 	var existing int64
 	var lang string
@@ -234,6 +237,9 @@ func (db *DB) resendIfRegistered(ctx context.Context, tx *Tx, salonID int64, ema
 // with their address again and again: one resend per ticket per window.
 const resendWindow = 10 * time.Minute
 
+// resendConfirmation queues an already_registered notice for the ticket,
+// unless one of its notices was queued within resendWindow: then nothing is
+// queued, and the notice already queued is the one the owner gets.
 func resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID int64, email, lang string) error {
 	var n int
 	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE ticket_id = ? AND kind IN (?, ?, ?, ?) AND created_at > ?`,

@@ -6,10 +6,11 @@ import (
 	"sync"
 )
 
-// maxStmts bounds each pool's prepared statements. Storage builds its SQL
-// from constants, so the set is small and fixed; the bound only keeps a
-// query built from input from growing the cache without end (such a query
-// is then run unprepared, as before).
+// maxStmts bounds each pool's prepared statements. Storage's SQL texts are
+// constants or joined from constant pieces (a filter adds its clause, never
+// its value), so there are few of them; the bound only keeps a query whose
+// text carried input, should one ever, from growing the cache without end
+// (such a query is then run unprepared).
 const maxStmts = 256
 
 // stmtCache prepares each statement once per pool, keyed by its text.
