@@ -127,9 +127,6 @@ func (p *readPool) Close() error {
 // batch's transaction, or nil to run it unprepared. Bound statements are
 // kept for the batch, so each is bound once per commit, not once per write.
 func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
-	if tx.batch == nil {
-		return nil
-	}
 	st := tx.batch.stmts.lookup(query)
 	if st == nil {
 		tx.batch.stmts.want(query)

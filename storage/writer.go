@@ -174,9 +174,8 @@ func (db *DB) runBatchTx(batch []*writeJob, results []error) error {
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
-		for _, j := range batch {
-			j.after = nil
-		}
+		// Every write of the batch is answered this error, and update runs
+		// the callbacks only of a write answered nil.
 		return fmt.Errorf("storage: commit: %w", err)
 	}
 	db.ckCommit.Add(1)
