@@ -77,13 +77,3 @@ func (db *DB) FindUsers(ctx context.Context) ([]*events.User, error) {
 	}
 	return out, rows.Err()
 }
-
-// ConsoleMessageFilter is the filter FindConsoleMessages takes.
-type ConsoleMessageFilter = OutboxFilter
-
-// FindConsoleMessages is FindMessages newest first, as the console lists
-// mail.
-func (db *DB) FindConsoleMessages(ctx context.Context, f ConsoleMessageFilter) ([]*Message, error) {
-	f.NewestFirst = true
-	return db.FindMessages(ctx, f)
-}

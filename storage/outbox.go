@@ -156,8 +156,7 @@ func (db *DB) FindMessages(ctx context.Context, f OutboxFilter) ([]*Message, err
 }
 
 // scanMessage scans one row selected with outboxColumns followed by the
-// columns that extra points at. It is readMessage (outbox_queue.go) with room
-// for more columns; readMessage could become scanMessage(rows).
+// columns that extra points at.
 func scanMessage(rows *sql.Rows, extra ...any) (*Message, error) {
 	var m Message
 	var payload string
@@ -168,7 +167,8 @@ func scanMessage(rows *sql.Rows, extra ...any) (*Message, error) {
 	if err := rows.Scan(dest...); err != nil {
 		return nil, err
 	}
-	// A broken payload must not hide the message: it is listed without it.
+	// A broken payload must not wedge the queue or hide the message: it is
+	// handed out without it and its renderer decides what that means.
 	_ = json.Unmarshal([]byte(payload), &m.Payload)
 	m.NextAttemptAt, m.CreatedAt = unix(next), unix(created)
 	if sent != nil {

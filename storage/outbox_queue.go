@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -16,7 +15,7 @@ import (
 // noise in the console and would bloat the row on every retry.
 const maxErrorText = 500
 
-// outboxColumns is the column list readMessage expects, in its order.
+// outboxColumns is the column list scanMessage expects, in its order.
 const outboxColumns = `id, kind, COALESCE(salon_id, 0), COALESCE(ticket_id, 0), recipient, lang, payload, message_id,
 	status, attempts, next_attempt_at, last_error, created_at, sent_at`
 
@@ -39,7 +38,7 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int) ([]*Message, error) 
 		}
 		defer rows.Close()
 		for rows.Next() {
-			m, err := readMessage(rows)
+			m, err := scanMessage(rows)
 			if err != nil {
 				return err
 			}
@@ -138,25 +137,4 @@ func (db *DB) moveMessage(ctx context.Context, id int64, what, from, query strin
 		return fmt.Errorf("storage: unable to %s message %d: %w", what, id, err)
 	}
 	return nil
-}
-
-// readMessage scans one row selected with outboxColumns.
-func readMessage(rows *sql.Rows) (*Message, error) {
-	var m Message
-	var payload string
-	var next, created int64
-	var sent *int64
-	if err := rows.Scan(&m.ID, &m.Kind, &m.SalonID, &m.TicketID, &m.Recipient, &m.Lang, &payload, &m.MessageID,
-		&m.Status, &m.Attempts, &next, &m.LastError, &created, &sent); err != nil {
-		return nil, err
-	}
-	// A broken payload must not wedge the whole queue: the message is handed
-	// out without it and its renderer decides what that means.
-	_ = json.Unmarshal([]byte(payload), &m.Payload)
-	m.NextAttemptAt, m.CreatedAt = unix(next), unix(created)
-	if sent != nil {
-		t := unix(*sent)
-		m.SentAt = &t
-	}
-	return &m, nil
 }

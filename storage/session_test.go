@@ -189,11 +189,11 @@ func TestConsoleStorage(t *testing.T) {
 	if p, _ := db.FindTicketByID(ctx, second.ID); p.Status != "confirmed" {
 		t.Fatalf("waitlist not promoted: %s", p.Status)
 	}
-	msgs, err := db.FindConsoleMessages(ctx, storage.ConsoleMessageFilter{SalonID: s1.ID})
+	msgs, err := db.FindMessages(ctx, storage.OutboxFilter{SalonID: s1.ID, NewestFirst: true})
 	if err != nil || len(msgs) < 3 || msgs[0].ID < msgs[len(msgs)-1].ID {
 		t.Fatalf("messages newest first: %v %d", err, len(msgs))
 	}
-	if msgs, _ := db.FindConsoleMessages(ctx, storage.ConsoleMessageFilter{OrganizerID: a.ID}); len(msgs) != 0 {
+	if msgs, _ := db.FindMessages(ctx, storage.OutboxFilter{OrganizerID: a.ID, NewestFirst: true}); len(msgs) != 0 {
 		t.Fatalf("organizer a sees %d messages of salons that are not theirs", len(msgs))
 	}
 
