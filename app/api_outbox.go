@@ -31,11 +31,7 @@ func messageView(m *storage.Message) messageJSON {
 	j := messageJSON{ID: strconv.FormatInt(m.ID, 10), Kind: m.Kind, TicketID: strconv.FormatInt(m.TicketID, 10),
 		Recipient: m.Recipient, Lang: m.Lang, Status: m.Status, Attempts: m.Attempts,
 		NextAttemptAt: m.NextAttemptAt.Format(time.RFC3339), LastError: m.LastError, MessageID: m.MessageID,
-		CreatedAt: m.CreatedAt.Format(time.RFC3339)}
-	if m.SentAt != nil {
-		s := m.SentAt.Format(time.RFC3339)
-		j.SentAt = &s
-	}
+		CreatedAt: m.CreatedAt.Format(time.RFC3339), SentAt: timePtr(m.SentAt, time.UTC)}
 	return j
 }
 

@@ -42,7 +42,7 @@ func (s *Server) handleCreateToken(c *fiber.Ctx) error {
 		if events.ErrorCode(err) == events.EINTERNAL {
 			return err
 		}
-		return s.renderTokens(c, statusOf[events.ErrorCode(err)], "", label, consoleFieldMessages(pageLang(c), err))
+		return s.renderTokens(c, errStatus(err), "", label, consoleFieldMessages(pageLang(c), err))
 	}
 	s.audit(c, "token.create", 0, label)
 	return s.renderTokens(c, fiber.StatusOK, token, "", nil)
@@ -103,7 +103,7 @@ func (s *Server) handleCreateUser(c *fiber.Ctx) error {
 			return err
 		}
 		form.PasswordHash = ""
-		return s.renderUsers(c, statusOf[events.ErrorCode(err)], form, consoleFieldMessages(lang, err))
+		return s.renderUsers(c, errStatus(err), form, consoleFieldMessages(lang, err))
 	}
 	s.audit(c, "user.create", 0, u.Email+" "+u.Role)
 	return c.Redirect("/admin/users?ok=user", fiber.StatusSeeOther)

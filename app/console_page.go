@@ -54,11 +54,7 @@ func (p consolePage) Organizes() bool { return p.User != nil && p.User.CanCreate
 // At writes an instant in zone for the console: the salon's zone for salon
 // times, LogZone for logs.
 func (p consolePage) At(t time.Time, zone string) string {
-	loc, err := events.LoadZone(zone)
-	if err != nil {
-		loc, _ = events.LoadZone(events.DefaultTimezone)
-	}
-	return t.In(loc).Format("2006-01-02 15:04")
+	return t.In(events.ZoneOrDefault(zone)).Format("2006-01-02 15:04")
 }
 
 // LogZone is the zone for times that belong to no salon (mail, the audit

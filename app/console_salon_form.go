@@ -155,11 +155,10 @@ func (s *Server) previewOrRefuse(c *fiber.Ctx, orig *events.Salon, f salonForm, 
 }
 
 func (s *Server) salonFormError(c *fiber.Ctx, orig *events.Salon, f salonForm, err error) error {
-	code := events.ErrorCode(err)
+	code, status := statusFor(err)
 	if code == events.EINTERNAL {
 		return err
 	}
-	status := statusOf[code]
 	return s.renderSalonForm(c, status, orig, f, consoleFieldMessages(pageLang(c), err), nil)
 }
 

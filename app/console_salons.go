@@ -79,7 +79,7 @@ func (s *Server) handleConsolePublish(c *fiber.Ctx) error {
 		if events.ErrorCode(err) == events.EINTERNAL {
 			return err
 		}
-		return s.renderConsoleSalon(c, statusOf[events.ErrorCode(err)], sa, "", consoleFieldMessages(pageLang(c), err))
+		return s.renderConsoleSalon(c, errStatus(err), sa, "", consoleFieldMessages(pageLang(c), err))
 	}
 	s.audit(c, "salon.publish", sa.ID, "")
 	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=published", fiber.StatusSeeOther)
@@ -131,7 +131,7 @@ func (s *Server) handleConsoleCreateDoorLink(c *fiber.Ctx) error {
 		if events.ErrorCode(err) == events.EINTERNAL {
 			return err
 		}
-		return s.renderConsoleSalon(c, statusOf[events.ErrorCode(err)], sa, "", consoleFieldMessages(pageLang(c), err))
+		return s.renderConsoleSalon(c, errStatus(err), sa, "", consoleFieldMessages(pageLang(c), err))
 	}
 	s.audit(c, "door_link.create", sa.ID, l.Label)
 	return s.renderConsoleSalon(c, fiber.StatusOK, sa, s.doorLinkJSON(l, sa, token).URL, nil)

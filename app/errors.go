@@ -48,6 +48,12 @@ func statusFor(err error) (code string, status int) {
 	return code, fiber.StatusInternalServerError
 }
 
+// errStatus is statusFor's status alone, for pages that re-show a form.
+func errStatus(err error) int {
+	_, status := statusFor(err)
+	return status
+}
+
 // errorBody is the contract's error shape.
 type errorBody struct {
 	Error errorDetail `json:"error"`

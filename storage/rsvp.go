@@ -194,13 +194,8 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 	// Made here, once the id is known, rather than in the writer.
 	out.Ticket.Token = tickets.ManageToken(db.key, out.Ticket.ID, tokenSalt)
 	out.FeedToken = db.feedToken(feed)
-	out.Location = zoneOf(zone)
+	out.Location = events.ZoneOrDefault(zone)
 	return out, nil
-}
-
-// zoneOf is events.Salon.Location for a zone name (cached by events).
-func zoneOf(name string) *time.Location {
-	return (&events.Salon{Timezone: name}).Location()
 }
 
 // enqueueRSVP is enqueue for the confirmed or waitlisted notice of a new
