@@ -11,10 +11,10 @@ import (
 	"salon/tickets"
 )
 
-// Public pages are kept in a renderCache of their own, so a crowd opening
-// the same link costs one render per change, not one each. An entry is
-// fresh while no salon or ticket has changed since it was rendered and its
-// time limit has not passed.
+// Public pages and QR images are kept in a renderCache of their own, so a
+// crowd opening the same link costs one render per change, not one each.
+// An entry is fresh while no salon or ticket has changed since it was
+// rendered and its time limit has not passed.
 const (
 	pageCacheEntries = 2048
 	pageCacheBytes   = 32 << 20
@@ -32,22 +32,32 @@ func newPageToken() string { return "csrf-" + tickets.NewToken() }
 // render makes the page (with s.pageToken as the CSRF token) and it is kept
 // until until, or pageTTL at most.
 func (s *Server) servePage(c *fiber.Ctx, key string, render func() ([]byte, time.Time, error)) error {
+	return s.serveCached(c, key, fiber.MIMETextHTMLCharsetUTF8, "no-cache", render)
+}
+
+// serveCached is servePage for any content type.
+func (s *Server) serveCached(c *fiber.Ctx, key, contentType, cacheControl string, render func() ([]byte, time.Time, error)) error {
 	// The versions are read before any data: see storage.changes.
 	v := versions{salons: s.db.SalonsVersion(), tickets: s.db.TicketsVersion()}
+	html := contentType == fiber.MIMETextHTMLCharsetUTF8
 	f, err := s.pageCache.load(c.UserContext(), key, v, true, time.Now, func(context.Context) (rendered, error) {
 		body, until, err := render()
 		if limit := time.Now().Add(pageTTL); until.IsZero() || until.After(limit) {
 			until = limit
 		}
-		return rendered{body: body, until: until, tokenAt: bytes.Index(body, []byte(s.pageToken))}, err
+		at := -1
+		if html {
+			at = bytes.Index(body, []byte(s.pageToken))
+		}
+		return rendered{body: body, until: until, tokenAt: at}, err
 	})
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set(fiber.HeaderContentType, contentType)
+	c.Set(fiber.HeaderCacheControl, cacheControl)
 	at := f.tokenAt
-	if at < 0 {
+	if at < 0 || !html {
 		return c.Send(f.body)
 	}
 	tok, _ := c.Locals(csrfKey).(string)

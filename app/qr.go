@@ -1,6 +1,8 @@
 package app
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 	lru "github.com/hashicorp/golang-lru/v2"
 
@@ -38,23 +40,20 @@ func (s *Server) QRImage(t *tickets.Ticket) ([]byte, error) {
 	return png, nil
 }
 
-// handleQR serves a confirmed ticket's QR image. The ticket is read each
-// time (its status decides whether there is an image); the PNG itself comes
-// from the QR cache, the one kept for mail too, which no check-in or other
-// ticket write empties.
+// handleQR serves a confirmed ticket's QR image. Answers are kept by token
+// until any ticket changes, so a ticket page opened again and again at the
+// door costs no query.
 func (s *Server) handleQR(c *fiber.Ctx) error {
-	t, err := s.db.FindTicketByToken(c.UserContext(), c.Params("token"))
-	if err != nil {
-		return err
-	}
-	if t.Status != tickets.StatusConfirmed {
-		return events.Errorf(events.ENOTFOUND, "This ticket has no QR code: it is not confirmed.")
-	}
-	png, err := s.QRImage(t)
-	if err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "image/png")
-	c.Set(fiber.HeaderCacheControl, "private, max-age=300")
-	return c.Send(png)
+	token := c.Params("token")
+	return s.serveCached(c, "qr\x00"+token, "image/png", "private, max-age=300", func() ([]byte, time.Time, error) {
+		t, err := s.db.FindTicketByToken(c.UserContext(), token)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		if t.Status != tickets.StatusConfirmed {
+			return nil, time.Time{}, events.Errorf(events.ENOTFOUND, "This ticket has no QR code: it is not confirmed.")
+		}
+		png, err := s.QRImage(t)
+		return png, time.Time{}, err
+	})
 }

@@ -27,7 +27,7 @@ type Server struct {
 	metrics *metrics
 	pages   *pages
 	qr      *qrCache
-	// pageCache keeps rendered public pages; see pagecache.go.
+	// pageCache keeps rendered public pages and QR images; see pagecache.go.
 	pageCache *renderCache
 	pageToken string
 	// calOpts are the calendar options every .ics, page link and mail
