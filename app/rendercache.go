@@ -54,7 +54,7 @@ type rendered struct {
 	// filename, when set, is offered for saving the file.
 	filename string
 	// tokenAt is where the CSRF placeholder starts in an HTML page's body,
-	// -1 for none; only servePage sets and reads it.
+	// -1 for none; only serveCached sets and reads it.
 	tokenAt int
 	// until, when set, is when the body turns stale on its own (a page whose
 	// RSVP form closes at the deadline).
