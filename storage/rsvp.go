@@ -38,7 +38,7 @@ type RSVPResult struct {
 // single writer, so no concurrency can overbook. The input must be
 // normalized and valid. For an email that already has an active RSVP,
 // already_registered is returned and its confirmation queued again, unless
-// the ticket had a notice queued within resendWindow.
+// it was already queued again within resendWindow.
 func (db *DB) CreateRSVP(ctx context.Context, r RSVPRequest) (*tickets.Ticket, error) {
 	res, err := db.TakeRSVP(ctx, r)
 	if err != nil {
@@ -233,12 +233,15 @@ func (db *DB) resendIfRegistered(ctx context.Context, tx *Tx, salonID int64, ema
 const resendWindow = 10 * time.Minute
 
 // resendConfirmation queues an already_registered notice for the ticket,
-// unless one of its notices was queued within resendWindow: then nothing is
-// queued, and the notice already queued is the one the owner gets.
+// unless one was queued within resendWindow: then nothing is queued, and the
+// resend already queued is the one the owner gets. Only resends count: the
+// first confirmation (or a promotion) is no reason to mail nothing to an
+// owner who asks again a minute later, and the window still bounds what a
+// stranger can make the address receive.
 func resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID int64, email, lang string) error {
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE ticket_id = ? AND kind IN (?, ?, ?, ?) AND created_at > ?`,
-		ticketID, KindAlreadyRegistered, KindConfirmed, KindWaitlisted, KindPromoted, tx.now.Add(-resendWindow).Unix()).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE ticket_id = ? AND kind = ? AND created_at > ?`,
+		ticketID, KindAlreadyRegistered, tx.now.Add(-resendWindow).Unix()).Scan(&n); err != nil {
 		return fmt.Errorf("storage: unable to check resends: %w", err)
 	}
 	if n > 0 {

@@ -189,13 +189,13 @@ func TestCreateRSVP_Refusals(t *testing.T) {
 			}
 		})
 	}
-	// Nothing was written by the refusals, not even a resend for the
-	// duplicate: it is throttled, the confirmation went out moments ago.
+	// Nothing was written by the refusals but the duplicate's resend: the
+	// first confirmation moments ago does not count against it.
 	all, _ := db.FindTickets(ctx, storage.TicketFilter{})
 	if len(all) != 1 {
 		t.Fatalf("%d tickets after refusals", len(all))
 	}
-	if k := countKinds(t, db, full.ID); k[storage.KindConfirmed] != 1 || k[storage.KindAlreadyRegistered] != 0 {
+	if k := countKinds(t, db, full.ID); k[storage.KindConfirmed] != 1 || k[storage.KindAlreadyRegistered] != 1 {
 		t.Fatalf("outbox %v", k)
 	}
 }
@@ -214,6 +214,32 @@ func TestCreateRSVP_AlreadyRegisteredResends(t *testing.T) {
 	}
 	if k := countKinds(t, db, s.ID); k[storage.KindAlreadyRegistered] != 1 {
 		t.Fatalf("want exactly one throttled resend, outbox %v", k)
+	}
+}
+
+// TestCreateRSVP_ResendWindow checks that the anti-flood window counts only
+// resends: the first confirmation does not hold back the resend a repeated
+// RSVP asks for, and each resend holds back the next for resendWindow.
+func TestCreateRSVP_ResendWindow(t *testing.T) {
+	db := MustOpenDB(t)
+	s := MustCreateSalon(t, db, 3, true)
+	t0 := time.Now()
+	at := func(d time.Duration) { db.Now = func() time.Time { return t0.Add(d) } }
+	at(0)
+	if _, err := rsvp(t, db, s.Slug, "ana@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		after   time.Duration
+		resends int
+	}{{time.Minute, 1}, {2 * time.Minute, 1}, {12 * time.Minute, 2}, {13 * time.Minute, 2}} {
+		at(step.after)
+		if _, err := rsvp(t, db, s.Slug, "ana@example.com"); events.ErrorCode(err) != events.EALREADYREGISTERED {
+			t.Fatalf("t0+%v: %v", step.after, err)
+		}
+		if k := countKinds(t, db, s.ID); k[storage.KindAlreadyRegistered] != step.resends || k[storage.KindConfirmed] != 1 {
+			t.Fatalf("t0+%v: want %d resends, outbox %v", step.after, step.resends, k)
+		}
 	}
 }
 
