@@ -18,7 +18,10 @@ type RSVPRequest struct {
 	Slug  string
 	Input tickets.RSVPInput
 	// IdempotencyKey, when not empty, makes a repeat of the same request
-	// answer with the ticket the first one made.
+	// answer with the ticket the first one made, in its state now, but
+	// without its manage or feed token: anyone who has the key and the body
+	// can replay it, so the replay is no way into the ticket (the
+	// confirmation mail is).
 	IdempotencyKey string
 }
 
@@ -30,6 +33,9 @@ type RSVPResult struct {
 	Location *time.Location
 	// FeedToken is the attendee's personal calendar feed token.
 	FeedToken string
+	// Replayed is set when the answer replays an earlier RSVP with the same
+	// idempotency key; Ticket.Token and FeedToken are then empty.
+	Replayed bool
 }
 
 // CreateRSVP takes an RSVP: confirmed while seats are left, else waitlisted
@@ -64,7 +70,7 @@ func scanRSVPSalon(row scanner) (*events.Salon, error) {
 }
 
 // TakeRSVP is CreateRSVP, answering also the salon's zone and the
-// attendee's feed token.
+// attendee's feed token (none for a replay, see RSVPRequest).
 //
 // A repeated email is found by the unique index on active tickets
 // (the INSERT fails, and only that statement is undone), not by a query
@@ -81,9 +87,6 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 	// hashes) is done here, by the caller's goroutine, so that the single
 	// writer spends its time only on what must be serial.
 	salt := tickets.RandomBytes(tickets.TokenBytes)
-	// The manage token is derived from tokenSalt once the write is done:
-	// salt for a new ticket, the first one's for a replay.
-	tokenSalt := salt
 	messageID := hex.EncodeToString(tickets.RandomBytes(16))
 	var keyHash, bodyHash string
 	if r.IdempotencyKey != "" {
@@ -107,15 +110,12 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 					return &events.Error{Code: events.EINVALID, Message: "Idempotency-Key: already used for a different request",
 						Fields: map[string]string{"Idempotency-Key": "already used for a different request"}}
 				}
-				t, prevSalt, err := scanTicketSalt(tx.QueryRowContext(ctx, ticketByID, prevTicket))
+				// The salt is read and dropped: no token is derived for a replay.
+				t, _, err := scanTicketSalt(tx.QueryRowContext(ctx, ticketByID, prevTicket))
 				if err != nil {
 					return fmt.Errorf("storage: unable to replay ticket: %w", err)
 				}
-				tokenSalt = prevSalt
-				if feed, err = readFeed(ctx, tx, t.Email); err != nil {
-					return err
-				}
-				out = &RSVPResult{Ticket: t}
+				out = &RSVPResult{Ticket: t, Replayed: true}
 				return nil
 			} else if !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("storage: unable to check idempotency key: %w", err)
@@ -191,10 +191,13 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 	if refusal != nil {
 		return nil, refusal
 	}
-	// Made here, once the id is known, rather than in the writer.
-	out.Ticket.Token = tickets.ManageToken(db.key, out.Ticket.ID, tokenSalt)
-	out.FeedToken = db.feedToken(feed)
 	out.Location = events.ZoneOrDefault(zone)
+	if out.Replayed {
+		return out, nil
+	}
+	// Made here, once the id is known, rather than in the writer.
+	out.Ticket.Token = tickets.ManageToken(db.key, out.Ticket.ID, salt)
+	out.FeedToken = db.feedToken(feed)
 	return out, nil
 }
 
