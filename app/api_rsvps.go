@@ -14,16 +14,21 @@ import (
 // maxIdempotencyKey bounds the Idempotency-Key header.
 const maxIdempotencyKey = 200
 
+// replayMessage tells a client that lost the first answer where the links
+// it withholds are.
+const replayMessage = "This Idempotency-Key already made this RSVP. Its links are not repeated here: they were mailed to its address."
+
 // takeRSVP is the one RSVP path behind the API and the HTML form: it
 // validates and takes an RSVP, answering with what the JSON answer
-// shows besides the ticket, read in the same write.
-func (s *Server) takeRSVP(c *fiber.Ctx, slug string, in tickets.RSVPInput) (*storage.RSVPResult, error) {
+// shows besides the ticket, read in the same write. key is the
+// Idempotency-Key, "" for none.
+func (s *Server) takeRSVP(c *fiber.Ctx, slug string, in tickets.RSVPInput, key string) (*storage.RSVPResult, error) {
 	in.Normalize()
 	if err := in.Validate(); err != nil {
 		s.metrics.rsvps.WithLabelValues(events.EINVALID).Inc()
 		return nil, err
 	}
-	key := strings.TrimSpace(c.Get("Idempotency-Key"))
+	key = strings.TrimSpace(key)
 	if len(key) > maxIdempotencyKey || events.CheckLine(key, 0, maxIdempotencyKey) != "" {
 		return nil, &events.Error{Code: events.EINVALID, Message: "Idempotency-Key: at most 200 printable characters",
 			Fields: map[string]string{"Idempotency-Key": "at most 200 printable characters"}}
@@ -46,11 +51,25 @@ func (s *Server) handleCreateRSVP(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in, false); err != nil {
 		return err
 	}
-	res, err := s.takeRSVP(c, c.Params("slug"), in)
+	res, err := s.takeRSVP(c, c.Params("slug"), in, c.Get("Idempotency-Key"))
 	if err != nil {
 		return err
 	}
+	if res.Replayed {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Status(fiber.StatusCreated).JSON(ticketAnswer{Ticket: s.replayJSON(res.Ticket, res.Location),
+			Replayed: true, Message: replayMessage})
+	}
 	return s.sendTicketJSON(c, fiber.StatusCreated, res.Ticket, res.Location, res.FeedToken)
+}
+
+// replayJSON renders t for an idempotent replay: its state, and nothing
+// that acts as the ticket (no links, no check-in code), since whoever holds
+// the key and the body may replay it.
+func (s *Server) replayJSON(t *tickets.Ticket, loc *time.Location) ticketJSON {
+	j := s.attendeeJSON(t, loc)
+	j.Code = nil
+	return j
 }
 
 // sendTicket answers with the ticket as its owner sees it.
@@ -69,6 +88,10 @@ func (s *Server) sendTicket(c *fiber.Ctx, status int, t *tickets.Ticket) error {
 // ticketAnswer is the body of every answer that carries one ticket.
 type ticketAnswer struct {
 	Ticket ticketJSON `json:"ticket"`
+	// Replayed and Message mark an idempotent replay, which withholds the
+	// ticket's links.
+	Replayed bool   `json:"replayed,omitempty"`
+	Message  string `json:"message,omitempty"`
 }
 
 func (s *Server) sendTicketJSON(c *fiber.Ctx, status int, t *tickets.Ticket, loc *time.Location, feed string) error {

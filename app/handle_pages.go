@@ -162,7 +162,9 @@ func (s *Server) handleRSVPForm(c *fiber.Ctx) error {
 		Name: c.FormValue("name"), Email: c.FormValue("email"), Company: c.FormValue("company"),
 		JobTitle: c.FormValue("job_title"), Lang: pageLang(c),
 	}
-	res, err := s.takeRSVP(c, c.Params("slug"), in)
+	// No Idempotency-Key here: the answer is a redirect to the ticket page,
+	// which a replay must not hand out.
+	res, err := s.takeRSVP(c, c.Params("slug"), in, "")
 	if err == nil {
 		return c.Redirect("/t/"+res.Ticket.Token, fiber.StatusSeeOther)
 	}

@@ -18,7 +18,10 @@ type RSVPRequest struct {
 	Slug  string
 	Input tickets.RSVPInput
 	// IdempotencyKey, when not empty, makes a repeat of the same request
-	// answer with the ticket the first one made.
+	// answer with the ticket the first one made, in its state now, but
+	// without its manage or feed token: anyone who has the key and the body
+	// can replay it, so the replay is no way into the ticket (the
+	// confirmation mail is).
 	IdempotencyKey string
 }
 
@@ -30,6 +33,9 @@ type RSVPResult struct {
 	Location *time.Location
 	// FeedToken is the attendee's personal calendar feed token.
 	FeedToken string
+	// Replayed is set when the answer replays an earlier RSVP with the same
+	// idempotency key; Ticket.Token and FeedToken are then empty.
+	Replayed bool
 }
 
 // CreateRSVP takes an RSVP: confirmed while seats are left, else waitlisted
@@ -38,7 +44,7 @@ type RSVPResult struct {
 // single writer, so no concurrency can overbook. The input must be
 // normalized and valid. For an email that already has an active RSVP,
 // already_registered is returned and its confirmation queued again, unless
-// the ticket had a notice queued within resendWindow.
+// it was already queued again within resendWindow.
 func (db *DB) CreateRSVP(ctx context.Context, r RSVPRequest) (*tickets.Ticket, error) {
 	res, err := db.TakeRSVP(ctx, r)
 	if err != nil {
@@ -64,7 +70,7 @@ func scanRSVPSalon(row scanner) (*events.Salon, error) {
 }
 
 // TakeRSVP is CreateRSVP, answering also the salon's zone and the
-// attendee's feed token.
+// attendee's feed token (none for a replay, see RSVPRequest).
 //
 // A repeated email is found by the unique index on active tickets
 // (the INSERT fails, and only that statement is undone), not by a query
@@ -81,9 +87,6 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 	// hashes) is done here, by the caller's goroutine, so that the single
 	// writer spends its time only on what must be serial.
 	salt := tickets.RandomBytes(tickets.TokenBytes)
-	// The manage token is derived from tokenSalt once the write is done:
-	// salt for a new ticket, the first one's for a replay.
-	tokenSalt := salt
 	messageID := hex.EncodeToString(tickets.RandomBytes(16))
 	var keyHash, bodyHash string
 	if r.IdempotencyKey != "" {
@@ -107,15 +110,12 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 					return &events.Error{Code: events.EINVALID, Message: "Idempotency-Key: already used for a different request",
 						Fields: map[string]string{"Idempotency-Key": "already used for a different request"}}
 				}
-				t, prevSalt, err := scanTicketSalt(tx.QueryRowContext(ctx, ticketByID, prevTicket))
+				// The salt is read and dropped: no token is derived for a replay.
+				t, _, err := scanTicketSalt(tx.QueryRowContext(ctx, ticketByID, prevTicket))
 				if err != nil {
 					return fmt.Errorf("storage: unable to replay ticket: %w", err)
 				}
-				tokenSalt = prevSalt
-				if feed, err = readFeed(ctx, tx, t.Email); err != nil {
-					return err
-				}
-				out = &RSVPResult{Ticket: t}
+				out = &RSVPResult{Ticket: t, Replayed: true}
 				return nil
 			} else if !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("storage: unable to check idempotency key: %w", err)
@@ -191,10 +191,13 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 	if refusal != nil {
 		return nil, refusal
 	}
-	// Made here, once the id is known, rather than in the writer.
-	out.Ticket.Token = tickets.ManageToken(db.key, out.Ticket.ID, tokenSalt)
-	out.FeedToken = db.feedToken(feed)
 	out.Location = events.ZoneOrDefault(zone)
+	if out.Replayed {
+		return out, nil
+	}
+	// Made here, once the id is known, rather than in the writer.
+	out.Ticket.Token = tickets.ManageToken(db.key, out.Ticket.ID, salt)
+	out.FeedToken = db.feedToken(feed)
 	return out, nil
 }
 
@@ -233,12 +236,15 @@ func (db *DB) resendIfRegistered(ctx context.Context, tx *Tx, salonID int64, ema
 const resendWindow = 10 * time.Minute
 
 // resendConfirmation queues an already_registered notice for the ticket,
-// unless one of its notices was queued within resendWindow: then nothing is
-// queued, and the notice already queued is the one the owner gets.
+// unless one was queued within resendWindow: then nothing is queued, and the
+// resend already queued is the one the owner gets. Only resends count: the
+// first confirmation (or a promotion) is no reason to mail nothing to an
+// owner who asks again a minute later, and the window still bounds what a
+// stranger can make the address receive.
 func resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID int64, email, lang string) error {
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE ticket_id = ? AND kind IN (?, ?, ?, ?) AND created_at > ?`,
-		ticketID, KindAlreadyRegistered, KindConfirmed, KindWaitlisted, KindPromoted, tx.now.Add(-resendWindow).Unix()).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE ticket_id = ? AND kind = ? AND created_at > ?`,
+		ticketID, KindAlreadyRegistered, tx.now.Add(-resendWindow).Unix()).Scan(&n); err != nil {
 		return fmt.Errorf("storage: unable to check resends: %w", err)
 	}
 	if n > 0 {

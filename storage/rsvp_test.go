@@ -189,13 +189,13 @@ func TestCreateRSVP_Refusals(t *testing.T) {
 			}
 		})
 	}
-	// Nothing was written by the refusals, not even a resend for the
-	// duplicate: it is throttled, the confirmation went out moments ago.
+	// Nothing was written by the refusals but the duplicate's resend: the
+	// first confirmation moments ago does not count against it.
 	all, _ := db.FindTickets(ctx, storage.TicketFilter{})
 	if len(all) != 1 {
 		t.Fatalf("%d tickets after refusals", len(all))
 	}
-	if k := countKinds(t, db, full.ID); k[storage.KindConfirmed] != 1 || k[storage.KindAlreadyRegistered] != 0 {
+	if k := countKinds(t, db, full.ID); k[storage.KindConfirmed] != 1 || k[storage.KindAlreadyRegistered] != 1 {
 		t.Fatalf("outbox %v", k)
 	}
 }
@@ -217,6 +217,32 @@ func TestCreateRSVP_AlreadyRegisteredResends(t *testing.T) {
 	}
 }
 
+// TestCreateRSVP_ResendWindow checks that the anti-flood window counts only
+// resends: the first confirmation does not hold back the resend a repeated
+// RSVP asks for, and each resend holds back the next for resendWindow.
+func TestCreateRSVP_ResendWindow(t *testing.T) {
+	db := MustOpenDB(t)
+	s := MustCreateSalon(t, db, 3, true)
+	t0 := time.Now()
+	at := func(d time.Duration) { db.Now = func() time.Time { return t0.Add(d) } }
+	at(0)
+	if _, err := rsvp(t, db, s.Slug, "ana@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		after   time.Duration
+		resends int
+	}{{time.Minute, 1}, {2 * time.Minute, 1}, {12 * time.Minute, 2}, {13 * time.Minute, 2}} {
+		at(step.after)
+		if _, err := rsvp(t, db, s.Slug, "ana@example.com"); events.ErrorCode(err) != events.EALREADYREGISTERED {
+			t.Fatalf("t0+%v: %v", step.after, err)
+		}
+		if k := countKinds(t, db, s.ID); k[storage.KindAlreadyRegistered] != step.resends || k[storage.KindConfirmed] != 1 {
+			t.Fatalf("t0+%v: want %d resends, outbox %v", step.after, step.resends, k)
+		}
+	}
+}
+
 func TestCreateRSVP_Idempotency(t *testing.T) {
 	db := MustOpenDB(t)
 	s := MustCreateSalon(t, db, 3, true)
@@ -226,9 +252,14 @@ func TestCreateRSVP_Idempotency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := db.CreateRSVP(context.Background(), req)
-	if err != nil || again.ID != first.ID || again.Token != first.Token {
-		t.Fatalf("replay: %v %v", again, err)
+	again, err := db.TakeRSVP(context.Background(), req)
+	if err != nil || !again.Replayed || again.Ticket.ID != first.ID || again.Ticket.Status != first.Status {
+		t.Fatalf("replay: %+v %v", again, err)
+	}
+	// Anyone who has the key and the body gets the replay, so it carries
+	// nothing that acts as the ticket: the confirmation mail does.
+	if again.Ticket.Token != "" || again.FeedToken != "" {
+		t.Fatalf("replay handed out the manage token %q or feed token %q", again.Ticket.Token, again.FeedToken)
 	}
 	req.Input.Name = "Someone else"
 	if _, err := db.CreateRSVP(context.Background(), req); events.ErrorCode(err) != events.EINVALID {
@@ -323,8 +354,8 @@ func TestChangeVersions(t *testing.T) {
 
 // TestTakeRSVP_FeedToken checks the feed token an RSVP answers with, which is
 // derived after the write from what the write read: it is the email's
-// current token, for a new ticket, a second salon and an idempotent replay
-// after the feed was revoked.
+// current token, for a new ticket and a second salon; an idempotent replay
+// after the feed was revoked answers none.
 func TestTakeRSVP_FeedToken(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
@@ -359,8 +390,10 @@ func TestTakeRSVP_FeedToken(t *testing.T) {
 	if err != nil || revoked == first.FeedToken || revoked != current() {
 		t.Fatalf("revoke: %q %v", revoked, err)
 	}
-	if replay := take(a.Slug, "k-1"); replay.Ticket.ID != first.Ticket.ID || replay.FeedToken != revoked {
-		t.Fatalf("replay answered ticket %d feed %q, want %d %q", replay.Ticket.ID, replay.FeedToken, first.Ticket.ID, revoked)
+	// A replay after the revoke must not hand the new link to whoever
+	// holds the old key and body.
+	if replay := take(a.Slug, "k-1"); replay.Ticket.ID != first.Ticket.ID || replay.FeedToken != "" {
+		t.Fatalf("replay answered ticket %d feed %q, want %d and no feed", replay.Ticket.ID, replay.FeedToken, first.Ticket.ID)
 	}
 }
 
