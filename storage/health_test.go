@@ -230,3 +230,15 @@ func salonInput(i int) *events.Salon {
 	return &events.Salon{Title: fmt.Sprintf("Filling salon %d", i), Industry: "fintech", Description: strings.Repeat("words ", 300),
 		StartsAt: start, EndsAt: start.Add(2 * time.Hour), Capacity: 10, Status: events.StatusPublished}
 }
+
+// BenchmarkCheckWritable is what one /healthz probe costs, a commit with
+// its disk sync included; /healthz runs at most one a second.
+func BenchmarkCheckWritable(b *testing.B) {
+	ctx := context.Background()
+	db := MustOpenDB(b)
+	for b.Loop() {
+		if err := db.CheckWritable(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
