@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -219,7 +218,7 @@ func (db *DB) refuseNewerSchema(ctx context.Context, names []string) error {
 			return fmt.Errorf("storage: read migrations: %w", err)
 		}
 		if !known[name] {
-			short := strings.TrimSuffix(path.Base(name), ".sql")
+			short := strings.TrimSuffix(strings.TrimPrefix(name, "migrations/"), ".sql")
 			return fmt.Errorf("storage: database schema is newer than this salon (migration %s unknown); use a newer release", short)
 		}
 	}
