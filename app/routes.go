@@ -126,11 +126,3 @@ func (s *Server) rateLimit() fiber.Handler {
 		},
 	})
 }
-
-func (s *Server) handleHealth(c *fiber.Ctx) error {
-	if err := s.db.Ping(c.UserContext()); err != nil {
-		s.log.Error("health check", "err", err)
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
-	}
-	return c.JSON(fiber.Map{"status": "ok"})
-}

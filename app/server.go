@@ -30,6 +30,8 @@ type Server struct {
 	// pageCache keeps rendered public pages and QR images; see pagecache.go.
 	pageCache *renderCache
 	pageToken string
+	// health keeps the last write probe's answer for /healthz.
+	health writeHealth
 	// calOpts are the calendar options every .ics, page link and mail
 	// invitation is built with, made once from the configuration.
 	calOpts events.CalendarOptions

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net/url"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -138,7 +139,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 func (db *DB) prepare(ctx context.Context) error {
 	var mode string
 	if err := db.write.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
-		return fmt.Errorf("storage: open %s: %w", db.path, err)
+		return db.cannotWrite(fmt.Errorf("storage: open %s: %w", db.path, err))
 	}
 	if mode != "wal" {
 		return fmt.Errorf("storage: journal mode is %q, want wal", mode)
@@ -151,6 +152,9 @@ func (db *DB) prepare(ctx context.Context) error {
 		return fmt.Errorf("storage: integrity check failed: %s", check)
 	}
 	if err := db.migrate(ctx); err != nil {
+		return db.cannotWrite(err)
+	}
+	if err := db.probeOnOpen(ctx); err != nil {
 		return err
 	}
 	key, err := db.loadKey(ctx, "token_key")
@@ -172,6 +176,9 @@ func (db *DB) migrate(ctx context.Context) error {
 		return fmt.Errorf("storage: list migrations: %w", err)
 	}
 	sort.Strings(names)
+	if err := db.refuseNewerSchema(ctx, names); err != nil {
+		return err
+	}
 	// A migration may rebuild a table others refer to (SQLite's way of
 	// changing a column), which with foreign keys enforced would cascade or
 	// fail on DROP TABLE. So they are off while migrating, as SQLite's docs
@@ -188,6 +195,35 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	if _, err := db.write.ExecContext(ctx, `PRAGMA foreign_keys = ON`); err != nil {
 		return fmt.Errorf("storage: migrations: %w", err)
+	}
+	return nil
+}
+
+// refuseNewerSchema fails when the file records a migration this binary
+// does not have: a newer release changed the schema, and writing to it with
+// older code could break what that release relies on.
+func (db *DB) refuseNewerSchema(ctx context.Context, names []string) error {
+	known := make(map[string]bool, len(names))
+	for _, n := range names {
+		known[n] = true
+	}
+	rows, err := db.write.QueryContext(ctx, `SELECT name FROM migrations ORDER BY name`)
+	if err != nil {
+		return fmt.Errorf("storage: read migrations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return fmt.Errorf("storage: read migrations: %w", err)
+		}
+		if !known[name] {
+			short := strings.TrimSuffix(strings.TrimPrefix(name, "migrations/"), ".sql")
+			return fmt.Errorf("storage: database schema is newer than this salon (migration %s unknown); use a newer release", short)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("storage: read migrations: %w", err)
 	}
 	return nil
 }
