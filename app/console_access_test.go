@@ -141,7 +141,7 @@ func TestConsole_CSRFEveryForm(t *testing.T) {
 	if s, _ := ta.db.FindSalonByID(ctx, pub.ID); s.Status != events.StatusPublished || s.CheckedIn != 0 {
 		t.Errorf("published salon changed: %s, %d checked in", s.Status, s.CheckedIn)
 	}
-	if got, _ := ta.db.FindTicketByID(ctx, tk.ID); got.Status != tickets.StatusConfirmed {
+	if got, _ := ta.db.FindTicketByID(ctx, tk.SalonID, tk.ID); got.Status != tickets.StatusConfirmed {
 		t.Errorf("ticket %s", got.Status)
 	}
 	if l, _ := ta.db.FindDoorLinks(ctx, pub.ID); len(l) != 1 || l[0].RevokedAt != nil {
@@ -239,7 +239,7 @@ func TestConsole_OtherOrganizersSalon(t *testing.T) {
 	if s, _ := ta.db.FindSalonByID(ctx, draft.ID); s.Status != events.StatusDraft {
 		t.Error("their draft was published")
 	}
-	if got, _ := ta.db.FindTicketByID(ctx, their.ID); got.Status != tickets.StatusConfirmed || got.CheckedInAt != nil {
+	if got, _ := ta.db.FindTicketByID(ctx, their.SalonID, their.ID); got.Status != tickets.StatusConfirmed || got.CheckedInAt != nil {
 		t.Errorf("their ticket changed: %+v", got)
 	}
 	if links, _ := ta.db.FindDoorLinks(ctx, theirs.ID); len(links) != 1 || links[0].RevokedAt != nil {

@@ -165,13 +165,13 @@ func replayScan(ctx context.Context, tx *Tx, salonID int64, nonce string) (*Chec
 	return res, salt, nil
 }
 
-// UndoCheckIn clears a ticket's check-in (an organizer's correction) and
-// logs it as a scan with result "undone".
-func (db *DB) UndoCheckIn(ctx context.Context, ticketID, userID int64) (*tickets.Ticket, error) {
+// UndoCheckIn clears the check-in of ticket ticketID of salon salonID (an
+// organizer's correction) and logs it as a scan with result "undone". A
+// ticket of another salon is not found.
+func (db *DB) UndoCheckIn(ctx context.Context, salonID, ticketID, userID int64) (*tickets.Ticket, error) {
 	err := db.update(ctx, func(tx *Tx) error {
-		var salonID int64
 		var checked *int64
-		err := tx.QueryRowContext(ctx, `SELECT salon_id, checked_in_at FROM tickets WHERE id = ?`, ticketID).Scan(&salonID, &checked)
+		err := tx.QueryRowContext(ctx, `SELECT checked_in_at FROM tickets WHERE id = ? AND salon_id = ?`, ticketID, salonID).Scan(&checked)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("Ticket")
 		} else if err != nil {
@@ -193,7 +193,7 @@ func (db *DB) UndoCheckIn(ctx context.Context, ticketID, userID int64) (*tickets
 	if err != nil {
 		return nil, err
 	}
-	return db.FindTicketByID(ctx, ticketID)
+	return db.FindTicketByID(ctx, salonID, ticketID)
 }
 
 // Scan is one logged scan attempt.

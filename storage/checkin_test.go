@@ -107,7 +107,7 @@ func TestCheckIn_Results(t *testing.T) {
 		t.Fatalf("checked in %d", got.CheckedIn)
 	}
 	// Undo, then the ticket can be checked in again.
-	if tk, err := db.UndoCheckIn(ctx, a.ID, 0); err != nil || tk.CheckedInAt != nil {
+	if tk, err := db.UndoCheckIn(ctx, s.ID, a.ID, 0); err != nil || tk.CheckedInAt != nil {
 		t.Fatalf("undo: %v %v", tk, err)
 	}
 	if res, _ := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: valid}); res.Result != tickets.CheckinOK {
