@@ -71,6 +71,17 @@ type checkinGuest struct {
 	CheckedInAt *string `json:"checked_in_at"`
 }
 
+// foreignGuest is what a door sees of a genuine ticket for another salon:
+// what the contract names (name, company, job title, status), so staff can
+// send the guest to the right door, and nothing of that salon's own door:
+// no ticket id and no check-in time.
+type foreignGuest struct {
+	Name     string `json:"name"`
+	Company  string `json:"company"`
+	JobTitle string `json:"job_title"`
+	Status   string `json:"status"`
+}
+
 func guestJSON(t *tickets.Ticket, loc *time.Location) *checkinGuest {
 	return &checkinGuest{ID: strconv.FormatInt(t.ID, 10), Name: t.Name, Company: t.Company, JobTitle: t.JobTitle, Status: t.Status,
 		CheckedInAt: timePtr(t.CheckedInAt, loc)}
@@ -130,7 +141,12 @@ func (s *Server) handleCheckin(c *fiber.Ctx) error {
 	}
 	body := fiber.Map{"result": res.Result}
 	loc := sa.Location()
-	if res.Ticket != nil {
+	switch {
+	case res.Ticket != nil && res.Result == tickets.CheckinWrongSalon:
+		t := res.Ticket
+		body["ticket"] = foreignGuest{Name: t.Name, Company: t.Company, JobTitle: t.JobTitle, Status: t.Status}
+		body["checked_in_at"] = nil
+	case res.Ticket != nil:
 		body["ticket"] = guestJSON(res.Ticket, loc)
 		body["checked_in_at"] = timePtr(res.CheckedInAt, loc)
 	}

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -52,5 +53,39 @@ func TestCheckin_TicketIDOfAnotherSalon(t *testing.T) {
 	// At its own salon the same id still works.
 	if s, out := ta.json("POST", "/api/v1/salons/"+a+"/checkins", ta.staff, `{"ticket_id":"`+ana["id"].(string)+`"}`); s != 200 || out["result"] != "ok" {
 		t.Fatalf("by hand at its own salon: %d %v", s, out)
+	}
+}
+
+// TestCheckin_WrongSalonCode: a signed code of another salon still answers
+// wrong_salon, with what the contract names (name, company, job title,
+// status) and nothing of the other salon's door: no id, no check-in time.
+func TestCheckin_WrongSalonCode(t *testing.T) {
+	ta := newTestApp(t)
+	a := ta.salon(`"slug":"salon-a"`)
+	b := ta.salon(`"slug":"salon-b"`)
+	_, ana := ta.rsvpToken(a, "ana@example.com")
+	if s, out := ta.json("POST", "/api/v1/salons/"+a+"/checkins", ta.staff, `{"code":"`+ana["code"].(string)+`"}`); s != 200 {
+		t.Fatalf("check in at A: %d %v", s, out)
+	}
+	for _, name := range []string{"first", "nonce replayed"} {
+		s, out := ta.json("POST", "/api/v1/salons/"+b+"/checkins", ta.doorLinkKey(b), `{"code":"`+ana["code"].(string)+`","nonce":"w1"}`)
+		if s != 409 || out["result"] != "wrong_salon" || out["checked_in_at"] != nil {
+			t.Fatalf("%s: %d %v", name, s, out)
+		}
+		g, _ := out["ticket"].(map[string]any)
+		var keys []string
+		for k := range g {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		if strings.Join(keys, ",") != "company,job_title,name,status" || g["name"] != "Guest ana" {
+			t.Fatalf("%s: wrong_salon shows %v", name, g)
+		}
+	}
+	// Salon B's scan log keeps the attempt, not salon A's check-in time.
+	s, out := ta.json("GET", "/api/v1/salons/"+b+"/scans", ta.token, "")
+	scans, _ := out["scans"].([]any)
+	if s != 200 || len(scans) != 1 || scans[0].(map[string]any)["result"] != "wrong_salon" || scans[0].(map[string]any)["checked_in_at"] != nil {
+		t.Fatalf("salon B's scan log: %d %v", s, out)
 	}
 }

@@ -95,7 +95,9 @@ func (db *DB) CheckIn(ctx context.Context, r CheckinRequest) (*CheckinResult, er
 		case tickets.CheckinAlready:
 			res.Flagged = r.Offline
 		}
-		if res.Ticket != nil {
+		// A ticket of another salon was checked in (or not) at that salon's
+		// door, which is no business of this salon's log.
+		if res.Ticket != nil && res.Result != tickets.CheckinWrongSalon {
 			res.CheckedInAt = res.Ticket.CheckedInAt
 		}
 		if err := insertScan(ctx, tx, r, ticketID, res, scanned); err != nil {
