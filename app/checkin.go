@@ -49,8 +49,9 @@ func (s *Server) doorSalon(c *fiber.Ctx) (*events.Salon, error) {
 	return sa, nil
 }
 
-// checkinInput is the body of a check-in. scanned_at and offline come from
-// door devices uploading scans made while the network was down.
+// checkinInput is the body of a check-in. scanned_at counts only with
+// offline, which door devices set when they upload scans made while the
+// network was down; an online scan is made at the server's time.
 type checkinInput struct {
 	Code      string `json:"code"`
 	Nonce     string `json:"nonce"`

@@ -22,11 +22,13 @@ type CheckinRequest struct {
 	Device     string
 	UserID     int64
 	DoorLinkID int64
-	// ScannedAt is when the device scanned (offline uploads are late);
-	// zero means now.
+	// ScannedAt is when the device says it scanned. Only an Offline upload
+	// keeps it, within tickets.ScanTime's bounds; otherwise, and when zero,
+	// the scan is made now.
 	ScannedAt time.Time
-	// Offline marks a scan uploaded from a device's offline queue; a repeat
-	// found then is flagged for organizers rather than dropped.
+	// Offline marks a scan uploaded from a device's offline queue: it may be
+	// dated back, and a repeat found then is flagged for organizers rather
+	// than dropped.
 	Offline bool
 }
 
@@ -42,6 +44,14 @@ type CheckinResult struct {
 
 // maxNonce bounds a scan nonce.
 const maxNonce = 100
+
+// scanTimeError refuses a scan time outside what tickets.ScanTime accepts
+// (tickets.MaxOfflineAge back, tickets.MaxClockSkew ahead).
+func scanTimeError() error {
+	return &events.Error{Code: events.EINVALID,
+		Message: "scanned_at: an offline scan may be at most 24 hours old and at most 5 minutes ahead of the server",
+		Fields:  map[string]string{"scanned_at": "at most 24 hours old and at most 5 minutes ahead"}}
+}
 
 // CheckIn records a scan and checks the ticket in when it may enter. The
 // signature is verified before the writer is involved; inside the writer,
@@ -65,9 +75,11 @@ func (db *DB) CheckIn(ctx context.Context, r CheckinRequest) (*CheckinResult, er
 				return err
 			}
 		}
-		scanned := r.ScannedAt.UTC().Truncate(time.Second)
-		if r.ScannedAt.IsZero() || scanned.After(tx.now) {
-			scanned = tx.now
+		// After the nonce: a retried upload answers as the first one did,
+		// even once its scan time has left the bound.
+		scanned, ok := tickets.ScanTime(r.ScannedAt, tx.now, r.Offline)
+		if !ok {
+			return scanTimeError()
 		}
 		res := &CheckinResult{Result: tickets.CheckinInvalid}
 		var ticketID any
