@@ -177,6 +177,10 @@ func TestConsole_OtherOrganizersSalon(t *testing.T) {
 	ctx := context.Background()
 	l, _, _ := ta.db.CreateDoorLink(ctx, theirs.ID, "theirs", bo.ID)
 	theirMsgs, _ := ta.db.FindMessages(ctx, storage.OutboxFilter{SalonID: theirs.ID})
+	if _, err := ta.db.CreateAPIToken(ctx, bo.ID, "bo's laptop"); err != nil {
+		t.Fatal(err)
+	}
+	theirToks, _ := ta.db.FindAPITokens(ctx, bo.ID)
 
 	// Bo works on their salon through the console (a check-in by hand,
 	// undone), so the audit log has Bo's entries to keep from Mei; Bo's own
@@ -226,6 +230,7 @@ func TestConsole_OtherOrganizersSalon(t *testing.T) {
 		"/admin/salons/meis-night/attendees/" + id(their.ID) + "/undo":    404,
 		"/admin/salons/meis-night/door-links/" + id(l.ID) + "/revoke":     404,
 		"/admin/outbox/" + id(theirMsgs[0].ID) + "/retry":                 403,
+		"/admin/tokens/" + id(theirToks[0].ID) + "/revoke":                404,
 		"/admin/users": 403,
 	} {
 		resp, _ := postForm(t, c, base+path, url.Values{"_csrf": {tok}, "title": {"Taken over"}, "label": {"x"}})
@@ -244,6 +249,9 @@ func TestConsole_OtherOrganizersSalon(t *testing.T) {
 	}
 	if links, _ := ta.db.FindDoorLinks(ctx, theirs.ID); len(links) != 1 || links[0].RevokedAt != nil {
 		t.Error("their door links changed")
+	}
+	if toks, _ := ta.db.FindAPITokens(ctx, bo.ID); len(toks) != 1 || toks[0].RevokedAt != nil {
+		t.Error("their API token was revoked")
 	}
 }
 
