@@ -49,8 +49,9 @@ func (s *Server) doorSalon(c *fiber.Ctx) (*events.Salon, error) {
 	return sa, nil
 }
 
-// checkinInput is the body of a check-in. scanned_at and offline come from
-// door devices uploading scans made while the network was down.
+// checkinInput is the body of a check-in. scanned_at counts only with
+// offline, which door devices set when they upload scans made while the
+// network was down; an online scan is made at the server's time.
 type checkinInput struct {
 	Code      string `json:"code"`
 	Nonce     string `json:"nonce"`
@@ -69,6 +70,17 @@ type checkinGuest struct {
 	JobTitle    string  `json:"job_title"`
 	Status      string  `json:"status"`
 	CheckedInAt *string `json:"checked_in_at"`
+}
+
+// foreignGuest is what a door sees of a genuine ticket for another salon:
+// what the contract names (name, company, job title, status), so staff can
+// send the guest to the right door, and nothing of that salon's own door:
+// no ticket id and no check-in time.
+type foreignGuest struct {
+	Name     string `json:"name"`
+	Company  string `json:"company"`
+	JobTitle string `json:"job_title"`
+	Status   string `json:"status"`
 }
 
 func guestJSON(t *tickets.Ticket, loc *time.Location) *checkinGuest {
@@ -107,7 +119,9 @@ func (s *Server) handleCheckin(c *fiber.Ctx) error {
 		if err != nil {
 			return &events.Error{Code: events.EINVALID, Message: "ticket_id: not a ticket id", Fields: map[string]string{"ticket_id": "not a ticket id"}}
 		}
-		t, err := s.db.FindTicketByID(c.UserContext(), id)
+		// Looked up within the door's salon: an id of another salon is not
+		// found, so walking ids reveals nothing and logs no scan.
+		t, err := s.db.FindTicketByID(c.UserContext(), sa.ID, id)
 		if err != nil {
 			return err
 		}
@@ -128,7 +142,12 @@ func (s *Server) handleCheckin(c *fiber.Ctx) error {
 	}
 	body := fiber.Map{"result": res.Result}
 	loc := sa.Location()
-	if res.Ticket != nil {
+	switch {
+	case res.Ticket != nil && res.Result == tickets.CheckinWrongSalon:
+		t := res.Ticket
+		body["ticket"] = foreignGuest{Name: t.Name, Company: t.Company, JobTitle: t.JobTitle, Status: t.Status}
+		body["checked_in_at"] = nil
+	case res.Ticket != nil:
 		body["ticket"] = guestJSON(res.Ticket, loc)
 		body["checked_in_at"] = timePtr(res.CheckedInAt, loc)
 	}
@@ -149,14 +168,7 @@ func (s *Server) handleUndoCheckin(c *fiber.Ctx) error {
 	if err != nil {
 		return events.Errorf(events.ENOTFOUND, "Ticket not found.")
 	}
-	t, err := s.db.FindTicketByID(c.UserContext(), id)
-	if err != nil {
-		return err
-	}
-	if t.SalonID != sa.ID {
-		return events.Errorf(events.ENOTFOUND, "Ticket not found.")
-	}
-	t, err = s.db.UndoCheckIn(c.UserContext(), id, u.ID)
+	t, err := s.db.UndoCheckIn(c.UserContext(), sa.ID, id, u.ID)
 	if err != nil {
 		return err
 	}

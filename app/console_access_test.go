@@ -141,7 +141,7 @@ func TestConsole_CSRFEveryForm(t *testing.T) {
 	if s, _ := ta.db.FindSalonByID(ctx, pub.ID); s.Status != events.StatusPublished || s.CheckedIn != 0 {
 		t.Errorf("published salon changed: %s, %d checked in", s.Status, s.CheckedIn)
 	}
-	if got, _ := ta.db.FindTicketByID(ctx, tk.ID); got.Status != tickets.StatusConfirmed {
+	if got, _ := ta.db.FindTicketByID(ctx, tk.SalonID, tk.ID); got.Status != tickets.StatusConfirmed {
 		t.Errorf("ticket %s", got.Status)
 	}
 	if l, _ := ta.db.FindDoorLinks(ctx, pub.ID); len(l) != 1 || l[0].RevokedAt != nil {
@@ -177,6 +177,10 @@ func TestConsole_OtherOrganizersSalon(t *testing.T) {
 	ctx := context.Background()
 	l, _, _ := ta.db.CreateDoorLink(ctx, theirs.ID, "theirs", bo.ID)
 	theirMsgs, _ := ta.db.FindMessages(ctx, storage.OutboxFilter{SalonID: theirs.ID})
+	if _, err := ta.db.CreateAPIToken(ctx, bo.ID, "bo's laptop"); err != nil {
+		t.Fatal(err)
+	}
+	theirToks, _ := ta.db.FindAPITokens(ctx, bo.ID)
 
 	// Bo works on their salon through the console (a check-in by hand,
 	// undone), so the audit log has Bo's entries to keep from Mei; Bo's own
@@ -226,6 +230,7 @@ func TestConsole_OtherOrganizersSalon(t *testing.T) {
 		"/admin/salons/meis-night/attendees/" + id(their.ID) + "/undo":    404,
 		"/admin/salons/meis-night/door-links/" + id(l.ID) + "/revoke":     404,
 		"/admin/outbox/" + id(theirMsgs[0].ID) + "/retry":                 403,
+		"/admin/tokens/" + id(theirToks[0].ID) + "/revoke":                404,
 		"/admin/users": 403,
 	} {
 		resp, _ := postForm(t, c, base+path, url.Values{"_csrf": {tok}, "title": {"Taken over"}, "label": {"x"}})
@@ -239,11 +244,14 @@ func TestConsole_OtherOrganizersSalon(t *testing.T) {
 	if s, _ := ta.db.FindSalonByID(ctx, draft.ID); s.Status != events.StatusDraft {
 		t.Error("their draft was published")
 	}
-	if got, _ := ta.db.FindTicketByID(ctx, their.ID); got.Status != tickets.StatusConfirmed || got.CheckedInAt != nil {
+	if got, _ := ta.db.FindTicketByID(ctx, their.SalonID, their.ID); got.Status != tickets.StatusConfirmed || got.CheckedInAt != nil {
 		t.Errorf("their ticket changed: %+v", got)
 	}
 	if links, _ := ta.db.FindDoorLinks(ctx, theirs.ID); len(links) != 1 || links[0].RevokedAt != nil {
 		t.Error("their door links changed")
+	}
+	if toks, _ := ta.db.FindAPITokens(ctx, bo.ID); len(toks) != 1 || toks[0].RevokedAt != nil {
+		t.Error("their API token was revoked")
 	}
 }
 

@@ -53,14 +53,7 @@ func (s *Server) salonTicket(c *fiber.Ctx, sa *events.Salon) (*tickets.Ticket, e
 	if err != nil || id <= 0 {
 		return nil, events.Errorf(events.ENOTFOUND, "Ticket not found.")
 	}
-	t, err := s.db.FindTicketByID(c.UserContext(), int64(id))
-	if err != nil {
-		return nil, err
-	}
-	if t.SalonID != sa.ID {
-		return nil, events.Errorf(events.ENOTFOUND, "Ticket not found.")
-	}
-	return t, nil
+	return s.db.FindTicketByID(c.UserContext(), sa.ID, int64(id))
 }
 
 func attendeesURL(sa *events.Salon, ok string) string {
@@ -114,7 +107,7 @@ func (s *Server) handleConsoleCheckin(c *fiber.Ctx) error {
 // handleConsoleUndoCheckin clears a check-in made by mistake.
 func (s *Server) handleConsoleUndoCheckin(c *fiber.Ctx) error {
 	return s.ticketAction(c, func(sa *events.Salon, u *events.User, t *tickets.Ticket) error {
-		if _, err := s.db.UndoCheckIn(c.UserContext(), t.ID, u.ID); err != nil {
+		if _, err := s.db.UndoCheckIn(c.UserContext(), sa.ID, t.ID, u.ID); err != nil {
 			return err
 		}
 		s.audit(c, "ticket.undo_checkin", sa.ID, itoa(int(t.ID)))

@@ -115,19 +115,19 @@ func TestConsole_Flow(t *testing.T) {
 	}
 	anaPath := "/admin/salons/fintech-founders/attendees/" + strconv.FormatInt(ana.ID, 10)
 	act(anaPath+"/checkin", "/admin/salons/fintech-founders/attendees?ok=checked_in")
-	if got, _ := ta.db.FindTicketByID(ctx, ana.ID); got.CheckedInAt == nil {
+	if got, _ := ta.db.FindTicketByID(ctx, ana.SalonID, ana.ID); got.CheckedInAt == nil {
 		t.Fatal("not checked in")
 	}
 	act(anaPath+"/checkin", "/admin/salons/fintech-founders/attendees?ok=already_done")
 	act(anaPath+"/undo", "/admin/salons/fintech-founders/attendees?ok=undone")
-	if got, _ := ta.db.FindTicketByID(ctx, ana.ID); got.CheckedInAt != nil {
+	if got, _ := ta.db.FindTicketByID(ctx, ana.SalonID, ana.ID); got.CheckedInAt != nil {
 		t.Fatal("check-in not undone")
 	}
 	act(anaPath+"/cancel", "/admin/salons/fintech-founders/attendees?ok=ticket")
-	if got, _ := ta.db.FindTicketByID(ctx, ana.ID); got.Status != tickets.StatusCancelled {
+	if got, _ := ta.db.FindTicketByID(ctx, ana.SalonID, ana.ID); got.Status != tickets.StatusCancelled {
 		t.Fatal("not cancelled")
 	}
-	if got, _ := ta.db.FindTicketByID(ctx, cy.ID); got.Status != tickets.StatusConfirmed {
+	if got, _ := ta.db.FindTicketByID(ctx, cy.SalonID, cy.ID); got.Status != tickets.StatusConfirmed {
 		t.Fatal("waitlist not promoted")
 	}
 

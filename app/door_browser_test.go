@@ -161,7 +161,7 @@ func TestDoorBrowser_ScanOnline(t *testing.T) {
 	browserStep(t, ctx, "count", 10*time.Second, waitJS(`document.getElementById('door-count').textContent === '1 / 2 checked in'`))
 
 	id := doorID(t, ticketID)
-	tk, err := ta.db.FindTicketByID(context.Background(), id)
+	tk, err := ta.findTicket("door-online", id)
 	if err != nil || tk.CheckedInAt == nil {
 		t.Fatalf("server has no check-in: %v %+v", err, tk)
 	}
@@ -178,7 +178,7 @@ func TestDoorBrowser_ScanOnline(t *testing.T) {
 	if name := browserEval[string](t, ctx, `document.getElementById('door-result-name').textContent`); name != "Bo Chen" {
 		t.Fatalf("check-in by name shows %q (screenshot: %s)", name, browserScreenshot(t, ctx))
 	}
-	if tk, err := ta.db.FindTicketByID(context.Background(), boID); err != nil || tk.CheckedInAt == nil {
+	if tk, err := ta.findTicket("door-online", boID); err != nil || tk.CheckedInAt == nil {
 		t.Fatalf("server has no check-in by name: %v", err)
 	}
 }
@@ -246,7 +246,7 @@ func TestDoorBrowser_Offline(t *testing.T) {
 	ms := browserEval[string](t, ctx, `document.getElementById('door-result').dataset.elapsedMs`)
 	t.Logf("offline: decode to answer on screen %s ms (local Ed25519 check)", ms)
 	id := doorID(t, ticketID)
-	if tk, _ := ta.db.FindTicketByID(context.Background(), id); tk.CheckedInAt != nil {
+	if tk, _ := ta.findTicket("door-offline", id); tk.CheckedInAt != nil {
 		t.Fatal("the server saw a check-in while the phone was offline")
 	}
 
@@ -271,7 +271,7 @@ func TestDoorBrowser_Offline(t *testing.T) {
 		chromedp.WaitNotVisible(chromedp.CSS("#door-offline")),
 	)
 	t.Logf("queue uploaded %v after the network came back", time.Since(wentOnline).Round(time.Millisecond))
-	tk, err := ta.db.FindTicketByID(context.Background(), id)
+	tk, err := ta.findTicket("door-offline", id)
 	if err != nil || tk.CheckedInAt == nil {
 		t.Fatalf("server has no check-in after upload: %v", err)
 	}

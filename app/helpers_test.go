@@ -16,6 +16,7 @@ import (
 	"salon/app"
 	"salon/events"
 	"salon/storage"
+	"salon/tickets"
 )
 
 // testApp is the real application on a real SQLite file.
@@ -126,6 +127,16 @@ func (ta *testApp) salon(fields string) string {
 		ta.t.Fatalf("create salon: %d %v", status, out)
 	}
 	return out["salon"].(map[string]any)["slug"].(string)
+}
+
+// findTicket reads ticket id of the salon with this slug from the store.
+func (ta *testApp) findTicket(slug string, id int64) (*tickets.Ticket, error) {
+	ta.t.Helper()
+	sa, err := ta.db.FindSalonBySlug(context.Background(), slug)
+	if err != nil {
+		return nil, err
+	}
+	return ta.db.FindTicketByID(context.Background(), sa.ID, id)
 }
 
 func errCode(out map[string]any) string {

@@ -56,10 +56,9 @@ func (db *DB) CancelTicket(ctx context.Context, salonID, ticketID int64) (*ticke
 // cancelWhere cancels the one ticket the condition names, if it is active,
 // and returns it as it is afterwards.
 func (db *DB) cancelWhere(ctx context.Context, cond string, args ...any) (*tickets.Ticket, error) {
-	var id int64
+	var id, salonID int64
 	err := db.update(ctx, func(tx *Tx) error {
 		var status, email, lang string
-		var salonID int64
 		err := tx.QueryRowContext(ctx, `SELECT id, salon_id, status, email, lang FROM tickets WHERE `+cond, args...).Scan(&id, &salonID, &status, &email, &lang)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("Ticket")
@@ -75,7 +74,7 @@ func (db *DB) cancelWhere(ctx context.Context, cond string, args ...any) (*ticke
 	if err != nil {
 		return nil, err
 	}
-	return db.FindTicketByID(ctx, id)
+	return db.FindTicketByID(ctx, salonID, id)
 }
 
 // cancelTicket cancels one active ticket, queues its notice (to email, in

@@ -22,11 +22,13 @@ type CheckinRequest struct {
 	Device     string
 	UserID     int64
 	DoorLinkID int64
-	// ScannedAt is when the device scanned (offline uploads are late);
-	// zero means now.
+	// ScannedAt is when the device says it scanned. Only an Offline upload
+	// keeps it, within tickets.ScanTime's bounds; otherwise, and when zero,
+	// the scan is made now.
 	ScannedAt time.Time
-	// Offline marks a scan uploaded from a device's offline queue; a repeat
-	// found then is flagged for organizers rather than dropped.
+	// Offline marks a scan uploaded from a device's offline queue: it may be
+	// dated back, and a repeat found then is flagged for organizers rather
+	// than dropped.
 	Offline bool
 }
 
@@ -42,6 +44,14 @@ type CheckinResult struct {
 
 // maxNonce bounds a scan nonce.
 const maxNonce = 100
+
+// scanTimeError refuses a scan time outside what tickets.ScanTime accepts
+// (tickets.MaxOfflineAge back, tickets.MaxClockSkew ahead).
+func scanTimeError() error {
+	return &events.Error{Code: events.EINVALID,
+		Message: "scanned_at: an offline scan may be at most 24 hours old and at most 5 minutes ahead of the server",
+		Fields:  map[string]string{"scanned_at": "at most 24 hours old and at most 5 minutes ahead"}}
+}
 
 // CheckIn records a scan and checks the ticket in when it may enter. The
 // signature is verified before the writer is involved; inside the writer,
@@ -65,9 +75,11 @@ func (db *DB) CheckIn(ctx context.Context, r CheckinRequest) (*CheckinResult, er
 				return err
 			}
 		}
-		scanned := r.ScannedAt.UTC().Truncate(time.Second)
-		if r.ScannedAt.IsZero() || scanned.After(tx.now) {
-			scanned = tx.now
+		// After the nonce: a retried upload answers as the first one did,
+		// even once its scan time has left the bound.
+		scanned, ok := tickets.ScanTime(r.ScannedAt, tx.now, r.Offline)
+		if !ok {
+			return scanTimeError()
 		}
 		res := &CheckinResult{Result: tickets.CheckinInvalid}
 		var ticketID any
@@ -95,7 +107,9 @@ func (db *DB) CheckIn(ctx context.Context, r CheckinRequest) (*CheckinResult, er
 		case tickets.CheckinAlready:
 			res.Flagged = r.Offline
 		}
-		if res.Ticket != nil {
+		// A ticket of another salon was checked in (or not) at that salon's
+		// door, which is no business of this salon's log.
+		if res.Ticket != nil && res.Result != tickets.CheckinWrongSalon {
 			res.CheckedInAt = res.Ticket.CheckedInAt
 		}
 		if err := insertScan(ctx, tx, r, ticketID, res, scanned); err != nil {
@@ -165,13 +179,13 @@ func replayScan(ctx context.Context, tx *Tx, salonID int64, nonce string) (*Chec
 	return res, salt, nil
 }
 
-// UndoCheckIn clears a ticket's check-in (an organizer's correction) and
-// logs it as a scan with result "undone".
-func (db *DB) UndoCheckIn(ctx context.Context, ticketID, userID int64) (*tickets.Ticket, error) {
+// UndoCheckIn clears the check-in of ticket ticketID of salon salonID (an
+// organizer's correction) and logs it as a scan with result "undone". A
+// ticket of another salon is not found.
+func (db *DB) UndoCheckIn(ctx context.Context, salonID, ticketID, userID int64) (*tickets.Ticket, error) {
 	err := db.update(ctx, func(tx *Tx) error {
-		var salonID int64
 		var checked *int64
-		err := tx.QueryRowContext(ctx, `SELECT salon_id, checked_in_at FROM tickets WHERE id = ?`, ticketID).Scan(&salonID, &checked)
+		err := tx.QueryRowContext(ctx, `SELECT checked_in_at FROM tickets WHERE id = ? AND salon_id = ?`, ticketID, salonID).Scan(&checked)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("Ticket")
 		} else if err != nil {
@@ -193,7 +207,7 @@ func (db *DB) UndoCheckIn(ctx context.Context, ticketID, userID int64) (*tickets
 	if err != nil {
 		return nil, err
 	}
-	return db.FindTicketByID(ctx, ticketID)
+	return db.FindTicketByID(ctx, salonID, ticketID)
 }
 
 // Scan is one logged scan attempt.

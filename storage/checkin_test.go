@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"salon/events"
 	"salon/storage"
 	"salon/tickets"
 )
@@ -107,7 +109,7 @@ func TestCheckIn_Results(t *testing.T) {
 		t.Fatalf("checked in %d", got.CheckedIn)
 	}
 	// Undo, then the ticket can be checked in again.
-	if tk, err := db.UndoCheckIn(ctx, a.ID, 0); err != nil || tk.CheckedInAt != nil {
+	if tk, err := db.UndoCheckIn(ctx, s.ID, a.ID, 0); err != nil || tk.CheckedInAt != nil {
 		t.Fatalf("undo: %v %v", tk, err)
 	}
 	if res, _ := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: valid}); res.Result != tickets.CheckinOK {
@@ -189,5 +191,45 @@ func TestDoorLinks(t *testing.T) {
 	}
 	if _, err := db.FindDoorLink(ctx, token); err == nil {
 		t.Fatal("a revoked door link still works")
+	}
+}
+
+// TestCheckIn_ScanTime: an online scan is recorded at the server's time
+// whatever the device claims; an offline upload keeps its claimed time
+// within tickets.MaxOfflineAge; outside that it is refused and writes
+// nothing, but a retried upload (same nonce) still answers as the first.
+func TestCheckIn_ScanTime(t *testing.T) {
+	db := MustOpenDB(t)
+	var offset atomic.Int64 // how far the server's clock is moved ahead
+	db.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	ctx := context.Background()
+	s := MustCreateSalon(t, db, 5, true)
+	a, _ := rsvp(t, db, s.Slug, "a@example.com")
+	b, _ := rsvp(t, db, s.Slug, "b@example.com")
+	c, _ := rsvp(t, db, s.Slug, "c@example.com")
+	hourAgo := time.Now().Add(-time.Hour)
+
+	r, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: db.TicketCode(a), ScannedAt: hourAgo})
+	if err != nil || r.CheckedInAt.Before(time.Now().Add(-time.Minute)) {
+		t.Fatalf("online scan with a device time an hour back: %+v %v", r, err)
+	}
+	r, err = db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: db.TicketCode(b), Nonce: "b1", ScannedAt: hourAgo, Offline: true})
+	if err != nil || r.CheckedInAt.Unix() != hourAgo.Unix() {
+		t.Fatalf("offline upload an hour late: %+v %v", r, err)
+	}
+	old := time.Now().Add(-tickets.MaxOfflineAge - time.Minute)
+	if _, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: db.TicketCode(c), ScannedAt: old, Offline: true}); events.ErrorCode(err) != events.EINVALID {
+		t.Fatalf("offline scan past the bound: %v", err)
+	}
+	if got, _ := db.FindTicketByID(ctx, s.ID, c.ID); got.CheckedInAt != nil {
+		t.Fatal("a refused scan checked the guest in")
+	}
+	offset.Store(int64(2 * tickets.MaxOfflineAge))
+	r, err = db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: db.TicketCode(b), Nonce: "b1", ScannedAt: hourAgo, Offline: true})
+	if err != nil || !r.Replayed || r.Result != tickets.CheckinOK {
+		t.Fatalf("retried upload after the bound: %+v %v", r, err)
+	}
+	if scans, _ := db.FindScans(ctx, s.ID); len(scans) != 2 {
+		t.Fatalf("scans logged: %d, want 2", len(scans))
 	}
 }

@@ -432,7 +432,7 @@ func TestCancelRSVP_Token(t *testing.T) {
 			t.Errorf("%s token: %v, want not found", name, err)
 		}
 	}
-	if got, _ := db.FindTicketByID(ctx, tk.ID); got.Status != tickets.StatusConfirmed {
+	if got, _ := db.FindTicketByID(ctx, s.ID, tk.ID); got.Status != tickets.StatusConfirmed {
 		t.Fatalf("a refused token changed the ticket: %s", got.Status)
 	}
 	got, err := db.CancelRSVP(ctx, tk.Token)

@@ -186,7 +186,7 @@ func TestConsoleStorage(t *testing.T) {
 	if again, err := db.CancelTicket(ctx, s1.ID, first.ID); err != nil || again.Status != "cancelled" {
 		t.Fatalf("cancel again: %v", err)
 	}
-	if p, _ := db.FindTicketByID(ctx, second.ID); p.Status != "confirmed" {
+	if p, _ := db.FindTicketByID(ctx, s1.ID, second.ID); p.Status != "confirmed" {
 		t.Fatalf("waitlist not promoted: %s", p.Status)
 	}
 	msgs, err := db.FindMessages(ctx, storage.OutboxFilter{SalonID: s1.ID, NewestFirst: true})

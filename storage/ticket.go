@@ -16,8 +16,13 @@ const ticketColumns = `t.id, t.salon_id, s.slug, t.name, t.email, t.company, t.j
 
 const ticketFrom = ` FROM tickets t JOIN salons s ON s.id = t.salon_id`
 
-// ticketByID selects one ticket by id, for scanTicket.
+// ticketByID selects one ticket by id, for scanTicket, whatever its salon:
+// only for ids that come from a verified ticket code or from the store itself.
 const ticketByID = `SELECT ` + ticketColumns + ticketFrom + ` WHERE t.id = ?`
+
+// ticketInSalon selects one ticket by id within one salon, for scanTicket.
+// Every lookup by an id a caller sent goes through it.
+const ticketInSalon = `SELECT ` + ticketColumns + ticketFrom + ` WHERE t.id = ? AND t.salon_id = ?`
 
 // scanTicket reads a ticket and derives its manage token from the key.
 func scanTicket(row scanner, key []byte) (*tickets.Ticket, error) {
@@ -82,9 +87,12 @@ func tokenMatches(t *tickets.Ticket, token string) bool {
 	return tickets.IsLegacyManageToken(token) || tickets.SameToken(t.Token, token)
 }
 
-// FindTicketByID returns a ticket by id.
-func (db *DB) FindTicketByID(ctx context.Context, id int64) (*tickets.Ticket, error) {
-	t, err := scanTicket(db.read.QueryRowContext(ctx, ticketByID, id), db.key)
+// FindTicketByID returns ticket id of salon salonID. A ticket of another
+// salon is not found, exactly as an id that does not exist: ids are small
+// sequential numbers, so a lookup that crossed salons would let anyone who
+// may see one salon walk through every other salon's attendees.
+func (db *DB) FindTicketByID(ctx context.Context, salonID, id int64) (*tickets.Ticket, error) {
+	t, err := scanTicket(db.read.QueryRowContext(ctx, ticketInSalon, id, salonID), db.key)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Ticket")
 	} else if err != nil {

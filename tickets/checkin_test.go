@@ -51,3 +51,34 @@ func TestCheckinResultsMatchContract(t *testing.T) {
 		}
 	}
 }
+
+func TestScanTime(t *testing.T) {
+	now := time.Date(2026, 3, 1, 19, 5, 0, 0, time.UTC)
+	tests := []struct {
+		name    string
+		claimed time.Time
+		offline bool
+		want    time.Time
+		ok      bool
+	}{
+		{"online, no time", time.Time{}, false, now, true},
+		{"online, an hour ago: the server's time", now.Add(-time.Hour), false, now, true},
+		{"online, far back: the server's time", now.Add(-30 * 24 * time.Hour), false, now, true},
+		{"online, ahead: the server's time", now.Add(time.Hour), false, now, true},
+		{"offline, no time", time.Time{}, true, now, true},
+		{"offline, an hour ago", now.Add(-time.Hour), true, now.Add(-time.Hour), true},
+		{"offline, at the bound", now.Add(-MaxOfflineAge), true, now.Add(-MaxOfflineAge), true},
+		{"offline, past the bound", now.Add(-MaxOfflineAge - time.Second), true, time.Time{}, false},
+		{"offline, within the skew ahead: now", now.Add(MaxClockSkew), true, now, true},
+		{"offline, past the skew ahead", now.Add(MaxClockSkew + time.Second), true, time.Time{}, false},
+		{"offline, sub-second: whole seconds", now.Add(-time.Minute + 300*time.Millisecond), true, now.Add(-time.Minute), true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := ScanTime(tc.claimed, now, tc.offline)
+			if ok != tc.ok || !got.Equal(tc.want) {
+				t.Fatalf("ScanTime = %v, %v; want %v, %v", got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}

@@ -48,7 +48,7 @@ func (r *Renderer) Render(ctx context.Context, m *storage.Message) (*mail.Msg, e
 	if err != nil {
 		return nil, fmt.Errorf("notice: salon of message %d: %w", m.ID, err)
 	}
-	t, err := r.DB.FindTicketByID(ctx, m.TicketID)
+	t, err := r.DB.FindTicketByID(ctx, m.SalonID, m.TicketID)
 	if err != nil {
 		return nil, fmt.Errorf("notice: ticket of message %d: %w", m.ID, err)
 	}
