@@ -23,7 +23,7 @@ func (s *Server) doorRoutes(r fiber.Router) {
 	r.Get("/door/:slug", s.handleDoorPage)
 }
 
-// doorStrings are the texts door.js shows, keyed as in the catalogue. The
+// doorStrings are the texts the door page's modules show, keyed as in the catalogue. The
 // values are placeholder names the script fills in; the server passes them
 // as the format arguments so a translation may move them around.
 var doorStrings = map[string][]any{

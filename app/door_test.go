@@ -169,7 +169,7 @@ func TestStaticCaching(t *testing.T) {
 	}
 }
 
-// TestDoorConfig checks the page hands door.js the code format from the Go
+// TestDoorConfig checks the page hands its modules the code format from the Go
 // constants, so the phone and the server cannot disagree on what a code is.
 func TestDoorConfig(t *testing.T) {
 	ta := newTestApp(t)

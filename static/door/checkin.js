@@ -24,9 +24,11 @@ function localCheck(code, waited) {
   if (!c) return Promise.resolve({ result: 'invalid' });
   return verifySig(c, publicKeys()).then(function (ok) {
     if (!ok) return { result: 'invalid' };
-    if (String(data.body.salon.id) !== c.salonId) return { result: 'wrong_salon' };
+    // The list as it is now: a refresh may have landed meanwhile.
+    var body = state.data.body;
+    if (String(body.salon.id) !== c.salonId) return { result: 'wrong_salon' };
     var g = state.guestById[c.ticketId];
-    if ((data.body.revoked || []).indexOf(c.ticketId) >= 0) return { result: 'not_confirmed', ticket: g };
+    if ((body.revoked || []).indexOf(c.ticketId) >= 0) return { result: 'not_confirmed', ticket: g };
     var d = decideGuest(g, c.ticketId);
     d.tid = c.ticketId;
     return d;
