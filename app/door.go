@@ -1,11 +1,17 @@
 package app
 
 import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/json"
 	"io/fs"
+	"net/url"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
 	"salon/static"
+	"salon/tickets"
 )
 
 // doorRoutes registers the door scanner page and what it loads. The service
@@ -13,11 +19,11 @@ import (
 // only control pages under its own path: from here it covers every
 // /door/{slug} page, so a reload without network still opens the scanner.
 func (s *Server) doorRoutes(r fiber.Router) {
-	r.Get("/door/sw.js", s.handleDoorServiceWorker)
+	r.Get(doorWorkerURL, s.handleDoorServiceWorker)
 	r.Get("/door/:slug", s.handleDoorPage)
 }
 
-// doorStrings are the texts door.js shows, keyed as in the catalogue. The
+// doorStrings are the texts the door page's modules show, keyed as in the catalogue. The
 // values are placeholder names the script fills in; the server passes them
 // as the format arguments so a translation may move them around.
 var doorStrings = map[string][]any{
@@ -66,9 +72,56 @@ var doorStrings = map[string][]any{
 type doorPage struct {
 	page
 	Slug string
-	// Strings are the script's texts in the page's language, written into a
-	// JSON block: the page has no inline script, so the CSP holds.
+	// Config and Strings are written into JSON blocks that the page's
+	// modules read: the page has no inline script, so the CSP holds.
+	Config doorConfig
+	// Strings are the script's texts in the page's language.
 	Strings map[string]string
+}
+
+// doorConfig is what the door page's modules take from the server rather
+// than copy: the ticket code format, so the phone's offline check is the
+// server's, and where the API and the service worker are.
+type doorConfig struct {
+	MaxCodeLen    int    `json:"max_code_len"`
+	CodeVersion   int    `json:"code_version"`
+	CodeContext   string `json:"code_context"`
+	CodeAlphabet  string `json:"code_alphabet"`
+	MinPayload    int    `json:"min_payload"`
+	SignatureSize int    `json:"signature_size"`
+	DoorURL       string `json:"door_url"`
+	CheckinsURL   string `json:"checkins_url"`
+	ServiceWorker string `json:"service_worker"`
+	Scope         string `json:"service_worker_scope"`
+	// Cache is the service worker's cache, where the page keeps a copy of
+	// itself; it is named after the static version, as door-sw.js's is.
+	Cache string `json:"cache"`
+}
+
+const (
+	doorWorkerURL   = "/door/sw.js"
+	doorWorkerScope = "/door/"
+)
+
+// doorCache is the name of the service worker's cache for this build. A
+// new static version gets a new cache; the worker deletes the old ones.
+func doorCache() string { return "salon-door-" + static.Version }
+
+func newDoorConfig(slug string) doorConfig {
+	api := "/api/v1/salons/" + url.PathEscape(slug)
+	return doorConfig{
+		MaxCodeLen:    tickets.MaxCodeLen,
+		CodeVersion:   tickets.CodeVersion,
+		CodeContext:   tickets.CodeContext,
+		CodeAlphabet:  tickets.CodeAlphabet,
+		MinPayload:    tickets.MinPayload,
+		SignatureSize: ed25519.SignatureSize,
+		DoorURL:       api + "/door",
+		CheckinsURL:   api + "/checkins",
+		ServiceWorker: doorWorkerURL,
+		Scope:         doorWorkerScope,
+		Cache:         doorCache(),
+	}
 }
 
 // handleDoorPage serves the scanner page. It holds no guest data itself: the
@@ -76,6 +129,7 @@ type doorPage struct {
 // so the page is the same for everyone and safe to cache offline.
 func (s *Server) handleDoorPage(c *fiber.Ctx) error {
 	p := doorPage{page: s.newPage(c, ""), Slug: c.Params("slug")}
+	p.Config = newDoorConfig(p.Slug)
 	p.Title = p.T("door.title")
 	p.Strings = make(map[string]string, len(doorStrings))
 	for key, args := range doorStrings {
@@ -85,14 +139,64 @@ func (s *Server) handleDoorPage(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, "door", p)
 }
 
-// handleDoorServiceWorker serves static/door-sw.js. no-cache makes browsers
-// check for a new worker on every visit instead of keeping a stale one.
+// handleDoorServiceWorker serves static/door-sw.js after a first line that
+// names the static version, its cache and the versioned files to keep. A
+// browser installs a new worker only when the worker's bytes change, so
+// this line is what brings a new worker, with the new files, after a
+// deploy. no-cache makes browsers check for one on every visit.
 func (s *Server) handleDoorServiceWorker(c *fiber.Ctx) error {
-	b, err := fs.ReadFile(static.FS, "door-sw.js")
+	body, err := doorWorkerBody()
 	if err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "no-cache")
-	return c.Send(b)
+	return c.Send(body)
+}
+
+// doorWorkerBody is the service worker's body, built once: the embedded
+// files do not change while the server runs.
+var doorWorkerBody = sync.OnceValues(doorWorker)
+
+// doorWorker builds the service worker's body.
+func doorWorker() ([]byte, error) {
+	src, err := fs.ReadFile(static.FS, "door-sw.js")
+	if err != nil {
+		return nil, err
+	}
+	shell, err := doorShell()
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := json.Marshal(map[string]any{"version": static.Version, "cache": doorCache(), "shell": shell})
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.WriteString("var CONFIG = ")
+	b.Write(cfg)
+	b.WriteString(";\n")
+	b.Write(src)
+	return b.Bytes(), nil
+}
+
+// doorShell lists the versioned URLs a door page loads, for the service
+// worker to fetch on install: the page's styles and scripts, every module
+// and worker under door/, and the vendored decoders, including the Ed25519
+// fallback that only browsers without it in WebCrypto load.
+func doorShell() ([]string, error) {
+	names := []string{"style.css", "app.js", "door.css", "vendor/jsqr/jsQR.js", "vendor/noble-ed25519/index.js"}
+	mods, err := fs.Glob(static.FS, "door/*.js")
+	if err != nil {
+		return nil, err
+	}
+	names = append(names, mods...)
+	urls := make([]string, 0, len(names))
+	for _, n := range names {
+		if _, err := fs.Stat(static.FS, n); err != nil {
+			return nil, err
+		}
+		urls = append(urls, static.URL(n))
+	}
+	return urls, nil
 }

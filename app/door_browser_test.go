@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"salon/app"
+	"salon/static"
 )
 
 // newBrowserApp serves a test app whose BaseURL is its own listener, so the
@@ -230,6 +231,8 @@ func TestDoorBrowser_Offline(t *testing.T) {
 		// The service worker has installed and kept the page, as it would
 		// have on the venue's wifi before it failed.
 		waitJS(`navigator.serviceWorker.ready.then(() => caches.match(location.pathname))`),
+		// It fetched the versioned modules on install, into this build's cache.
+		waitJS(`caches.open('salon-door-`+static.Version+`').then(c => c.match('`+static.URL("door/verify.js")+`'))`),
 		offline(true),
 		chromedp.WaitVisible(chromedp.CSS("#door-result.ok")),
 		chromedp.WaitVisible(chromedp.CSS("#door-result-offline")),

@@ -24,6 +24,7 @@ type pages struct {
 
 var funcs = template.FuncMap{
 	"safeURL": func(s string) template.URL { return template.URL(s) },
+	"static":  staticURL,
 }
 
 func newPages() (*pages, error) {

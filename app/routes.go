@@ -1,17 +1,14 @@
 package app
 
 import (
-	"net/http"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
-	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"salon/events"
-	"salon/static"
 )
 
 // routes is the whole route table. Security middleware comes first, before
@@ -22,10 +19,7 @@ func (s *Server) routes() {
 	app.Use(securityHeaders)
 	app.Use(s.metrics.middleware)
 
-	app.Use("/static", filesystem.New(filesystem.Config{
-		Root:   http.FS(static.FS),
-		MaxAge: 86400,
-	}))
+	s.staticRoutes(app)
 	app.Get("/healthz", s.handleHealth)
 	app.Get("/lang/:lang", s.handleLang)
 	app.Get("/metrics", s.metrics.handler())

@@ -18,7 +18,7 @@ import (
 // secrets, so a flaky venue network never stops check-in. Its layout:
 //
 //	payload   = version(1 byte) || uvarint(key id) || uvarint(ticket id) || uvarint(salon id)
-//	signature = Ed25519(private key, codeContext || payload)   (64 bytes)
+//	signature = Ed25519(private key, CodeContext || payload)   (64 bytes)
 //	code      = base32(payload || signature), RFC 4648 alphabet, upper case, no padding
 //
 // Upper-case base32 stays inside the QR alphanumeric set, which packs 5.5
@@ -33,18 +33,23 @@ const (
 	// 8 bits a byte, 5 bits a character, rounded up). Longer input is refused
 	// before decoding, so pasting a novel into the door scanner costs nothing.
 	MaxCodeLen = ((1+binary.MaxVarintLen32+2*binary.MaxVarintLen64+ed25519.SignatureSize)*8 + 4) / 5
-	// minPayload is the version byte plus three one-byte uvarints.
-	minPayload = 4
+	// MinPayload is the shortest payload: the version byte plus three
+	// one-byte uvarints.
+	MinPayload = 4
 )
 
-// codeContext is prefixed to every signed message so that a signature made
+// CodeContext is prefixed to every signed message so that a signature made
 // by a ticket key can never be replayed as a signature over anything else,
-// should the same key one day sign another kind of message.
-const codeContext = "salon ticket code\x00"
+// should the same key one day sign another kind of message. Exported, with
+// CodeAlphabet, for the door page, which verifies codes itself.
+const CodeContext = "salon ticket code\x00"
+
+// CodeAlphabet is the RFC 4648 base32 alphabet codes are written in.
+const CodeAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 
 // codeEncoding is RFC 4648 base32 without padding: padding adds nothing a
 // fixed-format reader needs, and '=' would push the QR into byte mode.
-var codeEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+var codeEncoding = base32.NewEncoding(CodeAlphabet).WithPadding(base32.NoPadding)
 
 // errInvalidCode is the one answer a client gets for any bad code. Telling a
 // caller which check failed (format, key, signature) would help a forger
@@ -124,8 +129,8 @@ func appendPayload(b []byte, keyID uint32, ticketID, salonID int64) []byte {
 }
 
 func signedMessage(payload []byte) []byte {
-	m := make([]byte, 0, len(codeContext)+len(payload))
-	return append(append(m, codeContext...), payload...)
+	m := make([]byte, 0, len(CodeContext)+len(payload))
+	return append(append(m, CodeContext...), payload...)
 }
 
 // Verifier checks codes against the public keys currently trusted. Holding
@@ -168,7 +173,7 @@ func (v *Verifier) Verify(code string) (Claims, error) {
 	// The rest of NormalizeCode: the trim came first, before the length check.
 	code = upperASCII(code)
 	raw, err := codeEncoding.DecodeString(code)
-	if err != nil || len(raw) < minPayload+ed25519.SignatureSize {
+	if err != nil || len(raw) < MinPayload+ed25519.SignatureSize {
 		return Claims{}, errInvalidCode()
 	}
 	payload, sig := raw[:len(raw)-ed25519.SignatureSize], raw[len(raw)-ed25519.SignatureSize:]
@@ -191,7 +196,7 @@ func (v *Verifier) Verify(code string) (Claims, error) {
 // parsePayload reads a payload and insists it is exactly what appendPayload
 // would write for the claims it holds.
 func parsePayload(p []byte) (Claims, bool) {
-	if len(p) < minPayload || p[0] != CodeVersion {
+	if len(p) < MinPayload || p[0] != CodeVersion {
 		return Claims{}, false
 	}
 	rest := p[1:]

@@ -67,7 +67,7 @@ var english = map[string]string{
 	"calendar.feed_name":          "Salon",
 	"calendar.feed_name_industry": "Salon · %s",
 	"calendar.my_feed_name":       "Salon · my salons",
-	// The door scanner page; {name}-style placeholders are filled by door.js.
+	// The door scanner page; {name}-style placeholders are filled by the page's script (static/door/).
 	"door.title":               "Door",
 	"door.loading":             "Loading the guest list…",
 	"door.key_label":           "Door key or staff token",

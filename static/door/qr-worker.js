@@ -1,8 +1,9 @@
 /* Decodes QR codes off the page's thread where the browser has no
    BarcodeDetector, so the screen stays responsive while jsQR works on a
-   frame. Vendored jsQR 1.4.0 (Apache-2.0), see vendor/README.md. */
+   frame. Vendored jsQR 1.4.0 (Apache-2.0), see ../vendor/README.md. */
 'use strict';
-importScripts('/static/vendor/jsqr/jsQR.js');
+// Relative, so it loads the jsQR of the same static version as this file.
+importScripts('../vendor/jsqr/jsQR.js');
 
 self.onmessage = function (e) {
   var d = e.data;

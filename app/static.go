@@ -1,0 +1,55 @@
+package app
+
+import (
+	"fmt"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+
+	"salon/static"
+)
+
+// staticRoutes serves the embedded static files. Pages link them under the
+// content version (static.URL), where a file never changes, so browsers may
+// keep it a year without asking. The old unversioned URLs still answer, for
+// a page some phone kept from before, but must be asked for again each
+// time. Another build's version answers 404, uncached: its files are not
+// here, and the current ones under its name would be cached as its.
+func (s *Server) staticRoutes(app *fiber.App) {
+	root := http.FS(static.FS)
+	app.Use("/static/"+static.Version, withCacheControl(filesystem.New(filesystem.Config{Root: root}),
+		"public, max-age=31536000, immutable"))
+	unversioned := withCacheControl(filesystem.New(filesystem.Config{Root: root}), "no-cache")
+	app.Use("/static", func(c *fiber.Ctx) error {
+		first, _, _ := strings.Cut(strings.TrimPrefix(c.Path(), "/static/"), "/")
+		if static.IsVersion(first) {
+			return fiber.ErrNotFound
+		}
+		return unversioned(c)
+	})
+}
+
+// withCacheControl sets Cache-Control on the files h serves, and only on
+// them: a 404 falls through to the error page, which says no-store.
+func withCacheControl(h fiber.Handler, value string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		err := h(c)
+		if err == nil && c.Response().StatusCode() == fiber.StatusOK {
+			c.Set(fiber.HeaderCacheControl, value)
+		}
+		return err
+	}
+}
+
+// staticURL is the template function "static": the versioned URL of a
+// static file. A name with no file is an error, so a typo in a template
+// fails its test rather than a browser.
+func staticURL(name string) (string, error) {
+	if _, err := fs.Stat(static.FS, name); err != nil {
+		return "", fmt.Errorf("app: no static file %q", name)
+	}
+	return static.URL(name), nil
+}
