@@ -15,7 +15,7 @@ func TestValidJSONText(t *testing.T) {
 		{`{"name":"李白 Zoë"}`, true},
 		{`{"name":"\ud83d\ude00"}`, true}, // an escaped surrogate pair is one emoji
 		{`{"name":"\uD83D\uDE00x"}`, true},
-		{`{"name":"\ufffd"}`, true}, // the replacement character sent on purpose
+		{`{"name":"\ufffd"}`, true},   // the replacement character sent on purpose
 		{`{"name":"a\\ud800"}`, true}, // an escaped backslash, then plain text
 		{`{"name":"\"\ud800"}`, false},
 		{`{"name":"B` + "\xff" + `"}`, false},
