@@ -121,14 +121,17 @@ func (s *Server) attendeeJSON(t *tickets.Ticket, loc *time.Location) ticketJSON 
 	return j
 }
 
-// decodeJSON reads a JSON object body into v. A wrong Content-Type or
-// malformed JSON is bad_request; a value of the wrong type is invalid and
-// names its field. strict refuses unknown fields, so a typo in an organizer's
+// decodeJSON reads a JSON object body into v. A wrong Content-Type,
+// malformed JSON or a body that is not valid UTF-8 is bad_request; a value of
+// the wrong type is invalid and names its field. strict refuses unknown fields, so a typo in an organizer's
 // PATCH is not silently ignored.
 func decodeJSON(c *fiber.Ctx, v any, strict bool) error {
 	mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
 	if err != nil || (mt != fiber.MIMEApplicationJSON && !strings.HasSuffix(mt, "+json")) {
 		return events.Errorf(events.EBADREQUEST, "Content-Type must be application/json.")
+	}
+	if !validJSONText(c.Body()) {
+		return events.Errorf(events.EBADREQUEST, "The body is not valid UTF-8 (or escapes half a surrogate pair).")
 	}
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	if strict {

@@ -64,8 +64,10 @@ var SupportedLangs = []string{"en", "zh"}
 
 // Normalize trims every field, case-folds the email and picks a supported
 // language, so that "Alice@Example.COM " and "alice@example.com" are one person.
+// Runs of spaces in the name become one space: mail headers fold long names
+// at spaces, and readers put back only one.
 func (in *RSVPInput) Normalize() {
-	in.Name = strings.TrimSpace(in.Name)
+	in.Name = events.CollapseSpace(in.Name)
 	in.Email = NormalizeEmail(in.Email)
 	in.Company = strings.TrimSpace(in.Company)
 	in.JobTitle = strings.TrimSpace(in.JobTitle)

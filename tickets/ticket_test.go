@@ -29,6 +29,15 @@ func TestRSVPInputValidate(t *testing.T) {
 		{"NUL in job", tickets.RSVPInput{Name: "A", Email: "a@example.com", JobTitle: "x\x00"}, "job_title"},
 		{"line separator", tickets.RSVPInput{Name: "A\u2028B", Email: "a@example.com"}, "name"},
 		{"bad utf8", tickets.RSVPInput{Name: "\xff", Email: "a@example.com"}, "name"},
+		{"li bai", tickets.RSVPInput{Name: "李白", Email: "li@example.cn"}, ""},
+		{"diaeresis", tickets.RSVPInput{Name: "Zoë", Email: "zoe@example.com"}, ""},
+		{"apostrophe", tickets.RSVPInput{Name: "O'Neil", Email: "o@example.com"}, ""},
+		{"lone quote", tickets.RSVPInput{Name: `Li, "Bo`, Email: "bo@example.com"}, ""},
+		{"only zero-width", tickets.RSVPInput{Name: "\u200b\u200d", Email: "a@example.com"}, "name"},
+		{"only hangul filler", tickets.RSVPInput{Name: "\u3164", Email: "a@example.com"}, "name"},
+		{"spoofing override", tickets.RSVPInput{Name: "Ana\u202e moc.live@ssap", Email: "a@example.com"}, "name"},
+		{"isolate in company", tickets.RSVPInput{Name: "A", Email: "a@example.com", Company: "\u2067Acme"}, "company"},
+		{"invisible job title", tickets.RSVPInput{Name: "A", Email: "a@example.com", JobTitle: "\ufeff"}, "job_title"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := tc.in
@@ -50,9 +59,9 @@ func TestRSVPInputValidate(t *testing.T) {
 }
 
 func TestNormalize(t *testing.T) {
-	in := tickets.RSVPInput{Name: "  Ana  ", Email: " Alice@Example.COM ", Lang: "zh-CN"}
+	in := tickets.RSVPInput{Name: "  Ana \u00a0 Lima  ", Email: " Alice@Example.COM ", Lang: "zh-CN"}
 	in.Normalize()
-	if in.Name != "Ana" || in.Email != "alice@example.com" || in.Lang != "zh" {
+	if in.Name != "Ana Lima" || in.Email != "alice@example.com" || in.Lang != "zh" {
 		t.Fatalf("%+v", in)
 	}
 	for give, want := range map[string]string{"": "en", "en-GB": "en", "fr": "en", "ZH": "zh", "zh_TW": "zh"} {
@@ -143,6 +152,9 @@ func FuzzRSVPInput(f *testing.F) {
 	f.Add("Ana Lima", "ana@example.com", "Acme", "CTO", "en")
 	f.Add("李娜", " Li@Example.CN ", "", "", "zh-CN")
 	f.Add("a\r\nBcc: x@evil.example", "x@example.com\r\n", "=HYPERLINK()", "\x00", "")
+	f.Add("Ana\u202e moc.live@ssap", "a@example.com", "\u2066Acme\u2069", "\u200b", "en")
+	f.Add("\u3164\u200b", "a@example.com", "", "", "")
+	f.Add(`Li, "Bo`, "bo@example.com", "=?utf-8?q?Acme?=", "O'Neil  &  Zoë", "zh")
 	f.Fuzz(func(t *testing.T, name, email, company, job, lang string) {
 		in := tickets.RSVPInput{Name: name, Email: email, Company: company, JobTitle: job, Lang: lang}
 		in.Normalize()
@@ -156,11 +168,24 @@ func FuzzRSVPInput(f *testing.F) {
 			if !utf8.ValidString(s) {
 				t.Fatalf("accepted invalid UTF-8 %q", s)
 			}
+			visible := s == ""
 			for _, r := range s {
 				if unicode.IsControl(r) {
 					t.Fatalf("accepted control character in %q", s)
 				}
+				if (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') {
+					t.Fatalf("accepted a text direction control in %q", s)
+				}
+				if !unicode.IsSpace(r) && !unicode.In(r, unicode.Cf, unicode.Zs, unicode.Other_Default_Ignorable_Code_Point) {
+					visible = true
+				}
 			}
+			if !visible {
+				t.Fatalf("accepted %q, which shows nothing", s)
+			}
+		}
+		if strings.Contains(in.Name, "  ") {
+			t.Fatalf("accepted a run of spaces in the name %q", in.Name)
 		}
 		if in.Name == "" || in.Email != strings.ToLower(in.Email) || strings.TrimSpace(in.Email) != in.Email {
 			t.Fatalf("accepted %+v", in)

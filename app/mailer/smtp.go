@@ -160,8 +160,8 @@ func Permanent(err error) error {
 
 // IsPermanent reports whether err means the message will never be accepted,
 // so it should be failed at once rather than retried. Only a 5xx reply to the
-// message's own commands (MAIL, RCPT, DATA) or a message go-mail cannot even
-// address counts; anything else (refused connections, timeouts, 4xx replies,
+// message's own commands (MAIL, RCPT, DATA), a message that cannot be built
+// (Unbuildable) or one go-mail cannot even address counts; anything else (refused connections, timeouts, 4xx replies,
 // errors of unknown kind) is worth another try, since losing a confirmation
 // costs more than a late retry.
 func IsPermanent(err error) bool {
@@ -169,7 +169,8 @@ func IsPermanent(err error) bool {
 		return false
 	}
 	var pe *permanentError
-	if errors.As(err, &pe) {
+	var be *buildError
+	if errors.As(err, &pe) || errors.As(err, &be) {
 		return true
 	}
 	var ce *connError

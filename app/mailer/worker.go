@@ -16,8 +16,8 @@ import (
 )
 
 // Renderer turns an outbox row into the mail to send. The worker fills in
-// what the renderer leaves unset: From, To (the row's recipient) and always
-// the Message-ID.
+// what the renderer leaves unset: From, To (the row's recipient, when the
+// mail has no recipient at all) and always the Message-ID.
 type Renderer interface {
 	Render(ctx context.Context, m *storage.Message) (*mail.Msg, error)
 }
@@ -54,6 +54,7 @@ type Worker struct {
 	log *slog.Logger
 
 	from        string
+	fromAddr    *netmail.Address
 	baseURL     string
 	host        string
 	poll        time.Duration
@@ -116,9 +117,11 @@ func NewWorker(db *storage.DB, m Messenger, r Renderer, log *slog.Logger, opts .
 	for _, o := range opts {
 		o(w)
 	}
-	if _, err := netmail.ParseAddress(w.from); err != nil {
+	from, err := netmail.ParseAddress(w.from)
+	if err != nil {
 		return nil, fmt.Errorf("mailer: unable to use %q as From address: %w", w.from, err)
 	}
+	w.fromAddr = from
 	u, err := url.Parse(w.baseURL)
 	if err != nil || u.Hostname() == "" {
 		return nil, fmt.Errorf("mailer: unable to take a host for Message-IDs from base URL %q", w.baseURL)
@@ -255,18 +258,17 @@ func (w *Worker) render(ctx context.Context, m *storage.Message) (*mail.Msg, err
 		return nil, fmt.Errorf("mailer: unable to render %s notice: %w", m.Kind, err)
 	}
 	if msg == nil {
-		return nil, Permanent(fmt.Errorf("mailer: renderer gave no mail for %s notice", m.Kind))
+		return nil, Unbuildable("nothing was rendered", fmt.Errorf("mailer: renderer gave no mail for %s notice", m.Kind))
 	}
 	// A stable Message-ID lets the receiver recognise a resend after a crash.
 	msg.SetMessageIDWithValue(m.MessageID + "@" + w.host)
 	if len(msg.GetFrom()) == 0 {
-		if err := msg.From(w.from); err != nil {
-			return nil, fmt.Errorf("mailer: unable to set From: %w", err)
-		}
+		from := *w.fromAddr
+		msg.FromMailAddress(&from)
 	}
-	if len(msg.GetTo()) == 0 {
-		if err := msg.To(m.Recipient); err != nil {
-			return nil, Permanent(fmt.Errorf("mailer: unable to address mail to %q: %w", m.Recipient, err))
+	if rcpts, _ := msg.GetRecipients(); len(rcpts) == 0 {
+		if err := To(msg, "", m.Recipient); err != nil {
+			return nil, Unbuildable("the recipient address is not valid", err)
 		}
 	}
 	return msg, nil
@@ -282,7 +284,7 @@ func (w *Worker) settle(ctx context.Context, m *storage.Message, sendErr error) 
 	switch {
 	case IsPermanent(sendErr):
 		w.log.Warn("mail rejected for good", "id", m.ID, "kind", m.Kind, "err", sendErr)
-		err = w.db.MarkFailed(ctx, m.ID, sendErr.Error())
+		err = w.db.MarkFailed(ctx, m.ID, adminReason(sendErr))
 	case !now.Before(deadline):
 		w.log.Warn("mail given up", "id", m.ID, "kind", m.Kind, "attempts", m.Attempts, "err", sendErr)
 		err = w.db.MarkFailed(ctx, m.ID, fmt.Sprintf("gave up after %d attempts: %v", m.Attempts, sendErr))

@@ -14,6 +14,7 @@ import (
 	"github.com/wneessen/go-mail"
 
 	"salon/app/i18n"
+	"salon/app/mailer"
 	"salon/events"
 	"salon/storage"
 	"salon/tickets"
@@ -46,11 +47,11 @@ const qrContentID = "ticket-qr@salon"
 func (r *Renderer) Render(ctx context.Context, m *storage.Message) (*mail.Msg, error) {
 	s, err := r.DB.FindSalonByID(ctx, m.SalonID)
 	if err != nil {
-		return nil, fmt.Errorf("notice: salon of message %d: %w", m.ID, err)
+		return nil, gone(fmt.Errorf("notice: salon of message %d: %w", m.ID, err))
 	}
 	t, err := r.DB.FindTicketByID(ctx, m.SalonID, m.TicketID)
 	if err != nil {
-		return nil, fmt.Errorf("notice: ticket of message %d: %w", m.ID, err)
+		return nil, gone(fmt.Errorf("notice: ticket of message %d: %w", m.ID, err))
 	}
 	feed, err := r.DB.FeedToken(ctx, t.Email)
 	if err != nil {
@@ -62,24 +63,24 @@ func (r *Renderer) Render(ctx context.Context, m *storage.Message) (*mail.Msg, e
 	n := r.build(m, s, t, feed)
 	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
 	if err := msg.From(r.From); err != nil {
-		return nil, fmt.Errorf("notice: from %q: %w", r.From, err)
+		return nil, mailer.Unbuildable("the sender address (--mail-from) is not valid", err)
 	}
-	// Names go through the library's encoder (RFC 2047 for any script);
-	// input validation already refused CR and LF in names and titles.
-	if err := msg.AddToFormat(t.Name, t.Email); err != nil {
-		return nil, fmt.Errorf("notice: to: %w", err)
+	// Any name the RSVP accepted can be written and read back (mailer.To).
+	if err := mailer.To(msg, t.Name, t.Email); err != nil {
+		return nil, mailer.Unbuildable("the recipient address is not valid", err)
 	}
 	if s.OrganizerID != 0 {
 		if org, err := r.DB.FindUserByID(ctx, s.OrganizerID); err == nil {
-			msg.ReplyToFormat(org.Name, org.Email)
+			// Without a usable organizer address, replies go to From.
+			_ = mailer.ReplyTo(msg, org.Name, org.Email)
 		}
 	}
-	msg.Subject(n.Subject)
+	mailer.Subject(msg, n.Subject)
 	msg.SetDate()
 	msg.SetBodyString(mail.TypeTextPlain, n.Text())
 	var html bytes.Buffer
 	if err := htmlTemplate.Execute(&html, n); err != nil {
-		return nil, fmt.Errorf("notice: html: %w", err)
+		return nil, mailer.Unbuildable("its text could not be written", fmt.Errorf("notice: html: %w", err))
 	}
 	msg.AddAlternativeString(mail.TypeTextHTML, html.String())
 	if n.Method != "" {
@@ -91,20 +92,30 @@ func (r *Renderer) Render(ctx context.Context, m *storage.Message) (*mail.Msg, e
 		msg.AddAlternativeString(mail.ContentType("text/calendar; method="+n.Method), string(ics))
 		if err := msg.AttachReader("invite.ics", bytes.NewReader(ics),
 			mail.WithFileContentType(mail.ContentType("application/ics"))); err != nil {
-			return nil, fmt.Errorf("notice: attach invitation: %w", err)
+			return nil, mailer.Unbuildable("the invitation could not be attached", fmt.Errorf("notice: attach invitation: %w", err))
 		}
 	}
 	if n.QR {
 		png, err := r.QR(t)
 		if err != nil {
-			return nil, fmt.Errorf("notice: qr: %w", err)
+			return nil, mailer.Unbuildable("the QR code could not be drawn", fmt.Errorf("notice: qr: %w", err))
 		}
 		if err := msg.EmbedReader("ticket-qr.png", bytes.NewReader(png), mail.WithFileContentID("<"+qrContentID+">"),
 			mail.WithFileContentType(mail.ContentType("image/png"))); err != nil {
-			return nil, fmt.Errorf("notice: embed qr: %w", err)
+			return nil, mailer.Unbuildable("the QR code could not be added", fmt.Errorf("notice: embed qr: %w", err))
 		}
 	}
 	return msg, nil
+}
+
+// gone marks a failure to find the row's salon or ticket as final: one that
+// is not there now will not appear later, so retrying for a day cannot help.
+// Any other error (a busy or closed database) is left to retry.
+func gone(err error) error {
+	if events.ErrorCode(err) == events.ENOTFOUND {
+		return mailer.Unbuildable("its salon or ticket no longer exists", err)
+	}
+	return err
 }
 
 // notice is what the templates get.
