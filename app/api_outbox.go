@@ -117,7 +117,6 @@ func (s *Server) retryMessage(c *fiber.Ctx, id int64) (*storage.Message, error) 
 	if err := s.db.RetryMessage(ctx, m.ID); err != nil {
 		return nil, err
 	}
-	s.wakeMail()
 	return m, nil
 }
 

@@ -36,13 +36,9 @@ func (s *Server) takeRSVP(c *fiber.Ctx, slug string, in tickets.RSVPInput, key s
 	res, err := s.db.TakeRSVP(c.UserContext(), storage.RSVPRequest{Slug: slug, Input: in, IdempotencyKey: key})
 	if err != nil {
 		s.metrics.rsvps.WithLabelValues(events.ErrorCode(err)).Inc()
-		if events.ErrorCode(err) == events.EALREADYREGISTERED {
-			s.wakeMail()
-		}
 		return nil, err
 	}
 	s.metrics.rsvps.WithLabelValues(res.Ticket.Status).Inc()
-	s.wakeMail()
 	return res, nil
 }
 
@@ -112,6 +108,5 @@ func (s *Server) handleCancelTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.wakeMail()
 	return s.sendTicket(c, fiber.StatusOK, t)
 }

@@ -145,7 +145,6 @@ func (s *Server) saveSalon(c *fiber.Ctx, sa *events.Salon, u *events.User, upd e
 	if err != nil {
 		return err
 	}
-	s.wakeMail()
 	s.log.Info("salon updated", "slug", out.Slug, "by", u.Email, "status", out.Status, "sequence", out.Sequence)
 	s.audit(c, salonAction(sa, out), out.ID, "api")
 	return c.JSON(fiber.Map{"salon": s.organizerSalonJSON(out)})

@@ -81,7 +81,6 @@ func (s *Server) handleConsoleCancelTicket(c *fiber.Ctx) error {
 		if _, err := s.db.CancelTicket(c.UserContext(), sa.ID, t.ID); err != nil {
 			return err
 		}
-		s.wakeMail()
 		s.audit(c, "ticket.cancel", sa.ID, itoa(int(t.ID))+" "+t.Email)
 		return c.Redirect(attendeesURL(sa, "ticket"), fiber.StatusSeeOther)
 	})

@@ -188,7 +188,6 @@ func (s *Server) handleEditSalon(c *fiber.Ctx) error {
 	if err != nil {
 		return s.salonFormError(c, sa, f, err)
 	}
-	s.wakeMail()
 	s.audit(c, "salon.update", out.ID, "")
 	return c.Redirect("/admin/salons/"+out.Slug+"?ok=saved", fiber.StatusSeeOther)
 }

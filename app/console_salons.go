@@ -115,7 +115,6 @@ func (s *Server) handleConsoleCancelSalon(c *fiber.Ctx) error {
 	if _, err := s.db.UpdateSalon(c.UserContext(), sa.ID, events.SalonUpdate{Status: &st}); err != nil {
 		return err
 	}
-	s.wakeMail()
 	s.audit(c, "salon.cancel", sa.ID, "")
 	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=cancelled", fiber.StatusSeeOther)
 }

@@ -221,6 +221,5 @@ func (s *Server) handleCancelForm(c *fiber.Ctx) error {
 	if _, err := s.db.CancelRSVP(c.UserContext(), token); err != nil {
 		return err
 	}
-	s.wakeMail()
 	return c.Redirect("/t/"+token, fiber.StatusSeeOther)
 }

@@ -36,9 +36,7 @@ type Server struct {
 	// invitation is built with, made once from the configuration.
 	calOpts events.CalendarOptions
 
-	// wakeMail is called after a write that queued mail.
-	wakeMail func()
-	wg       sync.WaitGroup
+	wg sync.WaitGroup
 }
 
 // NewServer builds the application on an open database.
@@ -49,7 +47,7 @@ func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{cfg: cfg, db: db, log: log, wakeMail: func() {}, qr: newQRCache(), pageCache: newRenderCache(pageCacheEntries, pageCacheBytes), pageToken: newPageToken(),
+	s := &Server{cfg: cfg, db: db, log: log, qr: newQRCache(), pageCache: newRenderCache(pageCacheEntries, pageCacheBytes), pageToken: newPageToken(),
 		calOpts: newCalendarOptions(cfg)}
 	s.metrics = newMetrics()
 	db.ObserveWait = s.metrics.observeWriteWait
@@ -175,7 +173,8 @@ func (s *Server) StartWorkers(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.wakeMail = w.Wake
+	// Every write that queues mail wakes the worker once it commits.
+	s.db.OnMailQueued(w.Wake)
 	s.wg.Add(2)
 	go func() {
 		defer s.wg.Done()

@@ -47,6 +47,8 @@ type DB struct {
 
 	changes changes
 	keys    keyring
+	// mailQueued is told after a commit that queued mail (OnMailQueued).
+	mailQueued atomic.Pointer[func()]
 
 	// key is the server secret from which manage and feed tokens are derived.
 	key []byte

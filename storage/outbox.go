@@ -75,6 +75,7 @@ func insertNotice(ctx context.Context, tx *Tx, kind string, salonID, ticketID in
 		kind, salonID, ticketID, to, lang, payload, messageID, tx.now.Unix(), tx.now.Unix()); err != nil {
 		return fmt.Errorf("storage: unable to queue %s notice: %w", kind, err)
 	}
+	tx.queuedMail()
 	return nil
 }
 

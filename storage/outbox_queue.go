@@ -56,7 +56,7 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int) ([]*Message, error) 
 
 // MarkSent records that the server accepted the message.
 func (db *DB) MarkSent(ctx context.Context, id int64) error {
-	return db.moveMessage(ctx, id, "mark sent", OutboxSending,
+	return db.moveMessage(ctx, id, "mark sent", OutboxSending, false,
 		`UPDATE outbox SET status = ?, sent_at = ?, last_error = '' WHERE id = ? AND status = ?`,
 		func(now int64) []any { return []any{OutboxSent, now, id, OutboxSending} })
 }
@@ -64,7 +64,7 @@ func (db *DB) MarkSent(ctx context.Context, id int64) error {
 // MarkRetry puts a message that failed for a passing reason back in the
 // queue, due again at next.
 func (db *DB) MarkRetry(ctx context.Context, id int64, errText string, next time.Time) error {
-	return db.moveMessage(ctx, id, "mark for retry", OutboxSending,
+	return db.moveMessage(ctx, id, "mark for retry", OutboxSending, false,
 		`UPDATE outbox SET status = ?, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = ?`,
 		func(int64) []any {
 			return []any{OutboxQueued, next.Unix(), truncate(errText, maxErrorText), id, OutboxSending}
@@ -74,7 +74,7 @@ func (db *DB) MarkRetry(ctx context.Context, id int64, errText string, next time
 // MarkFailed gives up on a message; it stays in the outbox, with its error,
 // for an admin to read and perhaps retry.
 func (db *DB) MarkFailed(ctx context.Context, id int64, errText string) error {
-	return db.moveMessage(ctx, id, "mark failed", OutboxSending,
+	return db.moveMessage(ctx, id, "mark failed", OutboxSending, false,
 		`UPDATE outbox SET status = ?, last_error = ? WHERE id = ? AND status = ?`,
 		func(int64) []any { return []any{OutboxFailed, truncate(errText, maxErrorText), id, OutboxSending} })
 }
@@ -83,7 +83,7 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, errText string) error {
 // fixed what was wrong (the address, the mail server) and wants it sent.
 // The error is kept so the console still shows why it failed before.
 func (db *DB) RetryMessage(ctx context.Context, id int64) error {
-	return db.moveMessage(ctx, id, "retry", OutboxFailed,
+	return db.moveMessage(ctx, id, "retry", OutboxFailed, true,
 		`UPDATE outbox SET status = ?, next_attempt_at = ? WHERE id = ? AND status = ?`,
 		func(now int64) []any { return []any{OutboxQueued, now, id, OutboxFailed} })
 }
@@ -112,8 +112,9 @@ func (db *DB) RequeueInFlight(ctx context.Context) (int, error) {
 // moveMessage runs one status change on one message; args gets the write's
 // own clock, which is only known inside the transaction. When no row
 // matched, it tells a missing message from one in another status, so a
-// caller learns whether it raced with someone.
-func (db *DB) moveMessage(ctx context.Context, id int64, what, from, query string, args func(now int64) []any) error {
+// caller learns whether it raced with someone. queues says the change puts
+// the message in the queue for now, so the mail worker is woken.
+func (db *DB) moveMessage(ctx context.Context, id int64, what, from string, queues bool, query string, args func(now int64) []any) error {
 	err := db.update(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, query, args(tx.now.Unix())...)
 		if err != nil {
@@ -122,6 +123,9 @@ func (db *DB) moveMessage(ctx context.Context, id int64, what, from, query strin
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 1 {
+			if queues {
+				tx.queuedMail()
+			}
 			return nil
 		}
 		var status string

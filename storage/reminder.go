@@ -16,7 +16,9 @@ func (db *DB) QueueReminders(ctx context.Context) (int, error) {
 		if err != nil {
 			return fmt.Errorf("storage: unable to queue reminders: %w", err)
 		}
-		n, _ = res.RowsAffected()
+		if n, _ = res.RowsAffected(); n > 0 {
+			tx.queuedMail()
+		}
 		return nil
 	})
 	return int(n), err

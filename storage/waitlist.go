@@ -69,5 +69,6 @@ func notifyAttendees(ctx context.Context, tx *Tx, s *events.Salon, kind string) 
 	if _, err := tx.ExecContext(ctx, notifyQuery, kind, s.Sequence, tx.now.Unix(), tx.now.Unix(), s.ID); err != nil {
 		return fmt.Errorf("storage: unable to queue %s notices: %w", kind, err)
 	}
+	tx.queuedMail()
 	return nil
 }

@@ -22,6 +22,8 @@ type Tx struct {
 	now   time.Time
 	after []func()
 	batch *writeBatch
+	// mail is set by a write that queued mail (queuedMail).
+	mail bool
 }
 
 // writeBatch is what the writes of one batch share besides the transaction: the
@@ -152,6 +154,7 @@ func (db *DB) runBatchTx(batch []*writeJob, results []error) error {
 	now := db.Now().UTC().Truncate(time.Second)
 	b := &writeBatch{stmts: db.wstmts, bound: make(map[*sql.Stmt]*sql.Stmt)}
 	btx := &Tx{Tx: sqlTx, now: now, batch: b}
+	mail := false
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			results[i] = err
@@ -168,6 +171,7 @@ func (db *DB) runBatchTx(batch []*writeJob, results []error) error {
 			}
 		} else {
 			j.after = tx.after
+			mail = mail || tx.mail
 		}
 		if _, err := btx.ExecContext(ctx, `RELEASE w`); err != nil {
 			return fmt.Errorf("storage: release savepoint: %w", err)
@@ -182,6 +186,9 @@ func (db *DB) runBatchTx(batch []*writeJob, results []error) error {
 	select {
 	case db.ckWake <- struct{}{}:
 	default:
+	}
+	if mail {
+		db.wakeMail()
 	}
 	return nil
 }
