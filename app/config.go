@@ -7,12 +7,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"salon/app/mailer"
 )
 
 // Version is set at build time with -ldflags "-X salon/app.Version=…".
@@ -162,6 +165,32 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if err := checkListenAddr(c.Addr); err != nil {
+		return err
+	}
+	// Parsed here as well as where mail starts, so a URL that can never
+	// work is bad usage before anything is opened. The parser's errors never
+	// repeat the URL, which may hold a password.
+	if _, err := mailer.ParseConfig(c.SMTP); err != nil {
+		return fmt.Errorf("--smtp: %w", err)
+	}
+	return nil
+}
+
+// checkListenAddr accepts host:port with a numeric port from 0 (any free
+// port) to 65535; the host may be empty (every interface).
+func checkListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		var n int
+		n, err = strconv.Atoi(port)
+		if err == nil && (n < 0 || n > 65535 || strings.ContainsAny(port, "+-")) {
+			err = errors.New("port out of range")
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("--addr must be host:port with a port from 0 to 65535, such as :8080, got %q", addr)
 	}
 	return nil
 }
