@@ -44,7 +44,6 @@ type LoginAttempt struct {
 func (db *DB) ReserveLoginAttempt(ctx context.Context, window time.Duration, limits ...LoginLimit) (*LoginAttempt, error) {
 	a := &LoginAttempt{Counts: make([]int, len(limits))}
 	err := db.update(ctx, func(tx *Tx) error {
-		a.Allowed, a.ids = false, nil
 		since := tx.now.Add(-window).Unix()
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE at <= ?`, since); err != nil {
 			return fmt.Errorf("storage: unable to prune login attempts: %w", err)
