@@ -278,7 +278,7 @@ func TestCLI_ServeBadUsage(t *testing.T) {
 		{"addr negative port", "--addr", ":-1", "--addr"},
 		{"addr no port", "--addr", "localhost", "--addr"},
 		{"addr port not a number", "--addr", "127.0.0.1:eighty", "--addr"},
-		{"addr empty", "--addr", "", "--addr"},
+		{"addr only a colon", "--addr", ":", "--addr"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "never.db")

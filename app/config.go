@@ -38,6 +38,9 @@ type Config struct {
 // address may make per minute unless told otherwise.
 const DefaultRateLimit = 30
 
+// DefaultAddr is where `salon serve` listens unless --addr says otherwise.
+const DefaultAddr = ":8080"
+
 // DefaultMailFrom is the From of every mail unless --mail-from says otherwise.
 const DefaultMailFrom = "Salon <no-reply@localhost>"
 
@@ -126,7 +129,7 @@ func (e *envFlags) bindDB(p *string) {
 // bindServe registers the flags of `salon serve`.
 func (e *envFlags) bindServe(c *Config) {
 	e.bindDB(&c.DB)
-	e.string(&c.Addr, "addr", "SALON_ADDR", ":8080", "address to listen on")
+	e.string(&c.Addr, "addr", "SALON_ADDR", DefaultAddr, "address to listen on")
 	e.string(&c.BaseURL, "base-url", "SALON_BASE_URL", "http://localhost:8080", "public URL every link in mail, QR codes and calendars is built from")
 	e.string(&c.SMTP, "smtp", "SALON_SMTP_URL", "", "SMTP server URL (smtp://user:pass@host:port, smtps://…, ?tls=none); empty keeps mail in the outbox")
 	e.string(&c.MailFrom, "mail-from", "SALON_MAIL_FROM", DefaultMailFrom, "From address of every mail")
@@ -165,6 +168,9 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
 	}
 	if err := checkListenAddr(c.Addr); err != nil {
 		return err
