@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -258,5 +259,42 @@ func TestCLI_KeyRotate(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "", "key", "spin"); code != 2 {
 		t.Fatal("unknown key subcommand")
+	}
+}
+
+// TestCLI_ServeBadUsage: a --smtp URL or --addr that can never work is bad
+// usage, told in one line before the database is opened (so no file is
+// created), and the SMTP password is never repeated.
+func TestCLI_ServeBadUsage(t *testing.T) {
+	for _, tc := range []struct {
+		name, flag, value, stderr string
+	}{
+		{"smtp port out of range", "--smtp", "smtp://mei:s3cret-pw@mail.example.com:99999", "--smtp"},
+		{"smtp scheme", "--smtp", "http://mei:s3cret-pw@mail.example.com", "--smtp"},
+		{"smtp bad escape", "--smtp", "smtp://mei:s3cret-pw%zz@mail.example.com", "--smtp"},
+		{"smtp no host", "--smtp", "smtp://mei:s3cret-pw@:587", "--smtp"},
+		{"smtp unknown parameter", "--smtp", "smtp://mei:s3cret-pw@mail.example.com?tls=maybe", "--smtp"},
+		{"addr port out of range", "--addr", ":99999", "--addr"},
+		{"addr negative port", "--addr", ":-1", "--addr"},
+		{"addr no port", "--addr", "localhost", "--addr"},
+		{"addr port not a number", "--addr", "127.0.0.1:eighty", "--addr"},
+		{"addr only a colon", "--addr", ":", "--addr"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			db := filepath.Join(t.TempDir(), "never.db")
+			code, _, stderr := runCLI(t, "", "serve", "--db", db, "--base-url", "http://ok.example", tc.flag, tc.value)
+			if code != 2 || !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("exit %d, stderr %q; want 2 naming %s", code, stderr, tc.stderr)
+			}
+			if n := strings.Count(strings.TrimSpace(stderr), "\n"); n > 0 {
+				t.Errorf("stderr is %d lines: %q", n+1, stderr)
+			}
+			if strings.Contains(stderr, "s3cret") {
+				t.Errorf("stderr repeats the SMTP password: %q", stderr)
+			}
+			if _, err := os.Stat(db); !os.IsNotExist(err) {
+				t.Errorf("database file exists after bad usage: %v", err)
+			}
+		})
 	}
 }

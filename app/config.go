@@ -7,12 +7,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"salon/app/mailer"
 )
 
 // Version is set at build time with -ldflags "-X salon/app.Version=…".
@@ -34,6 +37,9 @@ type Config struct {
 // DefaultRateLimit is how many public writes (RSVP, cancel) one client
 // address may make per minute unless told otherwise.
 const DefaultRateLimit = 30
+
+// DefaultAddr is where `salon serve` listens unless --addr says otherwise.
+const DefaultAddr = ":8080"
 
 // DefaultMailFrom is the From of every mail unless --mail-from says otherwise.
 const DefaultMailFrom = "Salon <no-reply@localhost>"
@@ -123,7 +129,7 @@ func (e *envFlags) bindDB(p *string) {
 // bindServe registers the flags of `salon serve`.
 func (e *envFlags) bindServe(c *Config) {
 	e.bindDB(&c.DB)
-	e.string(&c.Addr, "addr", "SALON_ADDR", ":8080", "address to listen on")
+	e.string(&c.Addr, "addr", "SALON_ADDR", DefaultAddr, "address to listen on")
 	e.string(&c.BaseURL, "base-url", "SALON_BASE_URL", "http://localhost:8080", "public URL every link in mail, QR codes and calendars is built from")
 	e.string(&c.SMTP, "smtp", "SALON_SMTP_URL", "", "SMTP server URL (smtp://user:pass@host:port, smtps://…, ?tls=none); empty keeps mail in the outbox")
 	e.string(&c.MailFrom, "mail-from", "SALON_MAIL_FROM", DefaultMailFrom, "From address of every mail")
@@ -162,6 +168,35 @@ func (c *Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if c.Addr == "" {
+		c.Addr = DefaultAddr
+	}
+	if err := checkListenAddr(c.Addr); err != nil {
+		return err
+	}
+	// Parsed here as well as where mail starts, so a URL that can never
+	// work is bad usage before anything is opened. The parser's errors never
+	// repeat the URL, which may hold a password.
+	if _, err := mailer.ParseConfig(c.SMTP); err != nil {
+		return fmt.Errorf("--smtp: %w", err)
+	}
+	return nil
+}
+
+// checkListenAddr accepts host:port with a numeric port from 0 (any free
+// port) to 65535; the host may be empty (every interface).
+func checkListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		var n int
+		n, err = strconv.Atoi(port)
+		if err == nil && (n < 0 || n > 65535 || strings.ContainsAny(port, "+-")) {
+			err = errors.New("port out of range")
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("--addr must be host:port with a port from 0 to 65535, such as :8080, got %q", addr)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"flag"
+	"net"
 	"regexp"
 	"testing"
 	"time"
@@ -60,4 +61,25 @@ func TestServeFlagsHaveEnvironment(t *testing.T) {
 	if err := f3.parse(nil); err == nil || !regexp.MustCompile(`SALON_SHUTDOWN_TIMEOUT`).MatchString(err.Error()) {
 		t.Fatalf("bad SALON_SHUTDOWN_TIMEOUT: %v", err)
 	}
+}
+
+// FuzzCheckListenAddr: whatever --addr says, checking it does not panic, and
+// an address it accepts with an IP literal (or no host) is one the network
+// stack takes without a lookup.
+func FuzzCheckListenAddr(f *testing.F) {
+	for _, s := range []string{":8080", ":0", ":65535", ":65536", ":99999", ":-1", ":+80", "127.0.0.1:80", "[::1]:443", "localhost", "", "::1", "[::1]", "host:http"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, addr string) {
+		if checkListenAddr(addr) != nil {
+			return
+		}
+		host, _, _ := net.SplitHostPort(addr)
+		if host != "" && net.ParseIP(host) == nil {
+			return
+		}
+		if _, err := net.ResolveTCPAddr("tcp", addr); err != nil {
+			t.Fatalf("accepted %q, which the network stack refuses: %v", addr, err)
+		}
+	})
 }

@@ -9,13 +9,14 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 
 	"salon/events"
+	"salon/storage"
 	"salon/tickets"
 )
 
-// Login throttling: failures are counted in the database per client address
+// Login throttling: attempts are counted in the database per client address
 // and per account (the typed email, whether or not it has an account), over
-// a sliding window. Past either limit the form answers 429 without checking
-// the password at all.
+// a sliding window; a successful one is taken back. Past either limit the
+// form answers 429 without checking the password at all.
 const (
 	loginWindow        = 15 * time.Minute
 	loginMaxPerAccount = 5
@@ -33,7 +34,11 @@ var argonSlots = make(chan struct{}, max(2, runtime.NumCPU()))
 // one and timing does not tell them apart.
 var dummyHash = sync.OnceValue(func() string { return HashPassword(tickets.NewToken()) })
 
-func verifyPassword(hash, pw string) bool {
+// checkPassword runs one argon2id verification, waiting for a slot.
+func (s *Server) checkPassword(hash, pw string) bool {
+	if f := s.onPasswordCheck.Load(); f != nil {
+		(*f)()
+	}
 	argonSlots <- struct{}{}
 	defer func() { <-argonSlots }()
 	return VerifyPassword(hash, pw)
@@ -66,13 +71,19 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	pw := c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
 	lang := pageLang(c)
-	keys := []string{"ip:" + c.IP(), "account:" + email}
-	counts, err := s.db.CountLoginFailures(ctx, s.db.Now().Add(-loginWindow), keys...)
+	// The attempt is reserved before the password is checked, so a burst
+	// sent in parallel gets no more checks than the limit allows. The typed
+	// email is the key whether or not it has an account: an unknown one is
+	// throttled and costs the same as a known one.
+	accountKey := "account:" + email
+	att, err := s.db.ReserveLoginAttempt(ctx, loginWindow,
+		storage.LoginLimit{Key: "ip:" + c.IP(), Max: loginMaxPerAddress},
+		storage.LoginLimit{Key: accountKey, Max: loginMaxPerAccount})
 	if err != nil {
 		return err
 	}
-	if counts[0] >= loginMaxPerAddress || counts[1] >= loginMaxPerAccount {
-		s.log.Warn("login throttled", "ip", c.IP(), "address_failures", counts[0], "account_failures", counts[1])
+	if !att.Allowed {
+		s.log.Warn("login throttled", "ip", c.IP(), "address_attempts", att.Counts[0], "account_attempts", att.Counts[1])
 		return s.renderLogin(c, fiber.StatusTooManyRequests, email, next, tr(lang, "login.throttled"))
 	}
 	if len(pw) > maxPasswordBytes {
@@ -86,14 +97,14 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	if u != nil && u.PasswordHash != "" {
 		hash = u.PasswordHash
 	}
-	ok := verifyPassword(hash, pw) && u != nil && u.PasswordHash != ""
+	ok := s.checkPassword(hash, pw) && u != nil && u.PasswordHash != ""
 	if !ok {
-		if err := s.db.RecordLoginFailure(ctx, loginWindow, keys...); err != nil {
-			return err
-		}
+		// The reserved attempt stays: it is the failure that counts.
 		return s.renderLogin(c, fiber.StatusUnauthorized, email, next, tr(lang, "login.failed"))
 	}
-	if err := s.db.ClearLoginFailures(ctx, keys[1]); err != nil {
+	// A right password costs the address nothing and wipes the account's
+	// failures, as a failure count should.
+	if err := s.db.ReleaseLoginAttempt(ctx, att, accountKey); err != nil {
 		return err
 	}
 	// Whatever session id the browser brought (planted by someone else, or

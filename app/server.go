@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -37,6 +38,9 @@ type Server struct {
 	calOpts events.CalendarOptions
 
 	wg sync.WaitGroup
+	// onPasswordCheck, when set (only by tests), is called before every
+	// password verification, so a test can count and hold them.
+	onPasswordCheck atomic.Pointer[func()]
 }
 
 // NewServer builds the application on an open database.

@@ -15,3 +15,13 @@ func Pragmas(tb testing.TB, db *DB) map[string]string {
 	}
 	return out
 }
+
+// LoginAttemptRows counts the rows of the login throttle, pruned or not.
+func LoginAttemptRows(tb testing.TB, db *DB) int {
+	tb.Helper()
+	var n int
+	if err := db.read.QueryRow(`SELECT COUNT(*) FROM login_failures`).Scan(&n); err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}

@@ -104,38 +104,82 @@ func TestSetupToken_Once(t *testing.T) {
 	}
 }
 
-func TestLoginFailures(t *testing.T) {
+func lim(key string, n int) storage.LoginLimit { return storage.LoginLimit{Key: key, Max: n} }
+
+func TestLoginAttempts(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	now := time.Now()
 	db.Now = func() time.Time { return now }
-	for range 3 {
-		if err := db.RecordLoginFailure(ctx, 15*time.Minute, "ip:1", "acct:a"); err != nil {
+	const window = 15 * time.Minute
+	reserve := func(limits ...storage.LoginLimit) *storage.LoginAttempt {
+		t.Helper()
+		a, err := db.ReserveLoginAttempt(ctx, window, limits...)
+		if err != nil {
 			t.Fatal(err)
 		}
+		return a
 	}
-	if err := db.RecordLoginFailure(ctx, 15*time.Minute, "ip:1", "acct:b"); err != nil {
+	for i := range 3 {
+		if a := reserve(lim("ip:1", 4), lim("acct:a", 3)); !a.Allowed || a.Counts[0] != i || a.Counts[1] != i {
+			t.Fatalf("attempt %d: %+v", i+1, a)
+		}
+	}
+	// The account is at its limit: refused, and nothing is recorded, so the
+	// address keeps its last attempt for another account.
+	if a := reserve(lim("ip:1", 4), lim("acct:a", 3)); a.Allowed || a.Counts[0] != 3 || a.Counts[1] != 3 {
+		t.Fatalf("over the account limit: %+v", a)
+	}
+	b := reserve(lim("ip:1", 4), lim("acct:b", 3))
+	if !b.Allowed {
+		t.Fatalf("acct:b: %+v", b)
+	}
+	if a := reserve(lim("ip:1", 4), lim("acct:c", 3)); a.Allowed || a.Counts[0] != 4 {
+		t.Fatalf("over the address limit: %+v", a)
+	}
+	// acct:b's password was right: its attempt is taken back from the
+	// address, and acct:a's slate wiped too when asked.
+	if err := db.ReleaseLoginAttempt(ctx, b, "acct:a"); err != nil {
 		t.Fatal(err)
 	}
-	n, err := db.CountLoginFailures(ctx, now.Add(-15*time.Minute), "ip:1", "acct:a", "acct:b", "acct:c")
-	if err != nil || n[0] != 4 || n[1] != 3 || n[2] != 1 || n[3] != 0 {
-		t.Fatalf("counts %v %v", n, err)
+	if a := reserve(lim("ip:1", 5), lim("acct:a", 3), lim("acct:b", 3)); !a.Allowed || a.Counts[0] != 3 || a.Counts[1] != 0 || a.Counts[2] != 0 {
+		t.Fatalf("after release: %+v", a)
 	}
-	if err := db.ClearLoginFailures(ctx, "acct:a"); err != nil {
-		t.Fatal(err)
-	}
-	n, _ = db.CountLoginFailures(ctx, now.Add(-15*time.Minute), "ip:1", "acct:a")
-	if n[0] != 4 || n[1] != 0 {
-		t.Fatalf("after clear: %v", n)
-	}
-	// Old failures fall out of the window and are pruned.
+	// Old attempts fall out of the window and are pruned.
 	now = now.Add(time.Hour)
-	if err := db.RecordLoginFailure(ctx, 15*time.Minute, "ip:2"); err != nil {
-		t.Fatal(err)
+	if a := reserve(lim("ip:1", 1)); !a.Allowed || a.Counts[0] != 0 {
+		t.Fatalf("after the window: %+v", a)
 	}
-	n, _ = db.CountLoginFailures(ctx, now.Add(-24*time.Hour), "ip:1", "ip:2")
-	if n[0] != 0 || n[1] != 1 {
-		t.Fatalf("after pruning: %v", n)
+	if n := storage.LoginAttemptRows(t, db); n != 1 {
+		t.Fatalf("%d rows left after pruning, want 1", n)
+	}
+}
+
+// TestLoginAttempts_Parallel reserves many attempts for one key at once: the
+// check and the record are one write, so exactly the limit get through.
+func TestLoginAttempts_Parallel(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpenDB(t)
+	const limit, burst = 5, 40
+	var allowed atomic.Int64
+	var wg sync.WaitGroup
+	for range burst {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a, err := db.ReserveLoginAttempt(ctx, 15*time.Minute, lim("ip:1", 20), lim("acct:a", limit))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if a.Allowed {
+				allowed.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := allowed.Load(); n != limit {
+		t.Fatalf("%d of %d parallel attempts allowed, limit %d", n, burst, limit)
 	}
 }
 
