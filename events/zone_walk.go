@@ -8,9 +8,10 @@ import "time"
 // offset does not change there, and in leap years its year is a day short,
 // so on 31 December it returns an end at or before its input. A loop that
 // steps from end to end then never finishes. zoneWalker steps over the
-// false bounds, searches for the change itself where ZoneBounds does not
-// advance, and counts every lookup against a budget so that no input can
-// make it run for long.
+// false bounds, steps a day and bisects to the change where ZoneBounds does
+// not advance, and counts every lookup against a budget, so each of its
+// loops either moves strictly forward or stops, and no input can make it
+// run for long.
 
 // zoneState is what an observance is made of: a change in any of these is
 // a new STANDARD or DAYLIGHT component.
