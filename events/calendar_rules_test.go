@@ -227,7 +227,7 @@ func TestVTimezoneRules(t *testing.T) {
 			}
 			at := time.Date(tc.year, time.June, 1, 12, 0, 0, 0, loc)
 			var w icalWriter
-			writeVTimezone(&w, loc, at, at)
+			writeVTimezone(&w, loc, []int{at.Year()}, &zoneBudget{observances: maxCalendarObservances, lookups: maxZoneLookups})
 			got := w.b.String()
 			for _, s := range tc.want {
 				if !strings.Contains(got, s) {
