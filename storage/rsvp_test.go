@@ -77,7 +77,7 @@ func TestCreateRSVP_Concurrent(t *testing.T) {
 		if got.Confirmed != 25 || got.Waitlisted != 375 || got.SeatsLeft() != 0 {
 			t.Fatalf("round %d: counts %d/%d", round, got.Confirmed, got.Waitlisted)
 		}
-		if k := countKinds(t, db, s.ID); k[storage.KindConfirmed] != 25 || k[storage.KindWaitlisted] != 375 {
+		if k := countKinds(t, db, s.ID); k[tickets.NoticeConfirmed] != 25 || k[tickets.NoticeWaitlisted] != 375 {
 			t.Fatalf("round %d: outbox %v", round, k)
 		}
 	}
@@ -129,7 +129,7 @@ func TestCancelRSVP_ConcurrentPromotion(t *testing.T) {
 		t.Fatalf("waitlist %d", len(waiting))
 	}
 	k := countKinds(t, db, s.ID)
-	if k[storage.KindPromoted] != 10 || k[storage.KindTicketCancelled] != 10 {
+	if k[tickets.NoticePromoted] != 10 || k[tickets.NoticeTicketCancelled] != 10 {
 		t.Fatalf("outbox %v", k)
 	}
 }
@@ -195,7 +195,7 @@ func TestCreateRSVP_Refusals(t *testing.T) {
 	if len(all) != 1 {
 		t.Fatalf("%d tickets after refusals", len(all))
 	}
-	if k := countKinds(t, db, full.ID); k[storage.KindConfirmed] != 1 || k[storage.KindAlreadyRegistered] != 1 {
+	if k := countKinds(t, db, full.ID); k[tickets.NoticeConfirmed] != 1 || k[tickets.NoticeAlreadyRegistered] != 1 {
 		t.Fatalf("outbox %v", k)
 	}
 }
@@ -212,14 +212,14 @@ func TestCreateRSVP_AlreadyRegisteredResends(t *testing.T) {
 			t.Fatalf("got %v", err)
 		}
 	}
-	if k := countKinds(t, db, s.ID); k[storage.KindAlreadyRegistered] != 1 {
+	if k := countKinds(t, db, s.ID); k[tickets.NoticeAlreadyRegistered] != 1 {
 		t.Fatalf("want exactly one throttled resend, outbox %v", k)
 	}
 }
 
 // TestCreateRSVP_ResendWindow checks that the anti-flood window counts only
 // resends: the first confirmation does not hold back the resend a repeated
-// RSVP asks for, and each resend holds back the next for resendWindow.
+// RSVP asks for, and each resend holds back the next for tickets.ResendWindow.
 func TestCreateRSVP_ResendWindow(t *testing.T) {
 	db := MustOpenDB(t)
 	s := MustCreateSalon(t, db, 3, true)
@@ -237,7 +237,7 @@ func TestCreateRSVP_ResendWindow(t *testing.T) {
 		if _, err := rsvp(t, db, s.Slug, "ana@example.com"); events.ErrorCode(err) != events.EALREADYREGISTERED {
 			t.Fatalf("t0+%v: %v", step.after, err)
 		}
-		if k := countKinds(t, db, s.ID); k[storage.KindAlreadyRegistered] != step.resends || k[storage.KindConfirmed] != 1 {
+		if k := countKinds(t, db, s.ID); k[tickets.NoticeAlreadyRegistered] != step.resends || k[tickets.NoticeConfirmed] != 1 {
 			t.Fatalf("t0+%v: want %d resends, outbox %v", step.after, step.resends, k)
 		}
 	}
@@ -265,7 +265,7 @@ func TestCreateRSVP_Idempotency(t *testing.T) {
 	if _, err := db.CreateRSVP(context.Background(), req); events.ErrorCode(err) != events.EINVALID {
 		t.Fatalf("reused key with other body: %v", err)
 	}
-	if k := countKinds(t, db, s.ID); k[storage.KindConfirmed] != 1 {
+	if k := countKinds(t, db, s.ID); k[tickets.NoticeConfirmed] != 1 {
 		t.Fatalf("outbox %v", k)
 	}
 }
@@ -289,7 +289,7 @@ func TestUpdateSalon_Capacity(t *testing.T) {
 	if err != nil || got.Confirmed != 4 || got.SeatsLeft() != 0 {
 		t.Fatalf("less capacity removed someone: %+v %v", got, err)
 	}
-	if k := countKinds(t, db, s.ID); k[storage.KindPromoted] != 2 || k[storage.KindSalonChanged] != 0 {
+	if k := countKinds(t, db, s.ID); k[tickets.NoticePromoted] != 2 || k[tickets.NoticeSalonChanged] != 0 {
 		t.Fatalf("outbox %v", k)
 	}
 	venue := "New venue"
@@ -297,7 +297,7 @@ func TestUpdateSalon_Capacity(t *testing.T) {
 	if err != nil || got.Sequence != 1 {
 		t.Fatalf("venue change: %+v %v", got, err)
 	}
-	if k := countKinds(t, db, s.ID); k[storage.KindSalonChanged] != 5 {
+	if k := countKinds(t, db, s.ID); k[tickets.NoticeSalonChanged] != 5 {
 		t.Fatalf("want a change notice for all 5 active tickets, outbox %v", k)
 	}
 	c := events.StatusCancelled
@@ -305,7 +305,7 @@ func TestUpdateSalon_Capacity(t *testing.T) {
 	if err != nil || got.Sequence != 2 {
 		t.Fatalf("cancel: %+v %v", got, err)
 	}
-	if k := countKinds(t, db, s.ID); k[storage.KindSalonCancelled] != 5 {
+	if k := countKinds(t, db, s.ID); k[tickets.NoticeSalonCancelled] != 5 {
 		t.Fatalf("outbox %v", k)
 	}
 	p := events.StatusPublished
@@ -445,7 +445,7 @@ func TestCancelRSVP_Token(t *testing.T) {
 	}
 	var notices int
 	for _, m := range msgs {
-		if m.Kind == storage.KindTicketCancelled {
+		if m.Kind == tickets.NoticeTicketCancelled {
 			notices++
 			if m.TicketID != tk.ID || m.Recipient != "ana@example.com" || m.Lang != "zh" {
 				t.Errorf("cancel notice for ticket %d to %q in %q, want %d ana@example.com zh", m.TicketID, m.Recipient, m.Lang, tk.ID)

@@ -234,9 +234,9 @@ func (db *DB) UpdateSalon(ctx context.Context, id int64, u events.SalonUpdate) (
 			}
 		}
 		if notify && !wasCancelled {
-			kind := KindSalonChanged
+			kind := tickets.NoticeSalonChanged
 			if s.Status == events.StatusCancelled {
-				kind = KindSalonCancelled
+				kind = tickets.NoticeSalonCancelled
 			}
 			if err := notifyAttendees(ctx, tx, s, kind); err != nil {
 				return err
