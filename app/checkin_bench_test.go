@@ -25,7 +25,7 @@ func BenchmarkCheckin_HTTP(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		codes[i] = ta.db.TicketCode(t)
+		codes[i] = ta.db.TicketCode(t.Ticket)
 	}
 	base := ta.listen()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}

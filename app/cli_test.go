@@ -236,10 +236,11 @@ func TestCLI_KeyRotate(t *testing.T) {
 	if err := db.CreateSalon(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
-	tk, err := db.CreateRSVP(context.Background(), storage.RSVPRequest{Slug: s.Slug, Input: tickets.RSVPInput{Name: "A", Email: "a@example.com", Lang: "en"}})
+	res, err := db.CreateRSVP(context.Background(), storage.RSVPRequest{Slug: s.Slug, Input: tickets.RSVPInput{Name: "A", Email: "a@example.com", Lang: "en"}})
 	if err != nil {
 		t.Fatal(err)
 	}
+	tk := res.Ticket
 	old := db.TicketCode(tk)
 	db.Close()
 	if code, out, stderr := runCLI(t, "", "key", "rotate", "--db", dbPath); code != 0 || !strings.Contains(out, "new ticket signing key 2; 2 keys") {

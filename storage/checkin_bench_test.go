@@ -24,7 +24,7 @@ func BenchmarkCheckIn(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		codes[i] = db.TicketCode(t)
+		codes[i] = db.TicketCode(t.Ticket)
 	}
 	var n atomic.Int64
 	b.SetParallelism(32)

@@ -37,21 +37,6 @@ type RSVPResult struct {
 	Replayed bool
 }
 
-// CreateRSVP takes an RSVP: confirmed while seats are left, else waitlisted
-// in arrival order, else salon_full. The capacity decision, the ticket, its
-// notice and the idempotency record are written in one transaction by the
-// single writer, so no concurrency can overbook. The input must be
-// normalized and valid. For an email that already has an active RSVP,
-// already_registered is returned and its confirmation queued again, unless
-// it was already queued again within tickets.ResendWindow.
-func (db *DB) CreateRSVP(ctx context.Context, r RSVPRequest) (*tickets.Ticket, error) {
-	res, err := db.TakeRSVP(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	return res.Ticket, nil
-}
-
 // rsvpSalonColumns are what an RSVP decision needs of its salon, and no
 // more: the full row (description and all) cost more to read than to decide.
 const rsvpSalonColumns = `SELECT id, slug, status, capacity, waitlist, confirmed, waitlisted,
@@ -68,14 +53,21 @@ func scanRSVPSalon(row scanner) (*events.Salon, error) {
 	return &s, nil
 }
 
-// TakeRSVP is CreateRSVP, answering also the salon's zone and the
-// attendee's feed token (none for a replay, see RSVPRequest).
+// CreateRSVP takes an RSVP: confirmed while seats are left, else waitlisted
+// in arrival order, else salon_full. The capacity decision, the ticket, its
+// notice and the idempotency record are written in one transaction by the
+// single writer, so no concurrency can overbook. The input must be
+// normalized and valid. For an email that already has an active RSVP,
+// already_registered is returned and its confirmation queued again when
+// tickets.ResendAllowed says so. The result carries the ticket, the salon's
+// zone and the attendee's feed token (no tokens for a replay, see
+// RSVPRequest).
 //
 // A repeated email is found by the unique index on active tickets
 // (the INSERT fails, and only that statement is undone), not by a query
 // before every INSERT; the first-come decision and the waitlist position
 // come from the counts on the salon row, kept in the same transaction.
-func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) {
+func (db *DB) CreateRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) {
 	var out *RSVPResult
 	var refusal error
 	var zone string
