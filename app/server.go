@@ -15,6 +15,7 @@ import (
 	"salon/app/notice"
 	"salon/events"
 	"salon/storage"
+	"salon/tickets"
 )
 
 // Server is the web application: the Fiber app, its dependencies and the
@@ -30,6 +31,8 @@ type Server struct {
 	// pageCache keeps rendered public pages and QR images; see pagecache.go.
 	pageCache *renderCache
 	pageToken string
+	// keys sign and verify ticket codes; built from db at start.
+	keys *tickets.KeySet
 	// calOpts are the calendar options every .ics, page link and mail
 	// invitation is built with, made once from the configuration.
 	calOpts events.CalendarOptions
@@ -47,7 +50,11 @@ func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{cfg: cfg, db: db, log: log, wakeMail: func() {}, qr: newQRCache(), pageCache: newRenderCache(pageCacheEntries, pageCacheBytes), pageToken: newPageToken(),
+	keys, err := LoadKeySet(context.Background(), db)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, db: db, keys: keys, log: log, wakeMail: func() {}, qr: newQRCache(), pageCache: newRenderCache(pageCacheEntries, pageCacheBytes), pageToken: newPageToken(),
 		calOpts: newCalendarOptions(cfg)}
 	s.metrics = newMetrics()
 	db.ObserveWait = s.metrics.observeWriteWait

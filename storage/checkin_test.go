@@ -13,20 +13,21 @@ import (
 
 func TestCheckIn_Concurrent(t *testing.T) {
 	db := MustOpenDB(t)
+	keys := MustKeySet(t, db)
 	s := MustCreateSalon(t, db, 200, true)
 	for round := 0; round < 50; round++ {
 		tk, err := rsvp(t, db, s.Slug, fmt.Sprintf("door%d@example.com", round))
 		if err != nil {
 			t.Fatal(err)
 		}
-		code := db.TicketCode(tk)
+		code := keys.Sign(tk)
 		results := make(chan string, 8)
 		var wg sync.WaitGroup
 		for i := 0; i < 8; i++ {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
-				res, err := db.CheckIn(context.Background(), storage.CheckinRequest{SalonID: s.ID, Code: code, Device: fmt.Sprint("dev", i)})
+				res, err := db.CheckIn(context.Background(), verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: code, Device: fmt.Sprint("dev", i)}))
 				if err != nil {
 					t.Error(err)
 					return
@@ -56,6 +57,7 @@ func TestCheckIn_Concurrent(t *testing.T) {
 
 func TestCheckIn_Results(t *testing.T) {
 	db := MustOpenDB(t)
+	keys := MustKeySet(t, db)
 	ctx := context.Background()
 	s := MustCreateSalon(t, db, 1, true)
 	other := MustCreateSalon(t, db, 5, true)
@@ -66,7 +68,7 @@ func TestCheckIn_Results(t *testing.T) {
 	if _, err := db.CancelRSVP(ctx, c.Token); err != nil {
 		t.Fatal(err)
 	}
-	valid := db.TicketCode(a)
+	valid := keys.Sign(a)
 	flipped := []byte(valid)
 	flipped[len(flipped)/2] ^= 1
 	if flipped[len(flipped)/2] == valid[len(valid)/2] {
@@ -79,16 +81,16 @@ func TestCheckIn_Results(t *testing.T) {
 		{"ok", valid, tickets.CheckinOK, s.ID},
 		{"repeat", valid, tickets.CheckinAlready, s.ID},
 		{"lowercase repeat", "  " + toLower(valid) + "\n", tickets.CheckinAlready, s.ID},
-		{"waitlisted", db.TicketCode(w), tickets.CheckinNotConfirmed, s.ID},
-		{"cancelled (revoked)", db.TicketCode(c), tickets.CheckinNotConfirmed, other.ID},
-		{"other salon", db.TicketCode(o), tickets.CheckinWrongSalon, s.ID},
+		{"waitlisted", keys.Sign(w), tickets.CheckinNotConfirmed, s.ID},
+		{"cancelled (revoked)", keys.Sign(c), tickets.CheckinNotConfirmed, other.ID},
+		{"other salon", keys.Sign(o), tickets.CheckinWrongSalon, s.ID},
 		{"bit flipped", string(flipped), tickets.CheckinInvalid, s.ID},
 		{"truncated", valid[:len(valid)-3], tickets.CheckinInvalid, s.ID},
 		{"another key", tickets.NewSigningKey(1).Sign(a.ID, s.ID), tickets.CheckinInvalid, s.ID},
 		{"garbage", "HELLO", tickets.CheckinInvalid, s.ID},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: tc.salon, Code: tc.code})
+			res, err := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: tc.salon, Code: tc.code}))
 			if err != nil || res.Result != tc.want {
 				t.Fatalf("%v %v, want %s", res, err, tc.want)
 			}
@@ -110,7 +112,7 @@ func TestCheckIn_Results(t *testing.T) {
 	if tk, err := db.UndoCheckIn(ctx, a.ID, 0); err != nil || tk.CheckedInAt != nil {
 		t.Fatalf("undo: %v %v", tk, err)
 	}
-	if res, _ := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: valid}); res.Result != tickets.CheckinOK {
+	if res, _ := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: valid})); res.Result != tickets.CheckinOK {
 		t.Fatalf("after undo: %s", res.Result)
 	}
 }
@@ -127,22 +129,23 @@ func toLower(s string) string {
 
 func TestCheckIn_NonceAndOffline(t *testing.T) {
 	db := MustOpenDB(t)
+	keys := MustKeySet(t, db)
 	ctx := context.Background()
 	s := MustCreateSalon(t, db, 5, true)
 	a, _ := rsvp(t, db, s.Slug, "a@example.com")
-	code := db.TicketCode(a)
+	code := keys.Sign(a)
 	first := time.Now().Add(-10 * time.Minute)
 	// Two devices scanned the same ticket while offline; both upload later.
-	r1, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev1-1", Device: "dev1", ScannedAt: first, Offline: true})
+	r1, err := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev1-1", Device: "dev1", ScannedAt: first, Offline: true}))
 	if err != nil || r1.Result != tickets.CheckinOK || r1.CheckedInAt.Unix() != first.Unix() {
 		t.Fatalf("first upload: %+v %v", r1, err)
 	}
-	r2, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev2-1", Device: "dev2", ScannedAt: first.Add(time.Minute), Offline: true})
+	r2, err := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev2-1", Device: "dev2", ScannedAt: first.Add(time.Minute), Offline: true}))
 	if err != nil || r2.Result != tickets.CheckinAlready || !r2.Flagged || r2.CheckedInAt.Unix() != first.Unix() {
 		t.Fatalf("second device: %+v %v", r2, err)
 	}
 	// The same nonce again (a retried upload) answers the first result and writes nothing.
-	r3, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev1-1", Device: "dev1", Offline: true})
+	r3, err := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev1-1", Device: "dev1", Offline: true}))
 	if err != nil || r3.Result != tickets.CheckinOK || !r3.Replayed {
 		t.Fatalf("nonce replay: %+v %v", r3, err)
 	}
@@ -161,14 +164,13 @@ func TestSigningKeyRotation(t *testing.T) {
 	db := MustOpenDB(t)
 	s := MustCreateSalon(t, db, 5, true)
 	a, _ := rsvp(t, db, s.Slug, "a@example.com")
-	old := db.TicketCode(a)
-	if _, err := db.RotateSigningKey(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if db.TicketCode(a) == old || len(db.PublicKeys()) != 2 {
+	old := MustKeySet(t, db).Sign(a)
+	// The rotation: a second key stored, and the key set made again.
+	keys := MustKeySet(t, db)
+	if keys.Sign(a) == old || len(keys.PublicKeys()) != 2 {
 		t.Fatal("rotation did not make a new signing key")
 	}
-	if _, err := db.VerifyCode(old); err != nil {
+	if _, err := keys.Verify(old); err != nil {
 		t.Fatalf("codes signed before the rotation must still verify: %v", err)
 	}
 }

@@ -45,7 +45,6 @@ type DB struct {
 	once    sync.Once
 
 	changes changes
-	keys    keyring
 
 	// key is the server secret from which manage and feed tokens are derived.
 	key []byte
@@ -158,7 +157,7 @@ func (db *DB) prepare(ctx context.Context) error {
 		return err
 	}
 	db.key = key
-	return db.loadSigningKeys(ctx)
+	return nil
 }
 
 // migrate applies each embedded migration not yet applied, one transaction
