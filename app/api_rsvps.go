@@ -33,7 +33,7 @@ func (s *Server) takeRSVP(c *fiber.Ctx, slug string, in tickets.RSVPInput, key s
 		return nil, &events.Error{Code: events.EINVALID, Message: "Idempotency-Key: at most 200 printable characters",
 			Fields: map[string]string{"Idempotency-Key": "at most 200 printable characters"}}
 	}
-	res, err := s.db.TakeRSVP(c.UserContext(), storage.RSVPRequest{Slug: slug, Input: in, IdempotencyKey: key})
+	res, err := s.db.CreateRSVP(c.UserContext(), storage.RSVPRequest{Slug: slug, Input: in, IdempotencyKey: key})
 	if err != nil {
 		s.metrics.rsvps.WithLabelValues(events.ErrorCode(err)).Inc()
 		return nil, err

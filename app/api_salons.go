@@ -10,97 +10,17 @@ import (
 	"salon/events"
 )
 
-// salonInput is the body of POST and PATCH /api/v1/salons. Pointers tell
-// absent fields from empty ones.
-type salonInput struct {
-	Slug                  *string `json:"slug"`
-	Title                 *string `json:"title"`
-	TitleZh               *string `json:"title_zh"`
-	DescriptionZh         *string `json:"description_zh"`
-	Industry              *string `json:"industry"`
-	Description           *string `json:"description"`
-	Venue                 *string `json:"venue"`
-	Address               *string `json:"address"`
-	StartsAt              *string `json:"starts_at"`
-	EndsAt                *string `json:"ends_at"`
-	Timezone              *string `json:"timezone"`
-	Capacity              *int    `json:"capacity"`
-	Waitlist              *bool   `json:"waitlist"`
-	RSVPDeadline          *string `json:"rsvp_deadline"`
-	Status                *string `json:"status"`
-	ReminderBeforeMinutes *int    `json:"reminder_before_minutes"`
-}
-
-// update turns the input into a SalonUpdate. Times without an offset are read
-// in the salon's zone (the new one when the input changes it).
-func (in *salonInput) update(zone string) (events.SalonUpdate, error) {
-	f := events.FieldErrors{}
-	u := events.SalonUpdate{Capacity: in.Capacity, Waitlist: in.Waitlist}
-	trim := func(p *string) *string {
-		if p == nil {
-			return nil
-		}
-		v := strings.TrimSpace(*p)
-		return &v
-	}
-	u.Title, u.Venue, u.Address, u.Status = trim(in.Title), trim(in.Venue), trim(in.Address), trim(in.Status)
-	u.TitleZh = trim(in.TitleZh)
-	if in.DescriptionZh != nil {
-		v := events.NormalizeText(*in.DescriptionZh)
-		u.DescriptionZh = &v
-	}
-	if in.Industry != nil {
-		v := strings.ToLower(strings.TrimSpace(*in.Industry))
-		u.Industry = &v
-	}
-	if in.Description != nil {
-		v := events.NormalizeText(*in.Description)
-		u.Description = &v
-	}
-	if in.Timezone != nil {
-		v := strings.TrimSpace(*in.Timezone)
-		u.Timezone, zone = &v, v
-	}
-	loc, err := events.LoadZone(zone)
-	if err != nil {
-		f.Add("timezone", "not a known IANA time zone")
-		loc = time.UTC
-	}
-	parse := func(field string, p *string) *time.Time {
-		if p == nil {
-			return nil
-		}
-		t, ok := events.ParseTime(*p, loc)
-		if !ok {
-			f.Add(field, "not a valid time (RFC 3339, e.g. 2026-12-05T19:00:00+08:00)")
-			return nil
-		}
-		return &t
-	}
-	u.StartsAt, u.EndsAt = parse("starts_at", in.StartsAt), parse("ends_at", in.EndsAt)
-	u.RSVPDeadline = parse("rsvp_deadline", in.RSVPDeadline)
-	if in.ReminderBeforeMinutes != nil {
-		m := *in.ReminderBeforeMinutes
-		if m < 0 || m > 30*24*60 {
-			f.Add("reminder_before_minutes", "must be between 0 and 43200")
-		}
-		d := time.Duration(m) * time.Minute
-		u.ReminderBefore = &d
-	}
-	return u, f.Err()
-}
-
 func (s *Server) handleCreateSalon(c *fiber.Ctx) error {
 	u := currentUser(c)
 	if !u.CanCreateSalons() {
 		return events.Errorf(events.EFORBIDDEN, "Only organizers and admins may create salons.")
 	}
-	var in salonInput
+	var in events.SalonInput
 	if err := decodeJSON(c, &in, true); err != nil {
 		return err
 	}
 	zone := events.DefaultTimezone
-	upd, err := in.update(zone)
+	upd, err := in.Update(zone)
 	if err != nil {
 		return err
 	}
@@ -126,14 +46,14 @@ func (s *Server) handleUpdateSalon(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in salonInput
+	var in events.SalonInput
 	if err := decodeJSON(c, &in, true); err != nil {
 		return err
 	}
 	if in.Slug != nil && *in.Slug != sa.Slug {
 		return &events.Error{Code: events.EINVALID, Message: "slug: cannot be changed", Fields: map[string]string{"slug": "cannot be changed"}}
 	}
-	upd, err := in.update(sa.Timezone)
+	upd, err := in.Update(sa.Timezone)
 	if err != nil {
 		return err
 	}

@@ -222,10 +222,10 @@ func runKeyRotate(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	id, err := db.RotateSigningKey(context.Background())
+	id, keys, err := rotateSigningKey(context.Background(), db)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "new ticket signing key %d; %d keys verify codes\n", id, len(db.PublicKeys()))
+	fmt.Fprintf(stdout, "new ticket signing key %d; %d keys verify codes\n", id, len(keys.PublicKeys()))
 	return nil
 }

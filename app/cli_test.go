@@ -237,11 +237,16 @@ func TestCLI_KeyRotate(t *testing.T) {
 	if err := db.CreateSalon(context.Background(), s); err != nil {
 		t.Fatal(err)
 	}
-	tk, err := db.CreateRSVP(context.Background(), storage.RSVPRequest{Slug: s.Slug, Input: tickets.RSVPInput{Name: "A", Email: "a@example.com", Lang: "en"}})
+	res, err := db.CreateRSVP(context.Background(), storage.RSVPRequest{Slug: s.Slug, Input: tickets.RSVPInput{Name: "A", Email: "a@example.com", Lang: "en"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := db.TicketCode(tk)
+	tk := res.Ticket
+	keys, err := app.LoadKeySet(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := keys.Sign(tk)
 	db.Close()
 	if code, out, stderr := runCLI(t, "", "key", "rotate", "--db", dbPath); code != 0 || !strings.Contains(out, "new ticket signing key 2; 2 keys") {
 		t.Fatalf("%d %q %q", code, out, stderr)
@@ -251,10 +256,13 @@ func TestCLI_KeyRotate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if db.TicketCode(tk) == old {
+	if keys, err = app.LoadKeySet(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	if keys.Sign(tk) == old {
 		t.Fatal("codes are not signed with the new key")
 	}
-	if _, err := db.VerifyCode(old); err != nil {
+	if _, err := keys.Verify(old); err != nil {
 		t.Fatalf("a code issued before the rotation no longer verifies: %v", err)
 	}
 	if code, _, _ := runCLI(t, "", "key", "spin"); code != 2 {

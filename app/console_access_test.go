@@ -37,11 +37,11 @@ func guest(t *testing.T, ta *testApp, slug string, in tickets.RSVPInput) *ticket
 	if err := in.Validate(); err != nil {
 		t.Fatalf("rsvp input: %v", err)
 	}
-	tk, err := ta.db.CreateRSVP(context.Background(), storage.RSVPRequest{Slug: slug, Input: in})
+	res, err := ta.db.CreateRSVP(context.Background(), storage.RSVPRequest{Slug: slug, Input: in})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return tk
+	return res.Ticket
 }
 
 var postFormRE = regexp.MustCompile(`(?s)<form[^>]*method="post"[^>]*>(.*?)</form>`)

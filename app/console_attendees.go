@@ -90,7 +90,7 @@ func (s *Server) handleConsoleCancelTicket(c *fiber.Ctx) error {
 // ticket's code itself, so the one check-in path decides, as at the door.
 func (s *Server) handleConsoleCheckin(c *fiber.Ctx) error {
 	return s.ticketAction(c, func(sa *events.Salon, u *events.User, t *tickets.Ticket) error {
-		res, err := s.db.CheckIn(c.UserContext(), storage.CheckinRequest{SalonID: sa.ID, Code: s.db.TicketCode(t), UserID: u.ID, Device: "console"})
+		res, err := s.checkIn(c.UserContext(), storage.CheckinRequest{SalonID: sa.ID, Code: s.keys.Sign(t), UserID: u.ID, Device: "console"})
 		if err != nil {
 			return err
 		}

@@ -203,7 +203,7 @@ func TestConsole_Flow(t *testing.T) {
 	if got, _ := ta.db.FindSalonByID(ctx, sa.ID); got.Status != events.StatusCancelled {
 		t.Fatal("not cancelled")
 	}
-	if m, _ := ta.db.FindMessages(ctx, storage.OutboxFilter{SalonID: sa.ID, NewestFirst: true}); m[0].Kind != storage.KindSalonCancelled {
+	if m, _ := ta.db.FindMessages(ctx, storage.OutboxFilter{SalonID: sa.ID, NewestFirst: true}); m[0].Kind != tickets.NoticeSalonCancelled {
 		t.Fatalf("no cancellation mail: %s", m[0].Kind)
 	}
 

@@ -51,7 +51,7 @@ func readSalonForm(c *fiber.Ctx) salonForm {
 // salon starts".
 func (f salonForm) update() (events.SalonUpdate, events.FieldErrors) {
 	fe := events.FieldErrors{}
-	in := salonInput{Title: &f.Title, TitleZh: &f.TitleZh, DescriptionZh: &f.DescriptionZh,
+	in := events.SalonInput{Title: &f.Title, TitleZh: &f.TitleZh, DescriptionZh: &f.DescriptionZh,
 		Industry: &f.Industry, Description: &f.Description, Venue: &f.Venue,
 		Address: &f.Address, StartsAt: &f.StartsAt, EndsAt: &f.EndsAt, Timezone: &f.Timezone, Waitlist: &f.Waitlist}
 	for _, p := range []struct {
@@ -72,7 +72,7 @@ func (f salonForm) update() (events.SalonUpdate, events.FieldErrors) {
 	} else {
 		fe.Add("capacity", "must be a whole number")
 	}
-	upd, err := in.update(events.DefaultTimezone)
+	upd, err := in.Update(events.DefaultTimezone)
 	if e, ok := err.(*events.Error); ok {
 		for k, v := range e.Fields {
 			fe.Add(k, v)

@@ -115,7 +115,7 @@ func (s *Server) attendeeJSON(t *tickets.Ticket, loc *time.Location) ticketJSON 
 	}
 	j.CheckedInAt = timePtr(t.CheckedInAt, loc)
 	if t.Status == tickets.StatusConfirmed {
-		code := s.db.TicketCode(t)
+		code := s.keys.Sign(t)
 		j.Code = &code
 	}
 	return j

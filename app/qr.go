@@ -32,7 +32,7 @@ func (s *Server) QRImage(t *tickets.Ticket) ([]byte, error) {
 	if png, ok := s.qr.Get(t.ID); ok {
 		return png, nil
 	}
-	png, err := tickets.QRPNG(s.db.TicketCode(t), qrSize)
+	png, err := tickets.QRPNG(s.keys.Sign(t), qrSize)
 	if err != nil {
 		return nil, err
 	}

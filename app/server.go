@@ -16,6 +16,7 @@ import (
 	"salon/app/notice"
 	"salon/events"
 	"salon/storage"
+	"salon/tickets"
 )
 
 // Server is the web application: the Fiber app, its dependencies and the
@@ -33,6 +34,8 @@ type Server struct {
 	pageToken string
 	// health keeps the last write probe's answer for /healthz.
 	health writeHealth
+	// keys sign and verify ticket codes; built from db at start.
+	keys *tickets.KeySet
 	// calOpts are the calendar options every .ics, page link and mail
 	// invitation is built with, made once from the configuration.
 	calOpts events.CalendarOptions
@@ -51,7 +54,11 @@ func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{cfg: cfg, db: db, log: log, qr: newQRCache(), pageCache: newRenderCache(pageCacheEntries, pageCacheBytes), pageToken: newPageToken(),
+	keys, err := LoadKeySet(context.Background(), db)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, db: db, keys: keys, log: log, qr: newQRCache(), pageCache: newRenderCache(pageCacheEntries, pageCacheBytes), pageToken: newPageToken(),
 		calOpts: newCalendarOptions(cfg)}
 	s.metrics = newMetrics()
 	db.ObserveWait = s.metrics.observeWriteWait

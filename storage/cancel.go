@@ -95,7 +95,7 @@ func cancelTicket(ctx context.Context, tx *Tx, id, salonID int64, status, email,
 	if err := setCounts(ctx, tx, s); err != nil {
 		return err
 	}
-	if err := enqueue(ctx, tx, KindTicketCancelled, salonID, id, email, lang, map[string]any{"sequence": s.Sequence}); err != nil {
+	if err := enqueue(ctx, tx, tickets.NoticeTicketCancelled, salonID, id, email, lang, 0, s.Sequence); err != nil {
 		return err
 	}
 	if s.Status == events.StatusCancelled {

@@ -15,7 +15,12 @@ import (
 // CheckinRequest is one scan at the door.
 type CheckinRequest struct {
 	SalonID int64
-	Code    string
+	// Code is the code as scanned. Storage holds no keys and does not read
+	// it: Claims is what the caller's tickets.KeySet verified of it.
+	Code string
+	// Claims are the verified code's claims; nil when it did not verify,
+	// which CheckIn records as an invalid scan.
+	Claims *tickets.Claims
 	// Nonce, when set, makes the scan idempotent: the same nonce again for the
 	// same salon answers the first result and writes nothing.
 	Nonce      string
@@ -54,15 +59,14 @@ func scanTimeError() error {
 }
 
 // CheckIn records a scan and checks the ticket in when it may enter. The
-// signature is verified before the writer is involved; inside the writer,
-// the single-writer rule makes two devices scanning one ticket at the same
-// instant get exactly one ok.
+// signature is verified by the caller, before the writer is involved (see
+// CheckinRequest.Claims); inside the writer, the single-writer rule makes
+// two devices scanning one ticket at the same instant get exactly one ok.
 func (db *DB) CheckIn(ctx context.Context, r CheckinRequest) (*CheckinResult, error) {
 	if len(r.Nonce) > maxNonce || events.CheckLine(r.Nonce, 0, maxNonce) != "" {
 		return nil, &events.Error{Code: events.EINVALID, Message: "nonce: at most 100 printable characters", Fields: map[string]string{"nonce": "at most 100 printable characters"}}
 	}
 	r.Device = truncate(strings.ToValidUTF8(r.Device, ""), 100)
-	claims, verr := db.VerifyCode(tickets.NormalizeCode(r.Code))
 	var out *CheckinResult
 	// salt is the answered ticket's, for its manage token, derived after the
 	// write.
@@ -83,7 +87,7 @@ func (db *DB) CheckIn(ctx context.Context, r CheckinRequest) (*CheckinResult, er
 		}
 		res := &CheckinResult{Result: tickets.CheckinInvalid}
 		var ticketID any
-		if verr == nil {
+		if claims := r.Claims; claims != nil {
 			t, s, err := scanTicketSalt(tx.QueryRowContext(ctx, ticketByID, claims.TicketID))
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("storage: unable to fetch ticket: %w", err)

@@ -15,20 +15,21 @@ import (
 
 func TestCheckIn_Concurrent(t *testing.T) {
 	db := MustOpenDB(t)
+	keys := MustKeySet(t, db)
 	s := MustCreateSalon(t, db, 200, true)
 	for round := 0; round < 50; round++ {
 		tk, err := rsvp(t, db, s.Slug, fmt.Sprintf("door%d@example.com", round))
 		if err != nil {
 			t.Fatal(err)
 		}
-		code := db.TicketCode(tk)
+		code := keys.Sign(tk)
 		results := make(chan string, 8)
 		var wg sync.WaitGroup
 		for i := 0; i < 8; i++ {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
-				res, err := db.CheckIn(context.Background(), storage.CheckinRequest{SalonID: s.ID, Code: code, Device: fmt.Sprint("dev", i)})
+				res, err := db.CheckIn(context.Background(), verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: code, Device: fmt.Sprint("dev", i)}))
 				if err != nil {
 					t.Error(err)
 					return
@@ -58,6 +59,7 @@ func TestCheckIn_Concurrent(t *testing.T) {
 
 func TestCheckIn_Results(t *testing.T) {
 	db := MustOpenDB(t)
+	keys := MustKeySet(t, db)
 	ctx := context.Background()
 	s := MustCreateSalon(t, db, 1, true)
 	other := MustCreateSalon(t, db, 5, true)
@@ -68,7 +70,7 @@ func TestCheckIn_Results(t *testing.T) {
 	if _, err := db.CancelRSVP(ctx, c.Token); err != nil {
 		t.Fatal(err)
 	}
-	valid := db.TicketCode(a)
+	valid := keys.Sign(a)
 	flipped := []byte(valid)
 	flipped[len(flipped)/2] ^= 1
 	if flipped[len(flipped)/2] == valid[len(valid)/2] {
@@ -81,16 +83,16 @@ func TestCheckIn_Results(t *testing.T) {
 		{"ok", valid, tickets.CheckinOK, s.ID},
 		{"repeat", valid, tickets.CheckinAlready, s.ID},
 		{"lowercase repeat", "  " + toLower(valid) + "\n", tickets.CheckinAlready, s.ID},
-		{"waitlisted", db.TicketCode(w), tickets.CheckinNotConfirmed, s.ID},
-		{"cancelled (revoked)", db.TicketCode(c), tickets.CheckinNotConfirmed, other.ID},
-		{"other salon", db.TicketCode(o), tickets.CheckinWrongSalon, s.ID},
+		{"waitlisted", keys.Sign(w), tickets.CheckinNotConfirmed, s.ID},
+		{"cancelled (revoked)", keys.Sign(c), tickets.CheckinNotConfirmed, other.ID},
+		{"other salon", keys.Sign(o), tickets.CheckinWrongSalon, s.ID},
 		{"bit flipped", string(flipped), tickets.CheckinInvalid, s.ID},
 		{"truncated", valid[:len(valid)-3], tickets.CheckinInvalid, s.ID},
 		{"another key", tickets.NewSigningKey(1).Sign(a.ID, s.ID), tickets.CheckinInvalid, s.ID},
 		{"garbage", "HELLO", tickets.CheckinInvalid, s.ID},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: tc.salon, Code: tc.code})
+			res, err := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: tc.salon, Code: tc.code}))
 			if err != nil || res.Result != tc.want {
 				t.Fatalf("%v %v, want %s", res, err, tc.want)
 			}
@@ -112,7 +114,7 @@ func TestCheckIn_Results(t *testing.T) {
 	if tk, err := db.UndoCheckIn(ctx, s.ID, a.ID, 0); err != nil || tk.CheckedInAt != nil {
 		t.Fatalf("undo: %v %v", tk, err)
 	}
-	if res, _ := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: valid}); res.Result != tickets.CheckinOK {
+	if res, _ := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: valid})); res.Result != tickets.CheckinOK {
 		t.Fatalf("after undo: %s", res.Result)
 	}
 }
@@ -129,22 +131,23 @@ func toLower(s string) string {
 
 func TestCheckIn_NonceAndOffline(t *testing.T) {
 	db := MustOpenDB(t)
+	keys := MustKeySet(t, db)
 	ctx := context.Background()
 	s := MustCreateSalon(t, db, 5, true)
 	a, _ := rsvp(t, db, s.Slug, "a@example.com")
-	code := db.TicketCode(a)
+	code := keys.Sign(a)
 	first := time.Now().Add(-10 * time.Minute)
 	// Two devices scanned the same ticket while offline; both upload later.
-	r1, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev1-1", Device: "dev1", ScannedAt: first, Offline: true})
+	r1, err := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev1-1", Device: "dev1", ScannedAt: first, Offline: true}))
 	if err != nil || r1.Result != tickets.CheckinOK || r1.CheckedInAt.Unix() != first.Unix() {
 		t.Fatalf("first upload: %+v %v", r1, err)
 	}
-	r2, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev2-1", Device: "dev2", ScannedAt: first.Add(time.Minute), Offline: true})
+	r2, err := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev2-1", Device: "dev2", ScannedAt: first.Add(time.Minute), Offline: true}))
 	if err != nil || r2.Result != tickets.CheckinAlready || !r2.Flagged || r2.CheckedInAt.Unix() != first.Unix() {
 		t.Fatalf("second device: %+v %v", r2, err)
 	}
 	// The same nonce again (a retried upload) answers the first result and writes nothing.
-	r3, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev1-1", Device: "dev1", Offline: true})
+	r3, err := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev1-1", Device: "dev1", Offline: true}))
 	if err != nil || r3.Result != tickets.CheckinOK || !r3.Replayed {
 		t.Fatalf("nonce replay: %+v %v", r3, err)
 	}
@@ -163,14 +166,13 @@ func TestSigningKeyRotation(t *testing.T) {
 	db := MustOpenDB(t)
 	s := MustCreateSalon(t, db, 5, true)
 	a, _ := rsvp(t, db, s.Slug, "a@example.com")
-	old := db.TicketCode(a)
-	if _, err := db.RotateSigningKey(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if db.TicketCode(a) == old || len(db.PublicKeys()) != 2 {
+	old := MustKeySet(t, db).Sign(a)
+	// The rotation: a second key stored, and the key set made again.
+	keys := MustKeySet(t, db)
+	if keys.Sign(a) == old || len(keys.PublicKeys()) != 2 {
 		t.Fatal("rotation did not make a new signing key")
 	}
-	if _, err := db.VerifyCode(old); err != nil {
+	if _, err := keys.Verify(old); err != nil {
 		t.Fatalf("codes signed before the rotation must still verify: %v", err)
 	}
 }
@@ -203,29 +205,30 @@ func TestCheckIn_ScanTime(t *testing.T) {
 	var offset atomic.Int64 // how far the server's clock is moved ahead
 	db.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
 	ctx := context.Background()
+	keys := MustKeySet(t, db)
 	s := MustCreateSalon(t, db, 5, true)
 	a, _ := rsvp(t, db, s.Slug, "a@example.com")
 	b, _ := rsvp(t, db, s.Slug, "b@example.com")
 	c, _ := rsvp(t, db, s.Slug, "c@example.com")
 	hourAgo := time.Now().Add(-time.Hour)
 
-	r, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: db.TicketCode(a), ScannedAt: hourAgo})
+	r, err := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: keys.Sign(a), ScannedAt: hourAgo}))
 	if err != nil || r.CheckedInAt.Before(time.Now().Add(-time.Minute)) {
 		t.Fatalf("online scan with a device time an hour back: %+v %v", r, err)
 	}
-	r, err = db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: db.TicketCode(b), Nonce: "b1", ScannedAt: hourAgo, Offline: true})
+	r, err = db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: keys.Sign(b), Nonce: "b1", ScannedAt: hourAgo, Offline: true}))
 	if err != nil || r.CheckedInAt.Unix() != hourAgo.Unix() {
 		t.Fatalf("offline upload an hour late: %+v %v", r, err)
 	}
 	old := time.Now().Add(-tickets.MaxOfflineAge - time.Minute)
-	if _, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: db.TicketCode(c), ScannedAt: old, Offline: true}); events.ErrorCode(err) != events.EINVALID {
+	if _, err := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: keys.Sign(c), ScannedAt: old, Offline: true})); events.ErrorCode(err) != events.EINVALID {
 		t.Fatalf("offline scan past the bound: %v", err)
 	}
 	if got, _ := db.FindTicketByID(ctx, s.ID, c.ID); got.CheckedInAt != nil {
 		t.Fatal("a refused scan checked the guest in")
 	}
 	offset.Store(int64(2 * tickets.MaxOfflineAge))
-	r, err = db.CheckIn(ctx, storage.CheckinRequest{SalonID: s.ID, Code: db.TicketCode(b), Nonce: "b1", ScannedAt: hourAgo, Offline: true})
+	r, err = db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: keys.Sign(b), Nonce: "b1", ScannedAt: hourAgo, Offline: true}))
 	if err != nil || !r.Replayed || r.Result != tickets.CheckinOK {
 		t.Fatalf("retried upload after the bound: %+v %v", r, err)
 	}

@@ -46,7 +46,6 @@ type DB struct {
 	once    sync.Once
 
 	changes changes
-	keys    keyring
 	// mailQueued is told after a commit that queued mail (OnMailQueued).
 	mailQueued atomic.Pointer[func()]
 
@@ -164,7 +163,7 @@ func (db *DB) prepare(ctx context.Context) error {
 		return err
 	}
 	db.key = key
-	return db.loadSigningKeys(ctx)
+	return nil
 }
 
 // migrate applies each embedded migration not yet applied, one transaction

@@ -11,18 +11,6 @@ import (
 	"salon/tickets"
 )
 
-// Kinds of notice in the outbox.
-const (
-	KindConfirmed         = "confirmed"
-	KindWaitlisted        = "waitlisted"
-	KindPromoted          = "promoted"
-	KindAlreadyRegistered = "already_registered"
-	KindTicketCancelled   = "ticket_cancelled"
-	KindSalonChanged      = "salon_changed"
-	KindSalonCancelled    = "salon_cancelled"
-	KindReminder          = "reminder"
-)
-
 // Outbox statuses.
 const (
 	OutboxQueued  = "queued"
@@ -54,21 +42,17 @@ type Message struct {
 	Slug string
 }
 
-// enqueue writes one notice in the caller's transaction.
-func enqueue(ctx context.Context, tx *Tx, kind string, salonID, ticketID int64, to, lang string, payload map[string]any) error {
-	if payload == nil {
-		payload = map[string]any{}
-	}
-	body, err := json.Marshal(payload)
-	if err != nil {
-		return fmt.Errorf("storage: unable to encode notice: %w", err)
-	}
-	return insertNotice(ctx, tx, kind, salonID, ticketID, to, lang, string(body), hex.EncodeToString(tickets.RandomBytes(16)))
+// enqueue writes one notice (a tickets.Notice* kind) in the caller's
+// transaction, with the payload tickets.NoticePayload makes of it.
+func enqueue(ctx context.Context, tx *Tx, kind string, salonID, ticketID int64, to, lang string, position, sequence int) error {
+	return insertNotice(ctx, tx, kind, salonID, ticketID, to, lang, tickets.NoticePayload(kind, position, sequence),
+		hex.EncodeToString(tickets.RandomBytes(16)))
 }
 
 // insertNotice is the one INSERT of an outbox row, due now. The payload is
-// JSON and the message id unique (128 random bits), both made by the caller
-// so that hot paths can make them before the write.
+// JSON (from tickets.NoticePayload) and the message id unique (128 random
+// bits), both made by the caller so that hot paths can make the id before
+// the write.
 func insertNotice(ctx context.Context, tx *Tx, kind string, salonID, ticketID int64, to, lang, payload, messageID string) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, salon_id, ticket_id, recipient, lang, payload,
 		message_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"salon/events"
+	"salon/tickets"
 )
 
 // queueClock is a settable clock that the writer goroutine may read while a
@@ -50,7 +51,7 @@ func queueTestMessages(tb testing.TB, db *DB, n int) []int64 {
 	err := db.update(context.Background(), func(tx *Tx) error {
 		for i := range n {
 			res, err := tx.ExecContext(context.Background(), `INSERT INTO outbox (kind, recipient, payload, message_id,
-				next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`, KindConfirmed,
+				next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?)`, tickets.NoticeConfirmed,
 				fmt.Sprintf("guest%d@example.com", i), `{"n":`+fmt.Sprint(i)+`}`,
 				fmt.Sprintf("test-%d-%d", time.Now().UnixNano(), i), tx.now.Unix(), tx.now.Unix())
 			if err != nil {

@@ -26,6 +26,8 @@ func TestQueryPlans(t *testing.T) {
 		"waitlist":  waitlistQuery,
 		"notify":    notifyQuery,
 		"reminders": remindersQuery,
+		"due":       remindersDueQuery,
+		"resends":   lastResendQuery,
 		"feed":      feedQuery,
 		"resend":    resendQuery,
 	}

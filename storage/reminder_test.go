@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"salon/storage"
+	"salon/tickets"
 )
 
 func TestQueueReminders(t *testing.T) {
@@ -62,7 +63,7 @@ func reminders(t *testing.T, db *storage.DB, ticketID int64) int {
 	}
 	n := 0
 	for _, m := range msgs {
-		if m.Kind == storage.KindReminder && m.TicketID == ticketID {
+		if m.Kind == tickets.NoticeReminder && m.TicketID == ticketID {
 			n++
 		}
 	}

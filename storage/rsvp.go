@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"salon/events"
@@ -38,21 +37,6 @@ type RSVPResult struct {
 	Replayed bool
 }
 
-// CreateRSVP takes an RSVP: confirmed while seats are left, else waitlisted
-// in arrival order, else salon_full. The capacity decision, the ticket, its
-// notice and the idempotency record are written in one transaction by the
-// single writer, so no concurrency can overbook. The input must be
-// normalized and valid. For an email that already has an active RSVP,
-// already_registered is returned and its confirmation queued again, unless
-// it was already queued again within resendWindow.
-func (db *DB) CreateRSVP(ctx context.Context, r RSVPRequest) (*tickets.Ticket, error) {
-	res, err := db.TakeRSVP(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	return res.Ticket, nil
-}
-
 // rsvpSalonColumns are what an RSVP decision needs of its salon, and no
 // more: the full row (description and all) cost more to read than to decide.
 const rsvpSalonColumns = `SELECT id, slug, status, capacity, waitlist, confirmed, waitlisted,
@@ -69,14 +53,21 @@ func scanRSVPSalon(row scanner) (*events.Salon, error) {
 	return &s, nil
 }
 
-// TakeRSVP is CreateRSVP, answering also the salon's zone and the
-// attendee's feed token (none for a replay, see RSVPRequest).
+// CreateRSVP takes an RSVP: confirmed while seats are left, else waitlisted
+// in arrival order, else salon_full. The capacity decision, the ticket, its
+// notice and the idempotency record are written in one transaction by the
+// single writer, so no concurrency can overbook. The input must be
+// normalized and valid. For an email that already has an active RSVP,
+// already_registered is returned and its confirmation queued again when
+// tickets.ResendAllowed says so. The result carries the ticket, the salon's
+// zone and the attendee's feed token (no tokens for a replay, see
+// RSVPRequest).
 //
 // A repeated email is found by the unique index on active tickets
 // (the INSERT fails, and only that statement is undone), not by a query
 // before every INSERT; the first-come decision and the waitlist position
 // come from the counts on the salon row, kept in the same transaction.
-func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) {
+func (db *DB) CreateRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) {
 	var out *RSVPResult
 	var refusal error
 	var zone string
@@ -153,12 +144,12 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 		id, _ := res.LastInsertId()
 		t := &tickets.Ticket{ID: id, SalonID: s.ID, Salon: s.Slug, Name: in.Name, Email: in.Email, Company: in.Company,
 			JobTitle: in.JobTitle, Lang: in.Lang, Status: status, CreatedAt: tx.now, UpdatedAt: tx.now}
-		kind := KindConfirmed
+		kind := tickets.NoticeConfirmed
 		if status == tickets.StatusConfirmed {
 			s.Confirmed++
 		} else {
 			s.Waitlisted++
-			kind = KindWaitlisted
+			kind = tickets.NoticeWaitlisted
 			// The new ticket has the highest id, so every waitlisted ticket
 			// of the salon is ahead of it or is it: its position is the
 			// count the salon row keeps in this same transaction.
@@ -172,7 +163,8 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 		if feed, err = readFeed(ctx, tx, in.Email); err != nil {
 			return err
 		}
-		if err := enqueueRSVP(ctx, tx, kind, s.ID, id, in.Email, in.Lang, t.WaitlistPosition, messageID); err != nil {
+		if err := insertNotice(ctx, tx, kind, s.ID, id, in.Email, in.Lang,
+			tickets.NoticePayload(kind, t.WaitlistPosition, 0), messageID); err != nil {
 			return err
 		}
 		if keyHash != "" {
@@ -201,13 +193,6 @@ func (db *DB) TakeRSVP(ctx context.Context, r RSVPRequest) (*RSVPResult, error) 
 	return out, nil
 }
 
-// enqueueRSVP is enqueue for the confirmed or waitlisted notice of a new
-// RSVP, with its message id made and its payload written before the write
-// (the same row and statement as enqueue).
-func enqueueRSVP(ctx context.Context, tx *Tx, kind string, salonID, ticketID int64, to, lang string, position int, messageID string) error {
-	return insertNotice(ctx, tx, kind, salonID, ticketID, to, lang, `{"position":`+strconv.Itoa(position)+`}`, messageID)
-}
-
 func alreadyRegistered() error {
 	return events.Errorf(events.EALREADYREGISTERED, "This email already has an RSVP for this salon; its confirmation is mailed to that address again, at most once every 10 minutes.")
 }
@@ -231,24 +216,25 @@ func (db *DB) resendIfRegistered(ctx context.Context, tx *Tx, salonID int64, ema
 	return true, resendConfirmation(ctx, tx, salonID, existing, email, lang)
 }
 
-// resendWindow keeps a stranger from mail-bombing an attendee by RSVPing
-// with their address again and again: one resend per ticket per window.
-const resendWindow = 10 * time.Minute
+// lastResendQuery reads when the ticket's last resend was queued (NULL when
+// it has had none).
+const lastResendQuery = `SELECT MAX(created_at) FROM outbox WHERE ticket_id = ? AND kind = ?`
 
-// resendConfirmation queues an already_registered notice for the ticket,
-// unless one was queued within resendWindow: then nothing is queued, and the
-// resend already queued is the one the owner gets. Only resends count: the
-// first confirmation (or a promotion) is no reason to mail nothing to an
-// owner who asks again a minute later, and the window still bounds what a
-// stranger can make the address receive.
+// resendConfirmation queues an already_registered notice for the ticket
+// when tickets.ResendAllowed says so, asked with the last resend as read in
+// this transaction; otherwise nothing is queued, and the resend already
+// queued is the one the owner gets.
 func resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID int64, email, lang string) error {
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE ticket_id = ? AND kind = ? AND created_at > ?`,
-		ticketID, KindAlreadyRegistered, tx.now.Add(-resendWindow).Unix()).Scan(&n); err != nil {
+	var last sql.NullInt64
+	if err := tx.QueryRowContext(ctx, lastResendQuery, ticketID, tickets.NoticeAlreadyRegistered).Scan(&last); err != nil {
 		return fmt.Errorf("storage: unable to check resends: %w", err)
 	}
-	if n > 0 {
+	var lastResend time.Time
+	if last.Valid {
+		lastResend = unix(last.Int64)
+	}
+	if !tickets.ResendAllowed(lastResend, tx.now) {
 		return nil
 	}
-	return enqueue(ctx, tx, KindAlreadyRegistered, salonID, ticketID, email, lang, nil)
+	return enqueue(ctx, tx, tickets.NoticeAlreadyRegistered, salonID, ticketID, email, lang, 0, 0)
 }

@@ -19,7 +19,11 @@ func rsvp(t testing.TB, db *storage.DB, slug, email string) (*tickets.Ticket, er
 	t.Helper()
 	in := tickets.RSVPInput{Name: "Guest " + email, Email: email}
 	in.Normalize()
-	return db.CreateRSVP(context.Background(), storage.RSVPRequest{Slug: slug, Input: in})
+	res, err := db.CreateRSVP(context.Background(), storage.RSVPRequest{Slug: slug, Input: in})
+	if err != nil {
+		return nil, err
+	}
+	return res.Ticket, nil
 }
 
 func countKinds(t *testing.T, db *storage.DB, salonID int64) map[string]int {
@@ -77,7 +81,7 @@ func TestCreateRSVP_Concurrent(t *testing.T) {
 		if got.Confirmed != 25 || got.Waitlisted != 375 || got.SeatsLeft() != 0 {
 			t.Fatalf("round %d: counts %d/%d", round, got.Confirmed, got.Waitlisted)
 		}
-		if k := countKinds(t, db, s.ID); k[storage.KindConfirmed] != 25 || k[storage.KindWaitlisted] != 375 {
+		if k := countKinds(t, db, s.ID); k[tickets.NoticeConfirmed] != 25 || k[tickets.NoticeWaitlisted] != 375 {
 			t.Fatalf("round %d: outbox %v", round, k)
 		}
 	}
@@ -129,7 +133,7 @@ func TestCancelRSVP_ConcurrentPromotion(t *testing.T) {
 		t.Fatalf("waitlist %d", len(waiting))
 	}
 	k := countKinds(t, db, s.ID)
-	if k[storage.KindPromoted] != 10 || k[storage.KindTicketCancelled] != 10 {
+	if k[tickets.NoticePromoted] != 10 || k[tickets.NoticeTicketCancelled] != 10 {
 		t.Fatalf("outbox %v", k)
 	}
 }
@@ -195,7 +199,7 @@ func TestCreateRSVP_Refusals(t *testing.T) {
 	if len(all) != 1 {
 		t.Fatalf("%d tickets after refusals", len(all))
 	}
-	if k := countKinds(t, db, full.ID); k[storage.KindConfirmed] != 1 || k[storage.KindAlreadyRegistered] != 1 {
+	if k := countKinds(t, db, full.ID); k[tickets.NoticeConfirmed] != 1 || k[tickets.NoticeAlreadyRegistered] != 1 {
 		t.Fatalf("outbox %v", k)
 	}
 }
@@ -212,14 +216,14 @@ func TestCreateRSVP_AlreadyRegisteredResends(t *testing.T) {
 			t.Fatalf("got %v", err)
 		}
 	}
-	if k := countKinds(t, db, s.ID); k[storage.KindAlreadyRegistered] != 1 {
+	if k := countKinds(t, db, s.ID); k[tickets.NoticeAlreadyRegistered] != 1 {
 		t.Fatalf("want exactly one throttled resend, outbox %v", k)
 	}
 }
 
 // TestCreateRSVP_ResendWindow checks that the anti-flood window counts only
 // resends: the first confirmation does not hold back the resend a repeated
-// RSVP asks for, and each resend holds back the next for resendWindow.
+// RSVP asks for, and each resend holds back the next for tickets.ResendWindow.
 func TestCreateRSVP_ResendWindow(t *testing.T) {
 	db := MustOpenDB(t)
 	s := MustCreateSalon(t, db, 3, true)
@@ -237,7 +241,7 @@ func TestCreateRSVP_ResendWindow(t *testing.T) {
 		if _, err := rsvp(t, db, s.Slug, "ana@example.com"); events.ErrorCode(err) != events.EALREADYREGISTERED {
 			t.Fatalf("t0+%v: %v", step.after, err)
 		}
-		if k := countKinds(t, db, s.ID); k[storage.KindAlreadyRegistered] != step.resends || k[storage.KindConfirmed] != 1 {
+		if k := countKinds(t, db, s.ID); k[tickets.NoticeAlreadyRegistered] != step.resends || k[tickets.NoticeConfirmed] != 1 {
 			t.Fatalf("t0+%v: want %d resends, outbox %v", step.after, step.resends, k)
 		}
 	}
@@ -252,8 +256,8 @@ func TestCreateRSVP_Idempotency(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := db.TakeRSVP(context.Background(), req)
-	if err != nil || !again.Replayed || again.Ticket.ID != first.ID || again.Ticket.Status != first.Status {
+	again, err := db.CreateRSVP(context.Background(), req)
+	if err != nil || !again.Replayed || again.Ticket.ID != first.Ticket.ID || again.Ticket.Status != first.Ticket.Status {
 		t.Fatalf("replay: %+v %v", again, err)
 	}
 	// Anyone who has the key and the body gets the replay, so it carries
@@ -265,7 +269,7 @@ func TestCreateRSVP_Idempotency(t *testing.T) {
 	if _, err := db.CreateRSVP(context.Background(), req); events.ErrorCode(err) != events.EINVALID {
 		t.Fatalf("reused key with other body: %v", err)
 	}
-	if k := countKinds(t, db, s.ID); k[storage.KindConfirmed] != 1 {
+	if k := countKinds(t, db, s.ID); k[tickets.NoticeConfirmed] != 1 {
 		t.Fatalf("outbox %v", k)
 	}
 }
@@ -289,7 +293,7 @@ func TestUpdateSalon_Capacity(t *testing.T) {
 	if err != nil || got.Confirmed != 4 || got.SeatsLeft() != 0 {
 		t.Fatalf("less capacity removed someone: %+v %v", got, err)
 	}
-	if k := countKinds(t, db, s.ID); k[storage.KindPromoted] != 2 || k[storage.KindSalonChanged] != 0 {
+	if k := countKinds(t, db, s.ID); k[tickets.NoticePromoted] != 2 || k[tickets.NoticeSalonChanged] != 0 {
 		t.Fatalf("outbox %v", k)
 	}
 	venue := "New venue"
@@ -297,7 +301,7 @@ func TestUpdateSalon_Capacity(t *testing.T) {
 	if err != nil || got.Sequence != 1 {
 		t.Fatalf("venue change: %+v %v", got, err)
 	}
-	if k := countKinds(t, db, s.ID); k[storage.KindSalonChanged] != 5 {
+	if k := countKinds(t, db, s.ID); k[tickets.NoticeSalonChanged] != 5 {
 		t.Fatalf("want a change notice for all 5 active tickets, outbox %v", k)
 	}
 	c := events.StatusCancelled
@@ -305,7 +309,7 @@ func TestUpdateSalon_Capacity(t *testing.T) {
 	if err != nil || got.Sequence != 2 {
 		t.Fatalf("cancel: %+v %v", got, err)
 	}
-	if k := countKinds(t, db, s.ID); k[storage.KindSalonCancelled] != 5 {
+	if k := countKinds(t, db, s.ID); k[tickets.NoticeSalonCancelled] != 5 {
 		t.Fatalf("outbox %v", k)
 	}
 	p := events.StatusPublished
@@ -352,11 +356,11 @@ func TestChangeVersions(t *testing.T) {
 	}
 }
 
-// TestTakeRSVP_FeedToken checks the feed token an RSVP answers with, which is
+// TestCreateRSVP_FeedToken checks the feed token an RSVP answers with, which is
 // derived after the write from what the write read: it is the email's
 // current token, for a new ticket and a second salon; an idempotent replay
 // after the feed was revoked answers none.
-func TestTakeRSVP_FeedToken(t *testing.T) {
+func TestCreateRSVP_FeedToken(t *testing.T) {
 	db := MustOpenDB(t)
 	ctx := context.Background()
 	a := MustCreateSalon(t, db, 3, true)
@@ -365,7 +369,7 @@ func TestTakeRSVP_FeedToken(t *testing.T) {
 		t.Helper()
 		in := tickets.RSVPInput{Name: "Ana", Email: "ana@example.com"}
 		in.Normalize()
-		res, err := db.TakeRSVP(ctx, storage.RSVPRequest{Slug: slug, Input: in, IdempotencyKey: key})
+		res, err := db.CreateRSVP(ctx, storage.RSVPRequest{Slug: slug, Input: in, IdempotencyKey: key})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -406,10 +410,11 @@ func TestCancelRSVP_Token(t *testing.T) {
 	s := MustCreateSalon(t, db, 3, true)
 	in := tickets.RSVPInput{Name: "Ana", Email: "ana@example.com", Lang: "zh"}
 	in.Normalize()
-	tk, err := db.CreateRSVP(ctx, storage.RSVPRequest{Slug: s.Slug, Input: in})
+	res, err := db.CreateRSVP(ctx, storage.RSVPRequest{Slug: s.Slug, Input: in})
 	if err != nil {
 		t.Fatal(err)
 	}
+	tk := res.Ticket
 	last := tk.Token[len(tk.Token)-1]
 	swap := byte('A')
 	if last == 'A' {
@@ -445,7 +450,7 @@ func TestCancelRSVP_Token(t *testing.T) {
 	}
 	var notices int
 	for _, m := range msgs {
-		if m.Kind == storage.KindTicketCancelled {
+		if m.Kind == tickets.NoticeTicketCancelled {
 			notices++
 			if m.TicketID != tk.ID || m.Recipient != "ana@example.com" || m.Lang != "zh" {
 				t.Errorf("cancel notice for ticket %d to %q in %q, want %d ana@example.com zh", m.TicketID, m.Recipient, m.Lang, tk.ID)

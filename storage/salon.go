@@ -208,11 +208,12 @@ func (db *DB) UpdateSalon(ctx context.Context, id int64, u events.SalonUpdate) (
 			return fmt.Errorf("storage: unable to fetch salon %d: %w", id, err)
 		}
 		wasCancelled := s.Status == events.StatusCancelled
-		if wasCancelled && u.Status != nil && *u.Status != events.StatusCancelled {
-			return events.Errorf(events.ECONFLICT, "A cancelled salon cannot be reopened.")
-		}
-		if u.Status != nil && *u.Status == events.StatusDraft && s.Status != events.StatusDraft {
-			return events.Errorf(events.ECONFLICT, "A published salon cannot go back to draft.")
+		if u.Status != nil {
+			// Checked against the row as read here, inside the writer, so
+			// two racing requests cannot both pass on a stale status.
+			if err := events.CheckTransition(s.Status, *u.Status); err != nil {
+				return err
+			}
 		}
 		notify := s.Apply(u)
 		if err := s.Validate(); err != nil {
@@ -233,9 +234,9 @@ func (db *DB) UpdateSalon(ctx context.Context, id int64, u events.SalonUpdate) (
 			}
 		}
 		if notify && !wasCancelled {
-			kind := KindSalonChanged
+			kind := tickets.NoticeSalonChanged
 			if s.Status == events.StatusCancelled {
-				kind = KindSalonCancelled
+				kind = tickets.NoticeSalonCancelled
 			}
 			if err := notifyAttendees(ctx, tx, s, kind); err != nil {
 				return err

@@ -43,7 +43,7 @@ func promote(ctx context.Context, tx *Tx, s *events.Salon) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET status = 'confirmed', updated_at = ? WHERE id = ?`, tx.now.Unix(), w.id); err != nil {
 			return fmt.Errorf("storage: unable to promote ticket: %w", err)
 		}
-		if err := enqueue(ctx, tx, KindPromoted, s.ID, w.id, w.email, w.lang, nil); err != nil {
+		if err := enqueue(ctx, tx, tickets.NoticePromoted, s.ID, w.id, w.email, w.lang, 0, 0); err != nil {
 			return err
 		}
 	}
@@ -61,12 +61,14 @@ func setCounts(ctx context.Context, tx *Tx, s *events.Salon) error {
 
 // notifyQuery queues a notice for every active ticket of a salon.
 const notifyQuery = `INSERT INTO outbox (kind, salon_id, ticket_id, recipient, lang, payload, message_id, next_attempt_at, created_at)
-	SELECT ?, salon_id, id, email, lang, json_object('sequence', ?), lower(hex(randomblob(16))), ?, ? FROM tickets
+	SELECT ?, salon_id, id, email, lang, ?, lower(hex(randomblob(16))), ?, ? FROM tickets
 	WHERE salon_id = ? AND status <> 'cancelled' ORDER BY id`
 
-// notifyAttendees queues kind for every active ticket of s.
+// notifyAttendees queues kind for every active ticket of s, all with the
+// same payload.
 func notifyAttendees(ctx context.Context, tx *Tx, s *events.Salon, kind string) error {
-	if _, err := tx.ExecContext(ctx, notifyQuery, kind, s.Sequence, tx.now.Unix(), tx.now.Unix(), s.ID); err != nil {
+	payload := tickets.NoticePayload(kind, 0, s.Sequence)
+	if _, err := tx.ExecContext(ctx, notifyQuery, kind, payload, tx.now.Unix(), tx.now.Unix(), s.ID); err != nil {
 		return fmt.Errorf("storage: unable to queue %s notices: %w", kind, err)
 	}
 	tx.queuedMail()

@@ -19,6 +19,7 @@ import (
 
 	"salon/app/mailer/smtptest"
 	"salon/storage"
+	"salon/tickets"
 )
 
 // testDB is an open database file and the path to reopen it by.
@@ -59,7 +60,7 @@ func queueMail(tb testing.TB, db *testDB, recipients ...string) []int64 {
 	ids := make([]int64, 0, len(recipients))
 	for _, to := range recipients {
 		res, err := tx.Exec(`INSERT INTO outbox (kind, recipient, payload, message_id, next_attempt_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, storage.KindConfirmed, to, `{"salon":"Fintech founders"}`,
+			VALUES (?, ?, ?, ?, ?, ?)`, tickets.NoticeConfirmed, to, `{"salon":"Fintech founders"}`,
 			fmt.Sprintf("%x", seq.Add(1)+uint64(time.Now().UnixNano())), now, now)
 		if err != nil {
 			tb.Fatal(err)

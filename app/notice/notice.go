@@ -155,15 +155,15 @@ func (r *Renderer) build(m *storage.Message, s *events.Salon, t *tickets.Ticket,
 	active := t.Status != tickets.StatusCancelled && s.Status != events.StatusCancelled
 	subject := func(key string) { n.Subject = tr(key, s.Title) }
 	switch m.Kind {
-	case storage.KindConfirmed, storage.KindPromoted, storage.KindAlreadyRegistered, storage.KindReminder:
-		subject(map[string]string{storage.KindConfirmed: "mail.subject.confirmed", storage.KindPromoted: "mail.subject.promoted",
-			storage.KindAlreadyRegistered: "mail.subject.already", storage.KindReminder: "mail.subject.reminder"}[m.Kind])
+	case tickets.NoticeConfirmed, tickets.NoticePromoted, tickets.NoticeAlreadyRegistered, tickets.NoticeReminder:
+		subject(map[string]string{tickets.NoticeConfirmed: "mail.subject.confirmed", tickets.NoticePromoted: "mail.subject.promoted",
+			tickets.NoticeAlreadyRegistered: "mail.subject.already", tickets.NoticeReminder: "mail.subject.reminder"}[m.Kind])
 		switch {
-		case m.Kind == storage.KindReminder:
+		case m.Kind == tickets.NoticeReminder:
 			n.Lead = tr("mail.reminder", s.Title)
-		case m.Kind == storage.KindPromoted:
+		case m.Kind == tickets.NoticePromoted:
 			n.Lead = tr("mail.promoted", s.Title)
-		case m.Kind == storage.KindAlreadyRegistered:
+		case m.Kind == tickets.NoticeAlreadyRegistered:
 			n.Lead = tr("mail.already", s.Title)
 		default:
 			n.Lead = tr("mail.confirmed", s.Title)
@@ -176,7 +176,7 @@ func (r *Renderer) build(m *storage.Message, s *events.Salon, t *tickets.Ticket,
 		if active {
 			n.Method = events.MethodRequest
 		}
-	case storage.KindWaitlisted:
+	case tickets.NoticeWaitlisted:
 		subject("mail.subject.waitlisted")
 		pos := t.WaitlistPosition
 		if p, ok := m.Payload["position"].(float64); ok && pos == 0 {
@@ -185,18 +185,18 @@ func (r *Renderer) build(m *storage.Message, s *events.Salon, t *tickets.Ticket,
 		n.Lead = tr("mail.waitlisted", s.Title, pos)
 		n.Extra = tr("mail.waitlist_how")
 		n.CancelHint = active
-	case storage.KindTicketCancelled:
+	case tickets.NoticeTicketCancelled:
 		subject("mail.subject.ticket_cancelled")
 		n.Lead = tr("mail.ticket_cancelled", s.Title)
 		n.Method = events.MethodCancel
-	case storage.KindSalonChanged:
+	case tickets.NoticeSalonChanged:
 		subject("mail.subject.salon_changed")
 		n.Lead = tr("mail.salon_changed", s.Title)
 		n.QR = confirmed
 		if active {
 			n.Method = events.MethodRequest
 		}
-	case storage.KindSalonCancelled:
+	case tickets.NoticeSalonCancelled:
 		subject("mail.subject.salon_cancelled")
 		n.Lead = tr("mail.salon_cancelled", s.Title)
 		n.Method = events.MethodCancel

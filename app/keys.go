@@ -1,0 +1,54 @@
+package app
+
+import (
+	"context"
+
+	"salon/storage"
+	"salon/tickets"
+)
+
+// LoadKeySet builds the ticket key set from the signing keys db keeps,
+// making the first key on a new database. The server builds it once at
+// start; a rotation (salon key rotate) takes effect at the next start.
+func LoadKeySet(ctx context.Context, db *storage.DB) (*tickets.KeySet, error) {
+	stored, err := db.LoadSigningKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(stored) == 0 {
+		if _, err := db.AddSigningKey(ctx, tickets.NewStoredKey); err != nil {
+			return nil, err
+		}
+		if stored, err = db.LoadSigningKeys(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return tickets.NewKeySet(stored)
+}
+
+// rotateSigningKey adds a signing key that signs from now on and returns
+// its id and the key set that includes it; older keys stay valid for the
+// codes already handed out.
+func rotateSigningKey(ctx context.Context, db *storage.DB) (uint32, *tickets.KeySet, error) {
+	// A database with no key yet gets its first one, so the rotation
+	// always leaves an older key beside the new one.
+	if _, err := LoadKeySet(ctx, db); err != nil {
+		return 0, nil, err
+	}
+	id, err := db.AddSigningKey(ctx, tickets.NewStoredKey)
+	if err != nil {
+		return 0, nil, err
+	}
+	keys, err := LoadKeySet(ctx, db)
+	return id, keys, err
+}
+
+// checkIn verifies a scan's code with the server's keys, before the writer
+// is involved, and records the scan; a code that does not verify is
+// recorded as an invalid scan.
+func (s *Server) checkIn(ctx context.Context, r storage.CheckinRequest) (*storage.CheckinResult, error) {
+	if c, err := s.keys.Verify(r.Code); err == nil {
+		r.Claims = &c
+	}
+	return s.db.CheckIn(ctx, r)
+}
