@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"salon/app/web"
 )
 
 // handleRevokeFeed gives the ticket's owner a new personal feed link; the
@@ -40,29 +42,10 @@ type scanJSON struct {
 	Flagged     bool    `json:"flagged"`
 }
 
-// idPtr writes an optional id (0 for none) as JSON writes ids: a string,
-// or null.
-func idPtr(id int64) *string {
-	if id == 0 {
-		return nil
-	}
-	s := strconv.FormatInt(id, 10)
-	return &s
-}
-
-// timePtr writes an optional time as RFC 3339 in loc, or null.
-func timePtr(t *time.Time, loc *time.Location) *string {
-	if t == nil {
-		return nil
-	}
-	s := t.In(loc).Format(time.RFC3339)
-	return &s
-}
-
 // handleListScans lists every scan attempt at a salon's door, oldest first,
 // with repeats found across devices flagged.
 func (s *Server) handleListScans(c *fiber.Ctx) error {
-	sa, _, err := s.managedSalon(c)
+	sa, _, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
 	}
@@ -73,10 +56,10 @@ func (s *Server) handleListScans(c *fiber.Ctx) error {
 	loc := sa.Location()
 	out := make([]scanJSON, 0, len(list))
 	for _, sc := range list {
-		j := scanJSON{ID: strconv.FormatInt(sc.ID, 10), TicketID: idPtr(sc.TicketID), Result: sc.Result, Device: sc.Device,
-			ByUser: idPtr(sc.UserID), ByDoorLink: idPtr(sc.DoorLinkID), Flagged: sc.Flagged,
+		j := scanJSON{ID: strconv.FormatInt(sc.ID, 10), TicketID: web.IDPtr(sc.TicketID), Result: sc.Result, Device: sc.Device,
+			ByUser: web.IDPtr(sc.UserID), ByDoorLink: web.IDPtr(sc.DoorLinkID), Flagged: sc.Flagged,
 			ScannedAt: sc.ScannedAt.In(loc).Format(time.RFC3339), RecordedAt: sc.RecordedAt.In(loc).Format(time.RFC3339),
-			CheckedInAt: timePtr(sc.CheckedInAt, loc)}
+			CheckedInAt: web.TimePtr(sc.CheckedInAt, loc)}
 		out = append(out, j)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")

@@ -1,12 +1,12 @@
 package app
 
 import (
-	"slices"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"salon/app/web"
 	"salon/events"
 	"salon/storage"
 )
@@ -31,14 +31,14 @@ func messageView(m *storage.Message) messageJSON {
 	j := messageJSON{ID: strconv.FormatInt(m.ID, 10), Kind: m.Kind, TicketID: strconv.FormatInt(m.TicketID, 10),
 		Recipient: m.Recipient, Lang: m.Lang, Status: m.Status, Attempts: m.Attempts,
 		NextAttemptAt: m.NextAttemptAt.Format(time.RFC3339), LastError: m.LastError, MessageID: m.MessageID,
-		CreatedAt: m.CreatedAt.Format(time.RFC3339), SentAt: timePtr(m.SentAt, time.UTC)}
+		CreatedAt: m.CreatedAt.Format(time.RFC3339), SentAt: web.TimePtr(m.SentAt, time.UTC)}
 	return j
 }
 
 // outboxScope says which salon's mail the caller may see: admins all mail
 // (salon 0) or one salon's; organizers only a salon they manage.
 func (s *Server) outboxScope(c *fiber.Ctx) (int64, error) {
-	u := currentUser(c)
+	u := web.CurrentUser(c)
 	slug := c.Query("salon")
 	if slug == "" {
 		if u.Role != events.RoleAdmin {
@@ -56,27 +56,13 @@ func (s *Server) outboxScope(c *fiber.Ctx) (int64, error) {
 	return sa.ID, nil
 }
 
-// outboxStatuses are the statuses of an outbox message, in the order it goes
-// through them; lists filter on them.
-var outboxStatuses = []string{storage.OutboxQueued, storage.OutboxSending, storage.OutboxSent, storage.OutboxFailed}
-
-// checkOutboxStatus accepts a status filter: empty (all mail) or one of
-// outboxStatuses.
-func checkOutboxStatus(status string) error {
-	if status == "" || slices.Contains(outboxStatuses, status) {
-		return nil
-	}
-	return &events.Error{Code: events.EINVALID, Message: "status: must be queued, sending, sent or failed",
-		Fields: map[string]string{"status": "must be queued, sending, sent or failed"}}
-}
-
 func (s *Server) handleListOutbox(c *fiber.Ctx) error {
 	salonID, err := s.outboxScope(c)
 	if err != nil {
 		return err
 	}
 	status := c.Query("status")
-	if err := checkOutboxStatus(status); err != nil {
+	if err := web.CheckOutboxStatus(status); err != nil {
 		return err
 	}
 	list, err := s.db.FindMessages(c.UserContext(), storage.OutboxFilter{Status: status, SalonID: salonID, Limit: 500})
@@ -91,40 +77,11 @@ func (s *Server) handleListOutbox(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"messages": out})
 }
 
-// retryMessage queues failed message id again, due now, and wakes the mail
-// worker: any message for admins, for others only mail about a salon they
-// manage. It returns the message as it was before the retry. An id that is
-// not a positive number is not found.
-func (s *Server) retryMessage(c *fiber.Ctx, id int64) (*storage.Message, error) {
-	if id <= 0 {
-		return nil, events.Errorf(events.ENOTFOUND, "Message not found.")
-	}
-	ctx := c.UserContext()
-	msgs, err := s.db.FindMessages(ctx, storage.OutboxFilter{ID: id})
-	if err != nil {
-		return nil, err
-	}
-	if len(msgs) == 0 {
-		return nil, events.Errorf(events.ENOTFOUND, "Message not found.")
-	}
-	m := msgs[0]
-	if u := currentUser(c); u.Role != events.RoleAdmin {
-		sa, err := s.db.FindSalonByID(ctx, m.SalonID)
-		if err != nil || !u.CanManage(sa) {
-			return nil, events.Errorf(events.EFORBIDDEN, "You may not retry this message.")
-		}
-	}
-	if err := s.db.RetryMessage(ctx, m.ID); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
 // handleRetryMessage queues a failed message again, due now, and answers
 // with the message as it is now.
 func (s *Server) handleRetryMessage(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
-	if _, err := s.retryMessage(c, id); err != nil {
+	if _, err := s.d.RetryMessage(c, id); err != nil {
 		return err
 	}
 	msgs, err := s.db.FindMessages(c.UserContext(), storage.OutboxFilter{ID: id})

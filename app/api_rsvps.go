@@ -1,53 +1,24 @@
 package app
 
 import (
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"salon/events"
-	"salon/storage"
+	"salon/app/web"
 	"salon/tickets"
 )
-
-// maxIdempotencyKey bounds the Idempotency-Key header.
-const maxIdempotencyKey = 200
 
 // replayMessage tells a client that lost the first answer where the links
 // it withholds are.
 const replayMessage = "This Idempotency-Key already made this RSVP. Its links are not repeated here: they were mailed to its address."
 
-// takeRSVP is the one RSVP path behind the API and the HTML form: it
-// validates and takes an RSVP, answering with what the JSON answer
-// shows besides the ticket, read in the same write. key is the
-// Idempotency-Key, "" for none.
-func (s *Server) takeRSVP(c *fiber.Ctx, slug string, in tickets.RSVPInput, key string) (*storage.RSVPResult, error) {
-	in.Normalize()
-	if err := in.Validate(); err != nil {
-		s.metrics.rsvps.WithLabelValues(events.EINVALID).Inc()
-		return nil, err
-	}
-	key = strings.TrimSpace(key)
-	if len(key) > maxIdempotencyKey || events.CheckLine(key, 0, maxIdempotencyKey) != "" {
-		return nil, &events.Error{Code: events.EINVALID, Message: "Idempotency-Key: at most 200 printable characters",
-			Fields: map[string]string{"Idempotency-Key": "at most 200 printable characters"}}
-	}
-	res, err := s.db.CreateRSVP(c.UserContext(), storage.RSVPRequest{Slug: slug, Input: in, IdempotencyKey: key})
-	if err != nil {
-		s.metrics.rsvps.WithLabelValues(events.ErrorCode(err)).Inc()
-		return nil, err
-	}
-	s.metrics.rsvps.WithLabelValues(res.Ticket.Status).Inc()
-	return res, nil
-}
-
 func (s *Server) handleCreateRSVP(c *fiber.Ctx) error {
 	var in tickets.RSVPInput
-	if err := decodeJSON(c, &in, false); err != nil {
+	if err := web.DecodeJSON(c, &in, false); err != nil {
 		return err
 	}
-	res, err := s.takeRSVP(c, c.Params("slug"), in, c.Get("Idempotency-Key"))
+	res, err := s.d.TakeRSVP(c.UserContext(), c.Params("slug"), in, c.Get("Idempotency-Key"))
 	if err != nil {
 		return err
 	}

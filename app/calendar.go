@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"salon/app/i18n"
+	"salon/app/web"
 	"salon/events"
 	"salon/storage"
 	"salon/tickets"
@@ -30,7 +31,7 @@ var industryTag = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 type calendars struct {
 	db    *storage.DB
 	opts  events.CalendarOptions
-	cache *renderCache
+	cache *web.RenderCache
 }
 
 // onCalendars, when set (by tests only), is told of each server's calendars
@@ -41,7 +42,7 @@ var onCalendars func(*Server, *calendars)
 // page routes: /salons/:slug.ics must not be taken for a salon page.
 func (s *Server) calendarRoutes(r fiber.Router) {
 	cal := &calendars{db: s.db, opts: s.calOpts,
-		cache: newRenderCache(calendarCacheEntries, calendarCacheBytes)}
+		cache: s.d.Calendars}
 	if onCalendars != nil {
 		onCalendars(s, cal)
 	}
@@ -70,15 +71,15 @@ func newCalendarOptions(cfg Config) events.CalendarOptions {
 // handleSalon serves GET /salons/:slug.ics.
 func (cal *calendars) handleSalon(c *fiber.Ctx) error {
 	slug := strings.Clone(c.Params("slug"))
-	return cal.serve(c, "salon\x00"+slug, calendarPublic, func(ctx context.Context) (rendered, error) {
+	return cal.serve(c, "salon\x00"+slug, calendarPublic, func(ctx context.Context) (web.Rendered, error) {
 		sa, err := cal.db.FindSalonBySlug(ctx, slug)
 		if err != nil {
-			return rendered{}, err
+			return web.Rendered{}, err
 		}
 		if !sa.Visible() {
-			return rendered{}, events.Errorf(events.ENOTFOUND, "Salon not found.")
+			return web.Rendered{}, events.Errorf(events.ENOTFOUND, "Salon not found.")
 		}
-		return rendered{body: events.SalonCalendar(sa, cal.opts), lastModified: salonStamp(sa), filename: sa.Slug + ".ics"}, nil
+		return web.Rendered{Body: events.SalonCalendar(sa, cal.opts), LastModified: salonStamp(sa), Filename: sa.Slug + ".ics"}, nil
 	})
 }
 
@@ -92,7 +93,7 @@ func (cal *calendars) handleFeed(c *fiber.Ctx) error {
 			Fields: map[string]string{"industry": "not an industry tag"}}
 	}
 	industry = strings.Clone(industry)
-	return cal.serve(c, "feed\x00"+industry, calendarPublic, func(ctx context.Context) (rendered, error) {
+	return cal.serve(c, "feed\x00"+industry, calendarPublic, func(ctx context.Context) (web.Rendered, error) {
 		from := cal.db.Now().Add(-feedWindow)
 		f := events.SalonFilter{Statuses: []string{events.StatusPublished, events.StatusCancelled}, From: &from}
 		name := i18n.T("en", "calendar.feed_name")
@@ -102,15 +103,15 @@ func (cal *calendars) handleFeed(c *fiber.Ctx) error {
 		}
 		list, err := cal.db.FindSalons(ctx, f)
 		if err != nil {
-			return rendered{}, err
+			return web.Rendered{}, err
 		}
 		entries := make([]events.FeedEntry, len(list))
 		var last time.Time
 		for i, sa := range list {
 			entries[i] = events.FeedEntry{Salon: sa}
-			last = later(last, salonStamp(sa))
+			last = web.Later(last, salonStamp(sa))
 		}
-		return rendered{body: events.FeedCalendar(name, entries, cal.opts), lastModified: last, window: true}, nil
+		return web.Rendered{Body: events.FeedCalendar(name, entries, cal.opts), LastModified: last, Window: true}, nil
 	})
 }
 
@@ -121,14 +122,14 @@ func (cal *calendars) handleFeed(c *fiber.Ctx) error {
 // while one that merely disappears from a feed lingers in some clients.
 func (cal *calendars) handlePersonalFeed(c *fiber.Ctx) error {
 	token := strings.Clone(c.Params("token"))
-	return cal.serve(c, "mine\x00"+token, calendarPersonal, func(ctx context.Context) (rendered, error) {
+	return cal.serve(c, "mine\x00"+token, calendarPersonal, func(ctx context.Context) (web.Rendered, error) {
 		email, err := cal.db.FindFeedEmail(ctx, token)
 		if err != nil {
-			return rendered{}, err
+			return web.Rendered{}, err
 		}
 		list, err := cal.db.FindTickets(ctx, storage.TicketFilter{Email: email})
 		if err != nil {
-			return rendered{}, err
+			return web.Rendered{}, err
 		}
 		from := cal.db.Now().Add(-feedWindow)
 		var entries []events.FeedEntry
@@ -137,19 +138,19 @@ func (cal *calendars) handlePersonalFeed(c *fiber.Ctx) error {
 		for _, t := range ticketPerSalon(list) {
 			sa, err := cal.db.FindSalonByID(ctx, t.SalonID)
 			if err != nil {
-				return rendered{}, err
+				return web.Rendered{}, err
 			}
 			if !sa.Visible() || sa.EndsAt.Before(from) {
 				continue
 			}
 			a := attendeeOf(t)
 			entries = append(entries, events.FeedEntry{Salon: sa.In(t.Lang), Attendee: &a})
-			last = later(later(last, salonStamp(sa)), t.UpdatedAt)
+			last = web.Later(web.Later(last, salonStamp(sa)), t.UpdatedAt)
 			lang = t.Lang
 		}
 		slices.SortStableFunc(entries, func(a, b events.FeedEntry) int { return a.Salon.StartsAt.Compare(b.Salon.StartsAt) })
 		name := i18n.T(lang, "calendar.my_feed_name")
-		return rendered{body: events.FeedCalendar(name, entries, cal.opts), lastModified: last, window: true}, nil
+		return web.Rendered{Body: events.FeedCalendar(name, entries, cal.opts), LastModified: last, Window: true}, nil
 	})
 }
 
@@ -159,24 +160,24 @@ func (cal *calendars) handlePersonalFeed(c *fiber.Ctx) error {
 // file again removes the event the first one added.
 func (cal *calendars) handleInvite(c *fiber.Ctx) error {
 	token := strings.Clone(c.Params("token"))
-	return cal.serve(c, "invite\x00"+token, calendarPersonal, func(ctx context.Context) (rendered, error) {
+	return cal.serve(c, "invite\x00"+token, calendarPersonal, func(ctx context.Context) (web.Rendered, error) {
 		t, err := cal.db.FindTicketByToken(ctx, token)
 		if err != nil {
-			return rendered{}, err
+			return web.Rendered{}, err
 		}
 		sa, err := cal.db.FindSalonByID(ctx, t.SalonID)
 		if err != nil {
-			return rendered{}, err
+			return web.Rendered{}, err
 		}
 		if !sa.Visible() {
-			return rendered{}, events.Errorf(events.ENOTFOUND, "Ticket not found.")
+			return web.Rendered{}, events.Errorf(events.ENOTFOUND, "Ticket not found.")
 		}
 		method := events.MethodRequest
 		if !t.Active() || sa.Status == events.StatusCancelled {
 			method = events.MethodCancel
 		}
 		body := events.InviteCalendar(sa.In(t.Lang), attendeeOf(t), method, cal.opts)
-		return rendered{body: body, lastModified: later(salonStamp(sa), t.UpdatedAt), filename: sa.Slug + ".ics"}, nil
+		return web.Rendered{Body: body, LastModified: web.Later(salonStamp(sa), t.UpdatedAt), Filename: sa.Slug + ".ics"}, nil
 	})
 }
 
@@ -208,11 +209,4 @@ func attendeeOf(t *tickets.Ticket) events.Attendee {
 
 // salonStamp is when a salon last changed, as its calendar says
 // (LAST-MODIFIED).
-func salonStamp(sa *events.Salon) time.Time { return later(sa.CreatedAt, sa.UpdatedAt) }
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
+func salonStamp(sa *events.Salon) time.Time { return web.Later(sa.CreatedAt, sa.UpdatedAt) }

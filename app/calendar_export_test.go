@@ -14,11 +14,11 @@ func init() {
 // tell a cache hit from a render.
 func CalendarRenders(s *Server) int64 {
 	c, _ := calendarsOf.Load(s)
-	return c.(*calendars).cache.renders.Load()
+	return c.(*calendars).cache.Renders()
 }
 
 // CalendarCacheLen is the number of cached calendar bodies of s.
 func CalendarCacheLen(s *Server) int {
 	c, _ := calendarsOf.Load(s)
-	return c.(*calendars).cache.len()
+	return c.(*calendars).cache.Len()
 }

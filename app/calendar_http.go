@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"salon/app/web"
 )
 
 // calendarKind says how a calendar may be cached, by whom, and what data
@@ -32,16 +34,16 @@ const calendarContentType = "text/calendar; charset=utf-8"
 // never touches the database, so a client polling with If-None-Match costs
 // next to nothing.
 func (cal *calendars) serve(c *fiber.Ctx, key string, kind calendarKind,
-	render func(context.Context) (rendered, error)) error {
+	render func(context.Context) (web.Rendered, error)) error {
 	// The versions are read before any data: see storage.changes.
-	v := versions{salons: cal.db.SalonsVersion(), tickets: cal.db.TicketsVersion()}
+	v := web.Versions{Salons: cal.db.SalonsVersion(), Tickets: cal.db.TicketsVersion()}
 	// load answers a fresh entry itself before rendering anything.
-	f, err := cal.cache.load(c.UserContext(), key, v, kind.tickets, cal.db.Now, render)
+	f, err := cal.cache.Load(c.UserContext(), key, v, kind.tickets, cal.db.Now, render)
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderETag, f.etag)
-	c.Set(fiber.HeaderLastModified, f.lastModHTTP)
+	c.Set(fiber.HeaderETag, f.ETag)
+	c.Set(fiber.HeaderLastModified, f.LastModHTTP)
 	c.Set(fiber.HeaderCacheControl, kind.cacheControl)
 	if notModified(c, f) {
 		c.Response().ResetBody()
@@ -49,20 +51,20 @@ func (cal *calendars) serve(c *fiber.Ctx, key string, kind calendarKind,
 		return nil
 	}
 	c.Set(fiber.HeaderContentType, calendarContentType)
-	if f.disposition != "" {
-		c.Set(fiber.HeaderContentDisposition, f.disposition)
+	if f.Disposition != "" {
+		c.Set(fiber.HeaderContentDisposition, f.Disposition)
 	}
 	// The body is shared by every request and never written to, so it is
 	// handed over without a copy.
-	return c.Send(f.body)
+	return c.Send(f.Body)
 }
 
 // notModified applies RFC 9110's conditional GET: If-None-Match decides
 // when present (weak comparison, as that section requires), otherwise
 // If-Modified-Since at one-second precision.
-func notModified(c *fiber.Ctx, f *cachedFile) bool {
+func notModified(c *fiber.Ctx, f *web.CachedFile) bool {
 	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" {
-		return etagListMatches(inm, f.etag)
+		return etagListMatches(inm, f.ETag)
 	}
 	ims := c.Get(fiber.HeaderIfModifiedSince)
 	if ims == "" {
@@ -72,7 +74,7 @@ func notModified(c *fiber.Ctx, f *cachedFile) bool {
 	if err != nil {
 		return false
 	}
-	return !f.lastModified.After(t.Truncate(time.Second))
+	return !f.LastModified.After(t.Truncate(time.Second))
 }
 
 // etagListMatches reports whether an If-None-Match list names etag or is "*".

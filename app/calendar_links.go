@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"salon/app/i18n"
+	"salon/app/web"
 	"salon/events"
 	"salon/tickets"
 )
@@ -49,7 +50,7 @@ func (s *Server) salonCalendarLinks(sa *events.Salon, lang string) calendarLinks
 	}
 }
 
-// ticketCalendarLinks are the links on a ticket page: the personal
+// ticketCalendarLinks are the links on a ticket Page: the personal
 // invitation rather than the public file (it carries the attendee and can
 // later cancel itself), and the attendee's own feed, which follows every
 // salon they RSVP to. Nothing while the ticket or the salon is cancelled.
@@ -69,7 +70,7 @@ func (s *Server) ticketCalendarLinks(ctx context.Context, t *tickets.Ticket, sa 
 	// the feed token is logged, not shown.
 	feed, err := s.db.FeedToken(ctx, t.Email)
 	if err != nil {
-		logInternal(s.log, "calendar links: feed token", err)
+		web.LogInternal(s.log, "calendar links: feed token", err)
 	} else if feed != "" {
 		l.Subscribe = template.URL(events.WebcalURL(s.cfg.BaseURL + "/feeds/" + url.PathEscape(feed) + ".ics"))
 	}

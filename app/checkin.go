@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"salon/app/web"
 	"salon/events"
 	"salon/storage"
 	"salon/tickets"
@@ -27,7 +28,7 @@ func (s *Server) requireDoor(c *fiber.Ctx) error {
 		c.Locals(doorLinkKey, l)
 		return c.Next()
 	}
-	return s.requireToken(c)
+	return s.d.RequireToken(c)
 }
 
 // doorSalon loads the salon of a door request and checks the caller may
@@ -43,7 +44,7 @@ func (s *Server) doorSalon(c *fiber.Ctx) (*events.Salon, error) {
 		}
 		return sa, nil
 	}
-	if u := currentUser(c); u == nil || !u.CanCheckIn(sa) {
+	if u := web.CurrentUser(c); u == nil || !u.CanCheckIn(sa) {
 		return nil, events.Errorf(events.EFORBIDDEN, "You may not check guests in at this salon.")
 	}
 	return sa, nil
@@ -85,7 +86,7 @@ type foreignGuest struct {
 
 func guestJSON(t *tickets.Ticket, loc *time.Location) *checkinGuest {
 	return &checkinGuest{ID: strconv.FormatInt(t.ID, 10), Name: t.Name, Company: t.Company, JobTitle: t.JobTitle, Status: t.Status,
-		CheckedInAt: timePtr(t.CheckedInAt, loc)}
+		CheckedInAt: web.TimePtr(t.CheckedInAt, loc)}
 }
 
 var checkinStatus = map[string]int{
@@ -102,7 +103,7 @@ func (s *Server) handleCheckin(c *fiber.Ctx) error {
 		return err
 	}
 	var in checkinInput
-	if err := decodeJSON(c, &in, false); err != nil {
+	if err := web.DecodeJSON(c, &in, false); err != nil {
 		return err
 	}
 	req := storage.CheckinRequest{SalonID: sa.ID, Code: in.Code, Nonce: strings.TrimSpace(in.Nonce), Device: in.Device, Offline: in.Offline}
@@ -130,13 +131,13 @@ func (s *Server) handleCheckin(c *fiber.Ctx) error {
 	if len(req.Code) > 1024 {
 		req.Code = "" // never verify huge input; it is simply invalid
 	}
-	if u := currentUser(c); u != nil {
+	if u := web.CurrentUser(c); u != nil {
 		req.UserID = u.ID
 	}
 	if l, ok := c.Locals(doorLinkKey).(*storage.DoorLink); ok {
 		req.DoorLinkID = l.ID
 	}
-	res, err := s.checkIn(c.UserContext(), req)
+	res, err := s.d.CheckIn(c.UserContext(), req)
 	if err != nil {
 		return err
 	}
@@ -149,7 +150,7 @@ func (s *Server) handleCheckin(c *fiber.Ctx) error {
 		body["checked_in_at"] = nil
 	case res.Ticket != nil:
 		body["ticket"] = guestJSON(res.Ticket, loc)
-		body["checked_in_at"] = timePtr(res.CheckedInAt, loc)
+		body["checked_in_at"] = web.TimePtr(res.CheckedInAt, loc)
 	}
 	if res.Flagged {
 		body["flagged"] = true
@@ -160,7 +161,7 @@ func (s *Server) handleCheckin(c *fiber.Ctx) error {
 
 // handleUndoCheckin lets an organizer clear a check-in made by mistake.
 func (s *Server) handleUndoCheckin(c *fiber.Ctx) error {
-	sa, u, err := s.managedSalon(c)
+	sa, u, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
 	}
@@ -221,7 +222,7 @@ type doorLinkJSON struct {
 func (s *Server) doorLinkJSON(l *storage.DoorLink, sa *events.Salon, token string) doorLinkJSON {
 	loc := sa.Location()
 	j := doorLinkJSON{ID: strconv.FormatInt(l.ID, 10), Label: l.Label, CreatedAt: l.CreatedAt.In(loc).Format(time.RFC3339),
-		RevokedAt: timePtr(l.RevokedAt, loc)}
+		RevokedAt: web.TimePtr(l.RevokedAt, loc)}
 	if token != "" {
 		// The token travels in the fragment, which browsers never send to
 		// servers or put in Referer headers.
@@ -231,7 +232,7 @@ func (s *Server) doorLinkJSON(l *storage.DoorLink, sa *events.Salon, token strin
 }
 
 func (s *Server) handleCreateDoorLink(c *fiber.Ctx) error {
-	sa, u, err := s.managedSalon(c)
+	sa, u, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
 	}
@@ -239,7 +240,7 @@ func (s *Server) handleCreateDoorLink(c *fiber.Ctx) error {
 		Label string `json:"label"`
 	}
 	if len(c.Body()) > 0 {
-		if err := decodeJSON(c, &in, true); err != nil {
+		if err := web.DecodeJSON(c, &in, true); err != nil {
 			return err
 		}
 	}
@@ -251,7 +252,7 @@ func (s *Server) handleCreateDoorLink(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleListDoorLinks(c *fiber.Ctx) error {
-	sa, _, err := s.managedSalon(c)
+	sa, _, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
 	}
@@ -267,7 +268,7 @@ func (s *Server) handleListDoorLinks(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleRevokeDoorLink(c *fiber.Ctx) error {
-	sa, _, err := s.managedSalon(c)
+	sa, _, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
 	}

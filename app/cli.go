@@ -13,6 +13,7 @@ import (
 	"strings"
 	"syscall"
 
+	"salon/app/web"
 	"salon/events"
 	"salon/storage"
 )
@@ -136,10 +137,10 @@ func runUserAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 			return fmt.Errorf("read password: %w", err)
 		}
 		pw := strings.TrimRight(line, "\r\n")
-		if msg := CheckPassword(pw); msg != "" {
+		if msg := web.CheckPassword(pw); msg != "" {
 			return usageError("password " + msg)
 		}
-		u.PasswordHash = HashPassword(pw)
+		u.PasswordHash = web.HashPassword(pw)
 	}
 	db, err := openDB(dbPath)
 	if err != nil {

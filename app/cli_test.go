@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"salon/app"
+	"salon/app/web"
 	"salon/events"
 	"salon/storage"
 	"salon/tickets"
@@ -71,7 +72,7 @@ func TestCLI(t *testing.T) {
 	}
 	defer d.Close()
 	u, err := d.FindUserByAPIToken(context.Background(), token)
-	if err != nil || u.Email != "org@example.com" || !app.VerifyPassword(u.PasswordHash, "correct horse battery") || app.VerifyPassword(u.PasswordHash, "wrong") {
+	if err != nil || u.Email != "org@example.com" || !web.VerifyPassword(u.PasswordHash, "correct horse battery") || web.VerifyPassword(u.PasswordHash, "wrong") {
 		t.Fatalf("token/user: %+v %v", u, err)
 	}
 }

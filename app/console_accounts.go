@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"salon/app/web"
 	"salon/events"
 	"salon/storage"
 )
@@ -19,13 +20,13 @@ type consoleTokensPage struct {
 }
 
 func (s *Server) renderTokens(c *fiber.Ctx, status int, newToken, label string, errs map[string]string) error {
-	u := currentUser(c)
+	u := web.CurrentUser(c)
 	list, err := s.db.FindAPITokens(c.UserContext(), u.ID)
 	if err != nil {
 		return err
 	}
 	p := consoleTokensPage{consolePage: s.newConsolePage(c, "console.tokens"), Tokens: list, NewToken: newToken, Errors: errs, Label: label}
-	return s.render(c, status, "console_tokens", p)
+	return s.consolePages.Render(c, status, "console_tokens", p)
 }
 
 // handleTokensPage lists the account's own API tokens. Staff use one as the
@@ -35,21 +36,21 @@ func (s *Server) handleTokensPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleCreateToken(c *fiber.Ctx) error {
-	u := currentUser(c)
+	u := web.CurrentUser(c)
 	label := strings.TrimSpace(c.FormValue("label"))
 	token, err := s.db.CreateAPIToken(c.UserContext(), u.ID, label)
 	if err != nil {
 		if events.ErrorCode(err) == events.EINTERNAL {
 			return err
 		}
-		return s.renderTokens(c, errStatus(err), "", label, consoleFieldMessages(pageLang(c), err))
+		return s.renderTokens(c, web.ErrStatus(err), "", label, consoleFieldMessages(web.PageLang(c), err))
 	}
-	s.audit(c, "token.create", 0, label)
+	s.d.Audit(c, "token.create", 0, label)
 	return s.renderTokens(c, fiber.StatusOK, token, "", nil)
 }
 
 func (s *Server) handleRevokeToken(c *fiber.Ctx) error {
-	u := currentUser(c)
+	u := web.CurrentUser(c)
 	id, err := c.ParamsInt("id")
 	if err != nil || id <= 0 {
 		return events.Errorf(events.ENOTFOUND, "Token not found.")
@@ -57,7 +58,7 @@ func (s *Server) handleRevokeToken(c *fiber.Ctx) error {
 	if err := s.db.RevokeAPIToken(c.UserContext(), u.ID, int64(id)); err != nil {
 		return err
 	}
-	s.audit(c, "token.revoke", 0, itoa(id))
+	s.d.Audit(c, "token.revoke", 0, itoa(id))
 	return c.Redirect("/admin/tokens?ok=revoked", fiber.StatusSeeOther)
 }
 
@@ -79,7 +80,7 @@ func (s *Server) renderUsers(c *fiber.Ctx, status int, form events.User, errs ma
 	}
 	p := consoleUsersPage{consolePage: s.newConsolePage(c, "console.users"), Users: list, Form: form, Errors: errs,
 		Roles: []string{events.RoleOrganizer, events.RoleStaff, events.RoleAdmin}}
-	return s.render(c, status, "console_users", p)
+	return s.consolePages.Render(c, status, "console_users", p)
 }
 
 func (s *Server) handleUsersPage(c *fiber.Ctx) error {
@@ -89,13 +90,13 @@ func (s *Server) handleUsersPage(c *fiber.Ctx) error {
 // handleCreateUser adds an account. The password is optional: without one
 // the account can only use API tokens until a password is set.
 func (s *Server) handleCreateUser(c *fiber.Ctx) error {
-	lang := pageLang(c)
+	lang := web.PageLang(c)
 	u := events.User{Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name")), Role: c.FormValue("role")}
 	if pw := c.FormValue("password"); pw != "" {
-		if CheckPassword(pw) != "" {
+		if web.CheckPassword(pw) != "" {
 			return s.renderUsers(c, fiber.StatusUnprocessableEntity, u, map[string]string{"password": tr(lang, "console.err.password")})
 		}
-		u.PasswordHash = HashPassword(pw)
+		u.PasswordHash = web.HashPassword(pw)
 	}
 	form := u
 	if err := s.db.CreateUser(c.UserContext(), &u); err != nil {
@@ -103,8 +104,8 @@ func (s *Server) handleCreateUser(c *fiber.Ctx) error {
 			return err
 		}
 		form.PasswordHash = ""
-		return s.renderUsers(c, errStatus(err), form, consoleFieldMessages(lang, err))
+		return s.renderUsers(c, web.ErrStatus(err), form, consoleFieldMessages(lang, err))
 	}
-	s.audit(c, "user.create", 0, u.Email+" "+u.Role)
+	s.d.Audit(c, "user.create", 0, u.Email+" "+u.Role)
 	return c.Redirect("/admin/users?ok=user", fiber.StatusSeeOther)
 }

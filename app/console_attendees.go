@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"salon/app/web"
 	"salon/events"
 	"salon/storage"
 	"salon/tickets"
@@ -36,14 +37,14 @@ func (p consoleAttendeesPage) CSVURL() string {
 }
 
 func (s *Server) handleConsoleAttendees(c *fiber.Ctx) error {
-	sa, f, list, err := s.salonAttendees(c, 2000)
+	sa, f, list, err := s.d.SalonAttendees(c, 2000)
 	if err != nil {
 		return err
 	}
 	p := consoleAttendeesPage{consolePage: s.newConsolePage(c, "console.attendees"), Salon: sa, Tickets: list,
 		Q: f.Q, Status: f.Status, Statuses: []string{tickets.StatusConfirmed, tickets.StatusWaitlisted, tickets.StatusCancelled}}
 	p.Title = p.T("console.attendees") + " · " + sa.Title
-	return s.render(c, fiber.StatusOK, "console_attendees", p)
+	return s.consolePages.Render(c, fiber.StatusOK, "console_attendees", p)
 }
 
 // salonTicket loads the ticket named in the URL; a ticket of another salon
@@ -63,7 +64,7 @@ func attendeesURL(sa *events.Salon, ok string) string {
 // ticketAction runs act on a ticket of a salon the user manages: the
 // salon from the URL's slug, the ticket from its id.
 func (s *Server) ticketAction(c *fiber.Ctx, act func(sa *events.Salon, u *events.User, t *tickets.Ticket) error) error {
-	sa, u, err := s.managedSalon(c)
+	sa, u, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
 	}
@@ -81,7 +82,7 @@ func (s *Server) handleConsoleCancelTicket(c *fiber.Ctx) error {
 		if _, err := s.db.CancelTicket(c.UserContext(), sa.ID, t.ID); err != nil {
 			return err
 		}
-		s.audit(c, "ticket.cancel", sa.ID, itoa(int(t.ID))+" "+t.Email)
+		s.d.Audit(c, "ticket.cancel", sa.ID, itoa(int(t.ID))+" "+t.Email)
 		return c.Redirect(attendeesURL(sa, "ticket"), fiber.StatusSeeOther)
 	})
 }
@@ -90,11 +91,11 @@ func (s *Server) handleConsoleCancelTicket(c *fiber.Ctx) error {
 // ticket's code itself, so the one check-in path decides, as at the door.
 func (s *Server) handleConsoleCheckin(c *fiber.Ctx) error {
 	return s.ticketAction(c, func(sa *events.Salon, u *events.User, t *tickets.Ticket) error {
-		res, err := s.checkIn(c.UserContext(), storage.CheckinRequest{SalonID: sa.ID, Code: s.keys.Sign(t), UserID: u.ID, Device: "console"})
+		res, err := s.d.CheckIn(c.UserContext(), storage.CheckinRequest{SalonID: sa.ID, Code: s.keys.Sign(t), UserID: u.ID, Device: "console"})
 		if err != nil {
 			return err
 		}
-		s.audit(c, "ticket.checkin", sa.ID, itoa(int(t.ID))+" "+res.Result)
+		s.d.Audit(c, "ticket.checkin", sa.ID, itoa(int(t.ID))+" "+res.Result)
 		ok := "checked_in"
 		if res.Result != tickets.CheckinOK {
 			ok = "already_done"
@@ -109,7 +110,17 @@ func (s *Server) handleConsoleUndoCheckin(c *fiber.Ctx) error {
 		if _, err := s.db.UndoCheckIn(c.UserContext(), sa.ID, t.ID, u.ID); err != nil {
 			return err
 		}
-		s.audit(c, "ticket.undo_checkin", sa.ID, itoa(int(t.ID)))
+		s.d.Audit(c, "ticket.undo_checkin", sa.ID, itoa(int(t.ID)))
 		return c.Redirect(attendeesURL(sa, "undone"), fiber.StatusSeeOther)
 	})
+}
+
+// handleConsoleAttendeesCSV exports the attendees of a salon the signed-in
+// organizer manages; see web.SendAttendeesCSV.
+func (s *Server) handleConsoleAttendeesCSV(c *fiber.Ctx) error {
+	sa, _, list, err := s.d.SalonAttendees(c, 0)
+	if err != nil {
+		return err
+	}
+	return web.SendAttendeesCSV(c, sa, list)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"salon/app/web"
 	"salon/events"
 	"salon/storage"
 )
@@ -20,10 +21,10 @@ type consoleOutboxPage struct {
 // admins, mail about their own salons for organizers.
 func (s *Server) handleConsoleOutbox(c *fiber.Ctx) error {
 	f := storage.OutboxFilter{Status: c.Query("status"), NewestFirst: true, Limit: 500}
-	if err := checkOutboxStatus(f.Status); err != nil {
+	if err := web.CheckOutboxStatus(f.Status); err != nil {
 		return err
 	}
-	if u := currentUser(c); u.Role != events.RoleAdmin {
+	if u := web.CurrentUser(c); u.Role != events.RoleAdmin {
 		f.OrganizerID = u.ID
 	}
 	list, err := s.db.FindMessages(c.UserContext(), f)
@@ -31,19 +32,19 @@ func (s *Server) handleConsoleOutbox(c *fiber.Ctx) error {
 		return err
 	}
 	p := consoleOutboxPage{consolePage: s.newConsolePage(c, "console.outbox"), Messages: list, Status: f.Status,
-		Statuses: outboxStatuses}
-	return s.render(c, fiber.StatusOK, "console_outbox", p)
+		Statuses: web.OutboxStatuses}
+	return s.consolePages.Render(c, fiber.StatusOK, "console_outbox", p)
 }
 
 // handleConsoleRetry queues a failed message again. An organizer may only
 // retry mail about a salon they manage.
 func (s *Server) handleConsoleRetry(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
-	m, err := s.retryMessage(c, id)
+	m, err := s.d.RetryMessage(c, id)
 	if err != nil {
 		return err
 	}
-	s.audit(c, "mail.retry", m.SalonID, itoa(int(m.ID))+" "+m.Kind)
+	s.d.Audit(c, "mail.retry", m.SalonID, itoa(int(m.ID))+" "+m.Kind)
 	return c.Redirect("/admin/outbox?ok=retried", fiber.StatusSeeOther)
 }
 
@@ -55,7 +56,7 @@ type consoleAuditPage struct {
 // handleConsoleAudit shows who did what and when: everything for admins;
 // for organizers, what happened to their salons and what they did.
 func (s *Server) handleConsoleAudit(c *fiber.Ctx) error {
-	u := currentUser(c)
+	u := web.CurrentUser(c)
 	f := storage.AuditFilter{Limit: 500}
 	if u.Role != events.RoleAdmin {
 		f.OrganizerID = u.ID
@@ -64,5 +65,5 @@ func (s *Server) handleConsoleAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, "console_audit", consoleAuditPage{consolePage: s.newConsolePage(c, "console.audit"), Entries: list})
+	return s.consolePages.Render(c, fiber.StatusOK, "console_audit", consoleAuditPage{consolePage: s.newConsolePage(c, "console.audit"), Entries: list})
 }

@@ -7,13 +7,14 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"salon/app/i18n"
+	"salon/app/web"
 	"salon/events"
 )
 
 // consolePage is what every console template gets: the site's page data,
 // the signed-in account and a notice after a redirect.
 type consolePage struct {
-	page
+	web.Page
 	User  *events.User
 	Flash string
 }
@@ -37,7 +38,7 @@ var flashes = map[string]string{
 }
 
 func (s *Server) newConsolePage(c *fiber.Ctx, titleKey string) consolePage {
-	p := consolePage{page: s.newPage(c, ""), User: currentUser(c)}
+	p := consolePage{Page: web.NewPage(c, ""), User: web.CurrentUser(c)}
 	p.Title = p.T(titleKey)
 	if key, ok := flashes[c.Query("ok")]; ok {
 		p.Flash = p.T(key)
@@ -98,40 +99,6 @@ func zonesWith(zone string) []string {
 	return append([]string{zone}, consoleZones...)
 }
 
-// fieldMessageKeys turn the rules' field messages into catalogue keys, so
-// public and console forms say what is wrong in the reader's language.
-var fieldMessageKeys = map[string]string{
-	"required":                            "err.required",
-	"too long":                            "err.too_long",
-	"not a valid address":                 "err.invalid_email",
-	"must not contain control characters": "err.control",
-	"must not contain control characters or line breaks":          "err.control",
-	"must be after starts_at":                                     "console.err.ends_after",
-	"must not be after starts_at":                                 "console.err.deadline_after",
-	"not a known IANA time zone":                                  "console.err.zone",
-	"must be between 1 and 100000":                                "console.err.capacity",
-	"must be a whole number":                                      "console.err.capacity",
-	"must be a short lowercase tag (a-z, 0-9, -; at most 32)":     "console.err.industry",
-	"must be lowercase words joined by hyphens":                   "console.err.slug",
-	"an account with this email exists":                           "console.err.email_taken",
-	"must be admin, organizer or staff":                           "console.err.role",
-	"not a valid time (RFC 3339, e.g. 2026-12-05T19:00:00+08:00)": "console.err.time",
-}
-
-// translateFields translates each field's message with fieldMessageKeys; a
-// message not listed there reads as "err.invalid".
-func translateFields(lang string, fields map[string]string) map[string]string {
-	out := make(map[string]string, len(fields))
-	for field, msg := range fields {
-		key, ok := fieldMessageKeys[msg]
-		if !ok {
-			key = "err.invalid"
-		}
-		out[field] = tr(lang, key)
-	}
-	return out
-}
-
 // consoleFieldMessages translates an error's fields for a console form; an
 // error that is not about fields gives a "form" entry.
 func consoleFieldMessages(lang string, err error) map[string]string {
@@ -142,5 +109,5 @@ func consoleFieldMessages(lang string, err error) map[string]string {
 	if len(e.Fields) == 0 {
 		return map[string]string{"form": e.Message}
 	}
-	return translateFields(lang, e.Fields)
+	return web.TranslateFields(lang, e.Fields)
 }

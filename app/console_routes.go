@@ -1,16 +1,10 @@
 package app
 
 import (
-	"fmt"
-	"html/template"
-	"time"
-
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/csrf"
 
+	"salon/app/web"
 	"salon/events"
-	"salon/storage"
-	"salon/tickets"
 )
 
 // consoleRoutes registers the sign-in pages, the first-admin setup link and
@@ -20,19 +14,19 @@ func (s *Server) consoleRoutes(app *fiber.App) {
 	if err := s.loadConsolePages(); err != nil {
 		panic(err) // the templates are embedded: this is a build mistake
 	}
-	forms := s.consoleCSRF()
+	forms := s.d.ConsoleCSRF()
 	app.Get("/login", forms, s.handleLoginPage)
 	app.Post("/login", forms, s.handleLogin)
 	app.Post("/logout", forms, s.handleLogout)
 	app.Get("/setup/:token", forms, s.handleSetupPage)
 	app.Post("/setup/:token", forms, s.handleSetup)
 
-	anyone := func(h fiber.Handler) []fiber.Handler { return []fiber.Handler{forms, s.requireSession, h} }
+	anyone := func(h fiber.Handler) []fiber.Handler { return []fiber.Handler{forms, s.d.RequireSession, h} }
 	org := func(h fiber.Handler) []fiber.Handler {
-		return []fiber.Handler{forms, s.requireSession, requireRole(events.RoleAdmin, events.RoleOrganizer), h}
+		return []fiber.Handler{forms, s.d.RequireSession, web.RequireRole(events.RoleAdmin, events.RoleOrganizer), h}
 	}
 	admin := func(h fiber.Handler) []fiber.Handler {
-		return []fiber.Handler{forms, s.requireSession, requireRole(events.RoleAdmin), h}
+		return []fiber.Handler{forms, s.d.RequireSession, web.RequireRole(events.RoleAdmin), h}
 	}
 
 	app.Get("/admin", anyone(s.handleConsoleHome)...)
@@ -48,7 +42,7 @@ func (s *Server) consoleRoutes(app *fiber.App) {
 	app.Post("/admin/salons/:slug/publish", org(s.handleConsolePublish)...)
 	app.Get("/admin/salons/:slug/cancel", org(s.handleCancelSalonPage)...)
 	app.Post("/admin/salons/:slug/cancel", org(s.handleConsoleCancelSalon)...)
-	app.Get("/admin/salons/:slug/attendees.csv", org(s.handleAttendeesCSV)...)
+	app.Get("/admin/salons/:slug/attendees.csv", org(s.handleConsoleAttendeesCSV)...)
 	app.Get("/admin/salons/:slug/attendees", org(s.handleConsoleAttendees)...)
 	app.Post("/admin/salons/:slug/attendees/:id/cancel", org(s.handleConsoleCancelTicket)...)
 	app.Post("/admin/salons/:slug/attendees/:id/checkin", org(s.handleConsoleCheckin)...)
@@ -63,31 +57,6 @@ func (s *Server) consoleRoutes(app *fiber.App) {
 	app.Post("/admin/users", admin(s.handleCreateUser)...)
 }
 
-// consoleCSRFHandlerKey is where the console's CSRF handler is kept during a
-// request, so sign-in and sign-out can rotate the token.
-const consoleCSRFHandlerKey = "console_csrf"
-
-// consoleCSRF is the public forms' CSRF configuration with its own cookie:
-// two middleware instances sharing one cookie name would each throw away the
-// other's tokens (each keeps its own token store).
-func (s *Server) consoleCSRF() fiber.Handler {
-	return csrf.New(csrf.Config{
-		KeyLookup:         "form:_csrf",
-		CookieName:        "salon_console_csrf",
-		CookieSecure:      s.cfg.Secure(),
-		CookieHTTPOnly:    true,
-		CookieSameSite:    "Lax",
-		Expiration:        2 * time.Hour,
-		Storage:           newCSRFStore(2 * time.Hour),
-		ContextKey:        csrfKey,
-		HandlerContextKey: consoleCSRFHandlerKey,
-		KeyGenerator:      tickets.NewToken,
-		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			return events.Errorf(events.EFORBIDDEN, "This form has expired; reload the page and try again.")
-		},
-	})
-}
-
 // consolePageNames are the console's templates. Console pages share
 // console_nav.html beside the site layout, so they are parsed here rather
 // than in newPages.
@@ -97,40 +66,7 @@ var consolePageNames = []string{
 }
 
 func (s *Server) loadConsolePages() error {
-	for _, name := range append([]string{"login", "setup"}, consolePageNames...) {
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS,
-			"templates/layout.html", "templates/console_nav.html", "templates/"+name+".html")
-		if err != nil {
-			return fmt.Errorf("app: parse template %s: %w", name, err)
-		}
-		s.pages.sets[name] = t
-	}
-	return nil
-}
-
-// audit records an action of the signed-in (or token-holding) user. The
-// action has already happened, so a failure to record it is logged rather
-// than turned into an error for the user.
-func (s *Server) audit(c *fiber.Ctx, action string, salonID int64, detail string) {
-	u := currentUser(c)
-	e := &storage.AuditEntry{Action: action, SalonID: salonID, Detail: detail, IP: c.IP()}
-	if u != nil {
-		e.UserID, e.Actor = u.ID, u.Email
-	}
-	if err := s.db.Audit(c.UserContext(), e); err != nil {
-		s.log.Error("audit log", "action", action, "err", err)
-	}
-}
-
-// salonAction names a salon change for the audit log.
-func salonAction(before, after *events.Salon) string {
-	if before.Status != after.Status {
-		switch after.Status {
-		case events.StatusPublished:
-			return "salon.publish"
-		case events.StatusCancelled:
-			return "salon.cancel"
-		}
-	}
-	return "salon.update"
+	t, err := web.ParseTemplates(templateFS, []string{"templates/console_nav.html"}, append([]string{"login", "setup"}, consolePageNames...)...)
+	s.consolePages = t
+	return err
 }

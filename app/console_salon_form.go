@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"salon/app/web"
 	"salon/events"
 )
 
@@ -105,7 +106,7 @@ func (s *Server) renderSalonForm(c *fiber.Ctx, status int, sa *events.Salon, f s
 	}
 	p := salonFormPage{consolePage: s.newConsolePage(c, title), Salon: sa, Form: f, Zones: zonesWith(f.Timezone),
 		Errors: errs, Preview: preview}
-	return s.render(c, status, "console_salon_form", p)
+	return s.consolePages.Render(c, status, "console_salon_form", p)
 }
 
 func (s *Server) handleNewSalonPage(c *fiber.Ctx) error {
@@ -120,7 +121,7 @@ func (s *Server) handleNewSalonPage(c *fiber.Ctx) error {
 // handleNewSalon previews, saves as a draft, or saves and publishes the
 // form, by the button pressed.
 func (s *Server) handleNewSalon(c *fiber.Ctx) error {
-	u := currentUser(c)
+	u := web.CurrentUser(c)
 	f := readSalonForm(c)
 	upd, fe := f.update()
 	sa := &events.Salon{Timezone: events.DefaultTimezone, Status: events.StatusDraft, OrganizerID: u.ID}
@@ -134,7 +135,7 @@ func (s *Server) handleNewSalon(c *fiber.Ctx) error {
 	if err := s.db.CreateSalon(c.UserContext(), sa); err != nil {
 		return s.salonFormError(c, nil, f, err)
 	}
-	s.audit(c, "salon.create", sa.ID, sa.Status)
+	s.d.Audit(c, "salon.create", sa.ID, sa.Status)
 	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=created", fiber.StatusSeeOther)
 }
 
@@ -155,15 +156,15 @@ func (s *Server) previewOrRefuse(c *fiber.Ctx, orig *events.Salon, f salonForm, 
 }
 
 func (s *Server) salonFormError(c *fiber.Ctx, orig *events.Salon, f salonForm, err error) error {
-	code, status := statusFor(err)
+	code, status := web.StatusFor(err)
 	if code == events.EINTERNAL {
 		return err
 	}
-	return s.renderSalonForm(c, status, orig, f, consoleFieldMessages(pageLang(c), err), nil)
+	return s.renderSalonForm(c, status, orig, f, consoleFieldMessages(web.PageLang(c), err), nil)
 }
 
 func (s *Server) handleEditSalonPage(c *fiber.Ctx) error {
-	sa, _, err := s.managedSalon(c)
+	sa, _, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
 	}
@@ -173,7 +174,7 @@ func (s *Server) handleEditSalonPage(c *fiber.Ctx) error {
 // handleEditSalon previews or saves an edit. Saving a change of time, place
 // or title of a published salon mails its attendees, as through the API.
 func (s *Server) handleEditSalon(c *fiber.Ctx) error {
-	sa, _, err := s.managedSalon(c)
+	sa, _, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
 	}
@@ -188,6 +189,6 @@ func (s *Server) handleEditSalon(c *fiber.Ctx) error {
 	if err != nil {
 		return s.salonFormError(c, sa, f, err)
 	}
-	s.audit(c, "salon.update", out.ID, "")
+	s.d.Audit(c, "salon.update", out.ID, "")
 	return c.Redirect("/admin/salons/"+out.Slug+"?ok=saved", fiber.StatusSeeOther)
 }

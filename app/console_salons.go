@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"salon/app/web"
 	"salon/events"
 	"salon/storage"
 )
@@ -16,7 +17,7 @@ type consoleHomePage struct {
 // counts: all of them for admins, their own for organizers, and for door
 // staff the published salons still to come, each with its door page.
 func (s *Server) handleConsoleHome(c *fiber.Ctx) error {
-	u := currentUser(c)
+	u := web.CurrentUser(c)
 	f := events.SalonFilter{Limit: 500}
 	switch u.Role {
 	case events.RoleOrganizer:
@@ -29,7 +30,7 @@ func (s *Server) handleConsoleHome(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, "console_home", consoleHomePage{consolePage: s.newConsolePage(c, "console.title"), Salons: list})
+	return s.consolePages.Render(c, fiber.StatusOK, "console_home", consoleHomePage{consolePage: s.newConsolePage(c, "console.title"), Salons: list})
 }
 
 type consoleSalonPage struct {
@@ -55,11 +56,11 @@ func (s *Server) renderConsoleSalon(c *fiber.Ctx, status int, sa *events.Salon, 
 	p := consoleSalonPage{consolePage: s.newConsolePage(c, "console.salon"), Salon: sa, DoorLinks: links, Audit: log,
 		NewDoorURL: newDoorURL, Errors: errs}
 	p.Title = sa.Title
-	return s.render(c, status, "console_salon", p)
+	return s.consolePages.Render(c, status, "console_salon", p)
 }
 
 func (s *Server) handleConsoleSalon(c *fiber.Ctx) error {
-	sa, _, err := s.managedSalon(c)
+	sa, _, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
 	}
@@ -67,7 +68,7 @@ func (s *Server) handleConsoleSalon(c *fiber.Ctx) error {
 }
 
 func (s *Server) handleConsolePublish(c *fiber.Ctx) error {
-	sa, _, err := s.managedSalon(c)
+	sa, _, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
 	}
@@ -79,9 +80,9 @@ func (s *Server) handleConsolePublish(c *fiber.Ctx) error {
 		if events.ErrorCode(err) == events.EINTERNAL {
 			return err
 		}
-		return s.renderConsoleSalon(c, errStatus(err), sa, "", consoleFieldMessages(pageLang(c), err))
+		return s.renderConsoleSalon(c, web.ErrStatus(err), sa, "", consoleFieldMessages(web.PageLang(c), err))
 	}
-	s.audit(c, "salon.publish", sa.ID, "")
+	s.d.Audit(c, "salon.publish", sa.ID, "")
 	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=published", fiber.StatusSeeOther)
 }
 
@@ -92,7 +93,7 @@ type consoleCancelPage struct {
 
 // handleCancelSalonPage asks before cancelling, and says who will be mailed.
 func (s *Server) handleCancelSalonPage(c *fiber.Ctx) error {
-	sa, _, err := s.managedSalon(c)
+	sa, _, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
 	}
@@ -100,11 +101,11 @@ func (s *Server) handleCancelSalonPage(c *fiber.Ctx) error {
 		return c.Redirect("/admin/salons/"+sa.Slug+"?ok=already_done", fiber.StatusSeeOther)
 	}
 	p := consoleCancelPage{consolePage: s.newConsolePage(c, "console.cancel_title"), Salon: sa}
-	return s.render(c, fiber.StatusOK, "console_cancel", p)
+	return s.consolePages.Render(c, fiber.StatusOK, "console_cancel", p)
 }
 
 func (s *Server) handleConsoleCancelSalon(c *fiber.Ctx) error {
-	sa, _, err := s.managedSalon(c)
+	sa, _, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
 	}
@@ -115,13 +116,13 @@ func (s *Server) handleConsoleCancelSalon(c *fiber.Ctx) error {
 	if _, err := s.db.UpdateSalon(c.UserContext(), sa.ID, events.SalonUpdate{Status: &st}); err != nil {
 		return err
 	}
-	s.audit(c, "salon.cancel", sa.ID, "")
+	s.d.Audit(c, "salon.cancel", sa.ID, "")
 	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=cancelled", fiber.StatusSeeOther)
 }
 
 // handleConsoleCreateDoorLink makes a door link and shows it this once.
 func (s *Server) handleConsoleCreateDoorLink(c *fiber.Ctx) error {
-	sa, u, err := s.managedSalon(c)
+	sa, u, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
 	}
@@ -130,14 +131,14 @@ func (s *Server) handleConsoleCreateDoorLink(c *fiber.Ctx) error {
 		if events.ErrorCode(err) == events.EINTERNAL {
 			return err
 		}
-		return s.renderConsoleSalon(c, errStatus(err), sa, "", consoleFieldMessages(pageLang(c), err))
+		return s.renderConsoleSalon(c, web.ErrStatus(err), sa, "", consoleFieldMessages(web.PageLang(c), err))
 	}
-	s.audit(c, "door_link.create", sa.ID, l.Label)
+	s.d.Audit(c, "door_link.create", sa.ID, l.Label)
 	return s.renderConsoleSalon(c, fiber.StatusOK, sa, s.doorLinkJSON(l, sa, token).URL, nil)
 }
 
 func (s *Server) handleConsoleRevokeDoorLink(c *fiber.Ctx) error {
-	sa, _, err := s.managedSalon(c)
+	sa, _, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
 	}
@@ -148,6 +149,6 @@ func (s *Server) handleConsoleRevokeDoorLink(c *fiber.Ctx) error {
 	if err := s.db.RevokeDoorLink(c.UserContext(), sa.ID, int64(id)); err != nil {
 		return err
 	}
-	s.audit(c, "door_link.revoke", sa.ID, itoa(id))
+	s.d.Audit(c, "door_link.revoke", sa.ID, itoa(id))
 	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=revoked", fiber.StatusSeeOther)
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"salon/app"
+	"salon/app/web"
 	"salon/events"
 )
 
@@ -17,7 +17,7 @@ const testPassword = "correct horse battery"
 // account creates a user who can sign in with testPassword.
 func (ta *testApp) account(email, role string) *events.User {
 	ta.t.Helper()
-	u := &events.User{Email: email, Role: role, Name: "Test " + role, PasswordHash: app.HashPassword(testPassword)}
+	u := &events.User{Email: email, Role: role, Name: "Test " + role, PasswordHash: web.HashPassword(testPassword)}
 	if err := ta.db.CreateUser(context.Background(), u); err != nil {
 		ta.t.Fatal(err)
 	}

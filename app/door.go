@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"salon/app/web"
 	"salon/static"
 	"salon/tickets"
 )
@@ -70,7 +71,7 @@ var doorStrings = map[string][]any{
 }
 
 type doorPage struct {
-	page
+	web.Page
 	Slug string
 	// Config and Strings are written into JSON blocks that the page's
 	// modules read: the page has no inline script, so the CSP holds.
@@ -128,7 +129,7 @@ func newDoorConfig(slug string) doorConfig {
 // page's script fetches that with the door link's token or a staff token,
 // so the page is the same for everyone and safe to cache offline.
 func (s *Server) handleDoorPage(c *fiber.Ctx) error {
-	p := doorPage{page: s.newPage(c, ""), Slug: c.Params("slug")}
+	p := doorPage{Page: web.NewPage(c, ""), Slug: c.Params("slug")}
 	p.Config = newDoorConfig(p.Slug)
 	p.Title = p.T("door.title")
 	p.Strings = make(map[string]string, len(doorStrings))
@@ -136,7 +137,7 @@ func (s *Server) handleDoorPage(c *fiber.Ctx) error {
 		p.Strings[key] = p.T(key, args...)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-cache")
-	return s.render(c, fiber.StatusOK, "door", p)
+	return s.pages.Render(c, fiber.StatusOK, "door", p)
 }
 
 // handleDoorServiceWorker serves static/door-sw.js after a first line that

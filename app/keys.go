@@ -42,13 +42,3 @@ func rotateSigningKey(ctx context.Context, db *storage.DB) (uint32, *tickets.Key
 	keys, err := LoadKeySet(ctx, db)
 	return id, keys, err
 }
-
-// checkIn verifies a scan's code with the server's keys, before the writer
-// is involved, and records the scan; a code that does not verify is
-// recorded as an invalid scan.
-func (s *Server) checkIn(ctx context.Context, r storage.CheckinRequest) (*storage.CheckinResult, error) {
-	if c, err := s.keys.Verify(r.Code); err == nil {
-		r.Claims = &c
-	}
-	return s.db.CheckIn(ctx, r)
-}

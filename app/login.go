@@ -2,12 +2,13 @@ package app
 
 import (
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/csrf"
 
+	"salon/app/web"
 	"salon/events"
 	"salon/storage"
 	"salon/tickets"
@@ -32,16 +33,16 @@ var argonSlots = make(chan struct{}, max(2, runtime.NumCPU()))
 // dummyHash is checked against when an email has no account (or no
 // password), so an unknown account costs the same argon2id work as a known
 // one and timing does not tell them apart.
-var dummyHash = sync.OnceValue(func() string { return HashPassword(tickets.NewToken()) })
+var dummyHash = sync.OnceValue(func() string { return web.HashPassword(tickets.NewToken()) })
 
 // checkPassword runs one argon2id verification, waiting for a slot.
 func (s *Server) checkPassword(hash, pw string) bool {
-	if f := s.onPasswordCheck.Load(); f != nil {
+	if f := s.d.OnPasswordCheck.Load(); f != nil {
 		(*f)()
 	}
 	argonSlots <- struct{}{}
 	defer func() { <-argonSlots }()
-	return VerifyPassword(hash, pw)
+	return web.VerifyPassword(hash, pw)
 }
 
 type loginPage struct {
@@ -54,7 +55,7 @@ type loginPage struct {
 func (s *Server) renderLogin(c *fiber.Ctx, status int, email, next, msg string) error {
 	p := loginPage{consolePage: s.newConsolePage(c, "login.title"), Email: email, Next: next, Error: msg}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.render(c, status, "login", p)
+	return s.consolePages.Render(c, status, "login", p)
 }
 
 // handleLoginPage shows the form even to a signed-in browser, so someone can
@@ -70,7 +71,7 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	email := tickets.NormalizeEmail(c.FormValue("email"))
 	pw := c.FormValue("password")
 	next := safeNext(c.FormValue("next"))
-	lang := pageLang(c)
+	lang := web.PageLang(c)
 	// The attempt is reserved before the password is checked, so a burst
 	// sent in parallel gets no more checks than the limit allows. The typed
 	// email is the key whether or not it has an account: an unknown one is
@@ -109,41 +110,41 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	}
 	// Whatever session id the browser brought (planted by someone else, or
 	// an old one of its own) ends here; the signed-in session is a new id.
-	if old := c.Cookies(sessionCookie); old != "" {
+	if old := c.Cookies(web.SessionCookie); old != "" {
 		if err := s.db.DeleteSession(ctx, old); err != nil {
 			return err
 		}
 	}
-	id, err := s.db.CreateSession(ctx, u.ID, sessionTTL, c.IP(), c.Get(fiber.HeaderUserAgent))
+	id, err := s.db.CreateSession(ctx, u.ID, web.SessionTTL, c.IP(), c.Get(fiber.HeaderUserAgent))
 	if err != nil {
 		return err
 	}
-	s.setSessionCookie(c, id, s.db.Now().Add(sessionTTL))
-	s.rotateCSRF(c)
-	c.Locals(userKey, u)
-	s.audit(c, "login", 0, "")
+	s.d.SetSessionCookie(c, id, s.db.Now().Add(web.SessionTTL))
+	s.d.RotateCSRF(c)
+	web.SetUser(c, u)
+	s.d.Audit(c, "login", 0, "")
 	return c.Redirect(next, fiber.StatusSeeOther)
 }
 
 // handleLogout ends the session (a POST with a CSRF token, so no other site
 // can sign people out).
 func (s *Server) handleLogout(c *fiber.Ctx) error {
-	if id := c.Cookies(sessionCookie); id != "" {
+	if id := c.Cookies(web.SessionCookie); id != "" {
 		if err := s.db.DeleteSession(c.UserContext(), id); err != nil {
 			return err
 		}
 	}
-	s.clearSessionCookie(c)
-	s.rotateCSRF(c)
+	s.d.ClearSessionCookie(c)
+	s.d.RotateCSRF(c)
 	return c.Redirect("/login?ok=logged_out", fiber.StatusSeeOther)
 }
 
-// rotateCSRF drops the form token at a change of who is signed in, so a
-// token seen before login is worthless after it.
-func (s *Server) rotateCSRF(c *fiber.Ctx) {
-	if h, ok := c.Locals(consoleCSRFHandlerKey).(*csrf.CSRFHandler); ok {
-		if err := h.DeleteToken(c); err != nil {
-			s.log.Warn("rotate csrf token", "err", err)
-		}
+// safeNext keeps a post-login redirect inside the console, so the login form
+// cannot be used to send people to another site.
+func safeNext(next string) string {
+	if next == "/admin" || (strings.HasPrefix(next, "/admin/") || strings.HasPrefix(next, "/admin?")) &&
+		!strings.ContainsAny(next, "\\\r\n") && !strings.Contains(next, "//") {
+		return next
 	}
+	return "/admin"
 }

@@ -4,11 +4,12 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"salon/app/web"
 	"salon/events"
+	"salon/static"
 )
 
 // routes is the whole route table. Security middleware comes first, before
@@ -17,29 +18,17 @@ func (s *Server) routes() {
 	app := s.app
 	app.Use(recover.New())
 	app.Use(securityHeaders)
-	app.Use(s.metrics.middleware)
+	app.Use(s.d.Metrics.Middleware)
 
-	s.staticRoutes(app)
+	// Static files: see web.VersionedStatic.
+	app.Use("/static/"+static.Version, web.VersionedStatic())
+	app.Use("/static", web.UnversionedStatic())
 	app.Get("/healthz", s.handleHealth)
-	app.Get("/lang/:lang", s.handleLang)
-	app.Get("/metrics", s.metrics.handler())
+	app.Get("/lang/:lang", s.d.HandleLang)
+	app.Get("/metrics", s.d.Metrics.Handler())
 
 	writes := s.rateLimit()
-	signed := newSignedCSRF(2 * time.Hour)
-	forms := csrf.New(csrf.Config{
-		KeyLookup:      "form:_csrf",
-		CookieName:     "salon_csrf",
-		CookieSecure:   s.cfg.Secure(),
-		CookieHTTPOnly: true,
-		CookieSameSite: "Lax",
-		Expiration:     2 * time.Hour,
-		Storage:        signed,
-		ContextKey:     csrfKey,
-		KeyGenerator:   signed.NewToken,
-		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			return events.Errorf(events.EFORBIDDEN, "This form has expired; reload the page and try again.")
-		},
-	})
+	forms := s.d.PublicCSRF()
 
 	// JSON API.
 	api := app.Group("/api/v1")
@@ -53,7 +42,7 @@ func (s *Server) routes() {
 
 	// Organizer endpoints: the token check is on each route, not on a group,
 	// so an unknown path still answers 404 rather than 401.
-	auth := s.requireToken
+	auth := s.d.RequireToken
 	api.Post("/salons", auth, s.handleCreateSalon)
 	api.Patch("/salons/:slug", auth, s.handleUpdateSalon)
 	api.Post("/salons/:slug/publish", auth, s.handlePublishSalon)
@@ -90,8 +79,6 @@ func (s *Server) routes() {
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
-
-const csrfKey = "csrf"
 
 // securityHeaders are sent on every answer. The content security policy
 // allows no inline script; Referrer-Policy keeps ticket tokens in URLs from

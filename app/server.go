@@ -7,13 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"salon/app/mailer"
 	"salon/app/notice"
+	"salon/app/web"
 	"salon/events"
 	"salon/storage"
 	"salon/tickets"
@@ -22,16 +22,15 @@ import (
 // Server is the web application: the Fiber app, its dependencies and the
 // background workers it runs.
 type Server struct {
-	cfg     Config
-	db      *storage.DB
-	log     *slog.Logger
-	app     *fiber.App
-	metrics *metrics
-	pages   *pages
-	qr      *qrCache
-	// pageCache keeps rendered public pages and QR images; see pagecache.go.
-	pageCache *renderCache
-	pageToken string
+	cfg Config
+	db  *storage.DB
+	log *slog.Logger
+	app *fiber.App
+	// d is the kernel every surface is built from.
+	d     *web.Deps
+	pages *web.Templates
+	// consolePages are the console's templates.
+	consolePages *web.Templates
 	// health keeps the last write probe's answer for /healthz.
 	health writeHealth
 	// keys sign and verify ticket codes; built from db at start.
@@ -41,9 +40,6 @@ type Server struct {
 	calOpts events.CalendarOptions
 
 	wg sync.WaitGroup
-	// onPasswordCheck, when set (only by tests), is called before every
-	// password verification, so a test can count and hold them.
-	onPasswordCheck atomic.Pointer[func()]
 }
 
 // NewServer builds the application on an open database.
@@ -58,10 +54,12 @@ func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: db, keys: keys, log: log, qr: newQRCache(), pageCache: newRenderCache(pageCacheEntries, pageCacheBytes), pageToken: newPageToken(),
-		calOpts: newCalendarOptions(cfg)}
-	s.metrics = newMetrics()
-	db.ObserveWait = s.metrics.observeWriteWait
+	s := &Server{cfg: cfg, db: db, keys: keys, log: log, calOpts: newCalendarOptions(cfg)}
+	s.d, err = web.NewDeps(db, log, cfg.BaseURL, cfg.Secure(), keys, s.calOpts)
+	if err != nil {
+		return nil, err
+	}
+	db.ObserveWait = s.d.Metrics.ObserveWriteWait
 	p, err := newPages()
 	if err != nil {
 		return nil, err
@@ -80,7 +78,7 @@ func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
 		ReadTimeout:             30 * time.Second,
 		WriteTimeout:            30 * time.Second,
 		IdleTimeout:             90 * time.Second,
-		ErrorHandler:            s.errorHandler,
+		ErrorHandler:            s.d.ErrorHandler,
 		DisableStartupMessage:   true,
 		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
 		TrustedProxies:          cfg.TrustedProxies,
@@ -205,7 +203,7 @@ func (s *Server) StartWorkers(ctx context.Context) error {
 
 // Notices returns the renderer of attendee mail.
 func (s *Server) Notices() *notice.Renderer {
-	return &notice.Renderer{DB: s.db, BaseURL: s.cfg.BaseURL, From: s.cfg.MailFrom, Calendar: s.calOpts, QR: s.QRImage, Format: formatRange}
+	return &notice.Renderer{DB: s.db, BaseURL: s.cfg.BaseURL, From: s.cfg.MailFrom, Calendar: s.calOpts, QR: s.d.QRImage, Format: web.FormatRange}
 }
 
 // remind queues due reminders every interval until ctx ends.
@@ -230,3 +228,7 @@ func (s *Server) remind(ctx context.Context, every time.Duration, wake func()) {
 
 // Wait blocks until the workers started by StartWorkers have stopped.
 func (s *Server) Wait() { s.wg.Wait() }
+
+// Deps returns the kernel the surfaces are built from, for tests and tools
+// that look at its caches.
+func (s *Server) Deps() *web.Deps { return s.d }

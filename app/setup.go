@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"salon/app/web"
 	"salon/events"
 	"salon/tickets"
 )
@@ -43,7 +44,7 @@ func (s *Server) handleSetupPage(c *fiber.Ctx) error {
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.render(c, fiber.StatusOK, "setup", setupPage{consolePage: s.newConsolePage(c, "setup.title"), Token: token})
+	return s.consolePages.Render(c, fiber.StatusOK, "setup", setupPage{consolePage: s.newConsolePage(c, "setup.title"), Token: token})
 }
 
 // handleSetup creates the first admin from the setup form. The link is spent
@@ -59,17 +60,17 @@ func (s *Server) handleSetup(c *fiber.Ctx) error {
 	pw := c.FormValue("password")
 	u := &events.User{Email: p.Email, Name: p.Name}
 	errs := map[string]string{}
-	if msg := CheckPassword(pw); msg != "" {
+	if msg := web.CheckPassword(pw); msg != "" {
 		errs["password"] = p.T("console.err.password")
 	} else if pw != c.FormValue("password2") {
 		errs["password2"] = p.T("console.err.password_match")
 	}
 	if len(errs) == 0 {
-		u.PasswordHash = HashPassword(pw)
+		u.PasswordHash = web.HashPassword(pw)
 		err := s.db.UseSetupToken(ctx, token, u)
 		if err == nil {
-			c.Locals(userKey, u)
-			s.audit(c, "account.setup", 0, u.Email)
+			web.SetUser(c, u)
+			s.d.Audit(c, "account.setup", 0, u.Email)
 			s.log.Info("first admin created", "email", u.Email)
 			return c.Redirect("/login?ok=setup", fiber.StatusSeeOther)
 		}
@@ -81,5 +82,5 @@ func (s *Server) handleSetup(c *fiber.Ctx) error {
 		errs["email"] = p.T("err.invalid_email")
 	}
 	p.Errors = errs
-	return s.render(c, fiber.StatusUnprocessableEntity, "setup", p)
+	return s.consolePages.Render(c, fiber.StatusUnprocessableEntity, "setup", p)
 }

@@ -1,9 +1,8 @@
-package app
+package web
 
 import (
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,75 +14,76 @@ import (
 // only its SHA-256 in the sessions table. A session ends after sessionTTL
 // whatever happens, or after sessionIdle without a request.
 const (
-	sessionCookie = "salon_session"
-	sessionTTL    = 12 * time.Hour
+	SessionCookie = "salon_session"
+	SessionTTL    = 12 * time.Hour
 	sessionIdle   = 2 * time.Hour
 	// sessionTouchEvery spares a write on every page: last-seen only needs
 	// to be as precise as the idle timeout is long.
 	sessionTouchEvery = 5 * time.Minute
 )
 
-// setSessionCookie gives the browser its session id. HttpOnly keeps it from
+// SetSessionCookie gives the browser its session id. HttpOnly keeps it from
 // scripts; Lax keeps it off cross-site POSTs; Secure whenever the site is
 // served over https.
-func (s *Server) setSessionCookie(c *fiber.Ctx, id string, expires time.Time) {
+func (d *Deps) SetSessionCookie(c *fiber.Ctx, id string, expires time.Time) {
 	c.Cookie(&fiber.Cookie{
-		Name:     sessionCookie,
+		Name:     SessionCookie,
 		Value:    id,
 		Path:     "/",
 		Expires:  expires,
-		Secure:   s.cfg.Secure(),
+		Secure:   d.Secure,
 		HTTPOnly: true,
 		SameSite: fiber.CookieSameSiteLaxMode,
 	})
 }
 
-func (s *Server) clearSessionCookie(c *fiber.Ctx) {
-	s.setSessionCookie(c, "", time.Unix(1, 0))
+// ClearSessionCookie tells the browser to drop its session id.
+func (d *Deps) ClearSessionCookie(c *fiber.Ctx) {
+	d.SetSessionCookie(c, "", time.Unix(1, 0))
 }
 
 // currentSession returns the user of the session cookie, or nil. Expired and
 // idle sessions are ended here.
-func (s *Server) currentSession(c *fiber.Ctx) (*events.User, error) {
-	id := c.Cookies(sessionCookie)
+func (d *Deps) currentSession(c *fiber.Ctx) (*events.User, error) {
+	id := c.Cookies(SessionCookie)
 	if id == "" {
 		return nil, nil
 	}
 	ctx := c.UserContext()
-	sess, err := s.db.FindSession(ctx, id)
+	sess, err := d.DB.FindSession(ctx, id)
 	if events.ErrorCode(err) == events.ENOTFOUND {
 		return nil, nil
 	} else if err != nil {
 		return nil, err
 	}
-	now := s.db.Now()
+	now := d.DB.Now()
 	if now.Sub(sess.LastSeenAt) > sessionIdle {
-		if err := s.db.DeleteSession(ctx, id); err != nil {
+		if err := d.DB.DeleteSession(ctx, id); err != nil {
 			return nil, err
 		}
 		return nil, nil
 	}
 	if now.Sub(sess.LastSeenAt) > sessionTouchEvery {
-		if err := s.db.TouchSession(ctx, id); err != nil {
+		if err := d.DB.TouchSession(ctx, id); err != nil {
 			return nil, err
 		}
 	}
 	return sess.User, nil
 }
 
-// requireSession lets a request through only with a live console session.
+// RequireSession lets a request through only with a live console session.
 // It never looks at Authorization headers, and the API never looks at this
 // cookie, so neither kind of credential can stand in for the other.
-func (s *Server) requireSession(c *fiber.Ctx) error {
-	u, err := s.currentSession(c)
+func (d *Deps) RequireSession(c *fiber.Ctx) error {
+	u, err := d.currentSession(c)
 	if err != nil {
 		return err
 	}
 	// Console pages show attendees' data: never keep them in any cache.
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	if u == nil {
-		if c.Cookies(sessionCookie) != "" {
-			s.clearSessionCookie(c)
+		if c.Cookies(SessionCookie) != "" {
+			d.ClearSessionCookie(c)
 		}
 		if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
 			return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
@@ -94,23 +94,13 @@ func (s *Server) requireSession(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// requireRole lets through only accounts with one of roles; it must follow
-// requireSession.
-func requireRole(roles ...string) fiber.Handler {
+// RequireRole lets through only accounts with one of roles; it must follow
+// RequireSession.
+func RequireRole(roles ...string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if u := currentUser(c); u == nil || !slices.Contains(roles, u.Role) {
+		if u := CurrentUser(c); u == nil || !slices.Contains(roles, u.Role) {
 			return events.Errorf(events.EFORBIDDEN, "Your account may not open this page.")
 		}
 		return c.Next()
 	}
-}
-
-// safeNext keeps a post-login redirect inside the console, so the login form
-// cannot be used to send people to another site.
-func safeNext(next string) string {
-	if next == "/admin" || (strings.HasPrefix(next, "/admin/") || strings.HasPrefix(next, "/admin?")) &&
-		!strings.ContainsAny(next, "\\\r\n") && !strings.Contains(next, "//") {
-		return next
-	}
-	return "/admin"
 }

@@ -1,4 +1,4 @@
-package app
+package web
 
 import (
 	"errors"
@@ -29,15 +29,15 @@ func TestStatusFor(t *testing.T) {
 		{&events.Error{Code: "no_such_code"}, "no_such_code", 500},
 		{errors.New("boom"), events.EINTERNAL, 500},
 	}
-	m := newMetrics()
+	m := NewMetrics()
 	a := fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error {
-		_, status := statusFor(err)
+		_, status := StatusFor(err)
 		return c.SendStatus(status)
 	}})
-	a.Use(m.middleware)
+	a.Use(m.Middleware)
 	for i, tc := range cases {
-		if code, status := statusFor(tc.err); code != tc.code || status != tc.status {
-			t.Errorf("statusFor(%v) = %q %d, want %q %d", tc.err, code, status, tc.code, tc.status)
+		if code, status := StatusFor(tc.err); code != tc.code || status != tc.status {
+			t.Errorf("StatusFor(%v) = %q %d, want %q %d", tc.err, code, status, tc.code, tc.status)
 		}
 		route := "/e" + strconv.Itoa(i)
 		a.Get(route, func(*fiber.Ctx) error { return tc.err })
@@ -55,7 +55,7 @@ func TestStatusFor(t *testing.T) {
 }
 
 // countedStatus is the status label of the one request counted on route.
-func countedStatus(t *testing.T, m *metrics, route string) string {
+func countedStatus(t *testing.T, m *Metrics, route string) string {
 	t.Helper()
 	families, err := m.reg.Gather()
 	if err != nil {

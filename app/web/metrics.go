@@ -1,4 +1,4 @@
-package app
+package web
 
 import (
 	"strconv"
@@ -11,9 +11,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-// metrics are the Prometheus series the server exports. Each server has its
+// Metrics are the Prometheus series the server exports. Each server has its
 // own registry so tests can run several side by side.
-type metrics struct {
+type Metrics struct {
 	reg       *prometheus.Registry
 	requests  *prometheus.CounterVec
 	duration  *prometheus.HistogramVec
@@ -21,8 +21,9 @@ type metrics struct {
 	writeWait prometheus.Histogram
 }
 
-func newMetrics() *metrics {
-	m := &metrics{
+// NewMetrics makes the series on a registry of their own.
+func NewMetrics() *Metrics {
+	m := &Metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "salon_http_requests_total", Help: "HTTP requests by route pattern, method and status.",
@@ -44,17 +45,18 @@ func newMetrics() *metrics {
 	return m
 }
 
-func (m *metrics) observeWriteWait(d time.Duration) { m.writeWait.Observe(d.Seconds()) }
+// ObserveWriteWait records how long a write waited for the writer.
+func (m *Metrics) ObserveWriteWait(d time.Duration) { m.writeWait.Observe(d.Seconds()) }
 
-// middleware counts every request by its route pattern (never the raw path,
+// Middleware counts every request by its route pattern (never the raw path,
 // which would make a series per ticket token).
-func (m *metrics) middleware(c *fiber.Ctx) error {
+func (m *Metrics) Middleware(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()
 	status := c.Response().StatusCode()
 	if err != nil {
 		// The ErrorHandler has not run yet; count what it will answer.
-		_, status = statusFor(err)
+		_, status = StatusFor(err)
 	}
 	route := c.Route().Path
 	m.requests.WithLabelValues(route, c.Method(), strconv.Itoa(status)).Inc()
@@ -62,6 +64,7 @@ func (m *metrics) middleware(c *fiber.Ctx) error {
 	return err
 }
 
-func (m *metrics) handler() fiber.Handler {
+// Handler serves the series in Prometheus' text format.
+func (m *Metrics) Handler() fiber.Handler {
 	return adaptor.HTTPHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
 }

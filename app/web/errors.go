@@ -1,4 +1,4 @@
-package app
+package web
 
 import (
 	"errors"
@@ -17,7 +17,7 @@ const (
 )
 
 // statusOf maps an error code to its HTTP status; this table is the only
-// place where that mapping lives. Read it through statusFor, which also
+// place where that mapping lives. Read it through StatusFor, which also
 // turns Fiber's errors into codes and answers 500 for unknown codes.
 var statusOf = map[string]int{
 	events.EINVALID:           fiber.StatusUnprocessableEntity,
@@ -37,10 +37,10 @@ var statusOf = map[string]int{
 	codeTimeout:               fiber.StatusRequestTimeout,
 }
 
-// statusFor is the error code and HTTP status that err is answered with:
+// StatusFor is the error code and HTTP status that err is answered with:
 // the ErrorHandler, the request metrics and pages that re-show a form all
 // ask here, so they cannot disagree.
-func statusFor(err error) (code string, status int) {
+func StatusFor(err error) (code string, status int) {
 	code = events.ErrorCode(fromFiber(err))
 	if status, ok := statusOf[code]; ok {
 		return code, status
@@ -48,9 +48,9 @@ func statusFor(err error) (code string, status int) {
 	return code, fiber.StatusInternalServerError
 }
 
-// errStatus is statusFor's status alone, for pages that re-show a form.
-func errStatus(err error) int {
-	_, status := statusFor(err)
+// ErrStatus is StatusFor's status alone, for pages that re-show a form.
+func ErrStatus(err error) int {
+	_, status := StatusFor(err)
 	return status
 }
 
@@ -91,15 +91,15 @@ func fromFiber(err error) error {
 	return err
 }
 
-// errorHandler is Fiber's ErrorHandler: it replaces the default, which would
+// ErrorHandler is Fiber's ErrorHandler: it replaces the default, which would
 // send err.Error() to the client. Internal errors are logged and reported only
 // as "Internal error."; API paths answer JSON, pages answer HTML.
-func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+func (d *Deps) ErrorHandler(c *fiber.Ctx, err error) error {
 	err = fromFiber(err)
-	code, status := statusFor(err)
+	code, status := StatusFor(err)
 	msg := events.ErrorMessage(err)
 	if code == events.EINTERNAL {
-		s.log.Error("internal error", "method", c.Method(), "path", c.Route().Path, "err", err)
+		d.Log.Error("internal error", "method", c.Method(), "path", c.Route().Path, "err", err)
 	}
 	var fields map[string]string
 	var e *events.Error
@@ -110,7 +110,7 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Status(status).JSON(errorBody{Error: errorDetail{Code: code, Message: msg, Fields: fields}})
 	}
-	return s.renderError(c, status, code, msg)
+	return d.renderError(c, status, code, msg)
 }
 
 // acceptsHTML says whether an error should be a page: browsers ask for
@@ -123,9 +123,9 @@ func acceptsHTML(c *fiber.Ctx) bool {
 	return strings.Contains(c.Get(fiber.HeaderAccept), "text/html") || c.Get(fiber.HeaderAccept) == ""
 }
 
-// logInternal is used where an error is handled without reaching the
+// LogInternal is used where an error is handled without reaching the
 // ErrorHandler.
-func logInternal(log *slog.Logger, msg string, err error) {
+func LogInternal(log *slog.Logger, msg string, err error) {
 	if events.ErrorCode(err) == events.EINTERNAL {
 		log.Error(msg, "err", err)
 	}

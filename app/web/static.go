@@ -1,4 +1,4 @@
-package app
+package web
 
 import (
 	"fmt"
@@ -12,24 +12,26 @@ import (
 	"salon/static"
 )
 
-// staticRoutes serves the embedded static files. Pages link them under the
-// content version (static.URL), where a file never changes, so browsers may
-// keep it a year without asking. The old unversioned URLs still answer, for
-// a page some phone kept from before, but must be asked for again each
-// time. Another build's version answers 404, uncached: its files are not
-// here, and the current ones under its name would be cached as its.
-func (s *Server) staticRoutes(app *fiber.App) {
-	root := http.FS(static.FS)
-	app.Use("/static/"+static.Version, withCacheControl(filesystem.New(filesystem.Config{Root: root}),
-		"public, max-age=31536000, immutable"))
-	unversioned := withCacheControl(filesystem.New(filesystem.Config{Root: root}), "no-cache")
-	app.Use("/static", func(c *fiber.Ctx) error {
+// VersionedStatic serves the embedded static files under the content
+// version (static.URL), where a file never changes, so browsers may keep it
+// a year without asking.
+func VersionedStatic() fiber.Handler {
+	return withCacheControl(filesystem.New(filesystem.Config{Root: http.FS(static.FS)}), "public, max-age=31536000, immutable")
+}
+
+// UnversionedStatic serves the old unversioned URLs, for a page some phone
+// kept from before; they must be asked for again each time. Another
+// build's version answers 404, uncached: its files are not here, and the
+// current ones under its name would be cached as its.
+func UnversionedStatic() fiber.Handler {
+	unversioned := withCacheControl(filesystem.New(filesystem.Config{Root: http.FS(static.FS)}), "no-cache")
+	return func(c *fiber.Ctx) error {
 		first, _, _ := strings.Cut(strings.TrimPrefix(c.Path(), "/static/"), "/")
 		if static.IsVersion(first) {
 			return fiber.ErrNotFound
 		}
 		return unversioned(c)
-	})
+	}
 }
 
 // withCacheControl sets Cache-Control on the files h serves, and only on
@@ -49,7 +51,7 @@ func withCacheControl(h fiber.Handler, value string) fiber.Handler {
 // fails its test rather than a browser.
 func staticURL(name string) (string, error) {
 	if _, err := fs.Stat(static.FS, name); err != nil {
-		return "", fmt.Errorf("app: no static file %q", name)
+		return "", fmt.Errorf("web: no static file %q", name)
 	}
 	return static.URL(name), nil
 }

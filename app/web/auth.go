@@ -1,4 +1,4 @@
-package app
+package web
 
 import (
 	"strings"
@@ -10,8 +10,8 @@ import (
 
 const userKey = "user"
 
-// requireToken authenticates organizer API calls with a Bearer token.
-func (s *Server) requireToken(c *fiber.Ctx) error {
+// RequireToken authenticates organizer API calls with a Bearer token.
+func (d *Deps) RequireToken(c *fiber.Ctx) error {
 	h := c.Get(fiber.HeaderAuthorization)
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	token = strings.TrimSpace(token)
@@ -19,7 +19,7 @@ func (s *Server) requireToken(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="salon"`)
 		return events.Errorf(events.EUNAUTHORIZED, "An API token is required (Authorization: Bearer <token>).")
 	}
-	u, err := s.db.FindUserByAPIToken(c.UserContext(), token)
+	u, err := d.DB.FindUserByAPIToken(c.UserContext(), token)
 	if err != nil {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="salon", error="invalid_token"`)
 		return err
@@ -28,17 +28,18 @@ func (s *Server) requireToken(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func currentUser(c *fiber.Ctx) *events.User {
+// CurrentUser is the user a token or a session authenticated, or nil.
+func CurrentUser(c *fiber.Ctx) *events.User {
 	u, _ := c.Locals(userKey).(*events.User)
 	return u
 }
 
-// managedSalon loads the salon named in the URL and checks that the current
+// ManagedSalon loads the salon named in the URL and checks that the current
 // user may manage it. Another organizer's salon is 403, so ids cannot be
 // probed through 404s only by people who already hold an account.
-func (s *Server) managedSalon(c *fiber.Ctx) (*events.Salon, *events.User, error) {
-	u := currentUser(c)
-	sa, err := s.db.FindSalonBySlug(c.UserContext(), c.Params("slug"))
+func (d *Deps) ManagedSalon(c *fiber.Ctx) (*events.Salon, *events.User, error) {
+	u := CurrentUser(c)
+	sa, err := d.DB.FindSalonBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -47,3 +48,6 @@ func (s *Server) managedSalon(c *fiber.Ctx) (*events.Salon, *events.User, error)
 	}
 	return sa, u, nil
 }
+
+// SetUser records the user a request acts as, for CurrentUser.
+func SetUser(c *fiber.Ctx, u *events.User) { c.Locals(userKey, u) }

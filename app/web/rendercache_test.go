@@ -1,4 +1,4 @@
-package app
+package web
 
 import (
 	"context"
@@ -10,18 +10,18 @@ import (
 	"time"
 )
 
-func body(s string) func(context.Context) (rendered, error) {
-	return func(context.Context) (rendered, error) { return rendered{body: []byte(s)}, nil }
+func body(s string) func(context.Context) (Rendered, error) {
+	return func(context.Context) (Rendered, error) { return Rendered{Body: []byte(s)}, nil }
 }
 
 // TestCalendarCacheBounds: the cache keeps at most its number of entries and
 // bytes, and drops the least recently used first.
 func TestCalendarCacheBounds(t *testing.T) {
 	ctx, now := context.Background(), time.Now
-	cc := newRenderCache(16, 1<<20)
-	v := versions{1, 1}
+	cc := NewRenderCache(16, 1<<20)
+	v := Versions{1, 1}
 	for i := range 16 {
-		if _, err := cc.load(ctx, "k"+strconv.Itoa(i), v, false, now, body("x")); err != nil {
+		if _, err := cc.Load(ctx, "k"+strconv.Itoa(i), v, false, now, body("x")); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -29,8 +29,8 @@ func TestCalendarCacheBounds(t *testing.T) {
 	if cc.get("k0", v, now()) == nil {
 		t.Fatal("k0 missing")
 	}
-	cc.load(ctx, "new", v, false, now, body("y"))
-	if n := cc.len(); n > 16 {
+	cc.Load(ctx, "new", v, false, now, body("y"))
+	if n := cc.Len(); n > 16 {
 		t.Fatalf("%d entries, limit 16", n)
 	}
 	if cc.get("k0", v, now()) == nil || cc.get("new", v, now()) == nil {
@@ -41,15 +41,15 @@ func TestCalendarCacheBounds(t *testing.T) {
 	}
 
 	// The byte budget holds too, and one oversized body still serves.
-	cc = newRenderCache(100, 10)
+	cc = NewRenderCache(100, 10)
 	for i := range 5 {
-		cc.load(ctx, "b"+strconv.Itoa(i), v, false, now, body("12345"))
+		cc.Load(ctx, "b"+strconv.Itoa(i), v, false, now, body("12345"))
 	}
-	if cc.bytes > 10 || cc.len() > 2 {
-		t.Errorf("%d bytes in %d entries, budget 10", cc.bytes, cc.len())
+	if cc.bytes > 10 || cc.Len() > 2 {
+		t.Errorf("%d bytes in %d entries, budget 10", cc.bytes, cc.Len())
 	}
-	f, err := cc.load(ctx, "big", v, false, now, body("0123456789abcdef"))
-	if err != nil || string(f.body) != "0123456789abcdef" {
+	f, err := cc.Load(ctx, "big", v, false, now, body("0123456789abcdef"))
+	if err != nil || string(f.Body) != "0123456789abcdef" {
 		t.Fatalf("oversized: %v", err)
 	}
 }
@@ -60,34 +60,34 @@ func TestCalendarCacheFreshness(t *testing.T) {
 	ctx := context.Background()
 	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	now := func() time.Time { return clock }
-	cc := newRenderCache(10, 1<<20)
-	win := func(context.Context) (rendered, error) { return rendered{body: []byte("w"), window: true}, nil }
-	cc.load(ctx, "public", versions{1, 1}, false, now, body("p"))
-	cc.load(ctx, "personal", versions{1, 1}, true, now, body("q"))
-	cc.load(ctx, "window", versions{1, 1}, false, now, win)
+	cc := NewRenderCache(10, 1<<20)
+	win := func(context.Context) (Rendered, error) { return Rendered{Body: []byte("w"), Window: true}, nil }
+	cc.Load(ctx, "public", Versions{1, 1}, false, now, body("p"))
+	cc.Load(ctx, "personal", Versions{1, 1}, true, now, body("q"))
+	cc.Load(ctx, "window", Versions{1, 1}, false, now, win)
 	for _, tc := range []struct {
 		key   string
-		v     versions
+		v     Versions
 		later time.Duration
 		fresh bool
 	}{
-		{"public", versions{1, 1}, 0, true},
-		{"public", versions{1, 2}, 0, true}, // tickets do not show in it
-		{"public", versions{2, 1}, 0, false},
-		{"personal", versions{1, 2}, 0, false},
-		{"window", versions{1, 1}, calendarTTL - time.Second, true},
-		{"window", versions{1, 1}, calendarTTL, false},
-		{"public", versions{1, 1}, 24 * time.Hour, true},
+		{"public", Versions{1, 1}, 0, true},
+		{"public", Versions{1, 2}, 0, true}, // tickets do not show in it
+		{"public", Versions{2, 1}, 0, false},
+		{"personal", Versions{1, 2}, 0, false},
+		{"window", Versions{1, 1}, calendarTTL - time.Second, true},
+		{"window", Versions{1, 1}, calendarTTL, false},
+		{"public", Versions{1, 1}, 24 * time.Hour, true},
 	} {
 		if got := cc.get(tc.key, tc.v, clock.Add(tc.later)) != nil; got != tc.fresh {
 			t.Errorf("%s at %v +%v: fresh %v, want %v", tc.key, tc.v, tc.later, got, tc.fresh)
 		}
 	}
 	boom := errors.New("boom")
-	if _, err := cc.load(ctx, "bad", versions{1, 1}, false, now, func(context.Context) (rendered, error) { return rendered{}, boom }); !errors.Is(err, boom) {
+	if _, err := cc.Load(ctx, "bad", Versions{1, 1}, false, now, func(context.Context) (Rendered, error) { return Rendered{}, boom }); !errors.Is(err, boom) {
 		t.Fatalf("error: %v", err)
 	}
-	if cc.get("bad", versions{1, 1}, clock) != nil {
+	if cc.get("bad", Versions{1, 1}, clock) != nil {
 		t.Error("an error was cached")
 	}
 }
@@ -95,19 +95,19 @@ func TestCalendarCacheFreshness(t *testing.T) {
 // TestCalendarCacheConcurrent hammers one cache from many goroutines under
 // -race: concurrent misses of one key render once.
 func TestCalendarCacheConcurrent(t *testing.T) {
-	cc := newRenderCache(8, 1<<20)
+	cc := NewRenderCache(8, 1<<20)
 	var renders atomic.Int64
 	gate := make(chan struct{})
-	slow := func(context.Context) (rendered, error) {
+	slow := func(context.Context) (Rendered, error) {
 		renders.Add(1)
 		<-gate
-		return rendered{body: []byte("slow")}, nil
+		return Rendered{Body: []byte("slow")}, nil
 	}
 	var wg sync.WaitGroup
 	for range 16 {
 		wg.Go(func() {
-			f, err := cc.load(context.Background(), "one", versions{1, 1}, false, time.Now, slow)
-			if err != nil || string(f.body) != "slow" {
+			f, err := cc.Load(context.Background(), "one", Versions{1, 1}, false, time.Now, slow)
+			if err != nil || string(f.Body) != "slow" {
 				t.Errorf("%v", err)
 			}
 		})
@@ -122,15 +122,15 @@ func TestCalendarCacheConcurrent(t *testing.T) {
 		wg.Go(func() {
 			key := "k" + strconv.Itoa(i%20)
 			for j := range 50 {
-				v := versions{uint64(j % 3), 1}
-				if _, err := cc.load(context.Background(), key, v, false, time.Now, body(key)); err != nil {
+				v := Versions{uint64(j % 3), 1}
+				if _, err := cc.Load(context.Background(), key, v, false, time.Now, body(key)); err != nil {
 					t.Error(err)
 				}
 			}
 		})
 	}
 	wg.Wait()
-	if n := cc.len(); n > 8 {
+	if n := cc.Len(); n > 8 {
 		t.Errorf("%d entries, limit 8", n)
 	}
 }

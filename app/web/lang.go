@@ -1,4 +1,4 @@
-package app
+package web
 
 import (
 	"strings"
@@ -7,17 +7,17 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// handleLang switches the reader's language: it sets the lang cookie and
+// HandleLang switches the reader's language: it sets the lang cookie and
 // goes back to the page it came from. It is a link, not a form, so it works
 // on every page with or without a CSRF token; it changes nothing on the
 // server, only the reader's own preference.
-func (s *Server) handleLang(c *fiber.Ctx) error {
+func (d *Deps) HandleLang(c *fiber.Ctx) error {
 	lang := c.Params("lang")
 	if lang != "en" && lang != "zh" {
 		return fiber.ErrNotFound
 	}
 	c.Cookie(&fiber.Cookie{Name: "lang", Value: lang, Path: "/", Expires: time.Now().AddDate(1, 0, 0),
-		Secure: s.cfg.Secure(), HTTPOnly: true, SameSite: "Lax"})
+		Secure: d.Secure, HTTPOnly: true, SameSite: "Lax"})
 	return c.Redirect(localPath(c.Query("next")), fiber.StatusSeeOther)
 }
 

@@ -1,4 +1,4 @@
-package app
+package web
 
 import (
 	"cmp"
@@ -16,22 +16,22 @@ import (
 // entry per attendee, so the count must be bounded; the byte budget keeps a
 // flood of big public feeds (one per industry) from taking the memory.
 const (
-	calendarCacheEntries = 4096
-	calendarCacheBytes   = 64 << 20
+	CalendarCacheEntries = 4096
+	CalendarCacheBytes   = 64 << 20
 )
 
-// cachedFile is one rendered body as it is served (a calendar, a public
+// CachedFile is one rendered body as it is served (a calendar, a public
 // page, a QR image): the body is never modified once made, so it is handed
 // to every request without copying.
-type cachedFile struct {
-	body         []byte
-	etag         string // strong, quoted
-	lastModified time.Time
-	lastModHTTP  string // lastModified in HTTP date form, made once
-	disposition  string // Content-Disposition, or "" for feeds
-	// tokenAt is where a page's CSRF placeholder starts in body, found once
+type CachedFile struct {
+	Body         []byte
+	ETag         string // strong, quoted
+	LastModified time.Time
+	LastModHTTP  string // LastModified in HTTP date form, made once
+	Disposition  string // Content-Disposition, or "" for feeds
+	// TokenAt is where a page's CSRF placeholder starts in Body, found once
 	// at render rather than by every reader; -1 for none.
-	tokenAt int
+	TokenAt int
 
 	// What the body was rendered from: the change versions read before the
 	// data, and whether ticket changes matter to it.
@@ -44,40 +44,40 @@ type cachedFile struct {
 	used atomic.Uint64 // cache clock of the last hit, for eviction
 }
 
-// rendered is what a render function gives back.
-type rendered struct {
-	body []byte
-	// lastModified is the newest change among the data rendered.
-	lastModified time.Time
-	// window marks a body that depends on the clock, not only on the data.
-	window bool
-	// filename, when set, is offered for saving the file.
-	filename string
-	// tokenAt is where the CSRF placeholder starts in an HTML page's body,
-	// -1 for none; only serveCached sets and reads it.
-	tokenAt int
-	// until, when set, is when the body turns stale on its own (a page whose
+// Rendered is what a render function gives back.
+type Rendered struct {
+	Body []byte
+	// LastModified is the newest change among the data rendered.
+	LastModified time.Time
+	// Window marks a body that depends on the clock, not only on the data.
+	Window bool
+	// Filename, when set, is offered for saving the file.
+	Filename string
+	// TokenAt is where the CSRF placeholder starts in an HTML page's body,
+	// -1 for none; only ServeCached sets and reads it.
+	TokenAt int
+	// Until, when set, is when the body turns stale on its own (a page whose
 	// RSVP form closes at the deadline).
-	until time.Time
+	Until time.Time
 }
 
 // calendarTTL bounds how long a body with a time window is served before it
 // is made again, and matches the max-age clients are told.
 const calendarTTL = 5 * time.Minute
 
-// versions is a reading of the database's change counters.
-type versions struct{ salons, tickets uint64 }
+// Versions is a reading of the database's change counters.
+type Versions struct{ Salons, Tickets uint64 }
 
-// renderCache keeps rendered bodies (calendar files, public pages, QR
+// RenderCache keeps rendered bodies (calendar files, public pages, QR
 // images) by a normalized key, so each is rendered once per change of the
 // data behind it. Hits take only a read
 // lock and touch no database; renders run outside any lock, and at most one
 // runs per key at a time.
-type renderCache struct {
+type RenderCache struct {
 	maxEntries, maxBytes int
 
 	mu      sync.RWMutex
-	entries map[string]*cachedFile
+	entries map[string]*CachedFile
 	bytes   int
 
 	clock   atomic.Uint64
@@ -91,27 +91,28 @@ type renderCache struct {
 // wait on instead of rendering the same body again.
 type renderCall struct {
 	done chan struct{}
-	file *cachedFile
+	file *CachedFile
 	err  error
 }
 
-func newRenderCache(maxEntries, maxBytes int) *renderCache {
-	return &renderCache{
+// NewRenderCache makes an empty cache bounded by entries and bytes.
+func NewRenderCache(maxEntries, maxBytes int) *RenderCache {
+	return &RenderCache{
 		maxEntries: maxEntries, maxBytes: maxBytes,
-		entries: map[string]*cachedFile{}, flight: map[string]*renderCall{},
+		entries: map[string]*CachedFile{}, flight: map[string]*renderCall{},
 	}
 }
 
 // fresh reports whether f still shows the data as it is now.
-func (f *cachedFile) fresh(v versions, now time.Time) bool {
-	if f.salonsV != v.salons || (f.tickets && f.ticketsV != v.tickets) {
+func (f *CachedFile) fresh(v Versions, now time.Time) bool {
+	if f.salonsV != v.Salons || (f.tickets && f.ticketsV != v.Tickets) {
 		return false
 	}
 	return f.expires.IsZero() || now.Before(f.expires)
 }
 
 // get returns the entry for key when it is fresh.
-func (cc *renderCache) get(key string, v versions, now time.Time) *cachedFile {
+func (cc *RenderCache) get(key string, v Versions, now time.Time) *CachedFile {
 	cc.mu.RLock()
 	f := cc.entries[key]
 	cc.mu.RUnlock()
@@ -122,11 +123,11 @@ func (cc *renderCache) get(key string, v versions, now time.Time) *cachedFile {
 	return f
 }
 
-// load returns a fresh file for key, rendering it when needed. v must be
+// Load returns a fresh file for key, rendering it when needed. v must be
 // read by the caller BEFORE render reads the data: a write landing in
 // between then leaves the entry looking stale, never fresh.
-func (cc *renderCache) load(ctx context.Context, key string, v versions, tickets bool, now func() time.Time,
-	render func(context.Context) (rendered, error)) (*cachedFile, error) {
+func (cc *RenderCache) Load(ctx context.Context, key string, v Versions, tickets bool, now func() time.Time,
+	render func(context.Context) (Rendered, error)) (*CachedFile, error) {
 	if f := cc.get(key, v, now()); f != nil {
 		return f, nil
 	}
@@ -169,42 +170,42 @@ func (cc *renderCache) load(ctx context.Context, key string, v versions, tickets
 }
 
 // renderNow renders key and stores the result.
-func (cc *renderCache) renderNow(ctx context.Context, key string, v versions, tickets bool, now func() time.Time,
-	render func(context.Context) (rendered, error)) (*cachedFile, error) {
+func (cc *RenderCache) renderNow(ctx context.Context, key string, v Versions, tickets bool, now func() time.Time,
+	render func(context.Context) (Rendered, error)) (*CachedFile, error) {
 	r, err := render(ctx)
 	if err != nil {
 		return nil, err
 	}
 	cc.renders.Add(1)
-	sum := sha256.Sum256(r.body)
-	f := &cachedFile{
-		body: r.body, etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`,
-		lastModified: r.lastModified.UTC().Truncate(time.Second),
-		salonsV:      v.salons, ticketsV: v.tickets, tickets: tickets, tokenAt: r.tokenAt,
+	sum := sha256.Sum256(r.Body)
+	f := &CachedFile{
+		Body: r.Body, ETag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`,
+		LastModified: r.LastModified.UTC().Truncate(time.Second),
+		salonsV:      v.Salons, ticketsV: v.Tickets, tickets: tickets, TokenAt: r.TokenAt,
 	}
-	if r.filename != "" {
-		f.disposition = `inline; filename="` + r.filename + `"`
+	if r.Filename != "" {
+		f.Disposition = `inline; filename="` + r.Filename + `"`
 	}
 	t := now()
-	if r.window {
+	if r.Window {
 		f.expires = t.Add(calendarTTL)
 	}
-	if !r.until.IsZero() && (f.expires.IsZero() || r.until.Before(f.expires)) {
-		f.expires = r.until
+	if !r.Until.IsZero() && (f.expires.IsZero() || r.Until.Before(f.expires)) {
+		f.expires = r.Until
 	}
 	cc.mu.Lock()
-	if old := cc.entries[key]; old != nil && old.etag != f.etag && !f.lastModified.After(old.lastModified) {
+	if old := cc.entries[key]; old != nil && old.ETag != f.ETag && !f.LastModified.After(old.LastModified) {
 		// The body changed without a newer timestamp in the data (a salon
 		// left the 30-day window, a ticket went elsewhere): say it changed
 		// now, or If-Modified-Since would keep the old body in use.
-		f.lastModified = later(t.UTC().Truncate(time.Second), old.lastModified.Add(time.Second))
-	} else if old != nil && old.etag == f.etag {
-		f.lastModified = old.lastModified
+		f.LastModified = Later(t.UTC().Truncate(time.Second), old.LastModified.Add(time.Second))
+	} else if old != nil && old.ETag == f.ETag {
+		f.LastModified = old.LastModified
 	}
-	if f.lastModified.IsZero() {
-		f.lastModified = t.UTC().Truncate(time.Second)
+	if f.LastModified.IsZero() {
+		f.LastModified = t.UTC().Truncate(time.Second)
 	}
-	f.lastModHTTP = f.lastModified.Format(http.TimeFormat)
+	f.LastModHTTP = f.LastModified.Format(http.TimeFormat)
 	f.used.Store(cc.clock.Add(1))
 	cc.put(key, f)
 	cc.mu.Unlock()
@@ -213,12 +214,12 @@ func (cc *renderCache) renderNow(ctx context.Context, key string, v versions, ti
 
 // put stores f under key; cc.mu must be held. When over a limit it drops
 // the least recently used eighth in one go, so the sort is paid rarely.
-func (cc *renderCache) put(key string, f *cachedFile) {
+func (cc *RenderCache) put(key string, f *CachedFile) {
 	if old := cc.entries[key]; old != nil {
-		cc.bytes -= len(old.body)
+		cc.bytes -= len(old.Body)
 	}
 	cc.entries[key] = f
-	cc.bytes += len(f.body)
+	cc.bytes += len(f.Body)
 	if len(cc.entries) <= cc.maxEntries && cc.bytes <= cc.maxBytes {
 		return
 	}
@@ -238,15 +239,27 @@ func (cc *renderCache) put(key string, f *cachedFile) {
 		if drop <= 0 && len(cc.entries) <= cc.maxEntries && cc.bytes <= cc.maxBytes {
 			break
 		}
-		cc.bytes -= len(cc.entries[a.key].body)
+		cc.bytes -= len(cc.entries[a.key].Body)
 		delete(cc.entries, a.key)
 		drop--
 	}
 }
 
-// len is the number of entries, for tests.
-func (cc *renderCache) len() int {
+// Renders is how many bodies cc has made, so tests can tell a hit from a
+// render.
+func (cc *RenderCache) Renders() int64 { return cc.renders.Load() }
+
+// Len is the number of entries, for tests.
+func (cc *RenderCache) Len() int {
 	cc.mu.RLock()
 	defer cc.mu.RUnlock()
 	return len(cc.entries)
+}
+
+// Later is the later of two times.
+func Later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
