@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"salon/app/internal/apptest"
 	"salon/storage"
 )
 
@@ -15,10 +16,10 @@ import (
 // but nothing that acts as the ticket: the confirmation mail does that, as
 // for already_registered.
 func TestRSVPReplayWithholdsTicket(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon("")
+	ta := apptest.New(t)
+	slug := ta.Salon("")
 	body := `{"name":"Ana Lima","email":"ana@example.com"}`
-	s, out := ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", body, "Idempotency-Key", "k-1")
+	s, out := ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "", body, "Idempotency-Key", "k-1")
 	if s != 201 {
 		t.Fatalf("rsvp: %d %v", s, out)
 	}
@@ -26,10 +27,10 @@ func TestRSVPReplayWithholdsTicket(t *testing.T) {
 	token := strings.TrimPrefix(first["manage_url"].(string), "https://salon.example/t/")
 	feed := strings.TrimSuffix(strings.TrimPrefix(first["feed_url"].(string), "https://salon.example/feeds/"), ".ics")
 	code := first["code"].(string)
-	queued, _ := ta.db.FindMessages(context.Background(), storage.OutboxFilter{})
+	queued, _ := ta.DB.FindMessages(context.Background(), storage.OutboxFilter{})
 
-	s, raw, _ := ta.do("POST", "/api/v1/salons/"+slug+"/rsvps", "", "application/json", body, "Idempotency-Key", "k-1")
-	s2, out := ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", body, "Idempotency-Key", "k-1")
+	s, raw, _ := ta.Do("POST", "/api/v1/salons/"+slug+"/rsvps", "", "application/json", body, "Idempotency-Key", "k-1")
+	s2, out := ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "", body, "Idempotency-Key", "k-1")
 	again := out["ticket"].(map[string]any)
 	if s != 201 || s2 != 201 || again["id"] != first["id"] || again["status"] != "confirmed" || out["replayed"] != true {
 		t.Fatalf("replay: %d %v", s2, out)
@@ -46,7 +47,7 @@ func TestRSVPReplayWithholdsTicket(t *testing.T) {
 	}
 	// The retry of a lost answer mails nothing more: the first answer's
 	// confirmation is already on its way.
-	if msgs, _ := ta.db.FindMessages(context.Background(), storage.OutboxFilter{}); len(msgs) != len(queued) {
+	if msgs, _ := ta.DB.FindMessages(context.Background(), storage.OutboxFilter{}); len(msgs) != len(queued) {
 		t.Fatalf("replays queued %d notices", len(msgs)-len(queued))
 	}
 }
@@ -55,12 +56,12 @@ func TestRSVPReplayWithholdsTicket(t *testing.T) {
 // is a redirect to the ticket page, takes no Idempotency-Key: a second post
 // is already_registered, not a redirect to the first ticket.
 func TestRSVPFormIgnoresIdempotencyKey(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon("")
-	base := ta.listen()
-	c := browser(t)
-	_, page := get(t, c, base+"/salons/"+slug)
-	m := csrfRE.FindStringSubmatch(page)
+	ta := apptest.New(t)
+	slug := ta.Salon("")
+	base := ta.Listen()
+	c := apptest.Browser(t)
+	_, page := apptest.Get(t, c, base+"/salons/"+slug)
+	m := apptest.CSRFRE.FindStringSubmatch(page)
 	if m == nil {
 		t.Fatal("no CSRF token in the form")
 	}

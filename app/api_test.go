@@ -13,29 +13,30 @@ import (
 	"time"
 
 	"salon/app"
+	"salon/app/internal/apptest"
 	"salon/storage"
 )
 
 // TestAPIScenarios walks every row of the contract's error table that salons
 // and RSVPs touch, and checks that refused requests change nothing.
 func TestAPIScenarios(t *testing.T) {
-	ta := newTestApp(t)
-	open := ta.salon(`"slug":"open-salon"`)
-	full := ta.salon(`"slug":"full-salon","capacity":1,"waitlist":false`)
-	cancelled := ta.salon(`"slug":"cancelled-salon"`)
-	closed := ta.salon(`"slug":"closed-salon","rsvp_deadline":"` + time.Now().Add(-time.Hour).Format(time.RFC3339) + `"`)
-	draft := ta.salon(`"slug":"draft-salon","status":"draft"`)
-	if s, out := ta.json("POST", "/api/v1/salons/"+cancelled+"/cancel", ta.token, ""); s != 200 {
+	ta := apptest.New(t)
+	open := ta.Salon(`"slug":"open-salon"`)
+	full := ta.Salon(`"slug":"full-salon","capacity":1,"waitlist":false`)
+	cancelled := ta.Salon(`"slug":"cancelled-salon"`)
+	closed := ta.Salon(`"slug":"closed-salon","rsvp_deadline":"` + time.Now().Add(-time.Hour).Format(time.RFC3339) + `"`)
+	draft := ta.Salon(`"slug":"draft-salon","status":"draft"`)
+	if s, out := ta.JSON("POST", "/api/v1/salons/"+cancelled+"/cancel", ta.Token, ""); s != 200 {
 		t.Fatalf("cancel salon: %d %v", s, out)
 	}
-	if s, out := ta.json("POST", "/api/v1/salons/"+full+"/rsvps", "", `{"name":"First","email":"first@example.com"}`); s != 201 {
+	if s, out := ta.JSON("POST", "/api/v1/salons/"+full+"/rsvps", "", `{"name":"First","email":"first@example.com"}`); s != 201 {
 		t.Fatalf("first rsvp: %d %v", s, out)
 	}
-	if s, out := ta.json("POST", "/api/v1/salons/"+open+"/rsvps", "", `{"name":"Alice","email":"alice@example.com"}`); s != 201 {
+	if s, out := ta.JSON("POST", "/api/v1/salons/"+open+"/rsvps", "", `{"name":"Alice","email":"alice@example.com"}`); s != 201 {
 		t.Fatalf("alice: %d %v", s, out)
 	}
 	ctx := context.Background()
-	before, _ := ta.db.FindTickets(ctx, storage.TicketFilter{})
+	before, _ := ta.DB.FindTickets(ctx, storage.TicketFilter{})
 
 	long := strings.Repeat("x", 10000)
 	rsvp := func(slug string) string { return "/api/v1/salons/" + slug + "/rsvps" }
@@ -91,14 +92,14 @@ func TestAPIScenarios(t *testing.T) {
 		{"unknown route", "GET", "/api/v1/nothing", "", "", "", 404, "not_found", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			parent := ta.t
-			ta.t = t
-			defer func() { ta.t = parent }()
-			tok := map[string]string{"ORG": ta.token, "OTHER": ta.token2, "STAFF": ta.staff}[tc.token]
+			parent := ta.T
+			ta.T = t
+			defer func() { ta.T = parent }()
+			tok := map[string]string{"ORG": ta.Token, "OTHER": ta.Token2, "STAFF": ta.Staff}[tc.token]
 			if tok == "" {
 				tok = tc.token
 			}
-			status, body, hdr := ta.do(tc.method, tc.path, tok, tc.ctype, tc.body)
+			status, body, hdr := ta.Do(tc.method, tc.path, tok, tc.ctype, tc.body)
 			if status != tc.status {
 				t.Fatalf("status %d, want %d: %s", status, tc.status, body)
 			}
@@ -119,11 +120,11 @@ func TestAPIScenarios(t *testing.T) {
 			}
 		})
 	}
-	after, _ := ta.db.FindTickets(ctx, storage.TicketFilter{})
+	after, _ := ta.DB.FindTickets(ctx, storage.TicketFilter{})
 	if len(after) != len(before) {
 		t.Fatalf("refused requests wrote tickets: %d -> %d", len(before), len(after))
 	}
-	s, out := ta.json("GET", "/api/v1/salons/"+open, "", "")
+	s, out := ta.JSON("GET", "/api/v1/salons/"+open, "", "")
 	if s != 200 || out["salon"].(map[string]any)["capacity"].(float64) != 3 {
 		t.Fatalf("refused PATCH changed the salon: %v", out)
 	}
@@ -132,9 +133,9 @@ func TestAPIScenarios(t *testing.T) {
 // TestTooLarge goes through a real listener: fasthttp refuses the body
 // before any handler, and the answer must still be the contract's 413.
 func TestTooLarge(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon("")
-	base := ta.listen()
+	ta := apptest.New(t)
+	slug := ta.Salon("")
+	base := ta.Listen()
 	// Only the headers are sent: the server answers from Content-Length
 	// alone and closes, so a client still writing the body could see the
 	// connection reset before it reads the answer.
@@ -154,15 +155,15 @@ func TestTooLarge(t *testing.T) {
 	if resp.StatusCode != 413 || !strings.Contains(string(b), `"code":"too_large"`) {
 		t.Fatalf("%d %s", resp.StatusCode, b)
 	}
-	if list, _ := ta.db.FindTickets(context.Background(), storage.TicketFilter{}); len(list) != 0 {
+	if list, _ := ta.DB.FindTickets(context.Background(), storage.TicketFilter{}); len(list) != 0 {
 		t.Fatal("a too-large body wrote a ticket")
 	}
 }
 
 func TestRSVPLifecycle(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon(`"capacity":1`)
-	s, out := ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"Ana Lima","email":"Ana@Example.com","company":"Acme"}`, "Idempotency-Key", "abc")
+	ta := apptest.New(t)
+	slug := ta.Salon(`"capacity":1`)
+	s, out := ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"Ana Lima","email":"Ana@Example.com","company":"Acme"}`, "Idempotency-Key", "abc")
 	if s != 201 {
 		t.Fatalf("rsvp: %d %v", s, out)
 	}
@@ -176,11 +177,11 @@ func TestRSVPLifecycle(t *testing.T) {
 	}
 	token := strings.TrimPrefix(manage, "https://salon.example/t/")
 	// The same Idempotency-Key replays the first answer, without its links.
-	s, again := ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"Ana Lima","email":"Ana@Example.com","company":"Acme"}`, "Idempotency-Key", "abc")
+	s, again := ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"Ana Lima","email":"Ana@Example.com","company":"Acme"}`, "Idempotency-Key", "abc")
 	if s != 201 || again["ticket"].(map[string]any)["id"] != ana["id"] || again["ticket"].(map[string]any)["manage_url"] != nil {
 		t.Fatalf("replay: %d %v", s, again)
 	}
-	s, out = ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"Bo","email":"bo@example.com"}`)
+	s, out = ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"Bo","email":"bo@example.com"}`)
 	bo := out["ticket"].(map[string]any)
 	if s != 201 || bo["status"] != "waitlisted" || bo["waitlist_position"].(float64) != 1 || bo["qr_url"] != nil || bo["code"] != nil {
 		t.Fatalf("waitlisted: %d %v", s, bo)
@@ -188,21 +189,21 @@ func TestRSVPLifecycle(t *testing.T) {
 	boToken := strings.TrimPrefix(bo["manage_url"].(string), "https://salon.example/t/")
 	// Cancelling promotes Bo; cancelling again answers the same.
 	for i := 0; i < 2; i++ {
-		s, out = ta.json("POST", "/api/v1/tickets/"+token+"/cancel", "", "")
+		s, out = ta.JSON("POST", "/api/v1/tickets/"+token+"/cancel", "", "")
 		if s != 200 || out["ticket"].(map[string]any)["status"] != "cancelled" {
 			t.Fatalf("cancel %d: %d %v", i, s, out)
 		}
 	}
-	s, out = ta.json("GET", "/api/v1/tickets/"+boToken, "", "")
+	s, out = ta.JSON("GET", "/api/v1/tickets/"+boToken, "", "")
 	if s != 200 || out["ticket"].(map[string]any)["status"] != "confirmed" {
 		t.Fatalf("Bo not promoted: %v", out)
 	}
-	s, out = ta.json("GET", "/api/v1/salons/"+slug+"/attendees?status=confirmed", ta.token, "")
+	s, out = ta.JSON("GET", "/api/v1/salons/"+slug+"/attendees?status=confirmed", ta.Token, "")
 	list := out["attendees"].([]any)
 	if s != 200 || len(list) != 1 || list[0].(map[string]any)["manage_url"] != nil {
 		t.Fatalf("attendees: %d %v", s, out)
 	}
-	msgs, _ := ta.db.FindMessages(context.Background(), storage.OutboxFilter{})
+	msgs, _ := ta.DB.FindMessages(context.Background(), storage.OutboxFilter{})
 	kinds := []string{}
 	for _, m := range msgs {
 		kinds = append(kinds, m.Kind)
@@ -213,26 +214,26 @@ func TestRSVPLifecycle(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	ta := newTestApp(t, func(c *app.Config) { c.RateLimit = 3; c.TrustedProxies = []string{"0.0.0.0/0"} })
-	slug := ta.salon("")
+	ta := apptest.New(t, func(c *app.Config) { c.RateLimit = 3; c.TrustedProxies = []string{"0.0.0.0/0"} })
+	slug := ta.Salon("")
 	codes := []int{}
 	for i := 0; i < 5; i++ {
-		s, _, _ := ta.do("POST", "/api/v1/salons/"+slug+"/rsvps", "", "application/json",
+		s, _, _ := ta.Do("POST", "/api/v1/salons/"+slug+"/rsvps", "", "application/json",
 			fmt.Sprintf(`{"name":"N","email":"n%d@example.com"}`, i), "X-Forwarded-For", "203.0.113.7")
 		codes = append(codes, s)
 	}
 	// A different client address has its own budget.
-	s, _, _ := ta.do("POST", "/api/v1/salons/"+slug+"/rsvps", "", "application/json", `{"name":"N","email":"z@example.com"}`, "X-Forwarded-For", "203.0.113.8")
+	s, _, _ := ta.Do("POST", "/api/v1/salons/"+slug+"/rsvps", "", "application/json", `{"name":"N","email":"z@example.com"}`, "X-Forwarded-For", "203.0.113.8")
 	if fmt.Sprint(codes) != "[201 201 201 429 429]" || s != 201 {
 		t.Fatalf("codes %v then %d", codes, s)
 	}
 }
 
 func TestListSalons(t *testing.T) {
-	ta := newTestApp(t)
-	ta.salon(`"slug":"b","industry":"law","title":"Contracts night"`)
-	ta.salon(`"slug":"a","industry":"fintech","title":"Payments","starts_at":"` + time.Now().Add(24*time.Hour).Truncate(time.Hour).Format(time.RFC3339) + `","ends_at":"` + time.Now().Add(26*time.Hour).Truncate(time.Hour).Format(time.RFC3339) + `"`)
-	ta.salon(`"slug":"c","industry":"law","status":"draft"`)
+	ta := apptest.New(t)
+	ta.Salon(`"slug":"b","industry":"law","title":"Contracts night"`)
+	ta.Salon(`"slug":"a","industry":"fintech","title":"Payments","starts_at":"` + time.Now().Add(24*time.Hour).Truncate(time.Hour).Format(time.RFC3339) + `","ends_at":"` + time.Now().Add(26*time.Hour).Truncate(time.Hour).Format(time.RFC3339) + `"`)
+	ta.Salon(`"slug":"c","industry":"law","status":"draft"`)
 	for _, tc := range []struct{ query, want string }{
 		{"", "a,b"},
 		{"?industry=law", "b"},
@@ -240,7 +241,7 @@ func TestListSalons(t *testing.T) {
 		{"?limit=1", "a"},
 		{"?limit=1&offset=1", "b"},
 	} {
-		_, out := ta.json("GET", "/api/v1/salons"+tc.query, "", "")
+		_, out := ta.JSON("GET", "/api/v1/salons"+tc.query, "", "")
 		var slugs []string
 		for _, s := range out["salons"].([]any) {
 			slugs = append(slugs, s.(map[string]any)["slug"].(string))

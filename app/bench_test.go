@@ -7,18 +7,20 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"salon/app/internal/apptest"
 )
 
 // BenchmarkRSVP_HTTP measures RSVPs through the real HTTP stack and the
 // group-commit writer, with synchronous=FULL, from 64 parallel clients over
 // 100 salons (the RSVP row of `task bench`, with the client in-process).
 func BenchmarkRSVP_HTTP(b *testing.B) {
-	ta := newTestApp(b)
+	ta := apptest.New(b)
 	var slugs []string
 	for i := 0; i < 100; i++ {
-		slugs = append(slugs, ta.salon(fmt.Sprintf(`"slug":"bench-%d","capacity":600`, i)))
+		slugs = append(slugs, ta.Salon(fmt.Sprintf(`"slug":"bench-%d","capacity":600`, i)))
 	}
-	base := ta.listen()
+	base := ta.Listen()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	var n atomic.Int64
 	b.SetParallelism(32)
@@ -46,9 +48,9 @@ func BenchmarkRSVP_HTTP(b *testing.B) {
 
 // BenchmarkSalonPage_HTTP measures the public salon page.
 func BenchmarkSalonPage_HTTP(b *testing.B) {
-	ta := newTestApp(b)
-	slug := ta.salon("")
-	base := ta.listen()
+	ta := apptest.New(b)
+	slug := ta.Salon("")
+	base := ta.Listen()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	b.SetParallelism(8)
 	b.ResetTimer()

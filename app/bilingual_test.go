@@ -5,15 +5,17 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"salon/app/internal/apptest"
 )
 
 // TestBilingualSalon: a salon with a title and description in both
 // languages shows the reader's, and falls back to the other.
 func TestBilingualSalon(t *testing.T) {
-	ta := newTestApp(t)
-	both := ta.salon(`"slug":"both","title":"Law night","title_zh":"法律之夜","description":"For lawyers.","description_zh":"律师之夜。"`)
-	enOnly := ta.salon(`"slug":"en-only","title":"Design night"`)
-	base := ta.listen()
+	ta := apptest.New(t)
+	both := ta.Salon(`"slug":"both","title":"Law night","title_zh":"法律之夜","description":"For lawyers.","description_zh":"律师之夜。"`)
+	enOnly := ta.Salon(`"slug":"en-only","title":"Design night"`)
+	base := ta.Listen()
 	page := func(path, lang string) string {
 		req, _ := http.NewRequest("GET", base+path, nil)
 		req.Header.Set("Accept-Language", lang)
@@ -41,30 +43,20 @@ func TestBilingualSalon(t *testing.T) {
 		t.Fatal("listing in Chinese")
 	}
 	// The JSON API carries both.
-	_, out := ta.json("GET", "/api/v1/salons/"+both, "", "")
+	_, out := ta.JSON("GET", "/api/v1/salons/"+both, "", "")
 	s := out["salon"].(map[string]any)
 	if s["title"] != "Law night" || s["title_zh"] != "法律之夜" || s["description_zh"] != "律师之夜。" {
 		t.Fatalf("json %v", s)
 	}
 	// A Chinese attendee's invitation reads the Chinese title.
-	_, tk := ta.json("POST", "/api/v1/salons/"+both+"/rsvps", "", `{"name":"王芳","email":"w@example.com","lang":"zh"}`)
+	_, tk := ta.JSON("POST", "/api/v1/salons/"+both+"/rsvps", "", `{"name":"王芳","email":"w@example.com","lang":"zh"}`)
 	token := strings.TrimPrefix(tk["ticket"].(map[string]any)["manage_url"].(string), "https://salon.example/t/")
-	_, ics, _ := ta.do("GET", "/t/"+token+"/invite.ics", "", "", "")
+	_, ics, _ := ta.Do("GET", "/t/"+token+"/invite.ics", "", "", "")
 	if !strings.Contains(ics, "SUMMARY:法律之夜") {
 		t.Fatalf("invite: %s", ics)
 	}
 	// A title line break in Chinese is refused like any other.
-	if s, out := ta.json("PATCH", "/api/v1/salons/"+both, ta.token, `{"title_zh":"法律\n之夜"}`); s != 422 || !strings.Contains(ta.fields(out), "title_zh") {
+	if s, out := ta.JSON("PATCH", "/api/v1/salons/"+both, ta.Token, `{"title_zh":"法律\n之夜"}`); s != 422 || !strings.Contains(ta.Fields(out), "title_zh") {
 		t.Fatalf("%d %v", s, out)
 	}
-}
-
-func (ta *testApp) fields(out map[string]any) string {
-	e, _ := out["error"].(map[string]any)
-	f, _ := e["fields"].(map[string]any)
-	var keys []string
-	for k := range f {
-		keys = append(keys, k)
-	}
-	return strings.Join(keys, ",")
 }

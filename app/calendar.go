@@ -34,18 +34,11 @@ type calendars struct {
 	cache *web.RenderCache
 }
 
-// onCalendars, when set (by tests only), is told of each server's calendars
-// so tests can count renders without a hook in production code paths.
-var onCalendars func(*Server, *calendars)
-
 // calendarRoutes registers the calendar files and feeds. It runs before the
 // page routes: /salons/:slug.ics must not be taken for a salon page.
 func (s *Server) calendarRoutes(r fiber.Router) {
 	cal := &calendars{db: s.db, opts: s.calOpts,
 		cache: s.d.Calendars}
-	if onCalendars != nil {
-		onCalendars(s, cal)
-	}
 	r.Get("/calendar.ics", cal.handleFeed)
 	r.Get("/salons/:slug.ics", cal.handleSalon)
 	r.Get("/feeds/:token.ics", cal.handlePersonalFeed)

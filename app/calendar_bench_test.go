@@ -11,13 +11,14 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"salon/app/internal/apptest"
 	"salon/events"
 )
 
 // benchFeed starts the app with n published salons and returns its base URL.
 func benchFeed(b *testing.B, n int) string {
 	b.Helper()
-	ta := newTestApp(b)
+	ta := apptest.New(b)
 	start := time.Now().Add(24 * time.Hour).Truncate(time.Hour)
 	industries := []string{"fintech", "biotech", "ai", "design"}
 	for i := range n {
@@ -26,42 +27,13 @@ func benchFeed(b *testing.B, n int) string {
 			Title: fmt.Sprintf("Salon %d: founders, investors & friends", i), Industry: industries[i%len(industries)],
 			Description: "An evening of talks.\nBring a friend; seats are limited.", Venue: "WeWork Weihai Lu",
 			Address: "weihai lu 696, Jing'an, Shanghai", StartsAt: at, EndsAt: at.Add(2 * time.Hour),
-			Capacity: 40, Waitlist: true, Status: events.StatusPublished, OrganizerID: ta.org.ID,
+			Capacity: 40, Waitlist: true, Status: events.StatusPublished, OrganizerID: ta.Org.ID,
 		}
-		if err := ta.db.CreateSalon(context.Background(), sa); err != nil {
+		if err := ta.DB.CreateSalon(context.Background(), sa); err != nil {
 			b.Fatal(err)
 		}
 	}
-	return ta.listen()
-}
-
-// hammer GETs url from parallel clients with the given headers and reports
-// requests per second; every answer must have status want.
-func hammer(b *testing.B, url string, want int, headers ...string) {
-	b.Helper()
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	b.SetParallelism(8)
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		for pb.Next() {
-			req, _ := http.NewRequest("GET", url, nil)
-			for i := 0; i+1 < len(headers); i += 2 {
-				req.Header.Set(headers[i], headers[i+1])
-			}
-			resp, err := client.Do(req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			n, _ := io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != want {
-				b.Fatalf("status %d, want %d", resp.StatusCode, want)
-			}
-			b.SetBytes(n)
-		}
-	})
-	b.StopTimer()
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+	return ta.Listen()
 }
 
 // BenchmarkCalendarFeed_HTTP measures /calendar.ics with 1,000 salons
@@ -81,8 +53,8 @@ func BenchmarkCalendarFeed_HTTP(b *testing.B) {
 		b.Fatalf("feed: %d", resp.StatusCode)
 	}
 	b.Logf("feed of 1000 salons: %d bytes", len(body))
-	b.Run("full", func(b *testing.B) { hammer(b, base+"/calendar.ics", 200) })
-	b.Run("304", func(b *testing.B) { hammer(b, base+"/calendar.ics", 304, "If-None-Match", etag) })
+	b.Run("full", func(b *testing.B) { apptest.Hammer(b, base+"/calendar.ics", 200) })
+	b.Run("304", func(b *testing.B) { apptest.Hammer(b, base+"/calendar.ics", 304, "If-None-Match", etag) })
 }
 
 // BenchmarkBareHello_HTTP is the yardstick for the 304 path: a Fiber app
@@ -96,5 +68,5 @@ func BenchmarkBareHello_HTTP(b *testing.B) {
 	}
 	go app.Listener(ln)
 	b.Cleanup(func() { app.ShutdownWithTimeout(5 * time.Second) })
-	hammer(b, "http://"+ln.Addr().String()+"/", 200)
+	apptest.Hammer(b, "http://"+ln.Addr().String()+"/", 200)
 }

@@ -3,43 +3,28 @@ package app_test
 import (
 	"strings"
 	"testing"
-	"time"
-)
 
-// finishes runs f and ends the test process if it does not return in time:
-// a calendar render that loops cannot be stopped, and left running it
-// would eat the machine's memory while the other tests go on. It panics
-// outside the test's goroutine, as the test's cleanups would wait for the
-// workers, and a looping worker never stops.
-func finishes(what string, f func()) {
-	done := make(chan struct{})
-	go func() { defer close(done); f() }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		go panic(what + " did not finish within 5s")
-		select {}
-	}
-}
+	"salon/app/internal/apptest"
+)
 
 // TestCalendarPastGoZoneTable serves every calendar of a salon in 2045 in
 // Berlin, past the end of Go's zone table (2037), with an RSVP whose
 // invitation goes out by mail: each must finish and carry the year's real
 // DST changes.
 func TestCalendarPastGoZoneTable(t *testing.T) {
-	ta, smtp := mailApp(t)
+	ta, smtp := apptest.MailApp(t)
 	var slug string
-	finishes("creating the salon", func() {
-		slug = ta.salon(`"slug":"berlin-2045","timezone":"Europe/Berlin",` +
+	apptest.Finishes("creating the salon", func() {
+		slug = ta.Salon(`"slug":"berlin-2045","timezone":"Europe/Berlin",` +
 			`"starts_at":"2045-06-01T19:00:00+02:00","ends_at":"2045-06-01T21:00:00+02:00"`)
 	})
 	dst := "BEGIN:DAYLIGHT\r\nDTSTART:20450326T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"
 	var token, feed string
-	finishes("RSVP", func() { token, feed, _ = ta.rsvp(slug, "Ana", "ana@example.com") })
+	apptest.Finishes("RSVP", func() { token, feed, _ = ta.RSVP(slug, "Ana", "ana@example.com") })
 	for _, path := range []string{"/salons/" + slug + ".ics", "/calendar.ics", "/t/" + token + "/invite.ics", feed} {
 		var status int
 		var body string
-		finishes("GET "+path, func() { status, body, _ = ta.getICS(path) })
+		apptest.Finishes("GET "+path, func() { status, body, _ = ta.GetICS(path) })
 		if status != 200 {
 			t.Fatalf("GET %s: %d %s", path, status, body)
 		}
@@ -49,7 +34,7 @@ func TestCalendarPastGoZoneTable(t *testing.T) {
 		}
 	}
 	// The mail worker renders the invitation too; waitMail gives up after 10s.
-	if msgs := len(waitMail(t, smtp, 1)); msgs != 1 || !strings.Contains(string(smtp.Messages()[0].Data), "METHOD:REQUEST") {
+	if msgs := len(apptest.WaitMail(t, smtp, 1)); msgs != 1 || !strings.Contains(string(smtp.Messages()[0].Data), "METHOD:REQUEST") {
 		t.Fatalf("%d mails, or the first has no invitation", msgs)
 	}
 }

@@ -9,14 +9,8 @@ import (
 
 	ics "github.com/arran4/golang-ical"
 
-	"salon/app"
+	"salon/app/internal/apptest"
 )
-
-// getICS fetches a calendar path the way a calendar client does.
-func (ta *testApp) getICS(path string, headers ...string) (int, string, http.Header) {
-	ta.t.Helper()
-	return ta.do("GET", path, "", "", "", append([]string{"Accept", "text/calendar"}, headers...)...)
-}
 
 // parseICS parses body with golang-ical, an independent reader.
 func parseICS(t *testing.T, body string) *ics.Calendar {
@@ -84,23 +78,6 @@ func seq(t *testing.T, ev *ics.VEvent) int {
 	return n
 }
 
-// rsvp books a seat through the API and returns the ticket's manage token
-// and its personal feed path.
-func (ta *testApp) rsvp(slug, name, email string) (token, feedPath, status string) {
-	ta.t.Helper()
-	code, out := ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"`+name+`","email":"`+email+`"}`)
-	if code != 201 {
-		ta.t.Fatalf("rsvp: %d %v", code, out)
-	}
-	tk := out["ticket"].(map[string]any)
-	token = tk["manage_url"].(string)[strings.LastIndex(tk["manage_url"].(string), "/")+1:]
-	feedPath = strings.TrimPrefix(tk["feed_url"].(string), "https://salon.example")
-	if tk["ics_url"].(string) != "https://salon.example/t/"+token+"/invite.ics" {
-		ta.t.Fatalf("ics_url %v", tk["ics_url"])
-	}
-	return token, feedPath, tk["status"].(string)
-}
-
 func wantCalendarHeaders(t *testing.T, h http.Header, cacheControl string) {
 	t.Helper()
 	if ct := h.Get("Content-Type"); ct != "text/calendar; charset=utf-8" {
@@ -121,12 +98,12 @@ func wantCalendarHeaders(t *testing.T, h http.Header, cacheControl string) {
 // a personal feed and invitations: the same UID everywhere, TENTATIVE while
 // waitlisted, CANCEL once the ticket or the salon is cancelled.
 func TestCalendarEndpoints(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon(`"slug":"fintech-founders-dec","title":"Fintech founders","industry":"fintech","capacity":1`)
-	other := ta.salon(`"slug":"bio-night","industry":"biotech"`)
+	ta := apptest.New(t)
+	slug := ta.Salon(`"slug":"fintech-founders-dec","title":"Fintech founders","industry":"fintech","capacity":1`)
+	other := ta.Salon(`"slug":"bio-night","industry":"biotech"`)
 
 	// The file, with a hyphenated slug, and Host never used for links.
-	status, body, h := ta.getICS("/salons/"+slug+".ics", "Host", "evil.example")
+	status, body, h := ta.GetICS("/salons/"+slug+".ics", "Host", "evil.example")
 	if status != 200 {
 		t.Fatalf("salon file: %d %s", status, body)
 	}
@@ -145,12 +122,12 @@ func TestCalendarEndpoints(t *testing.T) {
 	seq0 := seq(t, ev)
 
 	// The page route still answers beside the .ics route.
-	if status, page, _ := ta.do("GET", "/salons/"+slug, "", "", "", "Accept", "text/html"); status != 200 || !strings.Contains(page, "Fintech founders") {
+	if status, page, _ := ta.Do("GET", "/salons/"+slug, "", "", "", "Accept", "text/html"); status != 200 || !strings.Contains(page, "Fintech founders") {
 		t.Fatalf("salon page: %d", status)
 	}
 
 	// The public feed, whole and filtered.
-	status, body, h = ta.getICS("/calendar.ics")
+	status, body, h = ta.GetICS("/calendar.ics")
 	if status != 200 {
 		t.Fatalf("feed: %d %s", status, body)
 	}
@@ -159,29 +136,29 @@ func TestCalendarEndpoints(t *testing.T) {
 	if calMethod(cal) != "PUBLISH" || calName(cal) != "Salon" || len(cal.Events()) != 2 || eventByUID(t, body, uid) == nil {
 		t.Fatalf("feed: METHOD %q name %q, %d events\n%s", calMethod(cal), calName(cal), len(cal.Events()), body)
 	}
-	_, body, _ = ta.getICS("/calendar.ics?industry=FinTech")
+	_, body, _ = ta.GetICS("/calendar.ics?industry=FinTech")
 	cal = parseICS(t, body)
 	if calName(cal) != "Salon · fintech" || len(cal.Events()) != 1 || cal.Events()[0].Id() != uid {
 		t.Fatalf("fintech feed: name %q, %d events", calName(cal), len(cal.Events()))
 	}
-	_, body, _ = ta.getICS("/calendar.ics?industry=biotech")
+	_, body, _ = ta.GetICS("/calendar.ics?industry=biotech")
 	if evs := parseICS(t, body).Events(); len(evs) != 1 || evs[0].Id() == uid {
 		t.Fatalf("biotech feed has %d events, or the fintech one", len(evs))
 	}
 
 	// Ana gets the seat, Bob the waitlist.
-	ana, anaFeed, st := ta.rsvp(slug, "Ana Lima", "ana@example.com")
+	ana, anaFeed, st := ta.RSVP(slug, "Ana Lima", "ana@example.com")
 	if st != "confirmed" {
 		t.Fatalf("ana %s", st)
 	}
-	bob, bobFeed, st := ta.rsvp(slug, "Bob", "bob@example.com")
+	bob, bobFeed, st := ta.RSVP(slug, "Bob", "bob@example.com")
 	if st != "waitlisted" {
 		t.Fatalf("bob %s", st)
 	}
 	// Bob also goes to the other salon, confirmed: his feed holds both.
-	ta.rsvp(other, "Bob", "bob@example.com")
+	ta.RSVP(other, "Bob", "bob@example.com")
 
-	status, body, h = ta.getICS("/t/" + ana + "/invite.ics")
+	status, body, h = ta.GetICS("/t/" + ana + "/invite.ics")
 	if status != 200 {
 		t.Fatalf("invite: %d %s", status, body)
 	}
@@ -192,7 +169,7 @@ func TestCalendarEndpoints(t *testing.T) {
 		t.Fatalf("ana's invite: METHOD %q\n%s", method, body)
 	}
 
-	status, body, h = ta.getICS(bobFeed)
+	status, body, h = ta.GetICS(bobFeed)
 	if status != 200 {
 		t.Fatalf("bob's feed %s: %d %s", bobFeed, status, body)
 	}
@@ -204,45 +181,45 @@ func TestCalendarEndpoints(t *testing.T) {
 	if ev := eventByUID(t, body, uid); ev == nil || prop(ev, ics.ComponentPropertyStatus) != "TENTATIVE" {
 		t.Fatalf("bob's waitlisted salon is not TENTATIVE:\n%s", body)
 	}
-	_, body, _ = ta.getICS("/t/" + bob + "/invite.ics")
+	_, body, _ = ta.GetICS("/t/" + bob + "/invite.ics")
 	if method, ev := oneEvent(t, body); method != "REQUEST" || prop(ev, ics.ComponentPropertyStatus) != "TENTATIVE" {
 		t.Fatalf("bob's invite: %s %s", method, prop(ev, ics.ComponentPropertyStatus))
 	}
 
 	// Ana cancels: her invite turns into a CANCEL with a higher SEQUENCE,
 	// her feed shows the salon cancelled, and Bob, promoted, is confirmed.
-	if code, out := ta.json("POST", "/api/v1/tickets/"+ana+"/cancel", "", ""); code != 200 {
+	if code, out := ta.JSON("POST", "/api/v1/tickets/"+ana+"/cancel", "", ""); code != 200 {
 		t.Fatalf("cancel: %d %v", code, out)
 	}
-	_, body, _ = ta.getICS("/t/" + ana + "/invite.ics")
+	_, body, _ = ta.GetICS("/t/" + ana + "/invite.ics")
 	method, ev = oneEvent(t, body)
 	if method != "CANCEL" || ev.Id() != uid || prop(ev, ics.ComponentPropertyStatus) != "CANCELLED" || seq(t, ev) <= seq0 {
 		t.Fatalf("ana's invite after cancelling: METHOD %q SEQUENCE %d\n%s", method, seq(t, ev), body)
 	}
-	_, body, _ = ta.getICS(anaFeed)
+	_, body, _ = ta.GetICS(anaFeed)
 	if ev := eventByUID(t, body, uid); ev == nil || prop(ev, ics.ComponentPropertyStatus) != "CANCELLED" {
 		t.Fatalf("ana's feed after cancelling:\n%s", body)
 	}
-	_, body, _ = ta.getICS(bobFeed)
+	_, body, _ = ta.GetICS(bobFeed)
 	if ev := eventByUID(t, body, uid); ev == nil || prop(ev, ics.ComponentPropertyStatus) != "CONFIRMED" {
 		t.Fatalf("bob's feed after promotion:\n%s", body)
 	}
 
 	// The salon is cancelled: Bob's invite cancels too, and the file and
 	// feed keep the event, marked cancelled, so subscribers drop it.
-	if code, out := ta.json("POST", "/api/v1/salons/"+slug+"/cancel", ta.token, ""); code != 200 {
+	if code, out := ta.JSON("POST", "/api/v1/salons/"+slug+"/cancel", ta.Token, ""); code != 200 {
 		t.Fatalf("cancel salon: %d %v", code, out)
 	}
-	_, body, _ = ta.getICS("/t/" + bob + "/invite.ics")
+	_, body, _ = ta.GetICS("/t/" + bob + "/invite.ics")
 	method, ev = oneEvent(t, body)
 	if method != "CANCEL" || ev.Id() != uid || prop(ev, ics.ComponentPropertyStatus) != "CANCELLED" || seq(t, ev) <= seq0 {
 		t.Fatalf("bob's invite after the salon's cancellation: METHOD %q\n%s", method, body)
 	}
-	_, body, _ = ta.getICS("/salons/" + slug + ".ics")
+	_, body, _ = ta.GetICS("/salons/" + slug + ".ics")
 	if _, ev := oneEvent(t, body); prop(ev, ics.ComponentPropertyStatus) != "CANCELLED" || ev.Id() != uid {
 		t.Fatalf("salon file after cancelling:\n%s", body)
 	}
-	_, body, _ = ta.getICS("/calendar.ics")
+	_, body, _ = ta.GetICS("/calendar.ics")
 	if ev := eventByUID(t, body, uid); ev == nil || prop(ev, ics.ComponentPropertyStatus) != "CANCELLED" {
 		t.Fatalf("feed after cancelling:\n%s", body)
 	}
@@ -250,10 +227,10 @@ func TestCalendarEndpoints(t *testing.T) {
 
 // TestCalendarHead: HEAD answers the headers of GET without a body.
 func TestCalendarHead(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon("")
-	_, body, get := ta.getICS("/salons/" + slug + ".ics")
-	status, head, h := ta.do("HEAD", "/salons/"+slug+".ics", "", "", "", "Accept", "text/calendar")
+	ta := apptest.New(t)
+	slug := ta.Salon("")
+	_, body, get := ta.GetICS("/salons/" + slug + ".ics")
+	status, head, h := ta.Do("HEAD", "/salons/"+slug+".ics", "", "", "", "Accept", "text/calendar")
 	if status != 200 || head != "" {
 		t.Fatalf("HEAD: %d %q", status, head)
 	}
@@ -265,8 +242,8 @@ func TestCalendarHead(t *testing.T) {
 
 // TestCalendarNotFound: drafts and unknown names answer the contract's 404.
 func TestCalendarNotFound(t *testing.T) {
-	ta := newTestApp(t)
-	draft := ta.salon(`"status":"draft","slug":"secret-plans"`)
+	ta := apptest.New(t)
+	draft := ta.Salon(`"status":"draft","slug":"secret-plans"`)
 	for _, path := range []string{
 		"/salons/" + draft + ".ics",
 		"/salons/no-such-salon.ics",
@@ -276,7 +253,7 @@ func TestCalendarNotFound(t *testing.T) {
 	} {
 		t.Run(path, func(t *testing.T) {
 			for _, accept := range []string{"text/calendar", "application/json"} {
-				status, body, h := ta.getICS(path, "Accept", accept)
+				status, body, h := ta.GetICS(path, "Accept", accept)
 				if status != 404 || !strings.HasPrefix(h.Get("Content-Type"), "application/json") ||
 					!strings.Contains(body, `{"error":{"code":"not_found"`) {
 					t.Fatalf("Accept %s: %d %q %s", accept, status, h.Get("Content-Type"), body)
@@ -285,11 +262,11 @@ func TestCalendarNotFound(t *testing.T) {
 		})
 	}
 	// An industry that cannot exist is refused rather than cached.
-	if status, body, _ := ta.getICS("/calendar.ics?industry=" + strings.Repeat("x", 40)); status != 422 || !strings.Contains(body, `"industry"`) {
+	if status, body, _ := ta.GetICS("/calendar.ics?industry=" + strings.Repeat("x", 40)); status != 422 || !strings.Contains(body, `"industry"`) {
 		t.Fatalf("bad industry: %d %s", status, body)
 	}
 	// The draft's page is hidden too, and nothing was cached for any of it.
-	if n := app.CalendarCacheLen(ta.srv); n != 0 {
+	if n := apptest.CalendarCacheLen(ta.Srv); n != 0 {
 		t.Errorf("%d cache entries after only errors", n)
 	}
 }
@@ -297,9 +274,9 @@ func TestCalendarNotFound(t *testing.T) {
 // TestCalendarPageLinks: the pages offer download, webcal, Google and
 // Outlook links.
 func TestCalendarPageLinks(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon(`"slug":"ai-evening","industry":"ai"`)
-	ticket, feed, _ := ta.rsvp(slug, "Ana", "ana@example.com")
+	ta := apptest.New(t)
+	slug := ta.Salon(`"slug":"ai-evening","industry":"ai"`)
+	ticket, feed, _ := ta.RSVP(slug, "Ana", "ana@example.com")
 	const google, outlook = `href="https://calendar.google.com/calendar/render?action=TEMPLATE&amp;`, `href="https://outlook.live.com/calendar/0/deeplink/compose?`
 	for _, tc := range []struct {
 		name, path string
@@ -311,7 +288,7 @@ func TestCalendarPageLinks(t *testing.T) {
 		{"index filtered", "/?industry=ai", []string{`href="webcal://salon.example/calendar.ics?industry=ai"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			status, body, _ := ta.do("GET", tc.path, "", "", "", "Accept", "text/html")
+			status, body, _ := ta.Do("GET", tc.path, "", "", "", "Accept", "text/html")
 			if status != 200 {
 				t.Fatalf("%d", status)
 			}
@@ -326,8 +303,8 @@ func TestCalendarPageLinks(t *testing.T) {
 		})
 	}
 	// A cancelled ticket offers nothing to add.
-	ta.json("POST", "/api/v1/tickets/"+ticket+"/cancel", "", "")
-	if _, body, _ := ta.do("GET", "/t/"+ticket, "", "", "", "Accept", "text/html"); strings.Contains(body, "invite.ics") {
+	ta.JSON("POST", "/api/v1/tickets/"+ticket+"/cancel", "", "")
+	if _, body, _ := ta.Do("GET", "/t/"+ticket, "", "", "", "Accept", "text/html"); strings.Contains(body, "invite.ics") {
 		t.Errorf("cancelled ticket still offers its invitation")
 	}
 }

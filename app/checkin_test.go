@@ -12,26 +12,17 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
+
+	"salon/app/internal/apptest"
 )
 
-// rsvpToken RSVPs and returns the manage token and the ticket JSON.
-func (ta *testApp) rsvpToken(slug, email string) (string, map[string]any) {
-	ta.t.Helper()
-	s, out := ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"Guest `+strings.Split(email, "@")[0]+`","email":"`+email+`","company":"Acme"}`)
-	if s != 201 {
-		ta.t.Fatalf("rsvp %s: %d %v", email, s, out)
-	}
-	tk := out["ticket"].(map[string]any)
-	return strings.TrimPrefix(tk["manage_url"].(string), "https://salon.example/t/"), tk
-}
-
 func TestCheckinAPI(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon(`"slug":"door-salon","capacity":1`)
-	other := ta.salon(`"slug":"other-salon"`)
-	_, ana := ta.rsvpToken(slug, "ana@example.com")
-	_, bo := ta.rsvpToken(slug, "bo@example.com") // waitlisted
-	_, cy := ta.rsvpToken(other, "cy@example.com")
+	ta := apptest.New(t)
+	slug := ta.Salon(`"slug":"door-salon","capacity":1`)
+	other := ta.Salon(`"slug":"other-salon"`)
+	_, ana := ta.RSVPToken(slug, "ana@example.com")
+	_, bo := ta.RSVPToken(slug, "bo@example.com") // waitlisted
+	_, cy := ta.RSVPToken(other, "cy@example.com")
 	code := ana["code"].(string)
 	if bo["code"] != nil {
 		t.Fatal("a waitlisted ticket must have no code")
@@ -51,8 +42,8 @@ func TestCheckinAPI(t *testing.T) {
 		{"empty", "ORG", `{"code":""}`, 422, "invalid"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tok := map[string]string{"ORG": ta.token, "STAFF": ta.staff}[tc.token]
-			s, out := ta.json("POST", path, tok, tc.body)
+			tok := map[string]string{"ORG": ta.Token, "STAFF": ta.Staff}[tc.token]
+			s, out := ta.JSON("POST", path, tok, tc.body)
 			if s != tc.status || out["result"] != tc.result {
 				t.Fatalf("%d %v", s, out)
 			}
@@ -68,32 +59,32 @@ func TestCheckinAPI(t *testing.T) {
 		})
 	}
 	// The same nonce wrote one scan, not two.
-	sa, _ := ta.db.FindSalonBySlug(context.Background(), slug)
-	scans, _ := ta.db.FindScans(context.Background(), sa.ID)
+	sa, _ := ta.DB.FindSalonBySlug(context.Background(), slug)
+	scans, _ := ta.DB.FindScans(context.Background(), sa.ID)
 	if len(scans) != 6 {
 		t.Fatalf("scans logged: %d", len(scans))
 	}
-	if s, out := ta.json("POST", path, ta.token2, `{"code":"`+code+`"}`); s != 403 || errCode(out) != "forbidden" {
+	if s, out := ta.JSON("POST", path, ta.Token2, `{"code":"`+code+`"}`); s != 403 || apptest.ErrCode(out) != "forbidden" {
 		t.Fatalf("another organizer: %d %v", s, out)
 	}
-	if s, out := ta.json("POST", path, "", `{"code":"`+code+`"}`); s != 401 {
+	if s, out := ta.JSON("POST", path, "", `{"code":"`+code+`"}`); s != 401 {
 		t.Fatalf("no credentials: %d %v", s, out)
 	}
 	// Undo by the organizer, then the guest can come in again.
-	if s, out := ta.json("DELETE", "/api/v1/salons/"+slug+"/checkins/"+ana["id"].(string), ta.token, ""); s != 200 {
+	if s, out := ta.JSON("DELETE", "/api/v1/salons/"+slug+"/checkins/"+ana["id"].(string), ta.Token, ""); s != 200 {
 		t.Fatalf("undo: %d %v", s, out)
 	}
-	if s, out := ta.json("POST", path, ta.staff, `{"ticket_id":"`+ana["id"].(string)+`"}`); s != 200 || out["result"] != "ok" {
+	if s, out := ta.JSON("POST", path, ta.Staff, `{"ticket_id":"`+ana["id"].(string)+`"}`); s != 200 || out["result"] != "ok" {
 		t.Fatalf("check in by hand after undo: %d %v", s, out)
 	}
 }
 
 func TestDoorLinks_API(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon(`"slug":"door-a"`)
-	other := ta.salon(`"slug":"door-b"`)
-	_, ana := ta.rsvpToken(slug, "ana@example.com")
-	s, out := ta.json("POST", "/api/v1/salons/"+slug+"/door-links", ta.token, `{"label":"front"}`)
+	ta := apptest.New(t)
+	slug := ta.Salon(`"slug":"door-a"`)
+	other := ta.Salon(`"slug":"door-b"`)
+	_, ana := ta.RSVPToken(slug, "ana@example.com")
+	s, out := ta.JSON("POST", "/api/v1/salons/"+slug+"/door-links", ta.Token, `{"label":"front"}`)
 	if s != 201 {
 		t.Fatalf("create: %d %v", s, out)
 	}
@@ -103,34 +94,34 @@ func TestDoorLinks_API(t *testing.T) {
 	if !strings.HasPrefix(url, "https://salon.example/door/"+slug+"#key=sld_") {
 		t.Fatalf("url %q", url)
 	}
-	s, data := ta.json("GET", "/api/v1/salons/"+slug+"/door", key, "")
+	s, data := ta.JSON("GET", "/api/v1/salons/"+slug+"/door", key, "")
 	if s != 200 || len(data["public_keys"].([]any)) != 1 || len(data["guests"].([]any)) != 1 {
 		t.Fatalf("door data: %d %v", s, data)
 	}
 	if strings.Contains(fmt.Sprint(data), "ana@example.com") {
 		t.Fatal("door data leaks an email")
 	}
-	if s, out := ta.json("POST", "/api/v1/salons/"+other+"/checkins", key, `{"code":"`+ana["code"].(string)+`"}`); s != 403 {
+	if s, out := ta.JSON("POST", "/api/v1/salons/"+other+"/checkins", key, `{"code":"`+ana["code"].(string)+`"}`); s != 403 {
 		t.Fatalf("door link used for another salon: %d %v", s, out)
 	}
-	if s, out := ta.json("POST", "/api/v1/salons/"+slug+"/checkins", key, `{"code":"`+ana["code"].(string)+`"}`); s != 200 || out["result"] != "ok" {
+	if s, out := ta.JSON("POST", "/api/v1/salons/"+slug+"/checkins", key, `{"code":"`+ana["code"].(string)+`"}`); s != 200 || out["result"] != "ok" {
 		t.Fatalf("door link check-in: %d %v", s, out)
 	}
-	if s, _, _ := ta.do("POST", "/api/v1/salons/"+slug+"/door-links/"+link["id"].(string)+"/revoke", ta.token, "", ""); s != 204 {
+	if s, _, _ := ta.Do("POST", "/api/v1/salons/"+slug+"/door-links/"+link["id"].(string)+"/revoke", ta.Token, "", ""); s != 204 {
 		t.Fatalf("revoke: %d", s)
 	}
-	if s, out := ta.json("GET", "/api/v1/salons/"+slug+"/door", key, ""); s != 401 {
+	if s, out := ta.JSON("GET", "/api/v1/salons/"+slug+"/door", key, ""); s != 401 {
 		t.Fatalf("revoked door link: %d %v", s, out)
 	}
 }
 
 // TestQRImage decodes the served PNG back to the ticket's code.
 func TestQRImage(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon(`"capacity":1`)
-	token, ana := ta.rsvpToken(slug, "ana@example.com")
-	waitToken, _ := ta.rsvpToken(slug, "bo@example.com")
-	status, body, hdr := ta.do("GET", "/t/"+token+"/qr.png", "", "", "")
+	ta := apptest.New(t)
+	slug := ta.Salon(`"capacity":1`)
+	token, ana := ta.RSVPToken(slug, "ana@example.com")
+	waitToken, _ := ta.RSVPToken(slug, "bo@example.com")
+	status, body, hdr := ta.Do("GET", "/t/"+token+"/qr.png", "", "", "")
 	if status != 200 || hdr.Get("Content-Type") != "image/png" {
 		t.Fatalf("qr: %d %s", status, hdr.Get("Content-Type"))
 	}
@@ -146,24 +137,24 @@ func TestQRImage(t *testing.T) {
 	if err != nil || res.GetText() != ana["code"] {
 		t.Fatalf("decoded %v %v, want %v", res, err, ana["code"])
 	}
-	if status, _, _ := ta.do("GET", "/t/"+waitToken+"/qr.png", "", "", ""); status != 404 {
+	if status, _, _ := ta.Do("GET", "/t/"+waitToken+"/qr.png", "", "", ""); status != 404 {
 		t.Fatalf("waitlisted ticket QR: %d", status)
 	}
 	// Cancelled: no QR, and its code no longer admits.
-	ta.json("POST", "/api/v1/tickets/"+token+"/cancel", "", "")
-	if status, _, _ := ta.do("GET", "/t/"+token+"/qr.png", "", "", ""); status != 404 {
+	ta.JSON("POST", "/api/v1/tickets/"+token+"/cancel", "", "")
+	if status, _, _ := ta.Do("GET", "/t/"+token+"/qr.png", "", "", ""); status != 404 {
 		t.Fatalf("cancelled ticket QR: %d", status)
 	}
-	if s, out := ta.json("POST", "/api/v1/salons/"+slug+"/checkins", ta.token, `{"code":"`+ana["code"].(string)+`"}`); s != 409 || out["result"] != "not_confirmed" {
+	if s, out := ta.JSON("POST", "/api/v1/salons/"+slug+"/checkins", ta.Token, `{"code":"`+ana["code"].(string)+`"}`); s != 409 || out["result"] != "not_confirmed" {
 		t.Fatalf("revoked code: %d %v", s, out)
 	}
 }
 
 func TestCheckinAPI_Concurrent(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon(`"capacity":50`)
+	ta := apptest.New(t)
+	slug := ta.Salon(`"capacity":50`)
 	for round := 0; round < 20; round++ {
-		_, tk := ta.rsvpToken(slug, fmt.Sprintf("c%d@example.com", round))
+		_, tk := ta.RSVPToken(slug, fmt.Sprintf("c%d@example.com", round))
 		var wg sync.WaitGroup
 		var mu sync.Mutex
 		n := map[any]int{}
@@ -171,7 +162,7 @@ func TestCheckinAPI_Concurrent(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, b, _ := ta.do("POST", "/api/v1/salons/"+slug+"/checkins", ta.staff, "application/json", `{"code":"`+tk["code"].(string)+`"}`)
+				_, b, _ := ta.Do("POST", "/api/v1/salons/"+slug+"/checkins", ta.Staff, "application/json", `{"code":"`+tk["code"].(string)+`"}`)
 				mu.Lock()
 				n[strings.Contains(b, `"result":"ok"`)]++
 				mu.Unlock()
@@ -185,33 +176,33 @@ func TestCheckinAPI_Concurrent(t *testing.T) {
 }
 
 func TestScanLogAndFeedRevoke(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon("")
-	token, tk := ta.rsvpToken(slug, "ana@example.com")
-	ta.json("POST", "/api/v1/salons/"+slug+"/checkins", ta.staff, `{"code":"`+tk["code"].(string)+`","device":"phone-1"}`)
-	ta.json("POST", "/api/v1/salons/"+slug+"/checkins", ta.staff, `{"code":"`+tk["code"].(string)+`","device":"phone-2","offline":true}`)
-	s, out := ta.json("GET", "/api/v1/salons/"+slug+"/scans", ta.token, "")
+	ta := apptest.New(t)
+	slug := ta.Salon("")
+	token, tk := ta.RSVPToken(slug, "ana@example.com")
+	ta.JSON("POST", "/api/v1/salons/"+slug+"/checkins", ta.Staff, `{"code":"`+tk["code"].(string)+`","device":"phone-1"}`)
+	ta.JSON("POST", "/api/v1/salons/"+slug+"/checkins", ta.Staff, `{"code":"`+tk["code"].(string)+`","device":"phone-2","offline":true}`)
+	s, out := ta.JSON("GET", "/api/v1/salons/"+slug+"/scans", ta.Token, "")
 	scans := out["scans"].([]any)
 	if s != 200 || len(scans) != 2 || scans[0].(map[string]any)["result"] != "ok" || scans[1].(map[string]any)["flagged"] != true ||
 		scans[1].(map[string]any)["device"] != "phone-2" {
 		t.Fatalf("scans: %d %v", s, out)
 	}
-	if s, _ := ta.json("GET", "/api/v1/salons/"+slug+"/scans", ta.staff, ""); s != 403 {
+	if s, _ := ta.JSON("GET", "/api/v1/salons/"+slug+"/scans", ta.Staff, ""); s != 403 {
 		t.Fatalf("staff read the scan log: %d", s)
 	}
 	oldFeed := tk["feed_url"].(string)
-	if s, _, _ := ta.do("GET", strings.TrimPrefix(oldFeed, "https://salon.example"), "", "", ""); s != 200 {
+	if s, _, _ := ta.Do("GET", strings.TrimPrefix(oldFeed, "https://salon.example"), "", "", ""); s != 200 {
 		t.Fatalf("the feed before revoking: %d", s) // and now it is cached
 	}
-	s, out = ta.json("POST", "/api/v1/tickets/"+token+"/feed/revoke", "", "")
+	s, out = ta.JSON("POST", "/api/v1/tickets/"+token+"/feed/revoke", "", "")
 	newFeed := out["ticket"].(map[string]any)["feed_url"].(string)
 	if s != 200 || newFeed == oldFeed {
 		t.Fatalf("revoke: %d %v", s, out)
 	}
-	if s, _, _ := ta.do("GET", strings.TrimPrefix(oldFeed, "https://salon.example"), "", "", ""); s != 404 {
+	if s, _, _ := ta.Do("GET", strings.TrimPrefix(oldFeed, "https://salon.example"), "", "", ""); s != 404 {
 		t.Fatalf("the old feed still answers: %d", s)
 	}
-	if s, _, _ := ta.do("GET", strings.TrimPrefix(newFeed, "https://salon.example"), "", "", ""); s != 200 {
+	if s, _, _ := ta.Do("GET", strings.TrimPrefix(newFeed, "https://salon.example"), "", "", ""); s != 200 {
 		t.Fatalf("the new feed: %d", s)
 	}
 }

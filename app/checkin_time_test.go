@@ -5,17 +5,19 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"salon/app/internal/apptest"
 )
 
 // TestCheckin_ScannedAt: an online check-in is recorded at the server's
 // time whatever the device says; an offline upload keeps its scan time
 // within 24 hours back and a few minutes of clock skew ahead.
 func TestCheckin_ScannedAt(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon(`"capacity":20`)
+	ta := apptest.New(t)
+	slug := ta.Salon(`"capacity":20`)
 	path := "/api/v1/salons/" + slug + "/checkins"
 	ctx := context.Background()
-	sa, _ := ta.db.FindSalonBySlug(ctx, slug)
+	sa, _ := ta.DB.FindSalonBySlug(ctx, slug)
 	at := func(d time.Duration) string { return time.Now().Add(d).UTC().Format(time.RFC3339) }
 	for i, tc := range []struct {
 		name      string
@@ -35,21 +37,21 @@ func TestCheckin_ScannedAt(t *testing.T) {
 		{"offline, no time", "", true, 200, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, tk := ta.rsvpToken(slug, "t"+strconv.Itoa(i)+"@example.com")
+			_, tk := ta.RSVPToken(slug, "t"+strconv.Itoa(i)+"@example.com")
 			body := `{"code":"` + tk["code"].(string) + `","offline":` + map[bool]string{true: "true", false: "false"}[tc.offline]
 			if tc.scannedAt != "" {
 				body += `,"scanned_at":"` + tc.scannedAt + `"`
 			}
-			before, _ := ta.db.FindScans(ctx, sa.ID)
-			s, out := ta.json("POST", path, ta.staff, body+"}")
+			before, _ := ta.DB.FindScans(ctx, sa.ID)
+			s, out := ta.JSON("POST", path, ta.Staff, body+"}")
 			if s != tc.status {
 				t.Fatalf("%d %v", s, out)
 			}
-			after, _ := ta.db.FindScans(ctx, sa.ID)
+			after, _ := ta.DB.FindScans(ctx, sa.ID)
 			if s == 422 {
 				e, _ := out["error"].(map[string]any)
 				fields, _ := e["fields"].(map[string]any)
-				if errCode(out) != "invalid" || fields["scanned_at"] == nil || len(after) != len(before) {
+				if apptest.ErrCode(out) != "invalid" || fields["scanned_at"] == nil || len(after) != len(before) {
 					t.Fatalf("out of bounds: %v, scans %d -> %d", out, len(before), len(after))
 				}
 				return

@@ -10,32 +10,33 @@ import (
 	"testing"
 	"time"
 
+	"salon/app/internal/apptest"
 	"salon/events"
 )
 
 func TestConsoleLogin_Throttle(t *testing.T) {
-	ta, base := consoleApp(t)
-	ta.account("mei@example.com", events.RoleOrganizer)
-	ta.account("bo@example.com", events.RoleOrganizer)
+	ta, base := apptest.ConsoleApp(t)
+	ta.Account("mei@example.com", events.RoleOrganizer)
+	ta.Account("bo@example.com", events.RoleOrganizer)
 
 	// Five failures lock the account, even against the right password, and
 	// an unknown account is locked the same way, with the same answer.
 	for _, email := range []string{"mei@example.com", "ghost@example.com"} {
-		c := browser(t)
+		c := apptest.Browser(t)
 		for i := 0; i < 5; i++ {
-			if resp, _ := login(t, c, base, email, "wrong password "+email); resp.StatusCode != 401 {
+			if resp, _ := apptest.Login(t, c, base, email, "wrong password "+email); resp.StatusCode != 401 {
 				t.Fatalf("%s failure %d: %d", email, i+1, resp.StatusCode)
 			}
 		}
-		for _, pw := range []string{"wrong password", testPassword} {
-			resp, body := login(t, c, base, email, pw)
+		for _, pw := range []string{"wrong password", apptest.TestPassword} {
+			resp, body := apptest.Login(t, c, base, email, pw)
 			if resp.StatusCode != 429 || !strings.Contains(body, "Too many failed sign-ins") {
 				t.Fatalf("%s locked, %q: %d", email, pw, resp.StatusCode)
 			}
 		}
 	}
 	// Another account from the same address still signs in.
-	signedIn(t, base, "bo@example.com")
+	apptest.SignedIn(t, base, "bo@example.com")
 
 	// Twenty failures from one address lock every account from there.
 	var wg sync.WaitGroup
@@ -43,16 +44,16 @@ func TestConsoleLogin_Throttle(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := &http.Client{Jar: browser(t).Jar, CheckRedirect: browser(t).CheckRedirect}
-			tok := formToken(t, c, base+"/login")
-			resp, _ := postForm(t, c, base+"/login", url.Values{"_csrf": {tok}, "email": {"spray" + string(rune('a'+i)) + "@example.com"}, "password": {"guess"}})
+			c := &http.Client{Jar: apptest.Browser(t).Jar, CheckRedirect: apptest.Browser(t).CheckRedirect}
+			tok := apptest.FormToken(t, c, base+"/login")
+			resp, _ := apptest.PostForm(t, c, base+"/login", url.Values{"_csrf": {tok}, "email": {"spray" + string(rune('a'+i)) + "@example.com"}, "password": {"guess"}})
 			if resp.StatusCode != 401 {
 				t.Errorf("spray %d: %d", i, resp.StatusCode)
 			}
 		}()
 	}
 	wg.Wait()
-	if resp, _ := login(t, browser(t), base, "bo@example.com", testPassword); resp.StatusCode != 429 {
+	if resp, _ := apptest.Login(t, apptest.Browser(t), base, "bo@example.com", apptest.TestPassword); resp.StatusCode != 429 {
 		t.Fatalf("address over its limit still signs in: %d", resp.StatusCode)
 	}
 }
@@ -63,13 +64,13 @@ func TestConsoleLogin_Timing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("timing: not in -short mode")
 	}
-	ta, base := consoleApp(t)
-	ta.account("mei@example.com", events.RoleOrganizer)
+	ta, base := apptest.ConsoleApp(t)
+	ta.Account("mei@example.com", events.RoleOrganizer)
 	once := func(email string) time.Duration {
-		c := browser(t)
-		tok := formToken(t, c, base+"/login")
+		c := apptest.Browser(t)
+		tok := apptest.FormToken(t, c, base+"/login")
 		start := time.Now()
-		resp, _ := postForm(t, c, base+"/login", url.Values{"_csrf": {tok}, "email": {email}, "password": {"wrong password"}})
+		resp, _ := apptest.PostForm(t, c, base+"/login", url.Values{"_csrf": {tok}, "email": {email}, "password": {"wrong password"}})
 		d := time.Since(start)
 		if resp.StatusCode != 401 {
 			t.Fatalf("%s: %d", email, resp.StatusCode)
@@ -96,88 +97,88 @@ func TestConsoleLogin_Timing(t *testing.T) {
 }
 
 func TestConsoleSession_Fixation(t *testing.T) {
-	ta, base := consoleApp(t)
-	ta.account("mei@example.com", events.RoleOrganizer)
-	ta.account("eve@example.com", events.RoleOrganizer)
+	ta, base := apptest.ConsoleApp(t)
+	ta.Account("mei@example.com", events.RoleOrganizer)
+	ta.Account("eve@example.com", events.RoleOrganizer)
 	u, _ := url.Parse(base)
 
 	// An id the attacker made up, and a real session of the attacker's own
 	// account: neither is the victim's session after login.
-	eve := signedIn(t, base, "eve@example.com")
-	for name, planted := range map[string]string{"made up": "attacker-chosen-session-id-0123456789", "attacker's own session": sessionCookie(eve, base)} {
-		c := browser(t)
+	eve := apptest.SignedIn(t, base, "eve@example.com")
+	for name, planted := range map[string]string{"made up": "attacker-chosen-session-id-0123456789", "attacker's own session": apptest.SessionCookie(eve, base)} {
+		c := apptest.Browser(t)
 		c.Jar.SetCookies(u, []*http.Cookie{{Name: "salon_session", Value: planted, Path: "/"}})
-		resp, _ := login(t, c, base, "mei@example.com", testPassword)
-		after := sessionCookie(c, base)
+		resp, _ := apptest.Login(t, c, base, "mei@example.com", apptest.TestPassword)
+		after := apptest.SessionCookie(c, base)
 		if resp.StatusCode != 303 || after == "" || after == planted {
 			t.Fatalf("%s: %d, session after login %q", name, resp.StatusCode, after)
 		}
 		// The planted id is worth nothing now, not even as the attacker.
-		other := browser(t)
+		other := apptest.Browser(t)
 		other.Jar.SetCookies(u, []*http.Cookie{{Name: "salon_session", Value: planted, Path: "/"}})
-		if status, body := get(t, other, base+"/admin"); status != 303 || strings.Contains(body, "mei@example.com") {
+		if status, body := apptest.Get(t, other, base+"/admin"); status != 303 || strings.Contains(body, "mei@example.com") {
 			t.Fatalf("%s: the planted id opens the console: %d", name, status)
 		}
 	}
 }
 
 func TestConsoleLogout(t *testing.T) {
-	ta, base := consoleApp(t)
-	ta.account("mei@example.com", events.RoleOrganizer)
-	c := signedIn(t, base, "mei@example.com")
-	id := sessionCookie(c, base)
+	ta, base := apptest.ConsoleApp(t)
+	ta.Account("mei@example.com", events.RoleOrganizer)
+	c := apptest.SignedIn(t, base, "mei@example.com")
+	id := apptest.SessionCookie(c, base)
 
 	// No state change on GET, and no logout without the form's token.
-	if status, _ := get(t, c, base+"/logout"); status != 404 && status != 405 {
+	if status, _ := apptest.Get(t, c, base+"/logout"); status != 404 && status != 405 {
 		t.Fatalf("GET /logout: %d", status)
 	}
-	if resp, _ := postForm(t, c, base+"/logout", url.Values{}); resp.StatusCode != 403 {
+	if resp, _ := apptest.PostForm(t, c, base+"/logout", url.Values{}); resp.StatusCode != 403 {
 		t.Fatalf("logout without token: %d", resp.StatusCode)
 	}
-	if status, _ := get(t, c, base+"/admin"); status != 200 {
+	if status, _ := apptest.Get(t, c, base+"/admin"); status != 200 {
 		t.Fatalf("signed out by a tokenless POST: %d", status)
 	}
-	tok := formToken(t, c, base+"/admin")
-	resp, _ := postForm(t, c, base+"/logout", url.Values{"_csrf": {tok}})
+	tok := apptest.FormToken(t, c, base+"/admin")
+	resp, _ := apptest.PostForm(t, c, base+"/logout", url.Values{"_csrf": {tok}})
 	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/login?ok=logged_out" {
 		t.Fatalf("logout: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	// The old id, replayed, is gone from the server, not only the browser.
 	u, _ := url.Parse(base)
-	replay := browser(t)
+	replay := apptest.Browser(t)
 	replay.Jar.SetCookies(u, []*http.Cookie{{Name: "salon_session", Value: id, Path: "/"}})
-	if status, _ := get(t, replay, base+"/admin"); status != 303 {
+	if status, _ := apptest.Get(t, replay, base+"/admin"); status != 303 {
 		t.Fatalf("session still valid after logout: %d", status)
 	}
-	if _, err := ta.db.FindSession(context.Background(), id); events.ErrorCode(err) != events.ENOTFOUND {
+	if _, err := ta.DB.FindSession(context.Background(), id); events.ErrorCode(err) != events.ENOTFOUND {
 		t.Fatalf("session row kept: %v", err)
 	}
 }
 
 func TestConsoleLogin_CSRF(t *testing.T) {
-	ta, base := consoleApp(t)
-	ta.account("mei@example.com", events.RoleOrganizer)
-	creds := url.Values{"email": {"mei@example.com"}, "password": {testPassword}}
+	ta, base := apptest.ConsoleApp(t)
+	ta.Account("mei@example.com", events.RoleOrganizer)
+	creds := url.Values{"email": {"mei@example.com"}, "password": {apptest.TestPassword}}
 	// No token at all.
-	if resp, _ := postForm(t, browser(t), base+"/login", creds); resp.StatusCode != 403 {
+	if resp, _ := apptest.PostForm(t, apptest.Browser(t), base+"/login", creds); resp.StatusCode != 403 {
 		t.Fatalf("login without token: %d", resp.StatusCode)
 	}
 	// A token from another browser (an attacker's) does not match this one's cookie.
-	stolen := formToken(t, browser(t), base+"/login")
-	c := browser(t)
-	formToken(t, c, base+"/login")
+	stolen := apptest.FormToken(t, apptest.Browser(t), base+"/login")
+	c := apptest.Browser(t)
+	apptest.FormToken(t, c, base+"/login")
 	v := url.Values{"_csrf": {stolen}, "email": creds["email"], "password": creds["password"]}
-	if resp, _ := postForm(t, c, base+"/login", v); resp.StatusCode != 403 || sessionCookie(c, base) != "" {
+	if resp, _ := apptest.PostForm(t, c, base+"/login", v); resp.StatusCode != 403 || apptest.SessionCookie(c, base) != "" {
 		t.Fatalf("login with another browser's token: %d", resp.StatusCode)
 	}
 	// The token seen before login is replaced at login.
-	c = browser(t)
-	before := formToken(t, c, base+"/login")
+	c = apptest.Browser(t)
+	before := apptest.FormToken(t, c, base+"/login")
 	v.Set("_csrf", before)
-	if resp, _ := postForm(t, c, base+"/login", v); resp.StatusCode != 303 {
+	if resp, _ := apptest.PostForm(t, c, base+"/login", v); resp.StatusCode != 303 {
 		t.Fatalf("login: %d", resp.StatusCode)
 	}
-	if after := formToken(t, c, base+"/admin"); after == before {
+	if after := apptest.FormToken(t, c, base+"/admin"); after == before {
 		t.Fatal("the CSRF token survived login")
 	}
 }
@@ -185,9 +186,9 @@ func TestConsoleLogin_CSRF(t *testing.T) {
 // TestConsole_BearerAndSessionApart: a console session does not open the
 // API, and an API token does not open the console.
 func TestConsole_BearerAndSessionApart(t *testing.T) {
-	ta, base := consoleApp(t)
-	ta.account("mei@example.com", events.RoleOrganizer)
-	c := signedIn(t, base, "mei@example.com")
+	ta, base := apptest.ConsoleApp(t)
+	ta.Account("mei@example.com", events.RoleOrganizer)
+	c := apptest.SignedIn(t, base, "mei@example.com")
 	req, _ := http.NewRequest("POST", base+"/api/v1/salons", strings.NewReader(`{"title":"x"}`))
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.Do(req)
@@ -199,8 +200,8 @@ func TestConsole_BearerAndSessionApart(t *testing.T) {
 		t.Fatalf("API with a session cookie and no token: %d", resp.StatusCode)
 	}
 	req, _ = http.NewRequest("GET", base+"/admin", nil)
-	req.Header.Set("Authorization", "Bearer "+ta.token)
-	resp, err = browser(t).Do(req)
+	req.Header.Set("Authorization", "Bearer "+ta.Token)
+	resp, err = apptest.Browser(t).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,46 +212,46 @@ func TestConsole_BearerAndSessionApart(t *testing.T) {
 }
 
 func TestConsoleSetupLink(t *testing.T) {
-	ta, base := consoleApp(t)
+	ta, base := apptest.ConsoleApp(t)
 	ctx := context.Background()
-	link, err := ta.srv.SetupLink(ctx)
+	link, err := ta.Srv.SetupLink(ctx)
 	if err != nil || !strings.HasPrefix(link, base+"/setup/") {
 		t.Fatalf("setup link %q %v", link, err)
 	}
 	path := strings.TrimPrefix(link, base)
-	c := browser(t)
-	tok := formToken(t, c, base+path)
+	c := apptest.Browser(t)
+	tok := apptest.FormToken(t, c, base+path)
 	// A bad password is refused beside its field; the link still works.
-	resp, body := postForm(t, c, base+path, url.Values{"_csrf": {tok}, "email": {"root@example.com"}, "password": {"short"}, "password2": {"short"}})
+	resp, body := apptest.PostForm(t, c, base+path, url.Values{"_csrf": {tok}, "email": {"root@example.com"}, "password": {"short"}, "password2": {"short"}})
 	if resp.StatusCode != 422 || !strings.Contains(body, `id="password-err"`) {
 		t.Fatalf("short password: %d", resp.StatusCode)
 	}
-	good := url.Values{"_csrf": {tok}, "email": {"root@example.com"}, "name": {"Root"}, "password": {testPassword}, "password2": {testPassword}}
-	resp, _ = postForm(t, c, base+path, good)
+	good := url.Values{"_csrf": {tok}, "email": {"root@example.com"}, "name": {"Root"}, "password": {apptest.TestPassword}, "password2": {apptest.TestPassword}}
+	resp, _ = apptest.PostForm(t, c, base+path, good)
 	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/login?ok=setup" {
 		t.Fatalf("setup: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	// Once only.
 	good.Set("email", "second@example.com")
-	if resp, _ := postForm(t, c, base+path, good); resp.StatusCode != 404 {
+	if resp, _ := apptest.PostForm(t, c, base+path, good); resp.StatusCode != 404 {
 		t.Fatalf("setup link used twice: %d", resp.StatusCode)
 	}
-	if status, _ := get(t, c, base+path); status != 404 {
+	if status, _ := apptest.Get(t, c, base+path); status != 404 {
 		t.Fatalf("spent setup page: %d", status)
 	}
-	if _, err := ta.db.FindUserByEmail(ctx, "second@example.com"); err == nil {
+	if _, err := ta.DB.FindUserByEmail(ctx, "second@example.com"); err == nil {
 		t.Fatal("a second admin was made")
 	}
-	u, err := ta.db.FindUserByEmail(ctx, "root@example.com")
+	u, err := ta.DB.FindUserByEmail(ctx, "root@example.com")
 	if err != nil || u.Role != events.RoleAdmin {
 		t.Fatalf("admin: %v %+v", err, u)
 	}
-	c = signedIn(t, base, "root@example.com")
-	if status, body := get(t, c, base+"/admin/users"); status != 200 || !strings.Contains(body, "org@example.com") {
+	c = apptest.SignedIn(t, base, "root@example.com")
+	if status, body := apptest.Get(t, c, base+"/admin/users"); status != 200 || !strings.Contains(body, "org@example.com") {
 		t.Fatalf("admin's accounts page: %d", status)
 	}
 	// With an admin present there is no link to print.
-	if link, err := ta.srv.SetupLink(ctx); err != nil || link != "" {
+	if link, err := ta.Srv.SetupLink(ctx); err != nil || link != "" {
 		t.Fatalf("setup link with an admin: %q %v", link, err)
 	}
 }

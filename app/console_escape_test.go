@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"salon/app/internal/apptest"
 	"salon/events"
 	"salon/tickets"
 )
@@ -26,33 +27,33 @@ var rawHostile = regexp.MustCompile(`(?i)<script>alert|<img src=x|(?:href|src|ac
 // TestConsole_Escaping puts script and javascript: URLs into every field
 // and opens every page that shows them.
 func TestConsole_Escaping(t *testing.T) {
-	ta, base := consoleApp(t)
+	ta, base := apptest.ConsoleApp(t)
 	ctx := context.Background()
-	admin := ta.account("root@example.com", events.RoleAdmin)
-	sa := ownedSalon(t, ta, admin, "hostile-night", func(s *events.Salon) {
+	admin := ta.Account("root@example.com", events.RoleAdmin)
+	sa := apptest.OwnedSalon(t, ta, admin, "hostile-night", func(s *events.Salon) {
 		s.Title, s.Description, s.Venue, s.Address = xssScript, xssScript+"\n"+xssJS+"\n"+xssAttr, xssAttr, xssJS
 	})
-	guest(t, ta, sa.Slug, tickets.RSVPInput{Name: xssScript, Email: "a@example.com", Company: xssAttr, JobTitle: xssCSV})
-	guest(t, ta, sa.Slug, tickets.RSVPInput{Name: xssJS, Email: "b@example.com", Company: "+cmd|' /C calc'!A0", JobTitle: "@SUM(1+1)"})
-	guest(t, ta, sa.Slug, tickets.RSVPInput{Name: "-2+3", Email: "c@example.com", Company: "\tx", JobTitle: xssJS})
-	if _, _, err := ta.db.CreateDoorLink(ctx, sa.ID, xssScript, admin.ID); err != nil {
+	apptest.Guest(t, ta, sa.Slug, tickets.RSVPInput{Name: xssScript, Email: "a@example.com", Company: xssAttr, JobTitle: xssCSV})
+	apptest.Guest(t, ta, sa.Slug, tickets.RSVPInput{Name: xssJS, Email: "b@example.com", Company: "+cmd|' /C calc'!A0", JobTitle: "@SUM(1+1)"})
+	apptest.Guest(t, ta, sa.Slug, tickets.RSVPInput{Name: "-2+3", Email: "c@example.com", Company: "\tx", JobTitle: xssJS})
+	if _, _, err := ta.DB.CreateDoorLink(ctx, sa.ID, xssScript, admin.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ta.db.CreateAPIToken(ctx, admin.ID, xssAttr); err != nil {
+	if _, err := ta.DB.CreateAPIToken(ctx, admin.ID, xssAttr); err != nil {
 		t.Fatal(err)
 	}
-	if err := ta.db.CreateUser(ctx, &events.User{Email: "x@example.com", Name: xssScript, Role: events.RoleStaff}); err != nil {
+	if err := ta.DB.CreateUser(ctx, &events.User{Email: "x@example.com", Name: xssScript, Role: events.RoleStaff}); err != nil {
 		t.Fatal(err)
 	}
-	claimed, err := ta.db.ClaimMessages(ctx, 1)
+	claimed, err := ta.DB.ClaimMessages(ctx, 1)
 	if err != nil || len(claimed) != 1 {
 		t.Fatal(err)
 	}
-	if err := ta.db.MarkFailed(ctx, claimed[0].ID, "550 "+xssScript); err != nil {
+	if err := ta.DB.MarkFailed(ctx, claimed[0].ID, "550 "+xssScript); err != nil {
 		t.Fatal(err)
 	}
 
-	c := signedIn(t, base, "root@example.com")
+	c := apptest.SignedIn(t, base, "root@example.com")
 	check := func(name, body string) {
 		t.Helper()
 		if m := rawHostile.FindString(body); m != "" {
@@ -60,8 +61,8 @@ func TestConsole_Escaping(t *testing.T) {
 		}
 	}
 	// The audit log gets typed text too.
-	tok := formToken(t, c, base+"/admin/salons/hostile-night")
-	linkResp, linkBody := postForm(t, c, base+"/admin/salons/hostile-night/door-links", url.Values{"_csrf": {tok}, "label": {xssAttr}})
+	tok := apptest.FormToken(t, c, base+"/admin/salons/hostile-night")
+	linkResp, linkBody := apptest.PostForm(t, c, base+"/admin/salons/hostile-night/door-links", url.Values{"_csrf": {tok}, "label": {xssAttr}})
 	if linkResp.StatusCode != 200 || !strings.Contains(linkBody, "&#34;&gt;&lt;img src=x") {
 		t.Fatalf("door link not made, or its label not shown escaped: %d", linkResp.StatusCode)
 	}
@@ -70,48 +71,48 @@ func TestConsole_Escaping(t *testing.T) {
 		"/admin/salons/hostile-night/attendees", "/admin/salons/hostile-night/attendees?q=" + url.QueryEscape(xssScript),
 		"/admin/salons/hostile-night/cancel", "/admin/outbox", "/admin/audit", "/admin/tokens", "/admin/users",
 		"/salons/hostile-night", "/", "/login?next=" + url.QueryEscape(xssJS), "/admin/salons/hostile-night?ok=" + url.QueryEscape(xssScript)} {
-		status, body := get(t, c, base+p)
+		status, body := apptest.Get(t, c, base+p)
 		if status != 200 {
 			t.Errorf("%s: %d", p, status)
 		}
 		check(p, body)
 	}
 	// What was typed is shown, escaped.
-	_, body := get(t, c, base+"/admin/salons/hostile-night/attendees")
+	_, body := apptest.Get(t, c, base+"/admin/salons/hostile-night/attendees")
 	if !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") || !strings.Contains(body, "&#34;&gt;&lt;img src=x") {
 		t.Error("attendee fields not shown escaped")
 	}
-	_, body = get(t, c, base+"/admin/outbox")
+	_, body = apptest.Get(t, c, base+"/admin/outbox")
 	if !strings.Contains(body, "550 &lt;script&gt;") {
 		t.Error("mail error not shown escaped")
 	}
 
 	// Forms echo what was typed, escaped: the preview and a refused login.
-	tok = formToken(t, c, base+"/admin/salons/new")
+	tok = apptest.FormToken(t, c, base+"/admin/salons/new")
 	v := salonFormValues(tok)
 	v.Set("title", xssScript)
 	v.Set("venue", xssAttr)
 	v.Set("address", xssJS)
 	v.Set("description", xssScript+xssAttr)
 	v.Set("action", "preview")
-	resp, body := postForm(t, c, base+"/admin/salons/new", v)
+	resp, body := apptest.PostForm(t, c, base+"/admin/salons/new", v)
 	if resp.StatusCode != 200 || !strings.Contains(body, `id="preview-card"`) {
 		t.Fatalf("preview: %d", resp.StatusCode)
 	}
 	check("preview", body)
 	v.Set("capacity", "ten")
-	_, body = postForm(t, c, base+"/admin/salons/new", v)
+	_, body = apptest.PostForm(t, c, base+"/admin/salons/new", v)
 	check("refused salon form", body)
-	lc := browser(t)
-	ltok := formToken(t, lc, base+"/login")
-	_, body = postForm(t, lc, base+"/login", url.Values{"_csrf": {ltok}, "email": {xssAttr}, "password": {"x"}, "next": {xssJS}})
+	lc := apptest.Browser(t)
+	ltok := apptest.FormToken(t, lc, base+"/login")
+	_, body = apptest.PostForm(t, lc, base+"/login", url.Values{"_csrf": {ltok}, "email": {xssAttr}, "password": {"x"}, "next": {xssJS}})
 	check("refused login", body)
-	tok = formToken(t, c, base+"/admin/users")
-	_, body = postForm(t, c, base+"/admin/users", url.Values{"_csrf": {tok}, "email": {xssAttr}, "name": {xssScript}, "role": {xssScript}})
+	tok = apptest.FormToken(t, c, base+"/admin/users")
+	_, body = apptest.PostForm(t, c, base+"/admin/users", url.Values{"_csrf": {tok}, "email": {xssAttr}, "name": {xssScript}, "role": {xssScript}})
 	check("refused account", body)
 
 	// The CSV neutralises formulas; a spreadsheet sees text.
-	status, body := get(t, c, base+"/admin/salons/hostile-night/attendees.csv")
+	status, body := apptest.Get(t, c, base+"/admin/salons/hostile-night/attendees.csv")
 	if status != 200 {
 		t.Fatalf("csv: %d", status)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"salon/app/internal/apptest"
 	"salon/events"
 	"salon/storage"
 	"salon/tickets"
@@ -27,11 +28,11 @@ func salonFormValues(tok string) url.Values {
 // JavaScript: create with errors, preview, publish, attendees, door links,
 // mail, cancel.
 func TestConsole_Flow(t *testing.T) {
-	ta, base := consoleApp(t)
+	ta, base := apptest.ConsoleApp(t)
 	ctx := context.Background()
-	mei := ta.account("mei@example.com", events.RoleOrganizer)
-	c := signedIn(t, base, "mei@example.com")
-	tok := formToken(t, c, base+"/admin/salons/new")
+	mei := ta.Account("mei@example.com", events.RoleOrganizer)
+	c := apptest.SignedIn(t, base, "mei@example.com")
+	tok := apptest.FormToken(t, c, base+"/admin/salons/new")
 
 	// Errors beside each field, what was typed kept.
 	bad := salonFormValues(tok)
@@ -40,7 +41,7 @@ func TestConsole_Flow(t *testing.T) {
 	bad.Set("industry", "Not A Tag!")
 	bad.Set("timezone", "Mars/Olympus")
 	bad.Set("title", "Kept <title>")
-	resp, body := postForm(t, c, base+"/admin/salons/new", bad)
+	resp, body := apptest.PostForm(t, c, base+"/admin/salons/new", bad)
 	if resp.StatusCode != 422 {
 		t.Fatalf("bad form: %d", resp.StatusCode)
 	}
@@ -54,161 +55,161 @@ func TestConsole_Flow(t *testing.T) {
 	}
 	bad = salonFormValues(tok)
 	bad.Set("ends_at", "2030-01-15T18:00")
-	if resp, body := postForm(t, c, base+"/admin/salons/new", bad); resp.StatusCode != 422 || !strings.Contains(body, `id="ends_at-err"`) || !strings.Contains(body, "Must be after the start.") {
+	if resp, body := apptest.PostForm(t, c, base+"/admin/salons/new", bad); resp.StatusCode != 422 || !strings.Contains(body, `id="ends_at-err"`) || !strings.Contains(body, "Must be after the start.") {
 		t.Errorf("ends before start: %d", resp.StatusCode)
 	}
 
 	// Preview: the public card from the unsaved form, in the chosen zone.
 	v := salonFormValues(tok)
 	v.Set("action", "preview")
-	resp, body = postForm(t, c, base+"/admin/salons/new", v)
+	resp, body = apptest.PostForm(t, c, base+"/admin/salons/new", v)
 	if resp.StatusCode != 200 || !strings.Contains(body, `id="preview-card"`) || !strings.Contains(body, "Tue 15 Jan, 19:00–21:30 (America/New_York)") {
 		t.Fatalf("preview %d: %s", resp.StatusCode, body)
 	}
-	if list, _ := ta.db.FindSalons(ctx, events.SalonFilter{OrganizerID: &mei.ID}); len(list) != 0 {
+	if list, _ := ta.DB.FindSalons(ctx, events.SalonFilter{OrganizerID: &mei.ID}); len(list) != 0 {
 		t.Fatal("preview saved the salon")
 	}
 
 	// Publish.
 	v.Set("action", "publish")
-	resp, _ = postForm(t, c, base+"/admin/salons/new", v)
+	resp, _ = apptest.PostForm(t, c, base+"/admin/salons/new", v)
 	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/admin/salons/fintech-founders?ok=created" {
 		t.Fatalf("publish: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	sa, err := ta.db.FindSalonBySlug(ctx, "fintech-founders")
+	sa, err := ta.DB.FindSalonBySlug(ctx, "fintech-founders")
 	if err != nil || sa.Status != events.StatusPublished || sa.OrganizerID != mei.ID || sa.Timezone != "America/New_York" ||
 		!sa.StartsAt.Equal(time.Date(2030, 1, 16, 0, 0, 0, 0, time.UTC)) || !sa.RSVPDeadline.Equal(sa.StartsAt) {
 		t.Fatalf("saved salon: %v %+v", err, sa)
 	}
-	if status, body := get(t, browser(t), base+"/salons/fintech-founders"); status != 200 || !strings.Contains(body, "Fintech founders") {
+	if status, body := apptest.Get(t, apptest.Browser(t), base+"/salons/fintech-founders"); status != 200 || !strings.Contains(body, "Fintech founders") {
 		t.Fatalf("public page: %d", status)
 	}
 
 	// RSVPs appear with their counts.
-	ana := guest(t, ta, sa.Slug, tickets.RSVPInput{Name: "Ana Lima", Email: "ana@example.com", Company: "Acme"})
-	guest(t, ta, sa.Slug, tickets.RSVPInput{Name: "Bo Chen", Email: "bo@example.com"})
-	cy := guest(t, ta, sa.Slug, tickets.RSVPInput{Name: "Cy Wu", Email: "cy@example.com"})
-	_, body = get(t, c, base+"/admin")
+	ana := apptest.Guest(t, ta, sa.Slug, tickets.RSVPInput{Name: "Ana Lima", Email: "ana@example.com", Company: "Acme"})
+	apptest.Guest(t, ta, sa.Slug, tickets.RSVPInput{Name: "Bo Chen", Email: "bo@example.com"})
+	cy := apptest.Guest(t, ta, sa.Slug, tickets.RSVPInput{Name: "Cy Wu", Email: "cy@example.com"})
+	_, body = apptest.Get(t, c, base+"/admin")
 	if !regexp.MustCompile(`id="confirmed-\d+" data-live>2 / 2<`).MatchString(body) || !regexp.MustCompile(`id="waitlisted-\d+" data-live>1<`).MatchString(body) {
 		t.Fatalf("counts on the console: %s", body)
 	}
-	_, body = get(t, c, base+"/admin/salons/fintech-founders/attendees?q=ana")
+	_, body = apptest.Get(t, c, base+"/admin/salons/fintech-founders/attendees?q=ana")
 	if !strings.Contains(body, "Ana Lima") || strings.Contains(body, "Bo Chen") {
 		t.Fatal("search")
 	}
-	_, body = get(t, c, base+"/admin/salons/fintech-founders/attendees?status=waitlisted")
+	_, body = apptest.Get(t, c, base+"/admin/salons/fintech-founders/attendees?status=waitlisted")
 	if !strings.Contains(body, "Cy Wu") || strings.Contains(body, "Ana Lima") || !strings.Contains(body, "(#1)") {
 		t.Fatal("status filter")
 	}
-	if status, _ := get(t, c, base+"/admin/salons/fintech-founders/attendees?status=bogus"); status != 422 {
+	if status, _ := apptest.Get(t, c, base+"/admin/salons/fintech-founders/attendees?status=bogus"); status != 422 {
 		t.Errorf("bad status filter: %d", status)
 	}
 
 	// Check in by hand, undo, cancel an RSVP: the waitlist moves up.
-	tok = formToken(t, c, base+"/admin/salons/fintech-founders/attendees")
+	tok = apptest.FormToken(t, c, base+"/admin/salons/fintech-founders/attendees")
 	act := func(path, wantLoc string) {
 		t.Helper()
-		resp, _ := postForm(t, c, base+path, url.Values{"_csrf": {tok}})
+		resp, _ := apptest.PostForm(t, c, base+path, url.Values{"_csrf": {tok}})
 		if resp.StatusCode != 303 || resp.Header.Get("Location") != wantLoc {
 			t.Fatalf("%s: %d %q", path, resp.StatusCode, resp.Header.Get("Location"))
 		}
 	}
 	anaPath := "/admin/salons/fintech-founders/attendees/" + strconv.FormatInt(ana.ID, 10)
 	act(anaPath+"/checkin", "/admin/salons/fintech-founders/attendees?ok=checked_in")
-	if got, _ := ta.db.FindTicketByID(ctx, ana.SalonID, ana.ID); got.CheckedInAt == nil {
+	if got, _ := ta.DB.FindTicketByID(ctx, ana.SalonID, ana.ID); got.CheckedInAt == nil {
 		t.Fatal("not checked in")
 	}
 	act(anaPath+"/checkin", "/admin/salons/fintech-founders/attendees?ok=already_done")
 	act(anaPath+"/undo", "/admin/salons/fintech-founders/attendees?ok=undone")
-	if got, _ := ta.db.FindTicketByID(ctx, ana.SalonID, ana.ID); got.CheckedInAt != nil {
+	if got, _ := ta.DB.FindTicketByID(ctx, ana.SalonID, ana.ID); got.CheckedInAt != nil {
 		t.Fatal("check-in not undone")
 	}
 	act(anaPath+"/cancel", "/admin/salons/fintech-founders/attendees?ok=ticket")
-	if got, _ := ta.db.FindTicketByID(ctx, ana.SalonID, ana.ID); got.Status != tickets.StatusCancelled {
+	if got, _ := ta.DB.FindTicketByID(ctx, ana.SalonID, ana.ID); got.Status != tickets.StatusCancelled {
 		t.Fatal("not cancelled")
 	}
-	if got, _ := ta.db.FindTicketByID(ctx, cy.SalonID, cy.ID); got.Status != tickets.StatusConfirmed {
+	if got, _ := ta.DB.FindTicketByID(ctx, cy.SalonID, cy.ID); got.Status != tickets.StatusConfirmed {
 		t.Fatal("waitlist not promoted")
 	}
 
 	// CSV through the session.
-	status, body := get(t, c, base+"/admin/salons/fintech-founders/attendees.csv")
+	status, body := apptest.Get(t, c, base+"/admin/salons/fintech-founders/attendees.csv")
 	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()
 	if status != 200 || err != nil || len(rows) != 4 || rows[0][1] != "name" || rows[1][1] != "Ana Lima" || rows[1][6] != "cancelled" {
 		t.Fatalf("csv %d %v: %q", status, err, rows)
 	}
 
 	// A door link is shown once.
-	tok = formToken(t, c, base+"/admin/salons/fintech-founders")
-	resp, body = postForm(t, c, base+"/admin/salons/fintech-founders/door-links", url.Values{"_csrf": {tok}, "label": {"front door"}})
+	tok = apptest.FormToken(t, c, base+"/admin/salons/fintech-founders")
+	resp, body = apptest.PostForm(t, c, base+"/admin/salons/fintech-founders/door-links", url.Values{"_csrf": {tok}, "label": {"front door"}})
 	if resp.StatusCode != 200 || !regexp.MustCompile(`value="`+regexp.QuoteMeta(base)+`/door/fintech-founders#key=sld_[A-Za-z0-9_-]+"`).MatchString(body) {
 		t.Fatalf("door link: %d %s", resp.StatusCode, body)
 	}
-	if _, body = get(t, c, base+"/admin/salons/fintech-founders"); strings.Contains(body, "sld_") || !strings.Contains(body, "front door") {
+	if _, body = apptest.Get(t, c, base+"/admin/salons/fintech-founders"); strings.Contains(body, "sld_") || !strings.Contains(body, "front door") {
 		t.Fatal("door link shown again, or not listed")
 	}
-	links, _ := ta.db.FindDoorLinks(ctx, sa.ID)
+	links, _ := ta.DB.FindDoorLinks(ctx, sa.ID)
 	act("/admin/salons/fintech-founders/door-links/"+strconv.FormatInt(links[0].ID, 10)+"/revoke", "/admin/salons/fintech-founders?ok=revoked")
-	if links, _ = ta.db.FindDoorLinks(ctx, sa.ID); links[0].RevokedAt == nil {
+	if links, _ = ta.DB.FindDoorLinks(ctx, sa.ID); links[0].RevokedAt == nil {
 		t.Fatal("door link not revoked")
 	}
 
 	// Edit: a new title mails attendees.
-	tok = formToken(t, c, base+"/admin/salons/fintech-founders/edit")
+	tok = apptest.FormToken(t, c, base+"/admin/salons/fintech-founders/edit")
 	v = salonFormValues(tok)
 	v.Set("title", "Fintech founders, second edition")
 	v.Set("action", "save")
-	resp, _ = postForm(t, c, base+"/admin/salons/fintech-founders/edit", v)
+	resp, _ = apptest.PostForm(t, c, base+"/admin/salons/fintech-founders/edit", v)
 	if resp.StatusCode != 303 {
 		t.Fatalf("edit: %d", resp.StatusCode)
 	}
-	if got, _ := ta.db.FindSalonByID(ctx, sa.ID); got.Title != "Fintech founders, second edition" || got.Sequence != 1 {
+	if got, _ := ta.DB.FindSalonByID(ctx, sa.ID); got.Title != "Fintech founders, second edition" || got.Sequence != 1 {
 		t.Fatalf("edit saved %+v", got)
 	}
 
 	// The outbox: a failed message is retried.
-	claimed, err := ta.db.ClaimMessages(ctx, 1)
+	claimed, err := ta.DB.ClaimMessages(ctx, 1)
 	if err != nil || len(claimed) != 1 {
 		t.Fatal(err)
 	}
-	if err := ta.db.MarkFailed(ctx, claimed[0].ID, "550 mailbox unavailable"); err != nil {
+	if err := ta.DB.MarkFailed(ctx, claimed[0].ID, "550 mailbox unavailable"); err != nil {
 		t.Fatal(err)
 	}
-	status, body = get(t, c, base+"/admin/outbox?status=failed")
+	status, body = apptest.Get(t, c, base+"/admin/outbox?status=failed")
 	if status != 200 || !strings.Contains(body, "550 mailbox unavailable") {
 		t.Fatalf("outbox %d", status)
 	}
 	if !strings.Contains(body, `<a href="/admin/salons/fintech-founders">fintech-founders</a>`) {
 		t.Error("outbox row does not link its salon")
 	}
-	tok = formToken(t, c, base+"/admin/outbox")
-	resp, _ = postForm(t, c, base+"/admin/outbox/"+strconv.FormatInt(claimed[0].ID, 10)+"/retry", url.Values{"_csrf": {tok}})
+	tok = apptest.FormToken(t, c, base+"/admin/outbox")
+	resp, _ = apptest.PostForm(t, c, base+"/admin/outbox/"+strconv.FormatInt(claimed[0].ID, 10)+"/retry", url.Values{"_csrf": {tok}})
 	if resp.StatusCode != 303 {
 		t.Fatalf("retry: %d", resp.StatusCode)
 	}
-	if m, _ := ta.db.FindMessages(ctx, storage.OutboxFilter{ID: claimed[0].ID}); m[0].Status != storage.OutboxQueued {
+	if m, _ := ta.DB.FindMessages(ctx, storage.OutboxFilter{ID: claimed[0].ID}); m[0].Status != storage.OutboxQueued {
 		t.Fatalf("retried message is %s", m[0].Status)
 	}
 
 	// Cancel: a confirmation page first, then attendees are mailed.
-	status, body = get(t, c, base+"/admin/salons/fintech-founders/cancel")
+	status, body = apptest.Get(t, c, base+"/admin/salons/fintech-founders/cancel")
 	if status != 200 || !strings.Contains(body, "2 confirmed and 0 waitlisted attendees will be mailed") {
 		t.Fatalf("cancel page %d: %s", status, body)
 	}
-	if got, _ := ta.db.FindSalonByID(ctx, sa.ID); got.Status != events.StatusPublished {
+	if got, _ := ta.DB.FindSalonByID(ctx, sa.ID); got.Status != events.StatusPublished {
 		t.Fatal("the confirmation page cancelled the salon")
 	}
-	tok = formToken(t, c, base+"/admin/salons/fintech-founders/cancel")
+	tok = apptest.FormToken(t, c, base+"/admin/salons/fintech-founders/cancel")
 	act("/admin/salons/fintech-founders/cancel", "/admin/salons/fintech-founders?ok=cancelled")
-	if got, _ := ta.db.FindSalonByID(ctx, sa.ID); got.Status != events.StatusCancelled {
+	if got, _ := ta.DB.FindSalonByID(ctx, sa.ID); got.Status != events.StatusCancelled {
 		t.Fatal("not cancelled")
 	}
-	if m, _ := ta.db.FindMessages(ctx, storage.OutboxFilter{SalonID: sa.ID, NewestFirst: true}); m[0].Kind != tickets.NoticeSalonCancelled {
+	if m, _ := ta.DB.FindMessages(ctx, storage.OutboxFilter{SalonID: sa.ID, NewestFirst: true}); m[0].Kind != tickets.NoticeSalonCancelled {
 		t.Fatalf("no cancellation mail: %s", m[0].Kind)
 	}
 
 	// The audit log tells who did what.
-	_, body = get(t, c, base+"/admin/audit")
+	_, body = apptest.Get(t, c, base+"/admin/audit")
 	for _, want := range []string{"created the salon", "checked a guest in by hand", "undid a check-in", "cancelled an RSVP",
 		"made a door link", "revoked a door link", "edited the salon", "retried a message", "cancelled the salon"} {
 		if !strings.Contains(body, want) {
@@ -220,11 +221,11 @@ func TestConsole_Flow(t *testing.T) {
 // TestConsole_TokensAndAccounts: a token is shown once and works until
 // revoked; an admin adds an account that can sign in.
 func TestConsole_TokensAndAccounts(t *testing.T) {
-	ta, base := consoleApp(t)
-	ta.account("root@example.com", events.RoleAdmin)
-	c := signedIn(t, base, "root@example.com")
-	tok := formToken(t, c, base+"/admin/tokens")
-	resp, body := postForm(t, c, base+"/admin/tokens", url.Values{"_csrf": {tok}, "label": {"laptop"}})
+	ta, base := apptest.ConsoleApp(t)
+	ta.Account("root@example.com", events.RoleAdmin)
+	c := apptest.SignedIn(t, base, "root@example.com")
+	tok := apptest.FormToken(t, c, base+"/admin/tokens")
+	resp, body := apptest.PostForm(t, c, base+"/admin/tokens", url.Values{"_csrf": {tok}, "label": {"laptop"}})
 	m := regexp.MustCompile(`value="(slt_[A-Za-z0-9_-]+)"`).FindStringSubmatch(body)
 	if resp.StatusCode != 200 || m == nil {
 		t.Fatalf("new token %d: %s", resp.StatusCode, body)
@@ -243,35 +244,35 @@ func TestConsole_TokensAndAccounts(t *testing.T) {
 	if status := api(); status != 422 {
 		t.Fatalf("new token: %d", status)
 	}
-	if _, body := get(t, c, base+"/admin/tokens"); strings.Contains(body, "slt_") || !strings.Contains(body, "laptop") {
+	if _, body := apptest.Get(t, c, base+"/admin/tokens"); strings.Contains(body, "slt_") || !strings.Contains(body, "laptop") {
 		t.Fatal("token shown again, or not listed")
 	}
-	toks, _ := ta.db.FindAPITokens(context.Background(), mustUser(t, ta, "root@example.com").ID)
-	tok = formToken(t, c, base+"/admin/tokens")
-	resp, _ = postForm(t, c, base+"/admin/tokens/"+strconv.FormatInt(toks[0].ID, 10)+"/revoke", url.Values{"_csrf": {tok}})
+	toks, _ := ta.DB.FindAPITokens(context.Background(), mustUser(t, ta, "root@example.com").ID)
+	tok = apptest.FormToken(t, c, base+"/admin/tokens")
+	resp, _ = apptest.PostForm(t, c, base+"/admin/tokens/"+strconv.FormatInt(toks[0].ID, 10)+"/revoke", url.Values{"_csrf": {tok}})
 	if resp.StatusCode != 303 || api() != 401 {
 		t.Fatalf("revoke: %d, token still works", resp.StatusCode)
 	}
 
 	// Accounts.
-	tok = formToken(t, c, base+"/admin/users")
-	resp, body = postForm(t, c, base+"/admin/users", url.Values{"_csrf": {tok}, "email": {"bad"}, "role": {"organizer"}})
+	tok = apptest.FormToken(t, c, base+"/admin/users")
+	resp, body = apptest.PostForm(t, c, base+"/admin/users", url.Values{"_csrf": {tok}, "email": {"bad"}, "role": {"organizer"}})
 	if resp.StatusCode != 422 || !strings.Contains(body, `id="email-err"`) {
 		t.Fatalf("bad account: %d", resp.StatusCode)
 	}
-	resp, _ = postForm(t, c, base+"/admin/users", url.Values{"_csrf": {tok}, "email": {"new@example.com"}, "name": {"New"}, "role": {"staff"}, "password": {testPassword}})
+	resp, _ = apptest.PostForm(t, c, base+"/admin/users", url.Values{"_csrf": {tok}, "email": {"new@example.com"}, "name": {"New"}, "role": {"staff"}, "password": {apptest.TestPassword}})
 	if resp.StatusCode != 303 {
 		t.Fatalf("add account: %d", resp.StatusCode)
 	}
 	if u := mustUser(t, ta, "new@example.com"); u.Role != events.RoleStaff {
 		t.Fatalf("role %s", u.Role)
 	}
-	signedIn(t, base, "new@example.com")
+	apptest.SignedIn(t, base, "new@example.com")
 }
 
-func mustUser(t *testing.T, ta *testApp, email string) *events.User {
+func mustUser(t *testing.T, ta *apptest.App, email string) *events.User {
 	t.Helper()
-	u, err := ta.db.FindUserByEmail(context.Background(), email)
+	u, err := ta.DB.FindUserByEmail(context.Background(), email)
 	if err != nil {
 		t.Fatal(err)
 	}

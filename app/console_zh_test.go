@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"salon/app/internal/apptest"
 	"salon/events"
 	"salon/tickets"
 )
@@ -12,17 +13,17 @@ import (
 // once and runs a salon without meeting an English interface string, in the
 // console and on the door page.
 func TestChineseOrganizer(t *testing.T) {
-	ta, base := consoleApp(t)
-	org := ta.account("wang@example.com", events.RoleOrganizer)
-	ta.account("boss@example.com", events.RoleAdmin)
-	sa := ownedSalon(t, ta, org, "fintech-zh", func(s *events.Salon) { s.Title = "金融科技沙龙" })
-	guest(t, ta, sa.Slug, tickets.RSVPInput{Name: "李娜", Email: "li@example.com", Company: "蚂蚁集团"})
+	ta, base := apptest.ConsoleApp(t)
+	org := ta.Account("wang@example.com", events.RoleOrganizer)
+	ta.Account("boss@example.com", events.RoleAdmin)
+	sa := apptest.OwnedSalon(t, ta, org, "fintech-zh", func(s *events.Salon) { s.Title = "金融科技沙龙" })
+	apptest.Guest(t, ta, sa.Slug, tickets.RSVPInput{Name: "李娜", Email: "li@example.com", Company: "蚂蚁集团"})
 	for _, who := range []string{"wang@example.com", "boss@example.com"} {
-		c := browser(t)
+		c := apptest.Browser(t)
 		if r, err := c.Get(base + "/lang/zh?next=/login"); err != nil || r.StatusCode != 303 {
 			t.Fatalf("switch: %v %v", r, err)
 		}
-		resp, _ := login(t, c, base, who, testPassword)
+		resp, _ := apptest.Login(t, c, base, who, apptest.TestPassword)
 		if resp.StatusCode != 303 {
 			t.Fatalf("login %s: %d", who, resp.StatusCode)
 		}
@@ -33,7 +34,7 @@ func TestChineseOrganizer(t *testing.T) {
 			pages = append(pages, "/admin/users")
 		}
 		for _, p := range pages {
-			status, body := get(t, c, base+p)
+			status, body := apptest.Get(t, c, base+p)
 			if status != 200 {
 				t.Errorf("%s %s: %d", who, p, status)
 				continue
@@ -41,7 +42,7 @@ func TestChineseOrganizer(t *testing.T) {
 			if !strings.Contains(body, `lang="zh-Hans"`) {
 				t.Errorf("%s %s is not marked Chinese", who, p)
 			}
-			if leaks := englishLeaks(body); len(leaks) > 0 {
+			if leaks := apptest.EnglishLeaks(body); len(leaks) > 0 {
 				t.Errorf("%s %s shows English interface text: %q", who, p, leaks)
 			}
 		}

@@ -8,7 +8,6 @@ import (
 	"image"
 	"image/color"
 	_ "image/png"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,40 +17,25 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"salon/app"
+	"salon/app/internal/apptest"
 	"salon/static"
 )
 
-// newBrowserApp serves a test app whose BaseURL is its own listener, so the
-// links the app makes (door links, ticket URLs) open in the browser.
-func newBrowserApp(t *testing.T) (*testApp, string) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	ta := newTestApp(t, func(c *app.Config) { c.BaseURL = base })
-	go ta.srv.Listener(ln)
-	t.Cleanup(func() { ta.srv.Shutdown(5 * time.Second) })
-	return ta, base
-}
-
 // doorGuest makes a salon with one confirmed guest and a door link, and
 // returns the link, the guest's ticket id and the PNG of its QR code.
-func doorGuest(t *testing.T, ta *testApp, base, slug string) (link, ticketID string, png []byte) {
+func doorGuest(t *testing.T, ta *apptest.App, base, slug string) (link, ticketID string, png []byte) {
 	t.Helper()
-	ta.salon(`"slug":"` + slug + `","capacity":5`)
-	s, out := ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"Ana Lima","email":"ana@example.com","company":"Acme Bio"}`)
+	ta.Salon(`"slug":"` + slug + `","capacity":5`)
+	s, out := ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"Ana Lima","email":"ana@example.com","company":"Acme Bio"}`)
 	if s != 201 {
 		t.Fatalf("rsvp: %d %v", s, out)
 	}
 	tk := out["ticket"].(map[string]any)
-	s, body, _ := ta.do("GET", strings.TrimPrefix(tk["qr_url"].(string), base), "", "", "")
+	s, body, _ := ta.Do("GET", strings.TrimPrefix(tk["qr_url"].(string), base), "", "", "")
 	if s != 200 {
 		t.Fatalf("qr: %d", s)
 	}
-	s, out = ta.json("POST", "/api/v1/salons/"+slug+"/door-links", ta.token, `{"label":"front door"}`)
+	s, out = ta.JSON("POST", "/api/v1/salons/"+slug+"/door-links", ta.Token, `{"label":"front door"}`)
 	if s != 201 {
 		t.Fatalf("door link: %d %v", s, out)
 	}
@@ -110,12 +94,12 @@ func writeY4M(t *testing.T, png []byte) string {
 // films video, and returns a tab's context.
 func doorBrowser(t *testing.T, exe, video string) context.Context {
 	t.Helper()
-	ctx := startChromium(t, exe, 375, 667,
+	ctx := apptest.StartChromium(t, exe, 375, 667,
 		chromedp.Flag("use-fake-ui-for-media-stream", true),
 		chromedp.Flag("use-fake-device-for-media-stream", true),
 		chromedp.Flag("use-file-for-fake-video-capture", video),
 	)
-	watchConsole(t, ctx, "door")
+	apptest.WatchConsole(t, ctx, "door")
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(375, 667, chromedp.EmulateMobile)); err != nil {
 		t.Fatalf("phone viewport: %v", err)
 	}
@@ -123,71 +107,71 @@ func doorBrowser(t *testing.T, exe, video string) context.Context {
 }
 
 func TestDoorBrowser_ScanOnline(t *testing.T) {
-	exe := requireChromium(t)
+	exe := apptest.RequireChromium(t)
 	t.Parallel()
-	ta, base := newBrowserApp(t)
+	ta, base := apptest.NewBrowserApp(t)
 	link, ticketID, png := doorGuest(t, ta, base, "door-online")
 	// A second guest comes without a phone and is found by name.
-	s, out := ta.json("POST", "/api/v1/salons/door-online/rsvps", "", `{"name":"Bo Chen","email":"bo@example.com","company":"Helix"}`)
+	s, out := ta.JSON("POST", "/api/v1/salons/door-online/rsvps", "", `{"name":"Bo Chen","email":"bo@example.com","company":"Helix"}`)
 	if s != 201 {
 		t.Fatalf("rsvp: %d %v", s, out)
 	}
 	boID := doorID(t, out["ticket"].(map[string]any)["id"].(string))
 	ctx := doorBrowser(t, exe, writeY4M(t, png))
 
-	browserStep(t, ctx, "scan", 20*time.Second,
+	apptest.BrowserStep(t, ctx, "scan", 20*time.Second,
 		chromedp.Navigate(link),
 		chromedp.WaitVisible(chromedp.CSS("#door-result.ok")),
-		waitJS(`document.getElementById('door-result').dataset.elapsedMs`),
+		apptest.WaitJS(`document.getElementById('door-result').dataset.elapsedMs`),
 	)
-	if name := browserEval[string](t, ctx, `document.getElementById('door-result-name').textContent`); name != "Ana Lima" {
-		t.Fatalf("green screen shows %q (screenshot: %s)", name, browserScreenshot(t, ctx))
+	if name := apptest.BrowserEval[string](t, ctx, `document.getElementById('door-result-name').textContent`); name != "Ana Lima" {
+		t.Fatalf("green screen shows %q (screenshot: %s)", name, apptest.BrowserScreenshot(t, ctx))
 	}
-	if c := browserEval[string](t, ctx, `document.getElementById('door-result-company').textContent`); c != "Acme Bio" {
+	if c := apptest.BrowserEval[string](t, ctx, `document.getElementById('door-result-company').textContent`); c != "Acme Bio" {
 		t.Errorf("company %q", c)
 	}
-	if off := browserEval[string](t, ctx, `document.getElementById('door-result').dataset.offline`); off != "false" {
+	if off := apptest.BrowserEval[string](t, ctx, `document.getElementById('door-result').dataset.offline`); off != "false" {
 		t.Errorf("answered offline while online")
 	}
-	ms := browserEval[string](t, ctx, `document.getElementById('door-result').dataset.elapsedMs`)
+	ms := apptest.BrowserEval[string](t, ctx, `document.getElementById('door-result').dataset.elapsedMs`)
 	t.Logf("online: decode to answer on screen %s ms", ms)
 
 	// The key left the address bar for localStorage.
-	if h := browserEval[string](t, ctx, `location.href`); strings.Contains(h, "key=") {
+	if h := apptest.BrowserEval[string](t, ctx, `location.href`); strings.Contains(h, "key=") {
 		t.Errorf("key still in the address bar: %s", h)
 	}
-	if k := browserEval[string](t, ctx, `localStorage.getItem('salon.door.key:door-online') || ''`); !strings.Contains(k, "sld_") {
+	if k := apptest.BrowserEval[string](t, ctx, `localStorage.getItem('salon.door.key:door-online') || ''`); !strings.Contains(k, "sld_") {
 		t.Errorf("key not kept: %q", k)
 	}
-	browserStep(t, ctx, "count", 10*time.Second, waitJS(`document.getElementById('door-count').textContent === '1 / 2 checked in'`))
+	apptest.BrowserStep(t, ctx, "count", 10*time.Second, apptest.WaitJS(`document.getElementById('door-count').textContent === '1 / 2 checked in'`))
 
 	id := doorID(t, ticketID)
-	tk, err := ta.findTicket("door-online", id)
+	tk, err := ta.FindTicket("door-online", id)
 	if err != nil || tk.CheckedInAt == nil {
 		t.Fatalf("server has no check-in: %v %+v", err, tk)
 	}
 
-	browserStep(t, ctx, "check in by name", 10*time.Second,
+	apptest.BrowserStep(t, ctx, "check in by name", 10*time.Second,
 		chromedp.Evaluate[chromedp.Void](`document.getElementById('door-result').click()`),
 		chromedp.WaitNotVisible(chromedp.CSS("#door-result")),
 		chromedp.SendKeys(chromedp.CSS("#door-search"), "bo"),
 		chromedp.WaitVisible(chromedp.CSS("#door-guests button")),
 		chromedp.Click(chromedp.CSS("#door-guests button")),
 		chromedp.WaitVisible(chromedp.CSS("#door-result.ok")),
-		waitJS(`document.getElementById('door-count').textContent === '2 / 2 checked in'`),
+		apptest.WaitJS(`document.getElementById('door-count').textContent === '2 / 2 checked in'`),
 	)
-	if name := browserEval[string](t, ctx, `document.getElementById('door-result-name').textContent`); name != "Bo Chen" {
-		t.Fatalf("check-in by name shows %q (screenshot: %s)", name, browserScreenshot(t, ctx))
+	if name := apptest.BrowserEval[string](t, ctx, `document.getElementById('door-result-name').textContent`); name != "Bo Chen" {
+		t.Fatalf("check-in by name shows %q (screenshot: %s)", name, apptest.BrowserScreenshot(t, ctx))
 	}
-	if tk, err := ta.findTicket("door-online", boID); err != nil || tk.CheckedInAt == nil {
+	if tk, err := ta.FindTicket("door-online", boID); err != nil || tk.CheckedInAt == nil {
 		t.Fatalf("server has no check-in by name: %v", err)
 	}
 }
 
 func TestDoorBrowser_Offline(t *testing.T) {
-	exe := requireChromium(t)
+	exe := apptest.RequireChromium(t)
 	t.Parallel()
-	ta, base := newBrowserApp(t)
+	ta, base := apptest.NewBrowserApp(t)
 	link, ticketID, png := doorGuest(t, ta, base, "door-offline")
 	ctx := doorBrowser(t, exe, writeY4M(t, png))
 
@@ -224,61 +208,61 @@ func TestDoorBrowser_Offline(t *testing.T) {
 		return err
 	})
 
-	browserStep(t, ctx, "scan offline", 20*time.Second,
+	apptest.BrowserStep(t, ctx, "scan offline", 20*time.Second,
 		offline(false),
 		chromedp.Navigate(link),
-		waitJS(`document.getElementById('door-count').textContent.startsWith('0 / 1')`),
+		apptest.WaitJS(`document.getElementById('door-count').textContent.startsWith('0 / 1')`),
 		// The service worker has installed and kept the page, as it would
 		// have on the venue's wifi before it failed.
-		waitJS(`navigator.serviceWorker.ready.then(() => caches.match(location.pathname))`),
+		apptest.WaitJS(`navigator.serviceWorker.ready.then(() => caches.match(location.pathname))`),
 		// It fetched the versioned modules on install, into this build's cache.
-		waitJS(`caches.open('salon-door-`+static.Version+`').then(c => c.match('`+static.URL("door/verify.js")+`'))`),
+		apptest.WaitJS(`caches.open('salon-door-`+static.Version+`').then(c => c.match('`+static.URL("door/verify.js")+`'))`),
 		offline(true),
 		chromedp.WaitVisible(chromedp.CSS("#door-result.ok")),
 		chromedp.WaitVisible(chromedp.CSS("#door-result-offline")),
 		chromedp.WaitVisible(chromedp.CSS("#door-offline")),
-		waitJS(`document.getElementById('door-queue').dataset.n === '1'`),
-		waitJS(`document.getElementById('door-result').dataset.elapsedMs`),
+		apptest.WaitJS(`document.getElementById('door-queue').dataset.n === '1'`),
+		apptest.WaitJS(`document.getElementById('door-result').dataset.elapsedMs`),
 	)
-	if name := browserEval[string](t, ctx, `document.getElementById('door-result-name').textContent`); name != "Ana Lima" {
-		t.Fatalf("green screen shows %q (screenshot: %s)", name, browserScreenshot(t, ctx))
+	if name := apptest.BrowserEval[string](t, ctx, `document.getElementById('door-result-name').textContent`); name != "Ana Lima" {
+		t.Fatalf("green screen shows %q (screenshot: %s)", name, apptest.BrowserScreenshot(t, ctx))
 	}
-	if q := browserEval[string](t, ctx, `document.getElementById('door-queue').textContent`); q != "1 waiting to upload" {
+	if q := apptest.BrowserEval[string](t, ctx, `document.getElementById('door-queue').textContent`); q != "1 waiting to upload" {
 		t.Errorf("queue shows %q", q)
 	}
-	ms := browserEval[string](t, ctx, `document.getElementById('door-result').dataset.elapsedMs`)
+	ms := apptest.BrowserEval[string](t, ctx, `document.getElementById('door-result').dataset.elapsedMs`)
 	t.Logf("offline: decode to answer on screen %s ms (local Ed25519 check)", ms)
 	id := doorID(t, ticketID)
-	if tk, _ := ta.findTicket("door-offline", id); tk.CheckedInAt != nil {
+	if tk, _ := ta.FindTicket("door-offline", id); tk.CheckedInAt != nil {
 		t.Fatal("the server saw a check-in while the phone was offline")
 	}
 
 	// A reload with no network at all: the service worker has the page,
 	// localStorage the list and the queue, and the phone remembers that
 	// this guest is already in.
-	browserStep(t, ctx, "reload offline", 20*time.Second,
+	apptest.BrowserStep(t, ctx, "reload offline", 20*time.Second,
 		chromedp.Reload(),
 		chromedp.WaitVisible(chromedp.CSS("#door-result.warn")),
 		chromedp.WaitVisible(chromedp.CSS("#door-result-offline")),
 		chromedp.WaitVisible(chromedp.CSS("#door-offline")),
-		waitJS(`document.getElementById('door-queue').dataset.n === '1'`),
+		apptest.WaitJS(`document.getElementById('door-queue').dataset.n === '1'`),
 	)
-	if title := browserEval[string](t, ctx, `document.getElementById('door-result-title').textContent`); title != "Already checked in" {
+	if title := apptest.BrowserEval[string](t, ctx, `document.getElementById('door-result-title').textContent`); title != "Already checked in" {
 		t.Errorf("rescan after reload: %q", title)
 	}
 	wentOnline := time.Now()
 
-	browserStep(t, ctx, "upload", 15*time.Second,
+	apptest.BrowserStep(t, ctx, "upload", 15*time.Second,
 		online,
-		waitJS(`document.getElementById('door-queue').dataset.n === '0'`),
+		apptest.WaitJS(`document.getElementById('door-queue').dataset.n === '0'`),
 		chromedp.WaitNotVisible(chromedp.CSS("#door-offline")),
 	)
 	t.Logf("queue uploaded %v after the network came back", time.Since(wentOnline).Round(time.Millisecond))
-	tk, err := ta.findTicket("door-offline", id)
+	tk, err := ta.FindTicket("door-offline", id)
 	if err != nil || tk.CheckedInAt == nil {
 		t.Fatalf("server has no check-in after upload: %v", err)
 	}
-	scans, err := ta.db.FindScans(context.Background(), tk.SalonID)
+	scans, err := ta.DB.FindScans(context.Background(), tk.SalonID)
 	if err != nil || len(scans) != 1 {
 		t.Fatalf("scans: %v %d", err, len(scans))
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"salon/app/i18n"
+	"salon/app/internal/apptest"
 	"salon/static"
 	"salon/tickets"
 )
@@ -18,9 +19,9 @@ var scriptTag = regexp.MustCompile(`(?s)<script([^>]*)>(.*?)</script>`)
 // TestDoorPage checks the scanner page keeps to the CSP (no inline script,
 // style or handlers) and carries every text its script shows.
 func TestDoorPage(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon(`"slug":"door-page"`)
-	status, body, hdr := ta.do("GET", "/door/"+slug, "", "", "")
+	ta := apptest.New(t)
+	slug := ta.Salon(`"slug":"door-page"`)
+	status, body, hdr := ta.Do("GET", "/door/"+slug, "", "", "")
 	if status != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") {
 		t.Fatalf("door page: %d %s", status, hdr.Get("Content-Type"))
 	}
@@ -84,7 +85,7 @@ func TestDoorPage(t *testing.T) {
 }
 
 func TestDoorStaticFiles(t *testing.T) {
-	ta := newTestApp(t)
+	ta := apptest.New(t)
 	h := "/static/" + static.Version
 	for _, tc := range []struct {
 		name, path, ctype, contains string
@@ -100,14 +101,14 @@ func TestDoorStaticFiles(t *testing.T) {
 		{"service worker", "/door/sw.js", "text/javascript", "salon-door-"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			status, body, hdr := ta.do("GET", tc.path, "", "", "")
+			status, body, hdr := ta.Do("GET", tc.path, "", "", "")
 			if status != 200 || !strings.Contains(hdr.Get("Content-Type"), tc.ctype) || !strings.Contains(body, tc.contains) {
 				t.Fatalf("%s: %d %q, %d bytes", tc.path, status, hdr.Get("Content-Type"), len(body))
 			}
 		})
 	}
 	// The worker must be checked for updates on every visit.
-	if _, _, hdr := ta.do("GET", "/door/sw.js", "", "", ""); hdr.Get("Cache-Control") != "no-cache" {
+	if _, _, hdr := ta.Do("GET", "/door/sw.js", "", "", ""); hdr.Get("Cache-Control") != "no-cache" {
 		t.Fatalf("sw.js Cache-Control %q", hdr.Get("Cache-Control"))
 	}
 }
@@ -119,10 +120,10 @@ var staticRef = regexp.MustCompile(`(?:src|href)="(/static/[^"]*)"`)
 // the content version, so a phone never runs yesterday's scanner from its
 // cache against today's API.
 func TestPagesUseHashedStatic(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon(`"slug":"hashed-static"`)
+	ta := apptest.New(t)
+	slug := ta.Salon(`"slug":"hashed-static"`)
 	for _, path := range []string{"/door/" + slug, "/", "/salons/" + slug, "/login"} {
-		status, body, _ := ta.do("GET", path, "", "", "")
+		status, body, _ := ta.Do("GET", path, "", "", "")
 		if status != 200 {
 			t.Fatalf("%s: %d", path, status)
 		}
@@ -142,7 +143,7 @@ func TestPagesUseHashedStatic(t *testing.T) {
 // current version's files forever, old URLs without the version only after
 // asking again, and another version's not at all.
 func TestStaticCaching(t *testing.T) {
-	ta := newTestApp(t)
+	ta := apptest.New(t)
 	v := static.Version
 	other := "0123456789abcdef"
 	if other == v {
@@ -162,7 +163,7 @@ func TestStaticCaching(t *testing.T) {
 		{"/static/" + other + "/door/main.js", 404, "", "no-store"},
 		{"/static/" + v + "/door/nothing.js", 404, "", "no-store"},
 	} {
-		status, _, hdr := ta.do("GET", tc.path, "", "", "")
+		status, _, hdr := ta.Do("GET", tc.path, "", "", "")
 		if status != tc.status || !strings.HasPrefix(hdr.Get("Content-Type"), tc.ctype) || hdr.Get("Cache-Control") != tc.cached {
 			t.Errorf("%s: %d %q Cache-Control %q, want %d %q %q", tc.path, status, hdr.Get("Content-Type"), hdr.Get("Cache-Control"), tc.status, tc.ctype, tc.cached)
 		}
@@ -172,9 +173,9 @@ func TestStaticCaching(t *testing.T) {
 // TestDoorConfig checks the page hands its modules the code format from the Go
 // constants, so the phone and the server cannot disagree on what a code is.
 func TestDoorConfig(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon(`"slug":"door-config"`)
-	_, body, _ := ta.do("GET", "/door/"+slug, "", "", "")
+	ta := apptest.New(t)
+	slug := ta.Salon(`"slug":"door-config"`)
+	_, body, _ := ta.Do("GET", "/door/"+slug, "", "", "")
 	m := regexp.MustCompile(`(?s)<script type="application/json" id="door-config">(.*?)</script>`).FindStringSubmatch(body)
 	if m == nil {
 		t.Fatalf("no door-config block:\n%s", body)
@@ -217,8 +218,8 @@ func TestDoorConfig(t *testing.T) {
 // version and precaches the hashed URLs the page loads: a new version makes
 // a new worker body, which is what makes browsers install it.
 func TestDoorServiceWorkerVersion(t *testing.T) {
-	ta := newTestApp(t)
-	status, body, _ := ta.do("GET", "/door/sw.js", "", "", "")
+	ta := apptest.New(t)
+	status, body, _ := ta.Do("GET", "/door/sw.js", "", "", "")
 	if status != 200 {
 		t.Fatalf("sw.js: %d", status)
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"salon/app/internal/apptest"
 )
 
 // TestHealth_FullDatabase fills the database file up to SQLite's page limit
@@ -18,17 +20,17 @@ import (
 // is room again.
 func TestHealth_FullDatabase(t *testing.T) {
 	ctx := context.Background()
-	ta := newTestApp(t)
-	slug := ta.salon(`"capacity":100000`)
-	if status, body, _ := ta.do("GET", "/healthz", "", "", ""); status != 200 || body != `{"status":"ok"}` {
+	ta := apptest.New(t)
+	slug := ta.Salon(`"capacity":100000`)
+	if status, body, _ := ta.Do("GET", "/healthz", "", "", ""); status != 200 || body != `{"status":"ok"}` {
 		t.Fatalf("healthz before: %d %s", status, body)
 	}
-	if _, err := ta.db.SetMaxPageCount(ctx, 1); err != nil {
+	if _, err := ta.DB.SetMaxPageCount(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
 	failed := false
 	for i := 0; i < 20000 && !failed; i++ {
-		status, out := ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "",
+		status, out := ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "",
 			fmt.Sprintf(`{"name":"Guest %d","email":"g%d@example.com","company":"%s"}`, i, i, strings.Repeat("c", 200)))
 		switch status {
 		case 201:
@@ -46,24 +48,24 @@ func TestHealth_FullDatabase(t *testing.T) {
 		t.Fatalf("healthz on a full database: %d %s", status, body)
 	}
 
-	if _, err := ta.db.SetMaxPageCount(ctx, 1<<30); err != nil {
+	if _, err := ta.DB.SetMaxPageCount(ctx, 1<<30); err != nil {
 		t.Fatal(err)
 	}
 	if status, body := waitHealth(t, ta, 200); body != `{"status":"ok"}` {
 		t.Fatalf("healthz after room came back: %d %s", status, body)
 	}
-	if status, out := ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"Late","email":"late@example.com"}`); status != 201 {
+	if status, out := ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"Late","email":"late@example.com"}`); status != 201 {
 		t.Fatalf("RSVP after room came back: %d %v", status, out)
 	}
 }
 
 // waitHealth polls /healthz until it answers want, for longer than the
 // answer is cached.
-func waitHealth(t *testing.T, ta *testApp, want int) (int, string) {
+func waitHealth(t *testing.T, ta *apptest.App, want int) (int, string) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		status, body, _ := ta.do("GET", "/healthz", "", "", "")
+		status, body, _ := ta.Do("GET", "/healthz", "", "", "")
 		if status == want || time.Now().After(deadline) {
 			return status, body
 		}

@@ -7,35 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"salon/app/i18n"
+	"salon/app/internal/apptest"
 )
 
-// englishLeaks lists English interface strings found in a page meant to be
-// Chinese: every English catalogue value long enough to be a sentence or a
-// label, except brand names that read the same in both.
-func englishLeaks(body string) []string {
-	var out []string
-	for _, k := range i18n.Keys() {
-		en := i18n.T("en", k)
-		if strings.ContainsAny(en, "%{") || len(en) < 5 || i18n.T("zh", k) == en {
-			continue
-		}
-		visible := strings.Contains(body, ">"+en+"<") || strings.Contains(body, "> "+en+"<") || strings.Contains(body, ">"+en+" ")
-		for _, attr := range []string{"alt", "title", "placeholder", "aria-label", "content"} {
-			visible = visible || strings.Contains(body, attr+`="`+en+`"`)
-		}
-		if visible {
-			out = append(out, en)
-		}
-	}
-	return out
-}
-
 func TestLanguageSwitch(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon(`"title":"金融科技创始人沙龙","capacity":1`)
-	base := ta.listen()
-	c := browser(t)
+	ta := apptest.New(t)
+	slug := ta.Salon(`"title":"金融科技创始人沙龙","capacity":1`)
+	base := ta.Listen()
+	c := apptest.Browser(t)
 
 	// Accept-Language decides until the reader switches.
 	req, _ := http.NewRequest("GET", base+"/salons/"+slug, nil)
@@ -52,16 +31,16 @@ func TestLanguageSwitch(t *testing.T) {
 	// The page itself is Chinese, not only its switch link to Chinese.
 	if body := string(zhBody); !strings.Contains(body, `<html lang="zh-Hans">`) || !strings.Contains(body, "沙龙") {
 		t.Fatalf("Accept-Language zh did not give the Chinese page: %.300q", body)
-	} else if leaks := englishLeaks(body); len(leaks) > 0 {
+	} else if leaks := apptest.EnglishLeaks(body); len(leaks) > 0 {
 		t.Fatalf("Accept-Language zh page has English: %q", leaks)
 	}
 
 	// The detector itself finds English on an English page.
-	if _, body := get(t, browser(t), base+"/salons/"+slug); len(englishLeaks(body)) < 5 {
-		t.Fatalf("englishLeaks cannot see English: %q", englishLeaks(body))
+	if _, body := apptest.Get(t, apptest.Browser(t), base+"/salons/"+slug); len(apptest.EnglishLeaks(body)) < 5 {
+		t.Fatalf("englishLeaks cannot see English: %q", apptest.EnglishLeaks(body))
 	}
 
-	resp, _ = postForm(t, c, base+"/lang/zh?next=/salons/"+slug, nil) // POST is not the switch
+	resp, _ = apptest.PostForm(t, c, base+"/lang/zh?next=/salons/"+slug, nil) // POST is not the switch
 	if resp.StatusCode != 405 && resp.StatusCode != 404 {
 		t.Fatalf("POST /lang: %d", resp.StatusCode)
 	}
@@ -74,27 +53,27 @@ func TestLanguageSwitch(t *testing.T) {
 		t.Fatalf("switch: %d %q", r.StatusCode, r.Header.Get("Location"))
 	}
 	for _, p := range []string{"/", "/salons/" + slug} {
-		status, body := get(t, c, base+p)
+		status, body := apptest.Get(t, c, base+p)
 		if status != 200 || !strings.Contains(body, `lang="zh-Hans"`) || !strings.Contains(body, "沙龙") {
 			t.Fatalf("%s in Chinese: %d", p, status)
 		}
-		if leaks := englishLeaks(body); len(leaks) > 0 {
+		if leaks := apptest.EnglishLeaks(body); len(leaks) > 0 {
 			t.Errorf("%s shows English interface text: %q", p, leaks)
 		}
 	}
 	// The RSVP made in Chinese stores zh, and the ticket page reads Chinese.
-	_, body := get(t, c, base+"/salons/"+slug)
-	csrf := csrfRE.FindStringSubmatch(body)[1]
-	resp, _ = postForm(t, c, base+"/salons/"+slug+"/rsvp", url.Values{"_csrf": {csrf}, "name": {"王芳"}, "email": {"fang@example.com"}})
+	_, body := apptest.Get(t, c, base+"/salons/"+slug)
+	csrf := apptest.CSRFRE.FindStringSubmatch(body)[1]
+	resp, _ = apptest.PostForm(t, c, base+"/salons/"+slug+"/rsvp", url.Values{"_csrf": {csrf}, "name": {"王芳"}, "email": {"fang@example.com"}})
 	loc := resp.Header.Get("Location")
-	_, body = get(t, c, base+loc)
+	_, body = apptest.Get(t, c, base+loc)
 	if !strings.Contains(body, "你已获得座位") {
 		t.Fatalf("ticket page not in Chinese: %s", body)
 	}
-	if leaks := englishLeaks(body); len(leaks) > 0 {
+	if leaks := apptest.EnglishLeaks(body); len(leaks) > 0 {
 		t.Errorf("ticket page shows English interface text: %q", leaks)
 	}
-	_, out := ta.json("GET", "/api/v1/tickets/"+strings.TrimPrefix(loc, "/t/"), "", "")
+	_, out := ta.JSON("GET", "/api/v1/tickets/"+strings.TrimPrefix(loc, "/t/"), "", "")
 	if out["ticket"].(map[string]any)["lang"] != "zh" {
 		t.Fatalf("the RSVP did not keep its language: %v", out)
 	}

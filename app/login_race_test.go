@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"salon/app"
+	"salon/app/internal/apptest"
 	"salon/events"
 )
 
@@ -16,15 +16,15 @@ import (
 // checked, is refused like any other attempt beyond the limit.
 func TestConsoleLogin_ThrottleBurst(t *testing.T) {
 	const limit, burst = 5, 40
-	ta, base := consoleApp(t)
-	ta.account("mei@example.com", events.RoleOrganizer)
+	ta, base := apptest.ConsoleApp(t)
+	ta.Account("mei@example.com", events.RoleOrganizer)
 
 	var checks atomic.Int64
 	parked := make(chan struct{}, burst+1)
 	release := make(chan struct{})
 	// The first checks are held until the right password has had its
 	// answer, so the burst is still in flight when it arrives.
-	app.OnPasswordCheck(ta.srv, func() {
+	apptest.OnPasswordCheck(ta.Srv, func() {
 		if checks.Add(1) <= limit {
 			parked <- struct{}{}
 			<-release
@@ -40,7 +40,7 @@ func TestConsoleLogin_ThrottleBurst(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			resp, _ := login(t, browser(t), base, "mei@example.com", "wrong password")
+			resp, _ := apptest.Login(t, apptest.Browser(t), base, "mei@example.com", "wrong password")
 			statuses <- resp.StatusCode
 		}()
 	}
@@ -52,7 +52,7 @@ func TestConsoleLogin_ThrottleBurst(t *testing.T) {
 			t.Fatalf("only %d of %d password checks started", i, limit)
 		}
 	}
-	resp, _ := login(t, browser(t), base, "mei@example.com", testPassword)
+	resp, _ := apptest.Login(t, apptest.Browser(t), base, "mei@example.com", apptest.TestPassword)
 	unpark()
 	wg.Wait()
 	close(statuses)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"salon/app/internal/apptest"
 	"salon/events"
 )
 
@@ -17,18 +18,18 @@ import (
 // name in Reply-To gets the same care, and so does a salon title in the
 // Subject.
 func TestMail_NamesNeedingQuotes(t *testing.T) {
-	ta, smtp := mailApp(t)
+	ta, smtp := apptest.MailApp(t)
 	host := &events.User{Email: "mei@example.com", Role: events.RoleOrganizer, Name: `Mei "the host", Shanghai`}
-	if err := ta.db.CreateUser(context.Background(), host); err != nil {
+	if err := ta.DB.CreateUser(context.Background(), host); err != nil {
 		t.Fatal(err)
 	}
-	tok, err := ta.db.CreateAPIToken(context.Background(), host.ID, "test")
+	tok, err := ta.DB.CreateAPIToken(context.Background(), host.ID, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ta.token = tok
+	ta.Token = tok
 	const title = `=?utf-8?q?Free?= drinks`
-	slug := ta.salon(`"capacity":20,"title":"` + title + `"`)
+	slug := ta.Salon(`"capacity":20,"title":"` + title + `"`)
 	names := []string{
 		`Li, "Bo`,
 		`=?utf-8?q?Admin?=`,
@@ -42,13 +43,13 @@ func TestMail_NamesNeedingQuotes(t *testing.T) {
 	for i, name := range names {
 		email := string(rune('a'+i)) + "@example.com"
 		body, _ := json.Marshal(map[string]string{"name": name, "email": email})
-		if s, out := ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", string(body)); s != 201 {
+		if s, out := ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "", string(body)); s != 201 {
 			t.Fatalf("RSVP as %q: %d %v", name, s, out)
 		}
 		byEmail[email] = name
 	}
-	for _, m := range waitMail(t, smtp, len(names)) {
-		h, _ := parseMail(t, m.Data)
+	for _, m := range apptest.WaitMail(t, smtp, len(names)) {
+		h, _ := apptest.ParseMail(t, m.Data)
 		want := byEmail[m.To[0]]
 		to, err := netmail.ParseAddress(h.Get("To"))
 		if err != nil || to.Name != want || to.Address != m.To[0] {

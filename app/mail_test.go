@@ -1,101 +1,24 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"mime"
 	"strings"
 	"testing"
 	"time"
 
-	gomessage "github.com/emersion/go-message"
 	_ "github.com/emersion/go-message/charset"
-	"github.com/emersion/go-message/mail"
 
 	"salon/app"
+	"salon/app/internal/apptest"
 	"salon/app/mailer/smtptest"
 )
 
-// part is one leaf of a parsed MIME message.
-type part struct {
-	ContentType string
-	Params      map[string]string
-	ContentID   string
-	Disposition string
-	Filename    string
-	Body        string
-}
-
-// parseMail reads a raw message with a real MIME parser and flattens it.
-func parseMail(t *testing.T, raw []byte) (*mail.Header, []part) {
-	t.Helper()
-	e, err := gomessage.Read(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatalf("not a MIME message: %v", err)
-	}
-	h := mail.Header{Header: e.Header}
-	var parts []part
-	var walk func(e *gomessage.Entity)
-	walk = func(e *gomessage.Entity) {
-		if mr := e.MultipartReader(); mr != nil {
-			for {
-				p, err := mr.NextPart()
-				if err == io.EOF {
-					return
-				} else if err != nil {
-					t.Fatal(err)
-				}
-				walk(p)
-			}
-		}
-		ct, params, _ := e.Header.ContentType()
-		disp, dparams, _ := mime.ParseMediaType(e.Header.Get("Content-Disposition"))
-		body, _ := io.ReadAll(e.Body)
-		parts = append(parts, part{ContentType: ct, Params: params, ContentID: e.Header.Get("Content-Id"),
-			Disposition: disp, Filename: dparams["filename"], Body: string(body)})
-	}
-	walk(e)
-	return &h, parts
-}
-
-func findPart(parts []part, ct string) *part {
-	for i := range parts {
-		if parts[i].ContentType == ct {
-			return &parts[i]
-		}
-	}
-	return nil
-}
-
-// mailApp is a test app whose workers send to a real in-process SMTP server.
-func mailApp(t *testing.T) (*testApp, *smtptest.Server) {
-	smtp := smtptest.Start(t)
-	ta := newTestApp(t, func(c *app.Config) { c.SMTP = smtp.URL(); c.MailFrom = "Salon 沙龙 <no-reply@salon.example>" })
-	ctx, cancel := context.WithCancel(context.Background())
-	if err := ta.srv.StartWorkers(ctx); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); ta.srv.Wait() })
-	return ta, smtp
-}
-
-func waitMail(t *testing.T, smtp *smtptest.Server, n int) []smtptest.Message {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := smtp.Wait(ctx, n); err != nil {
-		t.Fatalf("waiting for %d mails, have %d: %v", n, len(smtp.Messages()), err)
-	}
-	return smtp.Messages()
-}
-
 func TestMail_Confirmation(t *testing.T) {
-	ta, smtp := mailApp(t)
-	slug := ta.salon(`"capacity":1,"title":"Fintech, founders; & \\friends","venue":"WeWork"`)
-	ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"李娜 Lina","email":"lina@example.com","company":"Ant"}`)
-	msgs := waitMail(t, smtp, 1)
-	h, parts := parseMail(t, msgs[0].Data)
+	ta, smtp := apptest.MailApp(t)
+	slug := ta.Salon(`"capacity":1,"title":"Fintech, founders; & \\friends","venue":"WeWork"`)
+	ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"李娜 Lina","email":"lina@example.com","company":"Ant"}`)
+	msgs := apptest.WaitMail(t, smtp, 1)
+	h, parts := apptest.ParseMail(t, msgs[0].Data)
 
 	if from, _ := h.AddressList("From"); len(from) != 1 || from[0].Address != "no-reply@salon.example" || from[0].Name != "Salon 沙龙" {
 		t.Fatalf("From %v", from)
@@ -112,19 +35,19 @@ func TestMail_Confirmation(t *testing.T) {
 	if id := h.Get("Message-Id"); !strings.HasSuffix(id, "@salon.example>") {
 		t.Fatalf("Message-ID %q", id)
 	}
-	text := findPart(parts, "text/plain")
+	text := apptest.FindPart(parts, "text/plain")
 	if text == nil || !strings.Contains(text.Body, "https://salon.example/t/") || !strings.Contains(text.Body, "https://salon.example/feeds/") {
 		t.Fatalf("text part: %+v", text)
 	}
-	html := findPart(parts, "text/html")
+	html := apptest.FindPart(parts, "text/html")
 	if html == nil || !strings.Contains(html.Body, `src="cid:ticket-qr@salon"`) {
 		t.Fatalf("html part lacks the inline QR: %+v", html)
 	}
-	img := findPart(parts, "image/png")
+	img := apptest.FindPart(parts, "image/png")
 	if img == nil || img.ContentID != "<ticket-qr@salon>" || !strings.HasPrefix(img.Body, "\x89PNG") {
 		t.Fatalf("inline QR image: %+v", img)
 	}
-	var cal, att *part
+	var cal, att *apptest.Part
 	for i := range parts {
 		if parts[i].ContentType == "text/calendar" {
 			cal = &parts[i]
@@ -142,17 +65,17 @@ func TestMail_Confirmation(t *testing.T) {
 }
 
 func TestMail_EveryNotice(t *testing.T) {
-	ta, smtp := mailApp(t)
-	slug := ta.salon(`"capacity":1`)
-	tokA, _ := ta.rsvpToken(slug, "a@example.com")
-	ta.rsvpToken(slug, "b@example.com") // waitlisted
-	waitMail(t, smtp, 2)
-	ta.json("POST", "/api/v1/tickets/"+tokA+"/cancel", "", "") // a cancelled, b promoted
-	waitMail(t, smtp, 4)
-	ta.json("PATCH", "/api/v1/salons/"+slug, ta.token, `{"venue":"A new place"}`) // b changed
-	waitMail(t, smtp, 5)
-	ta.json("POST", "/api/v1/salons/"+slug+"/cancel", ta.token, "") // b salon cancelled
-	msgs := waitMail(t, smtp, 6)
+	ta, smtp := apptest.MailApp(t)
+	slug := ta.Salon(`"capacity":1`)
+	tokA, _ := ta.RSVPToken(slug, "a@example.com")
+	ta.RSVPToken(slug, "b@example.com") // waitlisted
+	apptest.WaitMail(t, smtp, 2)
+	ta.JSON("POST", "/api/v1/tickets/"+tokA+"/cancel", "", "") // a cancelled, b promoted
+	apptest.WaitMail(t, smtp, 4)
+	ta.JSON("PATCH", "/api/v1/salons/"+slug, ta.Token, `{"venue":"A new place"}`) // b changed
+	apptest.WaitMail(t, smtp, 5)
+	ta.JSON("POST", "/api/v1/salons/"+slug+"/cancel", ta.Token, "") // b salon cancelled
+	msgs := apptest.WaitMail(t, smtp, 6)
 
 	want := []struct{ to, subject, method, body string }{
 		{"a@example.com", "Your seat at", "REQUEST", "You have a seat"},
@@ -164,16 +87,16 @@ func TestMail_EveryNotice(t *testing.T) {
 	}
 	got := map[string][]string{}
 	for _, m := range msgs {
-		h, parts := parseMail(t, m.Data)
+		h, parts := apptest.ParseMail(t, m.Data)
 		subj, _ := h.Subject()
 		method := ""
-		if cal := findPart(parts, "text/calendar"); cal != nil {
+		if cal := apptest.FindPart(parts, "text/calendar"); cal != nil {
 			method = cal.Params["method"]
 			if !strings.Contains(cal.Body, "METHOD:"+method) {
 				t.Errorf("%s: MIME method=%s but the file says otherwise", subj, method)
 			}
 		}
-		got[m.To[0]] = append(got[m.To[0]], subj+"|"+method+"|"+findPart(parts, "text/plain").Body)
+		got[m.To[0]] = append(got[m.To[0]], subj+"|"+method+"|"+apptest.FindPart(parts, "text/plain").Body)
 	}
 	idx := map[string]int{}
 	for _, w := range want {
@@ -201,27 +124,27 @@ func TestMail_EveryNotice(t *testing.T) {
 // TestMail_HeaderInjection: names and titles with line breaks never reach
 // a header; the API refuses them before anything is queued.
 func TestMail_HeaderInjection(t *testing.T) {
-	ta, smtp := mailApp(t)
-	slug := ta.salon("")
+	ta, smtp := apptest.MailApp(t)
+	slug := ta.Salon("")
 	for _, body := range []string{
 		`{"name":"Eve\r\nBcc: victim@example.com","email":"eve@example.com"}`,
 		`{"name":"Eve","email":"eve@example.com\r\nBcc: victim@example.com"}`,
 		`{"name":"Eve\nSubject: pwned","email":"eve2@example.com"}`,
 	} {
-		if s, out := ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", body); s != 422 {
+		if s, out := ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "", body); s != 422 {
 			t.Fatalf("%s: %d %v", body, s, out)
 		}
 	}
-	if s, _ := ta.json("PATCH", "/api/v1/salons/"+slug, ta.token, `{"title":"Hi\r\nBcc: victim@example.com"}`); s != 422 {
+	if s, _ := ta.JSON("PATCH", "/api/v1/salons/"+slug, ta.Token, `{"title":"Hi\r\nBcc: victim@example.com"}`); s != 422 {
 		t.Fatalf("title with CRLF accepted: %d", s)
 	}
 	// A name full of header syntax but no line break is encoded, not obeyed.
-	ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"Eve: <x@evil.example>, Bcc","email":"eve3@example.com"}`)
-	msgs := waitMail(t, smtp, 1)
+	ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"Eve: <x@evil.example>, Bcc","email":"eve3@example.com"}`)
+	msgs := apptest.WaitMail(t, smtp, 1)
 	if len(msgs[0].To) != 1 || msgs[0].To[0] != "eve3@example.com" {
 		t.Fatalf("recipients %v", msgs[0].To)
 	}
-	h, _ := parseMail(t, msgs[0].Data)
+	h, _ := apptest.ParseMail(t, msgs[0].Data)
 	if h.Get("Bcc") != "" {
 		t.Fatal("a Bcc header appeared")
 	}
@@ -230,16 +153,16 @@ func TestMail_HeaderInjection(t *testing.T) {
 // TestMail_PermanentFailureListedAndRetried: a 550 marks the mail failed at
 // once; admins see it with its error and can queue it again.
 func TestMail_PermanentFailureListedAndRetried(t *testing.T) {
-	ta, smtp := mailApp(t)
-	_, admin := ta.user("admin@example.com", "admin")
+	ta, smtp := apptest.MailApp(t)
+	_, admin := ta.User("admin@example.com", "admin")
 	smtp.RejectRecipient("bounce@example.com", 550)
-	slug := ta.salon("")
-	ta.rsvpToken(slug, "ok@example.com")
-	ta.rsvpToken(slug, "bounce@example.com")
-	waitMail(t, smtp, 1)
+	slug := ta.Salon("")
+	ta.RSVPToken(slug, "ok@example.com")
+	ta.RSVPToken(slug, "bounce@example.com")
+	apptest.WaitMail(t, smtp, 1)
 	var failed []any
 	for i := 0; i < 100; i++ {
-		_, out := ta.json("GET", "/api/v1/outbox?status=failed", admin, "")
+		_, out := ta.JSON("GET", "/api/v1/outbox?status=failed", admin, "")
 		if failed = out["messages"].([]any); len(failed) == 1 {
 			break
 		}
@@ -252,23 +175,23 @@ func TestMail_PermanentFailureListedAndRetried(t *testing.T) {
 	if m["recipient"] != "bounce@example.com" || !strings.Contains(m["last_error"].(string), "550") || m["attempts"].(float64) != 1 {
 		t.Fatalf("failed message %v", m)
 	}
-	if s, out := ta.json("GET", "/api/v1/outbox", ta.token, ""); s != 403 {
+	if s, out := ta.JSON("GET", "/api/v1/outbox", ta.Token, ""); s != 403 {
 		t.Fatalf("an organizer listed all mail: %d %v", s, out)
 	}
-	if s, out := ta.json("GET", "/api/v1/outbox?salon="+slug, ta.token, ""); s != 200 || len(out["messages"].([]any)) != 2 {
+	if s, out := ta.JSON("GET", "/api/v1/outbox?salon="+slug, ta.Token, ""); s != 200 || len(out["messages"].([]any)) != 2 {
 		t.Fatalf("organizer's own salon mail: %d %v", s, out)
 	}
 	smtp.RejectRecipient("bounce@example.com", 0)
 	for _, id := range []string{"999999", "0", "-1", "abc"} {
-		if s, out := ta.json("POST", "/api/v1/outbox/"+id+"/retry", admin, ""); s != 404 {
+		if s, out := ta.JSON("POST", "/api/v1/outbox/"+id+"/retry", admin, ""); s != 404 {
 			t.Errorf("retry of message %s: %d %v", id, s, out)
 		}
 	}
-	if s, out := ta.json("POST", "/api/v1/outbox/"+m["id"].(string)+"/retry", admin, ""); s != 200 ||
+	if s, out := ta.JSON("POST", "/api/v1/outbox/"+m["id"].(string)+"/retry", admin, ""); s != 200 ||
 		out["message"].(map[string]any)["id"] != m["id"] || out["message"].(map[string]any)["status"] == "failed" {
 		t.Fatalf("retry: %d %v", s, out)
 	}
-	msgs := waitMail(t, smtp, 2)
+	msgs := apptest.WaitMail(t, smtp, 2)
 	if msgs[1].To[0] != "bounce@example.com" {
 		t.Fatalf("retried mail went to %v", msgs[1].To)
 	}
@@ -277,16 +200,16 @@ func TestMail_PermanentFailureListedAndRetried(t *testing.T) {
 // TestMail_Chinese: a Chinese attendee's confirmation, end to end, reads
 // Chinese: subject, body, and dates written the Chinese way.
 func TestMail_Chinese(t *testing.T) {
-	ta, smtp := mailApp(t)
-	slug := ta.salon(`"title":"生物科技之夜","starts_at":"2027-12-04T19:00:00+08:00","ends_at":"2027-12-04T21:00:00+08:00"`)
-	ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"王芳","email":"fang@example.com","lang":"zh-CN"}`)
-	msgs := waitMail(t, smtp, 1)
-	h, parts := parseMail(t, msgs[0].Data)
+	ta, smtp := apptest.MailApp(t)
+	slug := ta.Salon(`"title":"生物科技之夜","starts_at":"2027-12-04T19:00:00+08:00","ends_at":"2027-12-04T21:00:00+08:00"`)
+	ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"王芳","email":"fang@example.com","lang":"zh-CN"}`)
+	msgs := apptest.WaitMail(t, smtp, 1)
+	h, parts := apptest.ParseMail(t, msgs[0].Data)
 	if subj, _ := h.Subject(); subj != "你在「生物科技之夜」的座位" {
 		t.Fatalf("subject %q", subj)
 	}
 	for _, ct := range []string{"text/plain", "text/html"} {
-		p := findPart(parts, ct)
+		p := apptest.FindPart(parts, ct)
 		if !strings.Contains(p.Body, "王芳，你好") || !strings.Contains(p.Body, "12月4日 周六 19:00") {
 			t.Fatalf("%s not in Chinese: %s", ct, p.Body)
 		}
@@ -302,23 +225,23 @@ func TestMail_Chinese(t *testing.T) {
 // its time has come, and RSVPing again mails the existing ticket.
 func TestMail_ReminderAndAlreadyRegistered(t *testing.T) {
 	smtp := smtptest.Start(t)
-	ta := newTestApp(t, func(c *app.Config) { c.SMTP = smtp.URL() })
+	ta := apptest.New(t, func(c *app.Config) { c.SMTP = smtp.URL() })
 	start := time.Now().Add(2 * time.Hour).Truncate(time.Minute)
-	slug := ta.salon(`"slug":"soon","reminder_before_minutes":180,"starts_at":"` + start.Format(time.RFC3339) +
+	slug := ta.Salon(`"slug":"soon","reminder_before_minutes":180,"starts_at":"` + start.Format(time.RFC3339) +
 		`","ends_at":"` + start.Add(time.Hour).Format(time.RFC3339) + `"`)
-	ta.rsvpToken(slug, "r@example.com")
+	ta.RSVPToken(slug, "r@example.com")
 	ctx, cancel := context.WithCancel(context.Background())
-	if err := ta.srv.StartWorkers(ctx); err != nil {
+	if err := ta.Srv.StartWorkers(ctx); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { cancel(); ta.srv.Wait() }()
-	msgs := waitMail(t, smtp, 2)
+	defer func() { cancel(); ta.Srv.Wait() }()
+	msgs := apptest.WaitMail(t, smtp, 2)
 	subjects := map[string]bool{}
 	for _, m := range msgs {
-		h, parts := parseMail(t, m.Data)
+		h, parts := apptest.ParseMail(t, m.Data)
 		s, _ := h.Subject()
 		subjects[s] = true
-		if strings.HasPrefix(s, "Reminder") && (findPart(parts, "image/png") == nil || findPart(parts, "text/calendar") == nil) {
+		if strings.HasPrefix(s, "Reminder") && (apptest.FindPart(parts, "image/png") == nil || apptest.FindPart(parts, "text/calendar") == nil) {
 			t.Fatal("the reminder lacks the QR code or the invitation")
 		}
 	}
@@ -327,16 +250,16 @@ func TestMail_ReminderAndAlreadyRegistered(t *testing.T) {
 	}
 	// RSVPing again minutes after the first confirmation mails the ticket
 	// again: only resends count against the anti-flood window.
-	if s, out := ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"R","email":"R@example.com"}`); s != 409 || errCode(out) != "already_registered" {
+	if s, out := ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"R","email":"R@example.com"}`); s != 409 || apptest.ErrCode(out) != "already_registered" {
 		t.Fatalf("%d %v", s, out)
 	}
-	msgs = waitMail(t, smtp, 3)
-	h, parts := parseMail(t, msgs[2].Data)
-	if s, _ := h.Subject(); s != "Your RSVP for Biotech evening" || findPart(parts, "image/png") == nil {
+	msgs = apptest.WaitMail(t, smtp, 3)
+	h, parts := apptest.ParseMail(t, msgs[2].Data)
+	if s, _ := h.Subject(); s != "Your RSVP for Biotech evening" || apptest.FindPart(parts, "image/png") == nil {
 		t.Fatalf("already-registered mail: %q", s)
 	}
 	// A second repeat is held back: the address is not flooded.
-	ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"R","email":"r@example.com"}`)
+	ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"R","email":"r@example.com"}`)
 	time.Sleep(300 * time.Millisecond)
 	if n := len(smtp.Messages()); n != 3 {
 		t.Fatalf("%d mails; a second repeat within 10 minutes of a resend must not mail again", n)
@@ -344,16 +267,16 @@ func TestMail_ReminderAndAlreadyRegistered(t *testing.T) {
 	// Eleven minutes later (the clock moves only while no worker runs, so
 	// nothing reads it as it changes) the owner gets the ticket again.
 	cancel()
-	ta.srv.Wait()
-	ta.db.Now = func() time.Time { return time.Now().Add(11 * time.Minute) }
+	ta.Srv.Wait()
+	ta.DB.Now = func() time.Time { return time.Now().Add(11 * time.Minute) }
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	defer cancel2() // runs before the deferred Wait above
-	if err := ta.srv.StartWorkers(ctx2); err != nil {
+	if err := ta.Srv.StartWorkers(ctx2); err != nil {
 		t.Fatal(err)
 	}
-	ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"R","email":"r@example.com"}`)
-	msgs = waitMail(t, smtp, 4)
-	h, _ = parseMail(t, msgs[3].Data)
+	ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"R","email":"r@example.com"}`)
+	msgs = apptest.WaitMail(t, smtp, 4)
+	h, _ = apptest.ParseMail(t, msgs[3].Data)
 	if s, _ := h.Subject(); s != "Your RSVP for Biotech evening" {
 		t.Fatalf("second already-registered mail: %q", s)
 	}

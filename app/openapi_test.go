@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"salon/app"
+	"salon/app/internal/apptest"
 )
 
 // TestOpenAPICoversRoutes keeps the OpenAPI document true: every /api/v1
 // route is documented with its method, and every documented operation exists.
 func TestOpenAPICoversRoutes(t *testing.T) {
-	ta := newTestApp(t)
+	ta := apptest.New(t)
 	var doc struct {
 		OpenAPI string                    `json:"openapi"`
 		Paths   map[string]map[string]any `json:"paths"`
@@ -25,7 +26,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 	}
 	param := regexp.MustCompile(`:(\w+)`)
 	routes := map[string]bool{}
-	for _, r := range ta.srv.App().GetRoutes(true) {
+	for _, r := range ta.Srv.App().GetRoutes(true) {
 		if !strings.HasPrefix(r.Path, "/api/v1/") || r.Method == "HEAD" {
 			continue
 		}
@@ -43,22 +44,22 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 			}
 		}
 	}
-	status, body, hdr := ta.do("GET", "/api/v1/openapi.json", "", "", "")
+	status, body, hdr := ta.Do("GET", "/api/v1/openapi.json", "", "", "")
 	if status != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "application/json") || !strings.Contains(body, `"openapi"`) {
 		t.Fatalf("served document: %d", status)
 	}
 }
 
 func TestHealthAndMetrics(t *testing.T) {
-	ta := newTestApp(t)
-	slug := ta.salon("")
-	ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"A","email":"a@example.com"}`)
-	ta.json("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"A","email":"a@example.com"}`)
-	status, body, _ := ta.do("GET", "/healthz", "", "", "")
+	ta := apptest.New(t)
+	slug := ta.Salon("")
+	ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"A","email":"a@example.com"}`)
+	ta.JSON("POST", "/api/v1/salons/"+slug+"/rsvps", "", `{"name":"A","email":"a@example.com"}`)
+	status, body, _ := ta.Do("GET", "/healthz", "", "", "")
 	if status != 200 || !strings.Contains(body, `"status":"ok"`) {
 		t.Fatalf("healthz %d %s", status, body)
 	}
-	status, body, hdr := ta.do("GET", "/metrics", "", "", "")
+	status, body, hdr := ta.Do("GET", "/metrics", "", "", "")
 	if status != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/plain") {
 		t.Fatalf("metrics %d", status)
 	}

@@ -1,4 +1,4 @@
-package app_test
+package apptest
 
 import (
 	"context"
@@ -14,23 +14,22 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// The browser tests drive Debian's Chromium through the door page with a
-// fake camera that films a ticket's QR code. They skip where Chromium is
-// missing, unless SALON_REQUIRE_BROWSER=1 (CI) makes that a failure.
+// ChromiumPath is where Debian installs Chromium.
+const ChromiumPath = "/usr/bin/chromium"
 
-const chromiumPath = "/usr/bin/chromium"
-
-func requireChromium(t *testing.T) string {
+// RequireChromium returns the Chromium to drive, skipping the test where
+// there is none unless SALON_REQUIRE_BROWSER=1 makes that a failure.
+func RequireChromium(t *testing.T) string {
 	t.Helper()
 	if testing.Short() && os.Getenv("SALON_REQUIRE_BROWSER") != "1" {
 		t.Skip("browser test: not in -short mode")
 	}
-	path := chromiumPath
+	path := ChromiumPath
 	if _, err := os.Stat(path); err != nil {
 		if p, err := exec.LookPath("chromium"); err == nil {
 			path = p
 		} else if os.Getenv("SALON_REQUIRE_BROWSER") == "1" {
-			t.Fatalf("SALON_REQUIRE_BROWSER=1 but chromium is not installed at %s", chromiumPath)
+			t.Fatalf("SALON_REQUIRE_BROWSER=1 but chromium is not installed at %s", ChromiumPath)
 		} else {
 			t.Skip("chromium is not installed; set SALON_REQUIRE_BROWSER=1 to make this a failure")
 		}
@@ -38,10 +37,10 @@ func requireChromium(t *testing.T) string {
 	return path
 }
 
-// startChromium starts a headless Chromium with the flags this network
+// StartChromium starts a headless Chromium with the flags this network
 // needs, sized w×h, plus extra options, and returns a tab's context. The
 // tab's console is watched (see watchConsole).
-func startChromium(t *testing.T, exe string, w, h int, extra ...chromedp.ExecAllocatorOption) context.Context {
+func StartChromium(t *testing.T, exe string, w, h int, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
@@ -65,10 +64,10 @@ func startChromium(t *testing.T, exe string, w, h int, extra ...chromedp.ExecAll
 	return ctx
 }
 
-// watchConsole collects a tab's errors and warnings; when the test ends it
+// WatchConsole collects a tab's errors and warnings; when the test ends it
 // logs them (a goroutine may not log after that) and fails the test on page
 // exceptions and CSP violations, which would mean part of a page is broken.
-func watchConsole(t *testing.T, ctx context.Context, who string) {
+func WatchConsole(t *testing.T, ctx context.Context, who string) {
 	var mu sync.Mutex
 	var seen []chromedp.ConsoleMessage
 	msgs := chromedp.Console(ctx)
@@ -96,30 +95,30 @@ func watchConsole(t *testing.T, ctx context.Context, who string) {
 	})
 }
 
-// browserStep runs actions with a deadline, saving a screenshot when they fail.
-func browserStep(t *testing.T, ctx context.Context, name string, d time.Duration, actions ...chromedp.Action[chromedp.Void]) {
+// BrowserStep runs actions with a deadline, saving a screenshot when they fail.
+func BrowserStep(t *testing.T, ctx context.Context, name string, d time.Duration, actions ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	sctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	if err := chromedp.Do(sctx, actions...); err != nil {
-		t.Fatalf("%s: %v (screenshot: %s)", name, err, browserScreenshot(t, ctx))
+		t.Fatalf("%s: %v (screenshot: %s)", name, err, BrowserScreenshot(t, ctx))
 	}
 }
 
-// browserEval evaluates expr in the tab, failing the test (with a
+// BrowserEval evaluates expr in the tab, failing the test (with a
 // screenshot) when it cannot.
-func browserEval[T any](t *testing.T, ctx context.Context, expr string, opts ...chromedp.EvaluateOption) T {
+func BrowserEval[T any](t *testing.T, ctx context.Context, expr string, opts ...chromedp.EvaluateOption) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, opts...))
 	if err != nil {
-		t.Fatalf("%s: %v (screenshot: %s)", expr, err, browserScreenshot(t, ctx))
+		t.Fatalf("%s: %v (screenshot: %s)", expr, err, BrowserScreenshot(t, ctx))
 	}
 	return v
 }
 
-// browserScreenshot saves what the tab shows, for a failed test, where CI can
+// BrowserScreenshot saves what the tab shows, for a failed test, where CI can
 // keep it: $SALON_SCREENSHOT_DIR or testdata/screenshots/.
-func browserScreenshot(t *testing.T, ctx context.Context) string {
+func BrowserScreenshot(t *testing.T, ctx context.Context) string {
 	dir := os.Getenv("SALON_SCREENSHOT_DIR")
 	if dir == "" {
 		dir = filepath.Join("testdata", "screenshots")
@@ -141,10 +140,10 @@ func browserScreenshot(t *testing.T, ctx context.Context) string {
 	return abs
 }
 
-// waitJS polls a JavaScript expression (or promise) until it is truthy.
+// WaitJS polls a JavaScript expression (or promise) until it is truthy.
 // chromedp.Poll builds its predicate with new Function, which the page's CSP
 // forbids.
-func waitJS(expr string) chromedp.Action[chromedp.Void] {
+func WaitJS(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		for {
 			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("Promise.resolve("+expr+").then(v => !!v)", chromedp.EvalAwaitPromise))

@@ -1,0 +1,40 @@
+package apptest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"salon/events"
+	"salon/storage"
+	"salon/tickets"
+)
+
+// OwnedSalon creates a published salon of the organizer directly in storage.
+func OwnedSalon(t *testing.T, ta *App, org *events.User, slug string, edit func(*events.Salon)) *events.Salon {
+	t.Helper()
+	start := time.Now().Add(72 * time.Hour).Truncate(time.Hour)
+	sa := &events.Salon{Slug: slug, Title: "Salon " + slug, Industry: "biotech", StartsAt: start, EndsAt: start.Add(2 * time.Hour),
+		Capacity: 5, Waitlist: true, Status: events.StatusPublished, OrganizerID: org.ID, Timezone: events.DefaultTimezone}
+	if edit != nil {
+		edit(sa)
+	}
+	if err := ta.DB.CreateSalon(context.Background(), sa); err != nil {
+		t.Fatal(err)
+	}
+	return sa
+}
+
+// Guest RSVPs to a salon directly in storage.
+func Guest(t *testing.T, ta *App, slug string, in tickets.RSVPInput) *tickets.Ticket {
+	t.Helper()
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		t.Fatalf("rsvp input: %v", err)
+	}
+	res, err := ta.DB.CreateRSVP(context.Background(), storage.RSVPRequest{Slug: slug, Input: in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Ticket
+}
