@@ -15,7 +15,9 @@ import (
 	"strings"
 	"time"
 
+	"salon/app/i18n"
 	"salon/app/mailer"
+	"salon/events"
 )
 
 // Version is set at build time with -ldflags "-X salon/app.Version=…".
@@ -204,3 +206,19 @@ func checkListenAddr(addr string) error {
 // Secure reports whether the public URL is https, which decides whether
 // cookies are marked Secure.
 func (c *Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+// newCalendarOptions builds links and UIDs from the configured base URL,
+// never from the request's Host, and takes the organizer from the mail
+// sender so that invitations and their mail agree. NewServer makes them
+// once; the calendar files, the page links and the mail all use that copy.
+func newCalendarOptions(cfg Config) events.CalendarOptions {
+	o := events.CalendarOptions{BaseURL: cfg.BaseURL}
+	// Config.Validate has refused a MailFrom that does not parse.
+	if a, err := mail.ParseAddress(cfg.MailFrom); err == nil {
+		o.OrganizerName, o.OrganizerEmail = a.Name, a.Address
+	}
+	if o.OrganizerName == "" {
+		o.OrganizerName = i18n.T("en", "site.name")
+	}
+	return o
+}

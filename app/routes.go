@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"salon/app/calendar"
 	"salon/app/web"
 	"salon/events"
 	"salon/static"
@@ -64,7 +65,11 @@ func (s *Server) routes() {
 
 	// Calendars: registered before the pages so /salons/{slug}.ics is not
 	// taken for a salon page.
-	s.calendarRoutes(app)
+	cal := calendar.New(s.d)
+	app.Get("/calendar.ics", cal.Feed)
+	app.Get("/salons/:slug.ics", cal.Salon)
+	app.Get("/feeds/:token.ics", cal.PersonalFeed)
+	app.Get("/t/:token/invite.ics", cal.Invite)
 
 	// Pages. Forms carry CSRF tokens; the limiter guards the public writes.
 	app.Get("/", s.handleIndexPage) // no form that changes anything: no CSRF token

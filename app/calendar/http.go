@@ -1,4 +1,4 @@
-package app
+package calendar
 
 import (
 	"context"
@@ -33,7 +33,7 @@ const calendarContentType = "text/calendar; charset=utf-8"
 // A fresh hit reads two atomic counters and a map under a read lock and
 // never touches the database, so a client polling with If-None-Match costs
 // next to nothing.
-func (cal *calendars) serve(c *fiber.Ctx, key string, kind calendarKind,
+func (cal *Calendar) serve(c *fiber.Ctx, key string, kind calendarKind,
 	render func(context.Context) (web.Rendered, error)) error {
 	// The versions are read before any data: see storage.changes.
 	v := web.Versions{Salons: cal.db.SalonsVersion(), Tickets: cal.db.TicketsVersion()}

@@ -1,8 +1,11 @@
-package app
+// Package calendar serves the iCalendar files and feeds: a salon's .ics,
+// the public feed (by industry), an attendee's personal feed and a ticket's
+// invitation, each from the kernel's calendar cache with conditional GET.
+// It imports no other surface.
+package calendar
 
 import (
 	"context"
-	"net/mail"
 	"regexp"
 	"slices"
 	"strings"
@@ -26,43 +29,21 @@ const feedWindow = 30 * 24 * time.Hour
 // feed, so made-up values cannot crowd real feeds out of the cache.
 var industryTag = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 
-// calendars serves the .ics files and feeds from one cache. It lives beside
-// the Server rather than in it so the calendar code stays in its own files.
-type calendars struct {
+// Calendar serves the .ics files and feeds from one cache.
+type Calendar struct {
 	db    *storage.DB
 	opts  events.CalendarOptions
 	cache *web.RenderCache
 }
 
-// calendarRoutes registers the calendar files and feeds. It runs before the
-// page routes: /salons/:slug.ics must not be taken for a salon page.
-func (s *Server) calendarRoutes(r fiber.Router) {
-	cal := &calendars{db: s.db, opts: s.calOpts,
-		cache: s.d.Calendars}
-	r.Get("/calendar.ics", cal.handleFeed)
-	r.Get("/salons/:slug.ics", cal.handleSalon)
-	r.Get("/feeds/:token.ics", cal.handlePersonalFeed)
-	r.Get("/t/:token/invite.ics", cal.handleInvite)
+// New builds the calendar handlers on the kernel's store, calendar options
+// and calendar cache.
+func New(d *web.Deps) *Calendar {
+	return &Calendar{db: d.DB, opts: d.Calendar, cache: d.Calendars}
 }
 
-// newCalendarOptions builds links and UIDs from the configured base URL,
-// never from the request's Host, and takes the organizer from the mail
-// sender so that invitations and their mail agree. NewServer makes them
-// once; the calendar files, the page links and the mail all use that copy.
-func newCalendarOptions(cfg Config) events.CalendarOptions {
-	o := events.CalendarOptions{BaseURL: cfg.BaseURL}
-	// Config.Validate has refused a MailFrom that does not parse.
-	if a, err := mail.ParseAddress(cfg.MailFrom); err == nil {
-		o.OrganizerName, o.OrganizerEmail = a.Name, a.Address
-	}
-	if o.OrganizerName == "" {
-		o.OrganizerName = i18n.T("en", "site.name")
-	}
-	return o
-}
-
-// handleSalon serves GET /salons/:slug.ics.
-func (cal *calendars) handleSalon(c *fiber.Ctx) error {
+// Salon serves GET /salons/:slug.ics.
+func (cal *Calendar) Salon(c *fiber.Ctx) error {
 	slug := strings.Clone(c.Params("slug"))
 	return cal.serve(c, "salon\x00"+slug, calendarPublic, func(ctx context.Context) (web.Rendered, error) {
 		sa, err := cal.db.FindSalonBySlug(ctx, slug)
@@ -76,10 +57,10 @@ func (cal *calendars) handleSalon(c *fiber.Ctx) error {
 	})
 }
 
-// handleFeed serves GET /calendar.ics: published and cancelled salons from
+// Feed serves GET /calendar.ics: published and cancelled salons from
 // 30 days back on, optionally of one industry. Cancelled salons stay in so
 // that subscribers' calendars drop them (STATUS:CANCELLED).
-func (cal *calendars) handleFeed(c *fiber.Ctx) error {
+func (cal *Calendar) Feed(c *fiber.Ctx) error {
 	industry := strings.ToLower(strings.TrimSpace(c.Query("industry")))
 	if industry != "" && !industryTag.MatchString(industry) {
 		return &events.Error{Code: events.EINVALID, Message: "industry: not an industry tag",
@@ -108,12 +89,12 @@ func (cal *calendars) handleFeed(c *fiber.Ctx) error {
 	})
 }
 
-// handlePersonalFeed serves GET /feeds/:token.ics: one attendee's salons
+// PersonalFeed serves GET /feeds/:token.ics: one attendee's salons
 // from 30 days back on. Confirmed tickets are plain events, waitlisted ones
 // TENTATIVE. Cancelled tickets stay in as STATUS:CANCELLED rather than
 // vanishing: a subscribed calendar removes an event it is told is cancelled,
 // while one that merely disappears from a feed lingers in some clients.
-func (cal *calendars) handlePersonalFeed(c *fiber.Ctx) error {
+func (cal *Calendar) PersonalFeed(c *fiber.Ctx) error {
 	token := strings.Clone(c.Params("token"))
 	return cal.serve(c, "mine\x00"+token, calendarPersonal, func(ctx context.Context) (web.Rendered, error) {
 		email, err := cal.db.FindFeedEmail(ctx, token)
@@ -147,11 +128,11 @@ func (cal *calendars) handlePersonalFeed(c *fiber.Ctx) error {
 	})
 }
 
-// handleInvite serves GET /t/:token/invite.ics: METHOD:REQUEST while the
+// Invite serves GET /t/:token/invite.ics: METHOD:REQUEST while the
 // ticket holds a seat or a waitlist place and the salon stands, METHOD:CANCEL
 // (same UID, higher SEQUENCE) once either is cancelled, so that opening the
 // file again removes the event the first one added.
-func (cal *calendars) handleInvite(c *fiber.Ctx) error {
+func (cal *Calendar) Invite(c *fiber.Ctx) error {
 	token := strings.Clone(c.Params("token"))
 	return cal.serve(c, "invite\x00"+token, calendarPersonal, func(ctx context.Context) (web.Rendered, error) {
 		t, err := cal.db.FindTicketByToken(ctx, token)

@@ -1,4 +1,4 @@
-package app_test
+package calendar_test
 
 import (
 	"net/http"
