@@ -134,7 +134,7 @@ func (s *Server) handleConsoleCreateDoorLink(c *fiber.Ctx) error {
 		return s.renderConsoleSalon(c, web.ErrStatus(err), sa, "", consoleFieldMessages(web.PageLang(c), err))
 	}
 	s.d.Audit(c, "door_link.create", sa.ID, l.Label)
-	return s.renderConsoleSalon(c, fiber.StatusOK, sa, s.doorLinkJSON(l, sa, token).URL, nil)
+	return s.renderConsoleSalon(c, fiber.StatusOK, sa, s.d.DoorLinkURL(sa.Slug, token), nil)
 }
 
 func (s *Server) handleConsoleRevokeDoorLink(c *fiber.Ctx) error {

@@ -10,5 +10,5 @@ import (
 var templateFS embed.FS
 
 func newPages() (*web.Templates, error) {
-	return web.ParseTemplates(templateFS, nil, "index", "salon", "ticket", "door")
+	return web.ParseTemplates(templateFS, nil, "index", "salon", "ticket")
 }

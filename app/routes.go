@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"salon/app/calendar"
+	"salon/app/door"
 	"salon/app/web"
 	"salon/events"
 	"salon/static"
@@ -15,7 +16,12 @@ import (
 
 // routes is the whole route table. Security middleware comes first, before
 // the routes it guards.
-func (s *Server) routes() {
+func (s *Server) routes() error {
+	dr, err := door.New(s.d)
+	if err != nil {
+		return err
+	}
+
 	app := s.app
 	app.Use(recover.New())
 	app.Use(securityHeaders)
@@ -59,9 +65,8 @@ func (s *Server) routes() {
 	api.Post("/outbox/:id/retry", auth, s.handleRetryMessage)
 
 	// Door devices: staff and organizer tokens, or a door link's token.
-	door := s.requireDoor
-	api.Post("/salons/:slug/checkins", door, s.handleCheckin)
-	api.Get("/salons/:slug/door", door, s.handleDoorData)
+	api.Post("/salons/:slug/checkins", dr.Require, dr.Checkin)
+	api.Get("/salons/:slug/door", dr.Require, dr.Data)
 
 	// Calendars: registered before the pages so /salons/{slug}.ics is not
 	// taken for a salon page.
@@ -80,9 +85,11 @@ func (s *Server) routes() {
 	app.Post("/t/:token/cancel", writes, forms, s.handleCancelForm)
 
 	s.consoleRoutes(app)
-	s.doorRoutes(app)
+	app.Get(door.WorkerURL, dr.ServiceWorker)
+	app.Get("/door/:slug", dr.Page)
 
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return nil
 }
 
 // securityHeaders are sent on every answer. The content security policy

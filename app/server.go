@@ -86,7 +86,9 @@ func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
 		EnableIPValidation:      true,
 		AppName:                 "salon",
 	})
-	s.routes()
+	if err := s.routes(); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -1,4 +1,4 @@
-package app
+package door
 
 import (
 	"encoding/base64"
@@ -16,12 +16,12 @@ import (
 
 const doorLinkKey = "door_link"
 
-// requireDoor authenticates door devices: an API token of an account that
+// Require authenticates door devices: an API token of an account that
 // may check in at the salon, or a door link token ("sld_…") for this salon.
-func (s *Server) requireDoor(c *fiber.Ctx) error {
+func (s *Door) Require(c *fiber.Ctx) error {
 	h := strings.TrimSpace(strings.TrimPrefix(c.Get(fiber.HeaderAuthorization), "Bearer "))
 	if strings.HasPrefix(h, "sld_") {
-		l, err := s.db.FindDoorLink(c.UserContext(), h)
+		l, err := s.d.DB.FindDoorLink(c.UserContext(), h)
 		if err != nil {
 			return err
 		}
@@ -31,10 +31,10 @@ func (s *Server) requireDoor(c *fiber.Ctx) error {
 	return s.d.RequireToken(c)
 }
 
-// doorSalon loads the salon of a door request and checks the caller may
+// salon loads the salon of a door request and checks the caller may
 // check in there. A door link for another salon is forbidden.
-func (s *Server) doorSalon(c *fiber.Ctx) (*events.Salon, error) {
-	sa, err := s.db.FindSalonBySlug(c.UserContext(), c.Params("slug"))
+func (s *Door) salon(c *fiber.Ctx) (*events.Salon, error) {
+	sa, err := s.d.DB.FindSalonBySlug(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return nil, err
 	}
@@ -97,8 +97,10 @@ var checkinStatus = map[string]int{
 	tickets.CheckinInvalid:      fiber.StatusUnprocessableEntity,
 }
 
-func (s *Server) handleCheckin(c *fiber.Ctx) error {
-	sa, err := s.doorSalon(c)
+// Checkin records a scan, or a check-in by hand from the door's guest
+// list, and answers with what door staff may see of the guest.
+func (s *Door) Checkin(c *fiber.Ctx) error {
+	sa, err := s.salon(c)
 	if err != nil {
 		return err
 	}
@@ -122,11 +124,11 @@ func (s *Server) handleCheckin(c *fiber.Ctx) error {
 		}
 		// Looked up within the door's salon: an id of another salon is not
 		// found, so walking ids reveals nothing and logs no scan.
-		t, err := s.db.FindTicketByID(c.UserContext(), sa.ID, id)
+		t, err := s.d.DB.FindTicketByID(c.UserContext(), sa.ID, id)
 		if err != nil {
 			return err
 		}
-		req.Code = s.keys.Sign(t)
+		req.Code = s.d.Keys.Sign(t)
 	}
 	if len(req.Code) > 1024 {
 		req.Code = "" // never verify huge input; it is simply invalid
@@ -159,32 +161,15 @@ func (s *Server) handleCheckin(c *fiber.Ctx) error {
 	return c.Status(checkinStatus[res.Result]).JSON(body)
 }
 
-// handleUndoCheckin lets an organizer clear a check-in made by mistake.
-func (s *Server) handleUndoCheckin(c *fiber.Ctx) error {
-	sa, u, err := s.d.ManagedSalon(c)
-	if err != nil {
-		return err
-	}
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return events.Errorf(events.ENOTFOUND, "Ticket not found.")
-	}
-	t, err := s.db.UndoCheckIn(c.UserContext(), sa.ID, id, u.ID)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"ticket": s.attendeeJSON(t, sa.Location())})
-}
-
-// handleDoorData gives a door device what it needs to keep working offline:
+// Data gives a door device what it needs to keep working offline:
 // the public keys, the guest list (names and companies, never emails) and
 // the tickets whose codes are revoked.
-func (s *Server) handleDoorData(c *fiber.Ctx) error {
-	sa, err := s.doorSalon(c)
+func (s *Door) Data(c *fiber.Ctx) error {
+	sa, err := s.salon(c)
 	if err != nil {
 		return err
 	}
-	list, err := s.db.FindTickets(c.UserContext(), storage.TicketFilter{SalonID: sa.ID})
+	list, err := s.d.DB.FindTickets(c.UserContext(), storage.TicketFilter{SalonID: sa.ID})
 	if err != nil {
 		return err
 	}
@@ -198,7 +183,7 @@ func (s *Server) handleDoorData(c *fiber.Ctx) error {
 		guests = append(guests, guestJSON(t, loc))
 	}
 	keys := []fiber.Map{}
-	for _, k := range s.keys.PublicKeys() {
+	for _, k := range s.d.Keys.PublicKeys() {
 		keys = append(keys, fiber.Map{"id": k.ID, "ed25519": base64.StdEncoding.EncodeToString(k.Key)})
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -209,75 +194,4 @@ func (s *Server) handleDoorData(c *fiber.Ctx) error {
 		"revoked":     revoked,
 		"counts":      fiber.Map{"checked_in": sa.CheckedIn, "confirmed": sa.Confirmed},
 	})
-}
-
-type doorLinkJSON struct {
-	ID        string  `json:"id"`
-	Label     string  `json:"label"`
-	CreatedAt string  `json:"created_at"`
-	RevokedAt *string `json:"revoked_at"`
-	URL       string  `json:"url,omitempty"`
-}
-
-func (s *Server) doorLinkJSON(l *storage.DoorLink, sa *events.Salon, token string) doorLinkJSON {
-	loc := sa.Location()
-	j := doorLinkJSON{ID: strconv.FormatInt(l.ID, 10), Label: l.Label, CreatedAt: l.CreatedAt.In(loc).Format(time.RFC3339),
-		RevokedAt: web.TimePtr(l.RevokedAt, loc)}
-	if token != "" {
-		// The token travels in the fragment, which browsers never send to
-		// servers or put in Referer headers.
-		j.URL = s.cfg.BaseURL + "/door/" + sa.Slug + "#key=" + token
-	}
-	return j
-}
-
-func (s *Server) handleCreateDoorLink(c *fiber.Ctx) error {
-	sa, u, err := s.d.ManagedSalon(c)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Label string `json:"label"`
-	}
-	if len(c.Body()) > 0 {
-		if err := web.DecodeJSON(c, &in, true); err != nil {
-			return err
-		}
-	}
-	l, token, err := s.db.CreateDoorLink(c.UserContext(), sa.ID, strings.TrimSpace(in.Label), u.ID)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"door_link": s.doorLinkJSON(l, sa, token)})
-}
-
-func (s *Server) handleListDoorLinks(c *fiber.Ctx) error {
-	sa, _, err := s.d.ManagedSalon(c)
-	if err != nil {
-		return err
-	}
-	list, err := s.db.FindDoorLinks(c.UserContext(), sa.ID)
-	if err != nil {
-		return err
-	}
-	out := make([]doorLinkJSON, 0, len(list))
-	for _, l := range list {
-		out = append(out, s.doorLinkJSON(l, sa, ""))
-	}
-	return c.JSON(fiber.Map{"door_links": out})
-}
-
-func (s *Server) handleRevokeDoorLink(c *fiber.Ctx) error {
-	sa, _, err := s.d.ManagedSalon(c)
-	if err != nil {
-		return err
-	}
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return events.Errorf(events.ENOTFOUND, "Door link not found.")
-	}
-	if err := s.db.RevokeDoorLink(c.UserContext(), sa.ID, id); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -1,4 +1,4 @@
-package app_test
+package door_test
 
 import (
 	"context"

@@ -1,8 +1,12 @@
-package app
+// Package door serves the door: the scanner page and its service worker,
+// and the check-in API door devices call with a door link's token or a
+// staff account's. It imports no other surface.
+package door
 
 import (
 	"bytes"
 	"crypto/ed25519"
+	"embed"
 	"encoding/json"
 	"io/fs"
 	"net/url"
@@ -15,13 +19,23 @@ import (
 	"salon/tickets"
 )
 
-// doorRoutes registers the door scanner page and what it loads. The service
-// worker is served from /door/ rather than /static/ because a worker may
-// only control pages under its own path: from here it covers every
-// /door/{slug} page, so a reload without network still opens the scanner.
-func (s *Server) doorRoutes(r fiber.Router) {
-	r.Get(doorWorkerURL, s.handleDoorServiceWorker)
-	r.Get("/door/:slug", s.handleDoorPage)
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Door serves the scanner page, its service worker and the door devices'
+// API.
+type Door struct {
+	d     *web.Deps
+	pages *web.Templates
+}
+
+// New builds the door on the kernel.
+func New(d *web.Deps) (*Door, error) {
+	t, err := web.ParseTemplates(templateFS, nil, "door")
+	if err != nil {
+		return nil, err
+	}
+	return &Door{d: d, pages: t}, nil
 }
 
 // doorStrings are the texts the door page's modules show, keyed as in the catalogue. The
@@ -99,8 +113,12 @@ type doorConfig struct {
 	Cache string `json:"cache"`
 }
 
+// WorkerURL is where the service worker is served: from /door/ rather than
+// /static/, because a worker may only control pages under its own path;
+// from here it covers every /door/{slug} page, so a reload without network
+// still opens the scanner.
 const (
-	doorWorkerURL   = "/door/sw.js"
+	WorkerURL       = "/door/sw.js"
 	doorWorkerScope = "/door/"
 )
 
@@ -119,16 +137,16 @@ func newDoorConfig(slug string) doorConfig {
 		SignatureSize: ed25519.SignatureSize,
 		DoorURL:       api + "/door",
 		CheckinsURL:   api + "/checkins",
-		ServiceWorker: doorWorkerURL,
+		ServiceWorker: WorkerURL,
 		Scope:         doorWorkerScope,
 		Cache:         doorCache(),
 	}
 }
 
-// handleDoorPage serves the scanner page. It holds no guest data itself: the
+// Page serves the scanner page. It holds no guest data itself: the
 // page's script fetches that with the door link's token or a staff token,
 // so the page is the same for everyone and safe to cache offline.
-func (s *Server) handleDoorPage(c *fiber.Ctx) error {
+func (s *Door) Page(c *fiber.Ctx) error {
 	p := doorPage{Page: web.NewPage(c, ""), Slug: c.Params("slug")}
 	p.Config = newDoorConfig(p.Slug)
 	p.Title = p.T("door.title")
@@ -140,12 +158,12 @@ func (s *Server) handleDoorPage(c *fiber.Ctx) error {
 	return s.pages.Render(c, fiber.StatusOK, "door", p)
 }
 
-// handleDoorServiceWorker serves static/door-sw.js after a first line that
+// ServiceWorker serves static/door-sw.js after a first line that
 // names the static version, its cache and the versioned files to keep. A
 // browser installs a new worker only when the worker's bytes change, so
 // this line is what brings a new worker, with the new files, after a
 // deploy. no-cache makes browsers check for one on every visit.
-func (s *Server) handleDoorServiceWorker(c *fiber.Ctx) error {
+func (s *Door) ServiceWorker(c *fiber.Ctx) error {
 	body, err := doorWorkerBody()
 	if err != nil {
 		return err
