@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"salon/app/api"
 	"salon/app/calendar"
 	"salon/app/door"
 	"salon/app/web"
@@ -38,35 +39,36 @@ func (s *Server) routes() error {
 	forms := s.d.PublicCSRF()
 
 	// JSON API.
-	api := app.Group("/api/v1")
-	api.Get("/openapi.json", s.handleOpenAPI)
-	api.Get("/salons", s.handleListSalons)
-	api.Get("/salons/:slug", s.handleGetSalon)
-	api.Post("/salons/:slug/rsvps", writes, s.handleCreateRSVP)
-	api.Get("/tickets/:token", s.handleGetTicket)
-	api.Post("/tickets/:token/cancel", writes, s.handleCancelTicket)
-	api.Post("/tickets/:token/feed/revoke", writes, s.handleRevokeFeed)
+	a := api.New(s.d)
+	v1 := app.Group("/api/v1")
+	v1.Get("/openapi.json", a.Document)
+	v1.Get("/salons", a.ListSalons)
+	v1.Get("/salons/:slug", a.GetSalon)
+	v1.Post("/salons/:slug/rsvps", writes, a.CreateRSVP)
+	v1.Get("/tickets/:token", a.GetTicket)
+	v1.Post("/tickets/:token/cancel", writes, a.CancelTicket)
+	v1.Post("/tickets/:token/feed/revoke", writes, a.RevokeFeed)
 
 	// Organizer endpoints: the token check is on each route, not on a group,
 	// so an unknown path still answers 404 rather than 401.
 	auth := s.d.RequireToken
-	api.Post("/salons", auth, s.handleCreateSalon)
-	api.Patch("/salons/:slug", auth, s.handleUpdateSalon)
-	api.Post("/salons/:slug/publish", auth, s.handlePublishSalon)
-	api.Post("/salons/:slug/cancel", auth, s.handleCancelSalon)
-	api.Get("/salons/:slug/attendees.csv", auth, s.handleAttendeesCSV)
-	api.Get("/salons/:slug/attendees", auth, s.handleListAttendees)
-	api.Delete("/salons/:slug/checkins/:id", auth, s.handleUndoCheckin)
-	api.Post("/salons/:slug/door-links", auth, s.handleCreateDoorLink)
-	api.Get("/salons/:slug/door-links", auth, s.handleListDoorLinks)
-	api.Get("/salons/:slug/scans", auth, s.handleListScans)
-	api.Post("/salons/:slug/door-links/:id/revoke", auth, s.handleRevokeDoorLink)
-	api.Get("/outbox", auth, s.handleListOutbox)
-	api.Post("/outbox/:id/retry", auth, s.handleRetryMessage)
+	v1.Post("/salons", auth, a.CreateSalon)
+	v1.Patch("/salons/:slug", auth, a.UpdateSalon)
+	v1.Post("/salons/:slug/publish", auth, a.PublishSalon)
+	v1.Post("/salons/:slug/cancel", auth, a.CancelSalon)
+	v1.Get("/salons/:slug/attendees.csv", auth, a.AttendeesCSV)
+	v1.Get("/salons/:slug/attendees", auth, a.ListAttendees)
+	v1.Delete("/salons/:slug/checkins/:id", auth, a.UndoCheckin)
+	v1.Post("/salons/:slug/door-links", auth, a.CreateDoorLink)
+	v1.Get("/salons/:slug/door-links", auth, a.ListDoorLinks)
+	v1.Get("/salons/:slug/scans", auth, a.ListScans)
+	v1.Post("/salons/:slug/door-links/:id/revoke", auth, a.RevokeDoorLink)
+	v1.Get("/outbox", auth, a.ListOutbox)
+	v1.Post("/outbox/:id/retry", auth, a.RetryMessage)
 
 	// Door devices: staff and organizer tokens, or a door link's token.
-	api.Post("/salons/:slug/checkins", dr.Require, dr.Checkin)
-	api.Get("/salons/:slug/door", dr.Require, dr.Data)
+	v1.Post("/salons/:slug/checkins", dr.Require, dr.Checkin)
+	v1.Get("/salons/:slug/door", dr.Require, dr.Data)
 
 	// Calendars: registered before the pages so /salons/{slug}.ics is not
 	// taken for a salon page.

@@ -1,4 +1,4 @@
-package app
+package api
 
 import (
 	"github.com/gofiber/fiber/v2"
@@ -6,7 +6,9 @@ import (
 	"salon/app/web"
 )
 
-func (s *Server) handleListAttendees(c *fiber.Ctx) error {
+// ListAttendees lists the attendees of a salon the token's account manages,
+// filtered by status and q.
+func (s *API) ListAttendees(c *fiber.Ctx) error {
 	sa, _, list, err := s.d.SalonAttendees(c, 0)
 	if err != nil {
 		return err
@@ -19,9 +21,9 @@ func (s *Server) handleListAttendees(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"attendees": out})
 }
 
-// handleAttendeesCSV exports the attendees of a salon the token's account
+// AttendeesCSV exports the attendees of a salon the token's account
 // manages; see web.SendAttendeesCSV.
-func (s *Server) handleAttendeesCSV(c *fiber.Ctx) error {
+func (s *API) AttendeesCSV(c *fiber.Ctx) error {
 	sa, _, list, err := s.d.SalonAttendees(c, 0)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package app
+package api
 
 import (
 	"time"
@@ -13,7 +13,9 @@ import (
 // it withholds are.
 const replayMessage = "This Idempotency-Key already made this RSVP. Its links are not repeated here: they were mailed to its address."
 
-func (s *Server) handleCreateRSVP(c *fiber.Ctx) error {
+// CreateRSVP takes an RSVP; an Idempotency-Key makes a retry answer the
+// first RSVP instead of taking another.
+func (s *API) CreateRSVP(c *fiber.Ctx) error {
 	var in tickets.RSVPInput
 	if err := web.DecodeJSON(c, &in, false); err != nil {
 		return err
@@ -33,19 +35,19 @@ func (s *Server) handleCreateRSVP(c *fiber.Ctx) error {
 // replayJSON renders t for an idempotent replay: its state, and nothing
 // that acts as the ticket (no links, no check-in code), since whoever holds
 // the key and the body may replay it.
-func (s *Server) replayJSON(t *tickets.Ticket, loc *time.Location) ticketJSON {
+func (s *API) replayJSON(t *tickets.Ticket, loc *time.Location) ticketJSON {
 	j := s.attendeeJSON(t, loc)
 	j.Code = nil
 	return j
 }
 
 // sendTicket answers with the ticket as its owner sees it.
-func (s *Server) sendTicket(c *fiber.Ctx, status int, t *tickets.Ticket) error {
-	sa, err := s.db.FindSalonByID(c.UserContext(), t.SalonID)
+func (s *API) sendTicket(c *fiber.Ctx, status int, t *tickets.Ticket) error {
+	sa, err := s.d.DB.FindSalonByID(c.UserContext(), t.SalonID)
 	if err != nil {
 		return err
 	}
-	feed, err := s.db.FeedToken(c.UserContext(), t.Email)
+	feed, err := s.d.DB.FeedToken(c.UserContext(), t.Email)
 	if err != nil {
 		return err
 	}
@@ -61,23 +63,44 @@ type ticketAnswer struct {
 	Message  string `json:"message,omitempty"`
 }
 
-func (s *Server) sendTicketJSON(c *fiber.Ctx, status int, t *tickets.Ticket, loc *time.Location, feed string) error {
+func (s *API) sendTicketJSON(c *fiber.Ctx, status int, t *tickets.Ticket, loc *time.Location, feed string) error {
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(status).JSON(ticketAnswer{Ticket: s.ticketJSON(t, loc, feed)})
 }
 
-func (s *Server) handleGetTicket(c *fiber.Ctx) error {
-	t, err := s.db.FindTicketByToken(c.UserContext(), c.Params("token"))
+// GetTicket shows a ticket to whoever holds its manage token.
+func (s *API) GetTicket(c *fiber.Ctx) error {
+	t, err := s.d.DB.FindTicketByToken(c.UserContext(), c.Params("token"))
 	if err != nil {
 		return err
 	}
 	return s.sendTicket(c, fiber.StatusOK, t)
 }
 
-func (s *Server) handleCancelTicket(c *fiber.Ctx) error {
-	t, err := s.db.CancelRSVP(c.UserContext(), c.Params("token"))
+// CancelTicket cancels a ticket by its manage token.
+func (s *API) CancelTicket(c *fiber.Ctx) error {
+	t, err := s.d.DB.CancelRSVP(c.UserContext(), c.Params("token"))
 	if err != nil {
 		return err
 	}
 	return s.sendTicket(c, fiber.StatusOK, t)
+}
+
+// RevokeFeed gives the ticket's owner a new personal feed link; the
+// old one stops working (for every salon of that email, since the feed is
+// per email). The answer is the ticket with its new feed_url.
+func (s *API) RevokeFeed(c *fiber.Ctx) error {
+	t, err := s.d.DB.FindTicketByToken(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	feed, err := s.d.DB.RevokeFeed(c.UserContext(), t.Email)
+	if err != nil {
+		return err
+	}
+	sa, err := s.d.DB.FindSalonByID(c.UserContext(), t.SalonID)
+	if err != nil {
+		return err
+	}
+	return s.sendTicketJSON(c, fiber.StatusOK, t, sa.Location(), feed)
 }

@@ -1,4 +1,4 @@
-package app
+package api
 
 import (
 	_ "embed"
@@ -15,7 +15,8 @@ var openAPI []byte
 // OpenAPI returns the document, for tests and tools.
 func OpenAPI() []byte { return openAPI }
 
-func (s *Server) handleOpenAPI(c *fiber.Ctx) error {
+// Document serves the OpenAPI document.
+func (s *API) Document(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 	return c.Send(openAPI)

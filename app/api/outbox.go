@@ -1,4 +1,4 @@
-package app
+package api
 
 import (
 	"strconv"
@@ -37,7 +37,7 @@ func messageView(m *storage.Message) messageJSON {
 
 // outboxScope says which salon's mail the caller may see: admins all mail
 // (salon 0) or one salon's; organizers only a salon they manage.
-func (s *Server) outboxScope(c *fiber.Ctx) (int64, error) {
+func (s *API) outboxScope(c *fiber.Ctx) (int64, error) {
 	u := web.CurrentUser(c)
 	slug := c.Query("salon")
 	if slug == "" {
@@ -46,7 +46,7 @@ func (s *Server) outboxScope(c *fiber.Ctx) (int64, error) {
 		}
 		return 0, nil
 	}
-	sa, err := s.db.FindSalonBySlug(c.UserContext(), slug)
+	sa, err := s.d.DB.FindSalonBySlug(c.UserContext(), slug)
 	if err != nil {
 		return 0, err
 	}
@@ -56,7 +56,9 @@ func (s *Server) outboxScope(c *fiber.Ctx) (int64, error) {
 	return sa.ID, nil
 }
 
-func (s *Server) handleListOutbox(c *fiber.Ctx) error {
+// ListOutbox lists the mail the caller may see (see outboxScope),
+// optionally of one status.
+func (s *API) ListOutbox(c *fiber.Ctx) error {
 	salonID, err := s.outboxScope(c)
 	if err != nil {
 		return err
@@ -65,7 +67,7 @@ func (s *Server) handleListOutbox(c *fiber.Ctx) error {
 	if err := web.CheckOutboxStatus(status); err != nil {
 		return err
 	}
-	list, err := s.db.FindMessages(c.UserContext(), storage.OutboxFilter{Status: status, SalonID: salonID, Limit: 500})
+	list, err := s.d.DB.FindMessages(c.UserContext(), storage.OutboxFilter{Status: status, SalonID: salonID, Limit: 500})
 	if err != nil {
 		return err
 	}
@@ -77,14 +79,14 @@ func (s *Server) handleListOutbox(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"messages": out})
 }
 
-// handleRetryMessage queues a failed message again, due now, and answers
+// RetryMessage queues a failed message again, due now, and answers
 // with the message as it is now.
-func (s *Server) handleRetryMessage(c *fiber.Ctx) error {
+func (s *API) RetryMessage(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
 	if _, err := s.d.RetryMessage(c, id); err != nil {
 		return err
 	}
-	msgs, err := s.db.FindMessages(c.UserContext(), storage.OutboxFilter{ID: id})
+	msgs, err := s.d.DB.FindMessages(c.UserContext(), storage.OutboxFilter{ID: id})
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package app
+package api
 
 import (
 	"strconv"
@@ -37,7 +37,7 @@ type salonJSON struct {
 	ReminderBeforeMinutes *int `json:"reminder_before_minutes,omitempty"`
 }
 
-func (s *Server) salonJSON(sa *events.Salon) salonJSON {
+func (s *API) salonJSON(sa *events.Salon) salonJSON {
 	loc := sa.Location()
 	return salonJSON{
 		Slug: sa.Slug, Title: sa.Title, TitleZh: sa.TitleZh, Industry: sa.Industry, Description: sa.Description,
@@ -47,12 +47,12 @@ func (s *Server) salonJSON(sa *events.Salon) salonJSON {
 		Timezone: sa.Timezone, Capacity: sa.Capacity, Waitlist: sa.Waitlist,
 		RSVPDeadline: sa.RSVPDeadline.In(loc).Format(time.RFC3339), Status: sa.Status,
 		Confirmed: sa.Confirmed, Waitlisted: sa.Waitlisted, SeatsLeft: sa.SeatsLeft(),
-		URL: s.cfg.BaseURL + "/salons/" + sa.Slug, ICSURL: s.cfg.BaseURL + "/salons/" + sa.Slug + ".ics",
+		URL: s.d.BaseURL + "/salons/" + sa.Slug, ICSURL: s.d.BaseURL + "/salons/" + sa.Slug + ".ics",
 	}
 }
 
 // organizerSalonJSON adds what only organizers see.
-func (s *Server) organizerSalonJSON(sa *events.Salon) salonJSON {
+func (s *API) organizerSalonJSON(sa *events.Salon) salonJSON {
 	j := s.salonJSON(sa)
 	mins := int(sa.ReminderBefore / time.Minute)
 	j.CheckedIn, j.Sequence, j.ReminderBeforeMinutes = &sa.CheckedIn, &sa.Sequence, &mins
@@ -80,16 +80,16 @@ type ticketJSON struct {
 }
 
 // ticketJSON renders t for its owner, links included. feedToken may be "".
-func (s *Server) ticketJSON(t *tickets.Ticket, loc *time.Location, feedToken string) ticketJSON {
+func (s *API) ticketJSON(t *tickets.Ticket, loc *time.Location, feedToken string) ticketJSON {
 	j := s.attendeeJSON(t, loc)
-	manage := s.cfg.BaseURL + "/t/" + t.Token
+	manage := s.d.BaseURL + "/t/" + t.Token
 	qr, ics := manage+"/qr.png", manage+"/invite.ics"
 	j.ManageURL, j.ICSURL = &manage, &ics
 	if t.Status == tickets.StatusConfirmed {
 		j.QRURL = &qr
 	}
 	if feedToken != "" {
-		feed := s.cfg.BaseURL + "/feeds/" + feedToken + ".ics"
+		feed := s.d.BaseURL + "/feeds/" + feedToken + ".ics"
 		j.FeedURL = &feed
 	}
 	return j
@@ -97,7 +97,7 @@ func (s *Server) ticketJSON(t *tickets.Ticket, loc *time.Location, feedToken str
 
 // attendeeJSON renders t for organizers: no links that would let them act as
 // the attendee.
-func (s *Server) attendeeJSON(t *tickets.Ticket, loc *time.Location) ticketJSON {
+func (s *API) attendeeJSON(t *tickets.Ticket, loc *time.Location) ticketJSON {
 	j := ticketJSON{
 		ID: strconv.FormatInt(t.ID, 10), Salon: t.Salon, Name: t.Name, Email: t.Email, Company: t.Company,
 		JobTitle: t.JobTitle, Lang: t.Lang, Status: t.Status, CreatedAt: t.CreatedAt.In(loc).Format(time.RFC3339),
@@ -108,7 +108,7 @@ func (s *Server) attendeeJSON(t *tickets.Ticket, loc *time.Location) ticketJSON 
 	}
 	j.CheckedInAt = web.TimePtr(t.CheckedInAt, loc)
 	if t.Status == tickets.StatusConfirmed {
-		code := s.keys.Sign(t)
+		code := s.d.Keys.Sign(t)
 		j.Code = &code
 	}
 	return j

@@ -1,4 +1,4 @@
-package app
+package api
 
 import (
 	"strings"
@@ -9,7 +9,8 @@ import (
 	"salon/events"
 )
 
-func (s *Server) handleCreateSalon(c *fiber.Ctx) error {
+// CreateSalon creates a salon, draft unless the body publishes it.
+func (s *API) CreateSalon(c *fiber.Ctx) error {
 	u := web.CurrentUser(c)
 	if !u.CanCreateSalons() {
 		return events.Errorf(events.EFORBIDDEN, "Only organizers and admins may create salons.")
@@ -32,15 +33,16 @@ func (s *Server) handleCreateSalon(c *fiber.Ctx) error {
 		sa.Slug = strings.TrimSpace(*in.Slug)
 	}
 	sa.Apply(upd)
-	if err := s.db.CreateSalon(c.UserContext(), sa); err != nil {
+	if err := s.d.DB.CreateSalon(c.UserContext(), sa); err != nil {
 		return err
 	}
-	s.log.Info("salon created", "slug", sa.Slug, "by", u.Email)
+	s.d.Log.Info("salon created", "slug", sa.Slug, "by", u.Email)
 	s.d.Audit(c, "salon.create", sa.ID, "api")
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"salon": s.organizerSalonJSON(sa)})
 }
 
-func (s *Server) handleUpdateSalon(c *fiber.Ctx) error {
+// UpdateSalon changes a salon the token's account manages; the slug stays.
+func (s *API) UpdateSalon(c *fiber.Ctx) error {
 	sa, u, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
@@ -59,17 +61,19 @@ func (s *Server) handleUpdateSalon(c *fiber.Ctx) error {
 	return s.saveSalon(c, sa, u, upd)
 }
 
-func (s *Server) saveSalon(c *fiber.Ctx, sa *events.Salon, u *events.User, upd events.SalonUpdate) error {
-	out, err := s.db.UpdateSalon(c.UserContext(), sa.ID, upd)
+func (s *API) saveSalon(c *fiber.Ctx, sa *events.Salon, u *events.User, upd events.SalonUpdate) error {
+	out, err := s.d.DB.UpdateSalon(c.UserContext(), sa.ID, upd)
 	if err != nil {
 		return err
 	}
-	s.log.Info("salon updated", "slug", out.Slug, "by", u.Email, "status", out.Status, "sequence", out.Sequence)
+	s.d.Log.Info("salon updated", "slug", out.Slug, "by", u.Email, "status", out.Status, "sequence", out.Sequence)
 	s.d.Audit(c, web.SalonAction(sa, out), out.ID, "api")
 	return c.JSON(fiber.Map{"salon": s.organizerSalonJSON(out)})
 }
 
-func (s *Server) handlePublishSalon(c *fiber.Ctx) error {
+// PublishSalon publishes a salon; publishing a published one changes
+// nothing.
+func (s *API) PublishSalon(c *fiber.Ctx) error {
 	sa, u, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
@@ -81,7 +85,8 @@ func (s *Server) handlePublishSalon(c *fiber.Ctx) error {
 	return s.saveSalon(c, sa, u, events.SalonUpdate{Status: &st})
 }
 
-func (s *Server) handleCancelSalon(c *fiber.Ctx) error {
+// CancelSalon cancels a salon; cancelling a cancelled one changes nothing.
+func (s *API) CancelSalon(c *fiber.Ctx) error {
 	sa, u, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
@@ -93,7 +98,8 @@ func (s *Server) handleCancelSalon(c *fiber.Ctx) error {
 	return s.saveSalon(c, sa, u, events.SalonUpdate{Status: &st})
 }
 
-func (s *Server) handleGetSalon(c *fiber.Ctx) error {
+// GetSalon shows a published or cancelled salon.
+func (s *API) GetSalon(c *fiber.Ctx) error {
 	sa, err := s.d.PublicSalon(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
@@ -101,12 +107,13 @@ func (s *Server) handleGetSalon(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"salon": s.salonJSON(sa)})
 }
 
-func (s *Server) handleListSalons(c *fiber.Ctx) error {
+// ListSalons lists the salons anyone may see; see web.Deps.ListFilter.
+func (s *API) ListSalons(c *fiber.Ctx) error {
 	filter, err := s.d.ListFilter(c)
 	if err != nil {
 		return err
 	}
-	list, err := s.db.FindSalons(c.UserContext(), filter)
+	list, err := s.d.DB.FindSalons(c.UserContext(), filter)
 	if err != nil {
 		return err
 	}
