@@ -1,6 +1,7 @@
 package app
 
 import (
+	"embed"
 	"github.com/gofiber/fiber/v2"
 
 	"salon/app/web"
@@ -56,6 +57,9 @@ func (s *Server) consoleRoutes(app *fiber.App) {
 	app.Get("/admin/users", admin(s.handleUsersPage)...)
 	app.Post("/admin/users", admin(s.handleCreateUser)...)
 }
+
+//go:embed templates/*.html
+var templateFS embed.FS
 
 // consolePageNames are the console's templates. Console pages share
 // console_nav.html beside the site layout, so they are parsed here rather

@@ -10,6 +10,7 @@ import (
 	"salon/app/api"
 	"salon/app/calendar"
 	"salon/app/door"
+	"salon/app/site"
 	"salon/app/web"
 	"salon/events"
 	"salon/static"
@@ -19,6 +20,10 @@ import (
 // the routes it guards.
 func (s *Server) routes() error {
 	dr, err := door.New(s.d)
+	if err != nil {
+		return err
+	}
+	pages, err := site.New(s.d)
 	if err != nil {
 		return err
 	}
@@ -79,12 +84,12 @@ func (s *Server) routes() error {
 	app.Get("/t/:token/invite.ics", cal.Invite)
 
 	// Pages. Forms carry CSRF tokens; the limiter guards the public writes.
-	app.Get("/", s.handleIndexPage) // no form that changes anything: no CSRF token
-	app.Get("/salons/:slug", forms, s.handleSalonPage)
-	app.Post("/salons/:slug/rsvp", writes, forms, s.handleRSVPForm)
-	app.Get("/t/:token/qr.png", s.handleQR)
-	app.Get("/t/:token", forms, s.handleTicketPage)
-	app.Post("/t/:token/cancel", writes, forms, s.handleCancelForm)
+	app.Get("/", pages.Index) // no form that changes anything: no CSRF token
+	app.Get("/salons/:slug", forms, pages.SalonPage)
+	app.Post("/salons/:slug/rsvp", writes, forms, pages.RSVPForm)
+	app.Get("/t/:token/qr.png", pages.QR)
+	app.Get("/t/:token", forms, pages.TicketPage)
+	app.Post("/t/:token/cancel", writes, forms, pages.CancelForm)
 
 	s.consoleRoutes(app)
 	app.Get(door.WorkerURL, dr.ServiceWorker)

@@ -27,8 +27,7 @@ type Server struct {
 	log *slog.Logger
 	app *fiber.App
 	// d is the kernel every surface is built from.
-	d     *web.Deps
-	pages *web.Templates
+	d *web.Deps
 	// consolePages are the console's templates.
 	consolePages *web.Templates
 	// health keeps the last write probe's answer for /healthz.
@@ -60,11 +59,6 @@ func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
 		return nil, err
 	}
 	db.ObserveWait = s.d.Metrics.ObserveWriteWait
-	p, err := newPages()
-	if err != nil {
-		return nil, err
-	}
-	s.pages = p
 	s.app = fiber.New(fiber.Config{
 		// Values from the request must not change under us after the
 		// handler returns (Gatus issue #1268).

@@ -1,4 +1,4 @@
-package app
+package site
 
 import (
 	"context"
@@ -35,14 +35,14 @@ func (l calendarLinks) T(key string, args ...any) string { return i18n.T(l.Lang,
 // salonCalendarLinks are the links on a salon page, with a subscription to
 // the salon's industry for people who come back for more. A cancelled or
 // draft salon gets none: nobody should add it now.
-func (s *Server) salonCalendarLinks(sa *events.Salon, lang string) calendarLinks {
+func (s *Site) salonCalendarLinks(sa *events.Salon, lang string) calendarLinks {
 	if sa.Status != events.StatusPublished {
 		return calendarLinks{}
 	}
-	o := s.calOpts
+	o := s.d.Calendar
 	return calendarLinks{
 		Download:       "/salons/" + url.PathEscape(sa.Slug) + ".ics",
-		Subscribe:      template.URL(events.WebcalURL(s.cfg.BaseURL + "/calendar.ics?industry=" + url.QueryEscape(sa.Industry))),
+		Subscribe:      template.URL(events.WebcalURL(s.d.BaseURL + "/calendar.ics?industry=" + url.QueryEscape(sa.Industry))),
 		SubscribeLabel: i18n.T(lang, "calendar.subscribe_industry", sa.Industry),
 		Google:         events.GoogleCalendarURL(sa, o),
 		Outlook:        events.OutlookCalendarURL(sa, o),
@@ -54,11 +54,11 @@ func (s *Server) salonCalendarLinks(sa *events.Salon, lang string) calendarLinks
 // invitation rather than the public file (it carries the attendee and can
 // later cancel itself), and the attendee's own feed, which follows every
 // salon they RSVP to. Nothing while the ticket or the salon is cancelled.
-func (s *Server) ticketCalendarLinks(ctx context.Context, t *tickets.Ticket, sa *events.Salon, lang string) calendarLinks {
+func (s *Site) ticketCalendarLinks(ctx context.Context, t *tickets.Ticket, sa *events.Salon, lang string) calendarLinks {
 	if !t.Active() || sa.Status != events.StatusPublished {
 		return calendarLinks{}
 	}
-	o := s.calOpts
+	o := s.d.Calendar
 	l := calendarLinks{
 		Download:       "/t/" + url.PathEscape(t.Token) + "/invite.ics",
 		Google:         events.GoogleCalendarURL(sa, o),
@@ -68,11 +68,11 @@ func (s *Server) ticketCalendarLinks(ctx context.Context, t *tickets.Ticket, sa 
 	}
 	// The page is still useful without the feed link, so a failure to find
 	// the feed token is logged, not shown.
-	feed, err := s.db.FeedToken(ctx, t.Email)
+	feed, err := s.d.DB.FeedToken(ctx, t.Email)
 	if err != nil {
-		web.LogInternal(s.log, "calendar links: feed token", err)
+		web.LogInternal(s.d.Log, "calendar links: feed token", err)
 	} else if feed != "" {
-		l.Subscribe = template.URL(events.WebcalURL(s.cfg.BaseURL + "/feeds/" + url.PathEscape(feed) + ".ics"))
+		l.Subscribe = template.URL(events.WebcalURL(s.d.BaseURL + "/feeds/" + url.PathEscape(feed) + ".ics"))
 	}
 	return l
 }
