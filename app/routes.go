@@ -9,6 +9,7 @@ import (
 
 	"salon/app/api"
 	"salon/app/calendar"
+	"salon/app/console"
 	"salon/app/door"
 	"salon/app/site"
 	"salon/app/web"
@@ -16,14 +17,18 @@ import (
 	"salon/static"
 )
 
-// routes is the whole route table. Security middleware comes first, before
-// the routes it guards.
+// routes is the whole route table and middleware order, for every surface.
+// Security middleware comes first, before the routes it guards.
 func (s *Server) routes() error {
 	dr, err := door.New(s.d)
 	if err != nil {
 		return err
 	}
 	pages, err := site.New(s.d)
+	if err != nil {
+		return err
+	}
+	con, err := console.New(s.d)
 	if err != nil {
 		return err
 	}
@@ -91,7 +96,52 @@ func (s *Server) routes() error {
 	app.Get("/t/:token", forms, pages.TicketPage)
 	app.Post("/t/:token/cancel", writes, forms, pages.CancelForm)
 
-	s.consoleRoutes(app)
+	// The console: sign-in pages, the first-admin setup link and /admin.
+	// Every console route checks the session itself (no group middleware),
+	// and every form carries a CSRF token of the console's own cookie.
+	consoleForms := s.d.ConsoleCSRF()
+	app.Get("/login", consoleForms, con.LoginPage)
+	app.Post("/login", consoleForms, con.Login)
+	app.Post("/logout", consoleForms, con.Logout)
+	app.Get("/setup/:token", consoleForms, con.SetupPage)
+	app.Post("/setup/:token", consoleForms, con.Setup)
+
+	anyone := func(h fiber.Handler) []fiber.Handler { return []fiber.Handler{consoleForms, s.d.RequireSession, h} }
+	org := func(h fiber.Handler) []fiber.Handler {
+		return []fiber.Handler{consoleForms, s.d.RequireSession, web.RequireRole(events.RoleAdmin, events.RoleOrganizer), h}
+	}
+	admin := func(h fiber.Handler) []fiber.Handler {
+		return []fiber.Handler{consoleForms, s.d.RequireSession, web.RequireRole(events.RoleAdmin), h}
+	}
+
+	app.Get("/admin", anyone(con.Home)...)
+	app.Get("/admin/tokens", anyone(con.TokensPage)...)
+	app.Post("/admin/tokens", anyone(con.CreateToken)...)
+	app.Post("/admin/tokens/:id/revoke", anyone(con.RevokeToken)...)
+
+	app.Get("/admin/salons/new", org(con.NewSalonPage)...)
+	app.Post("/admin/salons/new", org(con.NewSalon)...)
+	app.Get("/admin/salons/:slug", org(con.Salon)...)
+	app.Get("/admin/salons/:slug/edit", org(con.EditSalonPage)...)
+	app.Post("/admin/salons/:slug/edit", org(con.EditSalon)...)
+	app.Post("/admin/salons/:slug/publish", org(con.Publish)...)
+	app.Get("/admin/salons/:slug/cancel", org(con.CancelSalonPage)...)
+	app.Post("/admin/salons/:slug/cancel", org(con.CancelSalon)...)
+	app.Get("/admin/salons/:slug/attendees.csv", org(con.AttendeesCSV)...)
+	app.Get("/admin/salons/:slug/attendees", org(con.Attendees)...)
+	app.Post("/admin/salons/:slug/attendees/:id/cancel", org(con.CancelTicket)...)
+	app.Post("/admin/salons/:slug/attendees/:id/checkin", org(con.Checkin)...)
+	app.Post("/admin/salons/:slug/attendees/:id/undo", org(con.UndoCheckin)...)
+	app.Post("/admin/salons/:slug/door-links", org(con.CreateDoorLink)...)
+	app.Post("/admin/salons/:slug/door-links/:id/revoke", org(con.RevokeDoorLink)...)
+	app.Get("/admin/outbox", org(con.Outbox)...)
+	app.Post("/admin/outbox/:id/retry", org(con.Retry)...)
+	app.Get("/admin/audit", org(con.Audit)...)
+
+	app.Get("/admin/users", admin(con.UsersPage)...)
+	app.Post("/admin/users", admin(con.CreateUser)...)
+
+	// The door page and its service worker (see door.WorkerURL).
 	app.Get(door.WorkerURL, dr.ServiceWorker)
 	app.Get("/door/:slug", dr.Page)
 

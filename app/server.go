@@ -28,8 +28,6 @@ type Server struct {
 	app *fiber.App
 	// d is the kernel every surface is built from.
 	d *web.Deps
-	// consolePages are the console's templates.
-	consolePages *web.Templates
 	// health keeps the last write probe's answer for /healthz.
 	health writeHealth
 	// keys sign and verify ticket codes; built from db at start.

@@ -2,14 +2,7 @@ package app
 
 import (
 	"context"
-	"strings"
 	"time"
-
-	"github.com/gofiber/fiber/v2"
-
-	"salon/app/web"
-	"salon/events"
-	"salon/tickets"
 )
 
 // setupTTL is how long the first-admin link printed by `salon serve` works.
@@ -28,59 +21,4 @@ func (s *Server) SetupLink(ctx context.Context) (string, error) {
 		return "", err
 	}
 	return s.cfg.BaseURL + "/setup/" + token, nil
-}
-
-type setupPage struct {
-	consolePage
-	Token  string
-	Email  string
-	Name   string
-	Errors map[string]string
-}
-
-func (s *Server) handleSetupPage(c *fiber.Ctx) error {
-	token := c.Params("token")
-	if err := s.db.CheckSetupToken(c.UserContext(), token); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.consolePages.Render(c, fiber.StatusOK, "setup", setupPage{consolePage: s.newConsolePage(c, "setup.title"), Token: token})
-}
-
-// handleSetup creates the first admin from the setup form. The link is spent
-// in the same transaction, so it works once.
-func (s *Server) handleSetup(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	token := strings.Clone(c.Params("token"))
-	if err := s.db.CheckSetupToken(ctx, token); err != nil {
-		return err
-	}
-	p := setupPage{consolePage: s.newConsolePage(c, "setup.title"), Token: token,
-		Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name"))}
-	pw := c.FormValue("password")
-	u := &events.User{Email: p.Email, Name: p.Name}
-	errs := map[string]string{}
-	if msg := web.CheckPassword(pw); msg != "" {
-		errs["password"] = p.T("console.err.password")
-	} else if pw != c.FormValue("password2") {
-		errs["password2"] = p.T("console.err.password_match")
-	}
-	if len(errs) == 0 {
-		u.PasswordHash = web.HashPassword(pw)
-		err := s.db.UseSetupToken(ctx, token, u)
-		if err == nil {
-			web.SetUser(c, u)
-			s.d.Audit(c, "account.setup", 0, u.Email)
-			s.log.Info("first admin created", "email", u.Email)
-			return c.Redirect("/login?ok=setup", fiber.StatusSeeOther)
-		}
-		if events.ErrorCode(err) == events.ENOTFOUND || events.ErrorCode(err) == events.EINTERNAL {
-			return err
-		}
-		errs = consoleFieldMessages(p.Lang, err)
-	} else if msg := tickets.ValidateEmail(tickets.NormalizeEmail(p.Email)); msg != "" {
-		errs["email"] = p.T("err.invalid_email")
-	}
-	p.Errors = errs
-	return s.consolePages.Render(c, fiber.StatusUnprocessableEntity, "setup", p)
 }

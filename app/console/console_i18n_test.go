@@ -1,4 +1,4 @@
-package app_test
+package console_test
 
 import (
 	"os"
@@ -18,8 +18,8 @@ func TestConsole_TextsInCatalogue(t *testing.T) {
 	keys := i18n.Keys()
 	files, _ := filepath.Glob("templates/console*.html")
 	files = append(files, "templates/login.html", "templates/setup.html")
-	gofiles, _ := filepath.Glob("console*.go")
-	gofiles = append(gofiles, "login.go", "setup.go", "web/session.go", "api/salons.go")
+	gofiles, _ := filepath.Glob("*.go")
+	gofiles = append(gofiles, "../web/session.go", "../api/salons.go")
 	literal := regexp.MustCompile(`\.T "([a-z_.0-9]+)"|tr\([a-zA-Z]+, "([a-z_.0-9]+)"|"(console\.[a-z_.0-9]+)"`)
 	audit := regexp.MustCompile(`\.(?:audit|Audit)\(c, "([a-z_.]+)"`)
 	n := 0

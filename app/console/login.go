@@ -1,4 +1,4 @@
-package app
+package console
 
 import (
 	"runtime"
@@ -36,7 +36,7 @@ var argonSlots = make(chan struct{}, max(2, runtime.NumCPU()))
 var dummyHash = sync.OnceValue(func() string { return web.HashPassword(tickets.NewToken()) })
 
 // checkPassword runs one argon2id verification, waiting for a slot.
-func (s *Server) checkPassword(hash, pw string) bool {
+func (s *Console) checkPassword(hash, pw string) bool {
 	if f := s.d.OnPasswordCheck.Load(); f != nil {
 		(*f)()
 	}
@@ -52,21 +52,21 @@ type loginPage struct {
 	Error string
 }
 
-func (s *Server) renderLogin(c *fiber.Ctx, status int, email, next, msg string) error {
+func (s *Console) renderLogin(c *fiber.Ctx, status int, email, next, msg string) error {
 	p := loginPage{consolePage: s.newConsolePage(c, "login.title"), Email: email, Next: next, Error: msg}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return s.consolePages.Render(c, status, "login", p)
+	return s.pages.Render(c, status, "login", p)
 }
 
-// handleLoginPage shows the form even to a signed-in browser, so someone can
+// LoginPage shows the form even to a signed-in browser, so someone can
 // switch accounts; signing in replaces the session.
-func (s *Server) handleLoginPage(c *fiber.Ctx) error {
+func (s *Console) LoginPage(c *fiber.Ctx) error {
 	return s.renderLogin(c, fiber.StatusOK, "", safeNext(c.Query("next")), "")
 }
 
-// handleLogin checks a password. Unknown accounts, accounts without a
+// Login checks a password. Unknown accounts, accounts without a
 // password and wrong passwords get the same answer after the same work.
-func (s *Server) handleLogin(c *fiber.Ctx) error {
+func (s *Console) Login(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	email := tickets.NormalizeEmail(c.FormValue("email"))
 	pw := c.FormValue("password")
@@ -77,20 +77,20 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	// email is the key whether or not it has an account: an unknown one is
 	// throttled and costs the same as a known one.
 	accountKey := "account:" + email
-	att, err := s.db.ReserveLoginAttempt(ctx, loginWindow,
+	att, err := s.d.DB.ReserveLoginAttempt(ctx, loginWindow,
 		storage.LoginLimit{Key: "ip:" + c.IP(), Max: loginMaxPerAddress},
 		storage.LoginLimit{Key: accountKey, Max: loginMaxPerAccount})
 	if err != nil {
 		return err
 	}
 	if !att.Allowed {
-		s.log.Warn("login throttled", "ip", c.IP(), "address_attempts", att.Counts[0], "account_attempts", att.Counts[1])
+		s.d.Log.Warn("login throttled", "ip", c.IP(), "address_attempts", att.Counts[0], "account_attempts", att.Counts[1])
 		return s.renderLogin(c, fiber.StatusTooManyRequests, email, next, tr(lang, "login.throttled"))
 	}
 	if len(pw) > maxPasswordBytes {
 		pw = pw[:maxPasswordBytes]
 	}
-	u, err := s.db.FindUserByEmail(ctx, email)
+	u, err := s.d.DB.FindUserByEmail(ctx, email)
 	if err != nil && events.ErrorCode(err) != events.ENOTFOUND {
 		return err
 	}
@@ -105,32 +105,32 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 	}
 	// A right password costs the address nothing and wipes the account's
 	// failures, as a failure count should.
-	if err := s.db.ReleaseLoginAttempt(ctx, att, accountKey); err != nil {
+	if err := s.d.DB.ReleaseLoginAttempt(ctx, att, accountKey); err != nil {
 		return err
 	}
 	// Whatever session id the browser brought (planted by someone else, or
 	// an old one of its own) ends here; the signed-in session is a new id.
 	if old := c.Cookies(web.SessionCookie); old != "" {
-		if err := s.db.DeleteSession(ctx, old); err != nil {
+		if err := s.d.DB.DeleteSession(ctx, old); err != nil {
 			return err
 		}
 	}
-	id, err := s.db.CreateSession(ctx, u.ID, web.SessionTTL, c.IP(), c.Get(fiber.HeaderUserAgent))
+	id, err := s.d.DB.CreateSession(ctx, u.ID, web.SessionTTL, c.IP(), c.Get(fiber.HeaderUserAgent))
 	if err != nil {
 		return err
 	}
-	s.d.SetSessionCookie(c, id, s.db.Now().Add(web.SessionTTL))
+	s.d.SetSessionCookie(c, id, s.d.DB.Now().Add(web.SessionTTL))
 	s.d.RotateCSRF(c)
 	web.SetUser(c, u)
 	s.d.Audit(c, "login", 0, "")
 	return c.Redirect(next, fiber.StatusSeeOther)
 }
 
-// handleLogout ends the session (a POST with a CSRF token, so no other site
+// Logout ends the session (a POST with a CSRF token, so no other site
 // can sign people out).
-func (s *Server) handleLogout(c *fiber.Ctx) error {
+func (s *Console) Logout(c *fiber.Ctx) error {
 	if id := c.Cookies(web.SessionCookie); id != "" {
-		if err := s.db.DeleteSession(c.UserContext(), id); err != nil {
+		if err := s.d.DB.DeleteSession(c.UserContext(), id); err != nil {
 			return err
 		}
 	}

@@ -1,7 +1,8 @@
-package app
+package console
 
 import (
 	"net/url"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -36,7 +37,8 @@ func (p consoleAttendeesPage) CSVURL() string {
 	return u
 }
 
-func (s *Server) handleConsoleAttendees(c *fiber.Ctx) error {
+// Attendees lists a salon's attendees, filtered by status and q.
+func (s *Console) Attendees(c *fiber.Ctx) error {
 	sa, f, list, err := s.d.SalonAttendees(c, 2000)
 	if err != nil {
 		return err
@@ -44,17 +46,17 @@ func (s *Server) handleConsoleAttendees(c *fiber.Ctx) error {
 	p := consoleAttendeesPage{consolePage: s.newConsolePage(c, "console.attendees"), Salon: sa, Tickets: list,
 		Q: f.Q, Status: f.Status, Statuses: []string{tickets.StatusConfirmed, tickets.StatusWaitlisted, tickets.StatusCancelled}}
 	p.Title = p.T("console.attendees") + " · " + sa.Title
-	return s.consolePages.Render(c, fiber.StatusOK, "console_attendees", p)
+	return s.pages.Render(c, fiber.StatusOK, "console_attendees", p)
 }
 
 // salonTicket loads the ticket named in the URL; a ticket of another salon
 // is not found, so a ticket id cannot reach past the salon the URL names.
-func (s *Server) salonTicket(c *fiber.Ctx, sa *events.Salon) (*tickets.Ticket, error) {
+func (s *Console) salonTicket(c *fiber.Ctx, sa *events.Salon) (*tickets.Ticket, error) {
 	id, err := c.ParamsInt("id")
 	if err != nil || id <= 0 {
 		return nil, events.Errorf(events.ENOTFOUND, "Ticket not found.")
 	}
-	return s.db.FindTicketByID(c.UserContext(), sa.ID, int64(id))
+	return s.d.DB.FindTicketByID(c.UserContext(), sa.ID, int64(id))
 }
 
 func attendeesURL(sa *events.Salon, ok string) string {
@@ -63,7 +65,7 @@ func attendeesURL(sa *events.Salon, ok string) string {
 
 // ticketAction runs act on a ticket of a salon the user manages: the
 // salon from the URL's slug, the ticket from its id.
-func (s *Server) ticketAction(c *fiber.Ctx, act func(sa *events.Salon, u *events.User, t *tickets.Ticket) error) error {
+func (s *Console) ticketAction(c *fiber.Ctx, act func(sa *events.Salon, u *events.User, t *tickets.Ticket) error) error {
 	sa, u, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
@@ -75,27 +77,27 @@ func (s *Server) ticketAction(c *fiber.Ctx, act func(sa *events.Salon, u *events
 	return act(sa, u, t)
 }
 
-// handleConsoleCancelTicket cancels an RSVP for the attendee: they are
+// CancelTicket cancels an RSVP for the attendee: they are
 // mailed and the seat goes to the waitlist, as if they had cancelled.
-func (s *Server) handleConsoleCancelTicket(c *fiber.Ctx) error {
+func (s *Console) CancelTicket(c *fiber.Ctx) error {
 	return s.ticketAction(c, func(sa *events.Salon, _ *events.User, t *tickets.Ticket) error {
-		if _, err := s.db.CancelTicket(c.UserContext(), sa.ID, t.ID); err != nil {
+		if _, err := s.d.DB.CancelTicket(c.UserContext(), sa.ID, t.ID); err != nil {
 			return err
 		}
-		s.d.Audit(c, "ticket.cancel", sa.ID, itoa(int(t.ID))+" "+t.Email)
+		s.d.Audit(c, "ticket.cancel", sa.ID, strconv.Itoa(int(t.ID))+" "+t.Email)
 		return c.Redirect(attendeesURL(sa, "ticket"), fiber.StatusSeeOther)
 	})
 }
 
-// handleConsoleCheckin checks a guest in by hand. The server signs the
+// Checkin checks a guest in by hand. The server signs the
 // ticket's code itself, so the one check-in path decides, as at the door.
-func (s *Server) handleConsoleCheckin(c *fiber.Ctx) error {
+func (s *Console) Checkin(c *fiber.Ctx) error {
 	return s.ticketAction(c, func(sa *events.Salon, u *events.User, t *tickets.Ticket) error {
-		res, err := s.d.CheckIn(c.UserContext(), storage.CheckinRequest{SalonID: sa.ID, Code: s.keys.Sign(t), UserID: u.ID, Device: "console"})
+		res, err := s.d.CheckIn(c.UserContext(), storage.CheckinRequest{SalonID: sa.ID, Code: s.d.Keys.Sign(t), UserID: u.ID, Device: "console"})
 		if err != nil {
 			return err
 		}
-		s.d.Audit(c, "ticket.checkin", sa.ID, itoa(int(t.ID))+" "+res.Result)
+		s.d.Audit(c, "ticket.checkin", sa.ID, strconv.Itoa(int(t.ID))+" "+res.Result)
 		ok := "checked_in"
 		if res.Result != tickets.CheckinOK {
 			ok = "already_done"
@@ -104,20 +106,20 @@ func (s *Server) handleConsoleCheckin(c *fiber.Ctx) error {
 	})
 }
 
-// handleConsoleUndoCheckin clears a check-in made by mistake.
-func (s *Server) handleConsoleUndoCheckin(c *fiber.Ctx) error {
+// UndoCheckin clears a check-in made by mistake.
+func (s *Console) UndoCheckin(c *fiber.Ctx) error {
 	return s.ticketAction(c, func(sa *events.Salon, u *events.User, t *tickets.Ticket) error {
-		if _, err := s.db.UndoCheckIn(c.UserContext(), sa.ID, t.ID, u.ID); err != nil {
+		if _, err := s.d.DB.UndoCheckIn(c.UserContext(), sa.ID, t.ID, u.ID); err != nil {
 			return err
 		}
-		s.d.Audit(c, "ticket.undo_checkin", sa.ID, itoa(int(t.ID)))
+		s.d.Audit(c, "ticket.undo_checkin", sa.ID, strconv.Itoa(int(t.ID)))
 		return c.Redirect(attendeesURL(sa, "undone"), fiber.StatusSeeOther)
 	})
 }
 
-// handleConsoleAttendeesCSV exports the attendees of a salon the signed-in
+// AttendeesCSV exports the attendees of a salon the signed-in
 // organizer manages; see web.SendAttendeesCSV.
-func (s *Server) handleConsoleAttendeesCSV(c *fiber.Ctx) error {
+func (s *Console) AttendeesCSV(c *fiber.Ctx) error {
 	sa, _, list, err := s.d.SalonAttendees(c, 0)
 	if err != nil {
 		return err

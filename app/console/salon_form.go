@@ -1,4 +1,4 @@
-package app
+package console
 
 import (
 	"strconv"
@@ -99,18 +99,19 @@ func (p salonFormPage) Action() string {
 	return "/admin/salons/" + p.Salon.Slug + "/edit"
 }
 
-func (s *Server) renderSalonForm(c *fiber.Ctx, status int, sa *events.Salon, f salonForm, errs map[string]string, preview *events.Salon) error {
+func (s *Console) renderSalonForm(c *fiber.Ctx, status int, sa *events.Salon, f salonForm, errs map[string]string, preview *events.Salon) error {
 	title := "console.new_salon"
 	if sa != nil {
 		title = "console.edit_salon"
 	}
 	p := salonFormPage{consolePage: s.newConsolePage(c, title), Salon: sa, Form: f, Zones: zonesWith(f.Timezone),
 		Errors: errs, Preview: preview}
-	return s.consolePages.Render(c, status, "console_salon_form", p)
+	return s.pages.Render(c, status, "console_salon_form", p)
 }
 
-func (s *Server) handleNewSalonPage(c *fiber.Ctx) error {
-	start := s.db.Now().AddDate(0, 0, 14)
+// NewSalonPage shows the form for a new salon, two weeks out at 19:00.
+func (s *Console) NewSalonPage(c *fiber.Ctx) error {
+	start := s.d.DB.Now().AddDate(0, 0, 14)
 	loc, _ := events.LoadZone(events.DefaultTimezone)
 	day := time.Date(start.In(loc).Year(), start.In(loc).Month(), start.In(loc).Day(), 19, 0, 0, 0, loc)
 	f := salonForm{Timezone: events.DefaultTimezone, Capacity: "40", Waitlist: true,
@@ -118,9 +119,9 @@ func (s *Server) handleNewSalonPage(c *fiber.Ctx) error {
 	return s.renderSalonForm(c, fiber.StatusOK, nil, f, nil, nil)
 }
 
-// handleNewSalon previews, saves as a draft, or saves and publishes the
+// NewSalon previews, saves as a draft, or saves and publishes the
 // form, by the button pressed.
-func (s *Server) handleNewSalon(c *fiber.Ctx) error {
+func (s *Console) NewSalon(c *fiber.Ctx) error {
 	u := web.CurrentUser(c)
 	f := readSalonForm(c)
 	upd, fe := f.update()
@@ -132,7 +133,7 @@ func (s *Server) handleNewSalon(c *fiber.Ctx) error {
 	if len(fe) > 0 || c.FormValue("action") == "preview" {
 		return s.previewOrRefuse(c, nil, f, sa, fe)
 	}
-	if err := s.db.CreateSalon(c.UserContext(), sa); err != nil {
+	if err := s.d.DB.CreateSalon(c.UserContext(), sa); err != nil {
 		return s.salonFormError(c, nil, f, err)
 	}
 	s.d.Audit(c, "salon.create", sa.ID, sa.Status)
@@ -141,7 +142,7 @@ func (s *Server) handleNewSalon(c *fiber.Ctx) error {
 
 // previewOrRefuse shows the form again: with its errors, or (for the preview
 // button) with the public salon card made from the unsaved form.
-func (s *Server) previewOrRefuse(c *fiber.Ctx, orig *events.Salon, f salonForm, sa *events.Salon, fe events.FieldErrors) error {
+func (s *Console) previewOrRefuse(c *fiber.Ctx, orig *events.Salon, f salonForm, sa *events.Salon, fe events.FieldErrors) error {
 	if err := sa.Validate(); err != nil {
 		if e, ok := err.(*events.Error); ok {
 			for k, v := range e.Fields {
@@ -155,7 +156,7 @@ func (s *Server) previewOrRefuse(c *fiber.Ctx, orig *events.Salon, f salonForm, 
 	return s.renderSalonForm(c, fiber.StatusOK, orig, f, nil, sa)
 }
 
-func (s *Server) salonFormError(c *fiber.Ctx, orig *events.Salon, f salonForm, err error) error {
+func (s *Console) salonFormError(c *fiber.Ctx, orig *events.Salon, f salonForm, err error) error {
 	code, status := web.StatusFor(err)
 	if code == events.EINTERNAL {
 		return err
@@ -163,7 +164,8 @@ func (s *Server) salonFormError(c *fiber.Ctx, orig *events.Salon, f salonForm, e
 	return s.renderSalonForm(c, status, orig, f, consoleFieldMessages(web.PageLang(c), err), nil)
 }
 
-func (s *Server) handleEditSalonPage(c *fiber.Ctx) error {
+// EditSalonPage shows the form for a salon the organizer manages.
+func (s *Console) EditSalonPage(c *fiber.Ctx) error {
 	sa, _, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
@@ -171,9 +173,9 @@ func (s *Server) handleEditSalonPage(c *fiber.Ctx) error {
 	return s.renderSalonForm(c, fiber.StatusOK, sa, formFromSalon(sa), nil, nil)
 }
 
-// handleEditSalon previews or saves an edit. Saving a change of time, place
+// EditSalon previews or saves an edit. Saving a change of time, place
 // or title of a published salon mails its attendees, as through the API.
-func (s *Server) handleEditSalon(c *fiber.Ctx) error {
+func (s *Console) EditSalon(c *fiber.Ctx) error {
 	sa, _, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
@@ -185,7 +187,7 @@ func (s *Server) handleEditSalon(c *fiber.Ctx) error {
 		next.Apply(upd)
 		return s.previewOrRefuse(c, sa, f, &next, fe)
 	}
-	out, err := s.db.UpdateSalon(c.UserContext(), sa.ID, upd)
+	out, err := s.d.DB.UpdateSalon(c.UserContext(), sa.ID, upd)
 	if err != nil {
 		return s.salonFormError(c, sa, f, err)
 	}

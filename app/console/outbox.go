@@ -1,4 +1,4 @@
-package app
+package console
 
 import (
 	"strconv"
@@ -17,9 +17,9 @@ type consoleOutboxPage struct {
 	Statuses []string
 }
 
-// handleConsoleOutbox lists the mail outbox, newest first: everything for
+// Outbox lists the mail outbox, newest first: everything for
 // admins, mail about their own salons for organizers.
-func (s *Server) handleConsoleOutbox(c *fiber.Ctx) error {
+func (s *Console) Outbox(c *fiber.Ctx) error {
 	f := storage.OutboxFilter{Status: c.Query("status"), NewestFirst: true, Limit: 500}
 	if err := web.CheckOutboxStatus(f.Status); err != nil {
 		return err
@@ -27,24 +27,24 @@ func (s *Server) handleConsoleOutbox(c *fiber.Ctx) error {
 	if u := web.CurrentUser(c); u.Role != events.RoleAdmin {
 		f.OrganizerID = u.ID
 	}
-	list, err := s.db.FindMessages(c.UserContext(), f)
+	list, err := s.d.DB.FindMessages(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
 	p := consoleOutboxPage{consolePage: s.newConsolePage(c, "console.outbox"), Messages: list, Status: f.Status,
 		Statuses: web.OutboxStatuses}
-	return s.consolePages.Render(c, fiber.StatusOK, "console_outbox", p)
+	return s.pages.Render(c, fiber.StatusOK, "console_outbox", p)
 }
 
-// handleConsoleRetry queues a failed message again. An organizer may only
+// Retry queues a failed message again. An organizer may only
 // retry mail about a salon they manage.
-func (s *Server) handleConsoleRetry(c *fiber.Ctx) error {
+func (s *Console) Retry(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
 	m, err := s.d.RetryMessage(c, id)
 	if err != nil {
 		return err
 	}
-	s.d.Audit(c, "mail.retry", m.SalonID, itoa(int(m.ID))+" "+m.Kind)
+	s.d.Audit(c, "mail.retry", m.SalonID, strconv.Itoa(int(m.ID))+" "+m.Kind)
 	return c.Redirect("/admin/outbox?ok=retried", fiber.StatusSeeOther)
 }
 
@@ -53,17 +53,17 @@ type consoleAuditPage struct {
 	Entries []*storage.AuditEntry
 }
 
-// handleConsoleAudit shows who did what and when: everything for admins;
+// Audit shows who did what and when: everything for admins;
 // for organizers, what happened to their salons and what they did.
-func (s *Server) handleConsoleAudit(c *fiber.Ctx) error {
+func (s *Console) Audit(c *fiber.Ctx) error {
 	u := web.CurrentUser(c)
 	f := storage.AuditFilter{Limit: 500}
 	if u.Role != events.RoleAdmin {
 		f.OrganizerID = u.ID
 	}
-	list, err := s.db.FindAudit(c.UserContext(), f)
+	list, err := s.d.DB.FindAudit(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
-	return s.consolePages.Render(c, fiber.StatusOK, "console_audit", consoleAuditPage{consolePage: s.newConsolePage(c, "console.audit"), Entries: list})
+	return s.pages.Render(c, fiber.StatusOK, "console_audit", consoleAuditPage{consolePage: s.newConsolePage(c, "console.audit"), Entries: list})
 }

@@ -1,6 +1,7 @@
-package app
+package console
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -19,26 +20,28 @@ type consoleTokensPage struct {
 	Label    string
 }
 
-func (s *Server) renderTokens(c *fiber.Ctx, status int, newToken, label string, errs map[string]string) error {
+func (s *Console) renderTokens(c *fiber.Ctx, status int, newToken, label string, errs map[string]string) error {
 	u := web.CurrentUser(c)
-	list, err := s.db.FindAPITokens(c.UserContext(), u.ID)
+	list, err := s.d.DB.FindAPITokens(c.UserContext(), u.ID)
 	if err != nil {
 		return err
 	}
 	p := consoleTokensPage{consolePage: s.newConsolePage(c, "console.tokens"), Tokens: list, NewToken: newToken, Errors: errs, Label: label}
-	return s.consolePages.Render(c, status, "console_tokens", p)
+	return s.pages.Render(c, status, "console_tokens", p)
 }
 
-// handleTokensPage lists the account's own API tokens. Staff use one as the
+// TokensPage lists the account's own API tokens. Staff use one as the
 // door page's key, so every role may come here.
-func (s *Server) handleTokensPage(c *fiber.Ctx) error {
+func (s *Console) TokensPage(c *fiber.Ctx) error {
 	return s.renderTokens(c, fiber.StatusOK, "", "", nil)
 }
 
-func (s *Server) handleCreateToken(c *fiber.Ctx) error {
+// CreateToken makes an API token for the signed-in account and shows it
+// this once.
+func (s *Console) CreateToken(c *fiber.Ctx) error {
 	u := web.CurrentUser(c)
 	label := strings.TrimSpace(c.FormValue("label"))
-	token, err := s.db.CreateAPIToken(c.UserContext(), u.ID, label)
+	token, err := s.d.DB.CreateAPIToken(c.UserContext(), u.ID, label)
 	if err != nil {
 		if events.ErrorCode(err) == events.EINTERNAL {
 			return err
@@ -49,16 +52,17 @@ func (s *Server) handleCreateToken(c *fiber.Ctx) error {
 	return s.renderTokens(c, fiber.StatusOK, token, "", nil)
 }
 
-func (s *Server) handleRevokeToken(c *fiber.Ctx) error {
+// RevokeToken revokes one of the account's own API tokens.
+func (s *Console) RevokeToken(c *fiber.Ctx) error {
 	u := web.CurrentUser(c)
 	id, err := c.ParamsInt("id")
 	if err != nil || id <= 0 {
 		return events.Errorf(events.ENOTFOUND, "Token not found.")
 	}
-	if err := s.db.RevokeAPIToken(c.UserContext(), u.ID, int64(id)); err != nil {
+	if err := s.d.DB.RevokeAPIToken(c.UserContext(), u.ID, int64(id)); err != nil {
 		return err
 	}
-	s.d.Audit(c, "token.revoke", 0, itoa(id))
+	s.d.Audit(c, "token.revoke", 0, strconv.Itoa(id))
 	return c.Redirect("/admin/tokens?ok=revoked", fiber.StatusSeeOther)
 }
 
@@ -70,8 +74,8 @@ type consoleUsersPage struct {
 	Errors map[string]string
 }
 
-func (s *Server) renderUsers(c *fiber.Ctx, status int, form events.User, errs map[string]string) error {
-	list, err := s.db.FindUsers(c.UserContext())
+func (s *Console) renderUsers(c *fiber.Ctx, status int, form events.User, errs map[string]string) error {
+	list, err := s.d.DB.FindUsers(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -80,16 +84,17 @@ func (s *Server) renderUsers(c *fiber.Ctx, status int, form events.User, errs ma
 	}
 	p := consoleUsersPage{consolePage: s.newConsolePage(c, "console.users"), Users: list, Form: form, Errors: errs,
 		Roles: []string{events.RoleOrganizer, events.RoleStaff, events.RoleAdmin}}
-	return s.consolePages.Render(c, status, "console_users", p)
+	return s.pages.Render(c, status, "console_users", p)
 }
 
-func (s *Server) handleUsersPage(c *fiber.Ctx) error {
+// UsersPage lists the accounts, for admins.
+func (s *Console) UsersPage(c *fiber.Ctx) error {
 	return s.renderUsers(c, fiber.StatusOK, events.User{}, nil)
 }
 
-// handleCreateUser adds an account. The password is optional: without one
+// CreateUser adds an account. The password is optional: without one
 // the account can only use API tokens until a password is set.
-func (s *Server) handleCreateUser(c *fiber.Ctx) error {
+func (s *Console) CreateUser(c *fiber.Ctx) error {
 	lang := web.PageLang(c)
 	u := events.User{Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name")), Role: c.FormValue("role")}
 	if pw := c.FormValue("password"); pw != "" {
@@ -99,7 +104,7 @@ func (s *Server) handleCreateUser(c *fiber.Ctx) error {
 		u.PasswordHash = web.HashPassword(pw)
 	}
 	form := u
-	if err := s.db.CreateUser(c.UserContext(), &u); err != nil {
+	if err := s.d.DB.CreateUser(c.UserContext(), &u); err != nil {
 		if events.ErrorCode(err) == events.EINTERNAL {
 			return err
 		}

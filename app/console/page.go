@@ -1,4 +1,4 @@
-package app
+package console
 
 import (
 	"errors"
@@ -37,7 +37,7 @@ var flashes = map[string]string{
 	"already_done": "console.ok.already_done",
 }
 
-func (s *Server) newConsolePage(c *fiber.Ctx, titleKey string) consolePage {
+func (s *Console) newConsolePage(c *fiber.Ctx, titleKey string) consolePage {
 	p := consolePage{Page: web.NewPage(c, ""), User: web.CurrentUser(c)}
 	p.Title = p.T(titleKey)
 	if key, ok := flashes[c.Query("ok")]; ok {

@@ -1,6 +1,8 @@
-package app
+package console
 
 import (
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"salon/app/web"
@@ -13,24 +15,24 @@ type consoleHomePage struct {
 	Salons []*events.Salon
 }
 
-// handleConsoleHome lists the salons the account looks after with their
+// Home lists the salons the account looks after with their
 // counts: all of them for admins, their own for organizers, and for door
 // staff the published salons still to come, each with its door page.
-func (s *Server) handleConsoleHome(c *fiber.Ctx) error {
+func (s *Console) Home(c *fiber.Ctx) error {
 	u := web.CurrentUser(c)
 	f := events.SalonFilter{Limit: 500}
 	switch u.Role {
 	case events.RoleOrganizer:
 		f.OrganizerID = &u.ID
 	case events.RoleStaff:
-		now := s.db.Now()
+		now := s.d.DB.Now()
 		f.From, f.Statuses = &now, []string{events.StatusPublished}
 	}
-	list, err := s.db.FindSalons(c.UserContext(), f)
+	list, err := s.d.DB.FindSalons(c.UserContext(), f)
 	if err != nil {
 		return err
 	}
-	return s.consolePages.Render(c, fiber.StatusOK, "console_home", consoleHomePage{consolePage: s.newConsolePage(c, "console.title"), Salons: list})
+	return s.pages.Render(c, fiber.StatusOK, "console_home", consoleHomePage{consolePage: s.newConsolePage(c, "console.title"), Salons: list})
 }
 
 type consoleSalonPage struct {
@@ -43,23 +45,25 @@ type consoleSalonPage struct {
 	Errors     map[string]string
 }
 
-func (s *Server) renderConsoleSalon(c *fiber.Ctx, status int, sa *events.Salon, newDoorURL string, errs map[string]string) error {
+func (s *Console) renderConsoleSalon(c *fiber.Ctx, status int, sa *events.Salon, newDoorURL string, errs map[string]string) error {
 	ctx := c.UserContext()
-	links, err := s.db.FindDoorLinks(ctx, sa.ID)
+	links, err := s.d.DB.FindDoorLinks(ctx, sa.ID)
 	if err != nil {
 		return err
 	}
-	log, err := s.db.FindAudit(ctx, storage.AuditFilter{SalonID: sa.ID, Limit: 20})
+	log, err := s.d.DB.FindAudit(ctx, storage.AuditFilter{SalonID: sa.ID, Limit: 20})
 	if err != nil {
 		return err
 	}
 	p := consoleSalonPage{consolePage: s.newConsolePage(c, "console.salon"), Salon: sa, DoorLinks: links, Audit: log,
 		NewDoorURL: newDoorURL, Errors: errs}
 	p.Title = sa.Title
-	return s.consolePages.Render(c, status, "console_salon", p)
+	return s.pages.Render(c, status, "console_salon", p)
 }
 
-func (s *Server) handleConsoleSalon(c *fiber.Ctx) error {
+// Salon shows a salon the organizer manages, its door links and recent
+// audit entries.
+func (s *Console) Salon(c *fiber.Ctx) error {
 	sa, _, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
@@ -67,7 +71,8 @@ func (s *Server) handleConsoleSalon(c *fiber.Ctx) error {
 	return s.renderConsoleSalon(c, fiber.StatusOK, sa, "", nil)
 }
 
-func (s *Server) handleConsolePublish(c *fiber.Ctx) error {
+// Publish publishes a draft.
+func (s *Console) Publish(c *fiber.Ctx) error {
 	sa, _, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
@@ -76,7 +81,7 @@ func (s *Server) handleConsolePublish(c *fiber.Ctx) error {
 		return c.Redirect("/admin/salons/"+sa.Slug+"?ok=already_done", fiber.StatusSeeOther)
 	}
 	st := events.StatusPublished
-	if _, err := s.db.UpdateSalon(c.UserContext(), sa.ID, events.SalonUpdate{Status: &st}); err != nil {
+	if _, err := s.d.DB.UpdateSalon(c.UserContext(), sa.ID, events.SalonUpdate{Status: &st}); err != nil {
 		if events.ErrorCode(err) == events.EINTERNAL {
 			return err
 		}
@@ -91,8 +96,8 @@ type consoleCancelPage struct {
 	Salon *events.Salon
 }
 
-// handleCancelSalonPage asks before cancelling, and says who will be mailed.
-func (s *Server) handleCancelSalonPage(c *fiber.Ctx) error {
+// CancelSalonPage asks before cancelling, and says who will be mailed.
+func (s *Console) CancelSalonPage(c *fiber.Ctx) error {
 	sa, _, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
@@ -101,10 +106,11 @@ func (s *Server) handleCancelSalonPage(c *fiber.Ctx) error {
 		return c.Redirect("/admin/salons/"+sa.Slug+"?ok=already_done", fiber.StatusSeeOther)
 	}
 	p := consoleCancelPage{consolePage: s.newConsolePage(c, "console.cancel_title"), Salon: sa}
-	return s.consolePages.Render(c, fiber.StatusOK, "console_cancel", p)
+	return s.pages.Render(c, fiber.StatusOK, "console_cancel", p)
 }
 
-func (s *Server) handleConsoleCancelSalon(c *fiber.Ctx) error {
+// CancelSalon cancels a salon.
+func (s *Console) CancelSalon(c *fiber.Ctx) error {
 	sa, _, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
@@ -113,20 +119,20 @@ func (s *Server) handleConsoleCancelSalon(c *fiber.Ctx) error {
 		return c.Redirect("/admin/salons/"+sa.Slug+"?ok=already_done", fiber.StatusSeeOther)
 	}
 	st := events.StatusCancelled
-	if _, err := s.db.UpdateSalon(c.UserContext(), sa.ID, events.SalonUpdate{Status: &st}); err != nil {
+	if _, err := s.d.DB.UpdateSalon(c.UserContext(), sa.ID, events.SalonUpdate{Status: &st}); err != nil {
 		return err
 	}
 	s.d.Audit(c, "salon.cancel", sa.ID, "")
 	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=cancelled", fiber.StatusSeeOther)
 }
 
-// handleConsoleCreateDoorLink makes a door link and shows it this once.
-func (s *Server) handleConsoleCreateDoorLink(c *fiber.Ctx) error {
+// CreateDoorLink makes a door link and shows it this once.
+func (s *Console) CreateDoorLink(c *fiber.Ctx) error {
 	sa, u, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
 	}
-	l, token, err := s.db.CreateDoorLink(c.UserContext(), sa.ID, c.FormValue("label"), u.ID)
+	l, token, err := s.d.DB.CreateDoorLink(c.UserContext(), sa.ID, c.FormValue("label"), u.ID)
 	if err != nil {
 		if events.ErrorCode(err) == events.EINTERNAL {
 			return err
@@ -137,7 +143,8 @@ func (s *Server) handleConsoleCreateDoorLink(c *fiber.Ctx) error {
 	return s.renderConsoleSalon(c, fiber.StatusOK, sa, s.d.DoorLinkURL(sa.Slug, token), nil)
 }
 
-func (s *Server) handleConsoleRevokeDoorLink(c *fiber.Ctx) error {
+// RevokeDoorLink stops a door link from working.
+func (s *Console) RevokeDoorLink(c *fiber.Ctx) error {
 	sa, _, err := s.d.ManagedSalon(c)
 	if err != nil {
 		return err
@@ -146,9 +153,9 @@ func (s *Server) handleConsoleRevokeDoorLink(c *fiber.Ctx) error {
 	if err != nil {
 		return events.Errorf(events.ENOTFOUND, "Door link not found.")
 	}
-	if err := s.db.RevokeDoorLink(c.UserContext(), sa.ID, int64(id)); err != nil {
+	if err := s.d.DB.RevokeDoorLink(c.UserContext(), sa.ID, int64(id)); err != nil {
 		return err
 	}
-	s.d.Audit(c, "door_link.revoke", sa.ID, itoa(id))
+	s.d.Audit(c, "door_link.revoke", sa.ID, strconv.Itoa(id))
 	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=revoked", fiber.StatusSeeOther)
 }
