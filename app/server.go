@@ -16,7 +16,6 @@ import (
 	"salon/app/web"
 	"salon/events"
 	"salon/storage"
-	"salon/tickets"
 )
 
 // Server is the web application: the Fiber app, its dependencies and the
@@ -26,12 +25,11 @@ type Server struct {
 	db  *storage.DB
 	log *slog.Logger
 	app *fiber.App
-	// d is the kernel every surface is built from.
+	// d is the kernel every surface is built from; it holds the ticket
+	// keys, built from db at start.
 	d *web.Deps
 	// health keeps the last write probe's answer for /healthz.
 	health writeHealth
-	// keys sign and verify ticket codes; built from db at start.
-	keys *tickets.KeySet
 	// calOpts are the calendar options every .ics, page link and mail
 	// invitation is built with, made once from the configuration.
 	calOpts events.CalendarOptions
@@ -51,7 +49,7 @@ func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, db: db, keys: keys, log: log, calOpts: newCalendarOptions(cfg)}
+	s := &Server{cfg: cfg, db: db, log: log, calOpts: newCalendarOptions(cfg)}
 	s.d, err = web.NewDeps(db, log, cfg.BaseURL, cfg.Secure(), keys, s.calOpts)
 	if err != nil {
 		return nil, err
