@@ -81,7 +81,6 @@ func (s *Server) handleConsoleCancelTicket(c *fiber.Ctx) error {
 		if _, err := s.db.CancelTicket(c.UserContext(), sa.ID, t.ID); err != nil {
 			return err
 		}
-		s.audit(c, "ticket.cancel", sa.ID, itoa(int(t.ID))+" "+t.Email)
 		return c.Redirect(attendeesURL(sa, "ticket"), fiber.StatusSeeOther)
 	})
 }
@@ -94,7 +93,6 @@ func (s *Server) handleConsoleCheckin(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		s.audit(c, "ticket.checkin", sa.ID, itoa(int(t.ID))+" "+res.Result)
 		ok := "checked_in"
 		if res.Result != tickets.CheckinOK {
 			ok = "already_done"
@@ -109,7 +107,6 @@ func (s *Server) handleConsoleUndoCheckin(c *fiber.Ctx) error {
 		if _, err := s.db.UndoCheckIn(c.UserContext(), sa.ID, t.ID, u.ID); err != nil {
 			return err
 		}
-		s.audit(c, "ticket.undo_checkin", sa.ID, itoa(int(t.ID)))
 		return c.Redirect(attendeesURL(sa, "undone"), fiber.StatusSeeOther)
 	})
 }

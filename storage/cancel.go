@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"salon/events"
 	"salon/tickets"
@@ -20,7 +21,7 @@ func (db *DB) CancelRSVP(ctx context.Context, token string) (*tickets.Ticket, er
 	if err != nil {
 		return nil, err
 	}
-	return db.cancelWhere(ctx, `id = ?`, id)
+	return db.cancelWhere(ctx, false, `id = ?`, id)
 }
 
 // ticketIDByToken is FindTicketByToken reading only what the check needs:
@@ -50,12 +51,13 @@ func (db *DB) ticketIDByToken(ctx context.Context, token string) (int64, error) 
 // first on the waitlist, as when attendees cancel themselves. A ticket of
 // another salon is not found; cancelling again answers the same.
 func (db *DB) CancelTicket(ctx context.Context, salonID, ticketID int64) (*tickets.Ticket, error) {
-	return db.cancelWhere(ctx, `id = ? AND salon_id = ?`, ticketID, salonID)
+	return db.cancelWhere(ctx, true, `id = ? AND salon_id = ?`, ticketID, salonID)
 }
 
 // cancelWhere cancels the one ticket the condition names, if it is active,
-// and returns it as it is afterwards.
-func (db *DB) cancelWhere(ctx context.Context, cond string, args ...any) (*tickets.Ticket, error) {
+// and returns it as it is afterwards. audited records the cancellation as
+// an organizer's action.
+func (db *DB) cancelWhere(ctx context.Context, audited bool, cond string, args ...any) (*tickets.Ticket, error) {
 	var id, salonID int64
 	err := db.update(ctx, func(tx *Tx) error {
 		var status, email, lang string
@@ -69,7 +71,10 @@ func (db *DB) cancelWhere(ctx context.Context, cond string, args ...any) (*ticke
 			return nil
 		}
 		db.ticketsChanged(tx)
-		return cancelTicket(ctx, tx, id, salonID, status, email, lang)
+		if err := cancelTicket(ctx, tx, id, salonID, status, email, lang); err != nil || !audited {
+			return err
+		}
+		return audit(ctx, tx, ActionTicketCancel, salonID, strconv.FormatInt(id, 10)+" "+email)
 	})
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -120,7 +121,10 @@ func (db *DB) CheckIn(ctx context.Context, r CheckinRequest) (*CheckinResult, er
 			return err
 		}
 		out = res
-		return nil
+		if r.Device != "console" || res.Ticket == nil {
+			return nil
+		}
+		return audit(ctx, tx, ActionCheckin, r.SalonID, strconv.FormatInt(res.Ticket.ID, 10)+" "+res.Result)
 	})
 	if err != nil {
 		return nil, err
@@ -205,8 +209,11 @@ func (db *DB) UndoCheckIn(ctx context.Context, salonID, ticketID, userID int64) 
 			return fmt.Errorf("storage: unable to count check-in: %w", err)
 		}
 		db.ticketsChanged(tx)
-		return insertScan(ctx, tx, CheckinRequest{SalonID: salonID, UserID: userID, Device: "console"}, ticketID,
-			&CheckinResult{Result: "undone"}, tx.now)
+		if err := insertScan(ctx, tx, CheckinRequest{SalonID: salonID, UserID: userID, Device: "console"}, ticketID,
+			&CheckinResult{Result: "undone"}, tx.now); err != nil {
+			return err
+		}
+		return audit(ctx, tx, ActionUndoCheckin, salonID, strconv.FormatInt(ticketID, 10))
 	})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"salon/events"
@@ -56,7 +57,7 @@ func (db *DB) RevokeAPIToken(ctx context.Context, userID, id int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("Token")
 		}
-		return nil
+		return audit(ctx, tx, ActionTokenRevoke, 0, strconv.FormatInt(id, 10))
 	})
 }
 

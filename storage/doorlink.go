@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"salon/events"
@@ -41,7 +42,7 @@ func (db *DB) CreateDoorLink(ctx context.Context, salonID int64, label string, b
 		}
 		l.ID, _ = res.LastInsertId()
 		l.CreatedAt = tx.now
-		return nil
+		return audit(ctx, tx, ActionDoorLinkMake, salonID, label)
 	})
 	if err != nil {
 		return nil, "", err
@@ -59,7 +60,7 @@ func (db *DB) RevokeDoorLink(ctx context.Context, salonID, id int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return notFound("Door link")
 		}
-		return nil
+		return audit(ctx, tx, ActionDoorLinkStop, salonID, strconv.FormatInt(id, 10))
 	})
 }
 

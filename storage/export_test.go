@@ -1,6 +1,9 @@
 package storage
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 // Pragmas reads the settings a writer connection runs with.
 func Pragmas(tb testing.TB, db *DB) map[string]string {
@@ -24,4 +27,11 @@ func LoginAttemptRows(tb testing.TB, db *DB) int {
 		tb.Fatal(err)
 	}
 	return n
+}
+
+// Audit writes one entry to the audit log on its own, for tests of the
+// log's filters; the store itself only writes entries inside the change
+// they record.
+func (db *DB) Audit(ctx context.Context, e *AuditEntry) error {
+	return db.update(ctx, func(tx *Tx) error { return insertAudit(ctx, tx, e) })
 }

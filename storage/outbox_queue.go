@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"salon/events"
@@ -58,7 +59,7 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int) ([]*Message, error) 
 func (db *DB) MarkSent(ctx context.Context, id int64) error {
 	return db.moveMessage(ctx, id, "mark sent", OutboxSending, false,
 		`UPDATE outbox SET status = ?, sent_at = ?, last_error = '' WHERE id = ? AND status = ?`,
-		func(now int64) []any { return []any{OutboxSent, now, id, OutboxSending} })
+		func(now int64) []any { return []any{OutboxSent, now, id, OutboxSending} }, nil)
 }
 
 // MarkRetry puts a message that failed for a passing reason back in the
@@ -68,7 +69,7 @@ func (db *DB) MarkRetry(ctx context.Context, id int64, errText string, next time
 		`UPDATE outbox SET status = ?, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = ?`,
 		func(int64) []any {
 			return []any{OutboxQueued, next.Unix(), truncate(errText, maxErrorText), id, OutboxSending}
-		})
+		}, nil)
 }
 
 // MarkFailed gives up on a message; it stays in the outbox, with its error,
@@ -76,7 +77,7 @@ func (db *DB) MarkRetry(ctx context.Context, id int64, errText string, next time
 func (db *DB) MarkFailed(ctx context.Context, id int64, errText string) error {
 	return db.moveMessage(ctx, id, "mark failed", OutboxSending, false,
 		`UPDATE outbox SET status = ?, last_error = ? WHERE id = ? AND status = ?`,
-		func(int64) []any { return []any{OutboxFailed, truncate(errText, maxErrorText), id, OutboxSending} })
+		func(int64) []any { return []any{OutboxFailed, truncate(errText, maxErrorText), id, OutboxSending} }, nil)
 }
 
 // RetryMessage puts a failed message back in the queue, due now: an admin
@@ -85,7 +86,14 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, errText string) error {
 func (db *DB) RetryMessage(ctx context.Context, id int64) error {
 	return db.moveMessage(ctx, id, "retry", OutboxFailed, true,
 		`UPDATE outbox SET status = ?, next_attempt_at = ? WHERE id = ? AND status = ?`,
-		func(now int64) []any { return []any{OutboxQueued, now, id, OutboxFailed} })
+		func(now int64) []any { return []any{OutboxQueued, now, id, OutboxFailed} }, func(tx *Tx) error {
+			var kind string
+			var salonID int64
+			if err := tx.QueryRowContext(ctx, `SELECT kind, COALESCE(salon_id, 0) FROM outbox WHERE id = ?`, id).Scan(&kind, &salonID); err != nil {
+				return err
+			}
+			return audit(ctx, tx, ActionMailRetry, salonID, strconv.FormatInt(id, 10)+" "+kind)
+		})
 }
 
 // RequeueInFlight returns messages left sending by a process that stopped
@@ -114,7 +122,7 @@ func (db *DB) RequeueInFlight(ctx context.Context) (int, error) {
 // matched, it tells a missing message from one in another status, so a
 // caller learns whether it raced with someone. queues says the change puts
 // the message in the queue for now, so the mail worker is woken.
-func (db *DB) moveMessage(ctx context.Context, id int64, what, from string, queues bool, query string, args func(now int64) []any) error {
+func (db *DB) moveMessage(ctx context.Context, id int64, what, from string, queues bool, query string, args func(now int64) []any, moved func(*Tx) error) error {
 	err := db.update(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, query, args(tx.now.Unix())...)
 		if err != nil {
@@ -125,6 +133,9 @@ func (db *DB) moveMessage(ctx context.Context, id int64, what, from string, queu
 		} else if n == 1 {
 			if queues {
 				tx.queuedMail()
+			}
+			if moved != nil {
+				return moved(tx)
 			}
 			return nil
 		}

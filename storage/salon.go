@@ -168,7 +168,7 @@ func (db *DB) CreateSalon(ctx context.Context, s *events.Salon) error {
 		}
 		s.ID, _ = res.LastInsertId()
 		db.salonsChanged(tx)
-		return nil
+		return audit(ctx, tx, ActionSalonCreate, s.ID, s.Status)
 	})
 }
 
@@ -207,6 +207,7 @@ func (db *DB) UpdateSalon(ctx context.Context, id int64, u events.SalonUpdate) (
 		} else if err != nil {
 			return fmt.Errorf("storage: unable to fetch salon %d: %w", id, err)
 		}
+		before := s.Status
 		wasCancelled := s.Status == events.StatusCancelled
 		if u.Status != nil {
 			// Checked against the row as read here, inside the writer, so
@@ -245,7 +246,7 @@ func (db *DB) UpdateSalon(ctx context.Context, id int64, u events.SalonUpdate) (
 		db.salonsChanged(tx)
 		db.ticketsChanged(tx)
 		out = s
-		return nil
+		return audit(ctx, tx, SalonAction(before, s.Status), s.ID, "")
 	})
 	if err != nil {
 		return nil, err

@@ -41,7 +41,7 @@ func (db *DB) CreateSession(ctx context.Context, userID int64, ttl time.Duration
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, tickets.HashToken(id), userID, now, tx.now.Add(ttl).Unix(), now, ip, userAgent); err != nil {
 			return fmt.Errorf("storage: unable to create session: %w", err)
 		}
-		return nil
+		return audit(ctx, tx, ActionLogin, 0, "")
 	})
 	if err != nil {
 		return "", err
@@ -176,6 +176,8 @@ func (db *DB) UseSetupToken(ctx context.Context, token string, u *events.User) e
 			return fmt.Errorf("storage: unable to create admin: %w", err)
 		}
 		u.ID, _ = res.LastInsertId()
-		return nil
+		// The actor is the account just made; the context gives the address.
+		a, _ := ActorFrom(ctx)
+		return insertAudit(ctx, tx, &AuditEntry{UserID: u.ID, Actor: u.Email, IP: a.IP, Action: ActionSetup, Detail: u.Email})
 	})
 }

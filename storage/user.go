@@ -40,7 +40,7 @@ func (db *DB) CreateUser(ctx context.Context, u *events.User) error {
 			return fmt.Errorf("storage: unable to create user: %w", err)
 		}
 		u.ID, _ = res.LastInsertId()
-		return nil
+		return audit(ctx, tx, ActionUserCreate, 0, u.Email+" "+u.Role)
 	})
 }
 
@@ -79,7 +79,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID int64, label string) (s
 			userID, tickets.HashToken(token), label, tx.now.Unix()); err != nil {
 			return fmt.Errorf("storage: unable to create token: %w", err)
 		}
-		return nil
+		return audit(ctx, tx, ActionTokenCreate, 0, label)
 	})
 	if err != nil {
 		return "", err
