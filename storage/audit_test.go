@@ -52,7 +52,10 @@ func TestAudit_SameTransaction(t *testing.T) {
 		{"cancel ticket", storage.ActionTicketCancel, func() error {
 			_, err := db.CancelTicket(actx, sa.ID, tk.ID)
 			return err
-		}, func() bool { got, _ := db.FindTicketByID(ctx, sa.ID, tk.ID); return got.Status == tickets.StatusCancelled }},
+		}, func() bool {
+			got, _ := db.FindTicketByID(ctx, sa.ID, tk.ID)
+			return got.Status == tickets.StatusCancelled
+		}},
 		{"door link", storage.ActionDoorLinkMake, func() error {
 			_, _, err := db.CreateDoorLink(actx, sa.ID, "front", 0)
 			return err
