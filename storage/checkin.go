@@ -22,6 +22,10 @@ type CheckinRequest struct {
 	// Claims are the verified code's claims; nil when it did not verify,
 	// which CheckIn records as an invalid scan.
 	Claims *tickets.Claims
+	// TicketID, when set, checks the ticket in by hand (a guest list, the
+	// console) instead of by code. It is looked up within SalonID: a ticket
+	// of another salon is not found, and no scan is logged for it.
+	TicketID int64
 	// Nonce, when set, makes the scan idempotent: the same nonce again for the
 	// same salon answers the first result and writes nothing.
 	Nonce      string
@@ -61,7 +65,8 @@ func scanTimeError() error {
 
 // CheckIn records a scan and checks the ticket in when it may enter. The
 // signature is verified by the caller, before the writer is involved (see
-// CheckinRequest.Claims); inside the writer, the single-writer rule makes
+// CheckinRequest.Claims); a check-in by hand names the ticket instead, and
+// is audited. Inside the writer, the single-writer rule makes
 // two devices scanning one ticket at the same instant get exactly one ok.
 func (db *DB) CheckIn(ctx context.Context, r CheckinRequest) (*CheckinResult, error) {
 	if len(r.Nonce) > maxNonce || events.CheckLine(r.Nonce, 0, maxNonce) != "" {
@@ -88,7 +93,16 @@ func (db *DB) CheckIn(ctx context.Context, r CheckinRequest) (*CheckinResult, er
 		}
 		res := &CheckinResult{Result: tickets.CheckinInvalid}
 		var ticketID any
-		if claims := r.Claims; claims != nil {
+		if r.TicketID != 0 {
+			t, s, err := scanTicketSalt(tx.QueryRowContext(ctx, ticketInSalon, r.TicketID, r.SalonID))
+			if errors.Is(err, sql.ErrNoRows) {
+				return notFound("Ticket")
+			} else if err != nil {
+				return fmt.Errorf("storage: unable to fetch ticket: %w", err)
+			}
+			res.Ticket, ticketID, salt = t, t.ID, s
+			res.Result = tickets.DecideCheckin(t, r.SalonID)
+		} else if claims := r.Claims; claims != nil {
 			t, s, err := scanTicketSalt(tx.QueryRowContext(ctx, ticketByID, claims.TicketID))
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return fmt.Errorf("storage: unable to fetch ticket: %w", err)
@@ -121,7 +135,7 @@ func (db *DB) CheckIn(ctx context.Context, r CheckinRequest) (*CheckinResult, er
 			return err
 		}
 		out = res
-		if r.Device != "console" || res.Ticket == nil {
+		if r.TicketID == 0 {
 			return nil
 		}
 		return audit(ctx, tx, ActionCheckin, r.SalonID, strconv.FormatInt(res.Ticket.ID, 10)+" "+res.Result)

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"salon/events"
+	"salon/storage"
+	"salon/tickets"
 )
 
 // TestTicketByID_WithinSalon: a ticket id reaches a ticket only through
@@ -29,8 +31,22 @@ func TestTicketByID_WithinSalon(t *testing.T) {
 		if got, err := db.UndoCheckIn(ctx, b.ID, id, 0); events.ErrorCode(err) != events.ENOTFOUND || got != nil {
 			t.Errorf("undo %s: %+v %v", name, got, err)
 		}
+		if got, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: b.ID, TicketID: id}); events.ErrorCode(err) != events.ENOTFOUND || got != nil {
+			t.Errorf("check in %s: %+v %v", name, got, err)
+		}
 	}
 	if scans, _ := db.FindScans(ctx, b.ID); len(scans) != 0 {
 		t.Errorf("salon b logged %d scans", len(scans))
+	}
+	// By id in its own salon the ticket checks in once, and a second time
+	// is already done, as with its code.
+	for i, want := range []string{tickets.CheckinOK, tickets.CheckinAlready} {
+		res, err := db.CheckIn(ctx, storage.CheckinRequest{SalonID: a.ID, TicketID: tk.ID, Device: "console"})
+		if err != nil || res.Result != want || res.Ticket == nil || res.Ticket.ID != tk.ID {
+			t.Fatalf("check in by id, try %d: %+v %v", i+1, res, err)
+		}
+	}
+	if scans, _ := db.FindScans(ctx, a.ID); len(scans) != 2 || scans[0].TicketID != tk.ID {
+		t.Errorf("salon a scans: %+v", scans)
 	}
 }
