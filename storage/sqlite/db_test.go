@@ -129,3 +129,27 @@ func TestBackup(t *testing.T) {
 		t.Fatalf("backup lacks salon: %v %v", got, err)
 	}
 }
+
+func rsvp(t testing.TB, db *sqlite.DB, slug, email string) (*tickets.Ticket, error) {
+	t.Helper()
+	in := tickets.RSVPInput{Name: "Guest " + email, Email: email}
+	in.Normalize()
+	res, err := db.CreateRSVP(context.Background(), storage.RSVPRequest{Slug: slug, Input: in})
+	if err != nil {
+		return nil, err
+	}
+	return res.Ticket, nil
+}
+
+func countKinds(t *testing.T, db *sqlite.DB, salonID int64) map[string]int {
+	t.Helper()
+	msgs, err := db.FindMessages(context.Background(), storage.OutboxFilter{SalonID: salonID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, m := range msgs {
+		out[m.Kind]++
+	}
+	return out
+}

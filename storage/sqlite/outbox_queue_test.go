@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -248,51 +247,6 @@ func TestMarkFailed_TruncatesError(t *testing.T) {
 	got := mustMessage(t, db, ids[0]).LastError
 	if len(got) > maxErrorText || len(got) < maxErrorText-1 || !utf8.ValidString(got) || !strings.HasPrefix(long, got) {
 		t.Fatalf("stored error of %d bytes, valid UTF-8 %v", len(got), utf8.ValidString(got))
-	}
-}
-
-func TestClaimMessages_Concurrent(t *testing.T) {
-	const total, workers = 300, 8
-	db, _ := openQueueDB(t)
-	queueTestMessages(t, db, total)
-
-	var mu sync.Mutex
-	seen := map[int64]int{}
-	var wg sync.WaitGroup
-	errs := make(chan error, workers)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				msgs, err := db.ClaimMessages(context.Background(), 3)
-				if err != nil {
-					errs <- err
-					return
-				}
-				if len(msgs) == 0 {
-					return
-				}
-				mu.Lock()
-				for _, m := range msgs {
-					seen[m.ID]++
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
-	if len(seen) != total {
-		t.Fatalf("claimed %d distinct messages, want %d", len(seen), total)
-	}
-	for id, n := range seen {
-		if n != 1 {
-			t.Errorf("message %d claimed %d times", id, n)
-		}
 	}
 }
 

@@ -1,4 +1,4 @@
-package sqlite_test
+package storagetest
 
 import (
 	"context"
@@ -12,40 +12,14 @@ import (
 
 	"salon/events"
 	"salon/storage"
-	"salon/storage/sqlite"
 	"salon/tickets"
 )
 
-func rsvp(t testing.TB, db *sqlite.DB, slug, email string) (*tickets.Ticket, error) {
-	t.Helper()
-	in := tickets.RSVPInput{Name: "Guest " + email, Email: email}
-	in.Normalize()
-	res, err := db.CreateRSVP(context.Background(), storage.RSVPRequest{Slug: slug, Input: in})
-	if err != nil {
-		return nil, err
-	}
-	return res.Ticket, nil
-}
-
-func countKinds(t *testing.T, db *sqlite.DB, salonID int64) map[string]int {
-	t.Helper()
-	msgs, err := db.FindMessages(context.Background(), storage.OutboxFilter{SalonID: salonID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]int{}
-	for _, m := range msgs {
-		out[m.Kind]++
-	}
-	return out
-}
-
-// TestCreateRSVP_Concurrent is the overbooking test: 400 people click at once
+// testCreateRSVPConcurrent is the overbooking test: 400 people click at once
 // for 25 seats, 20 times over.
-func TestCreateRSVP_Concurrent(t *testing.T) {
-	db := MustOpenDB(t)
+func testCreateRSVPConcurrent(t *testing.T, db *store) {
 	for round := 0; round < 20; round++ {
-		s := MustCreateSalon(t, db, 25, true)
+		s := mustCreateSalon(t, db, 25, true)
 		var wg sync.WaitGroup
 		errs := make(chan error, 400)
 		for i := 0; i < 400; i++ {
@@ -88,11 +62,10 @@ func TestCreateRSVP_Concurrent(t *testing.T) {
 	}
 }
 
-// TestCancelRSVP_ConcurrentPromotion cancels 10 confirmed tickets at once,
+// testCancelRSVPConcurrentPromotion cancels 10 confirmed tickets at once,
 // twice each: each freed seat goes to exactly one waitlisted person, in order.
-func TestCancelRSVP_ConcurrentPromotion(t *testing.T) {
-	db := MustOpenDB(t)
-	s := MustCreateSalon(t, db, 10, true)
+func testCancelRSVPConcurrentPromotion(t *testing.T, db *store) {
+	s := mustCreateSalon(t, db, 10, true)
 	var all []*tickets.Ticket
 	for i := 0; i < 30; i++ {
 		tk, err := rsvp(t, db, s.Slug, fmt.Sprintf("c%d@example.com", i))
@@ -139,15 +112,14 @@ func TestCancelRSVP_ConcurrentPromotion(t *testing.T) {
 	}
 }
 
-func TestCreateRSVP_Refusals(t *testing.T) {
-	db := MustOpenDB(t)
+func testCreateRSVPRefusals(t *testing.T, db *store) {
 	ctx := context.Background()
-	full := MustCreateSalon(t, db, 1, false)
+	full := mustCreateSalon(t, db, 1, false)
 	if _, err := rsvp(t, db, full.Slug, "a@example.com"); err != nil {
 		t.Fatal(err)
 	}
 	// A draft is a salon never published: a published one cannot go back.
-	published := MustCreateSalon(t, db, 5, true)
+	published := mustCreateSalon(t, db, 5, true)
 	st := events.StatusDraft
 	if _, err := db.UpdateSalon(ctx, published.ID, events.SalonUpdate{Status: &st}); events.ErrorCode(err) != events.ECONFLICT {
 		t.Fatalf("published back to draft: %v", err)
@@ -156,20 +128,20 @@ func TestCreateRSVP_Refusals(t *testing.T) {
 	if err := db.CreateSalon(ctx, d); err != nil {
 		t.Fatal(err)
 	}
-	cancelled := MustCreateSalon(t, db, 5, true)
+	cancelled := mustCreateSalon(t, db, 5, true)
 	c := events.StatusCancelled
 	if _, err := db.UpdateSalon(ctx, cancelled.ID, events.SalonUpdate{Status: &c}); err != nil {
 		t.Fatal(err)
 	}
-	closed := MustCreateSalon(t, db, 5, true)
+	closed := mustCreateSalon(t, db, 5, true)
 	past := time.Now().Add(-time.Hour)
 	if _, err := db.UpdateSalon(ctx, closed.ID, events.SalonUpdate{RSVPDeadline: &past}); err != nil {
 		t.Fatal(err)
 	}
-	started := MustCreateSalon(t, db, 5, true)
-	db.Clock = func() time.Time { return started.StartsAt.Add(time.Minute) }
+	started := mustCreateSalon(t, db, 5, true)
+	db.clock.set(func() time.Time { return started.StartsAt.Add(time.Minute) })
 	_, startedErr := rsvp(t, db, started.Slug, "s@example.com")
-	db.Clock = time.Now
+	db.clock.set(time.Now)
 
 	for name, tc := range map[string]struct {
 		slug, email string
@@ -205,13 +177,12 @@ func TestCreateRSVP_Refusals(t *testing.T) {
 	}
 }
 
-func TestCreateRSVP_AlreadyRegisteredResends(t *testing.T) {
-	db := MustOpenDB(t)
-	s := MustCreateSalon(t, db, 3, true)
+func testCreateRSVPAlreadyRegisteredResends(t *testing.T, db *store) {
+	s := mustCreateSalon(t, db, 3, true)
 	if _, err := rsvp(t, db, s.Slug, "ana@example.com"); err != nil {
 		t.Fatal(err)
 	}
-	db.Clock = func() time.Time { return time.Now().Add(11 * time.Minute) }
+	db.clock.set(func() time.Time { return time.Now().Add(11 * time.Minute) })
 	for i := 0; i < 3; i++ {
 		if _, err := rsvp(t, db, s.Slug, " ANA@example.com "); events.ErrorCode(err) != events.EALREADYREGISTERED {
 			t.Fatalf("got %v", err)
@@ -222,14 +193,13 @@ func TestCreateRSVP_AlreadyRegisteredResends(t *testing.T) {
 	}
 }
 
-// TestCreateRSVP_ResendWindow checks that the anti-flood window counts only
+// testCreateRSVPResendWindow checks that the anti-flood window counts only
 // resends: the first confirmation does not hold back the resend a repeated
 // RSVP asks for, and each resend holds back the next for tickets.ResendWindow.
-func TestCreateRSVP_ResendWindow(t *testing.T) {
-	db := MustOpenDB(t)
-	s := MustCreateSalon(t, db, 3, true)
+func testCreateRSVPResendWindow(t *testing.T, db *store) {
+	s := mustCreateSalon(t, db, 3, true)
 	t0 := time.Now()
-	at := func(d time.Duration) { db.Clock = func() time.Time { return t0.Add(d) } }
+	at := func(d time.Duration) { db.clock.set(func() time.Time { return t0.Add(d) }) }
 	at(0)
 	if _, err := rsvp(t, db, s.Slug, "ana@example.com"); err != nil {
 		t.Fatal(err)
@@ -248,9 +218,8 @@ func TestCreateRSVP_ResendWindow(t *testing.T) {
 	}
 }
 
-func TestCreateRSVP_Idempotency(t *testing.T) {
-	db := MustOpenDB(t)
-	s := MustCreateSalon(t, db, 3, true)
+func testCreateRSVPIdempotency(t *testing.T, db *store) {
+	s := mustCreateSalon(t, db, 3, true)
 	in := tickets.RSVPInput{Name: "Ana", Email: "ana@example.com"}
 	req := storage.RSVPRequest{Slug: s.Slug, Input: in, IdempotencyKey: "k-1"}
 	first, err := db.CreateRSVP(context.Background(), req)
@@ -275,10 +244,9 @@ func TestCreateRSVP_Idempotency(t *testing.T) {
 	}
 }
 
-func TestUpdateSalon_Capacity(t *testing.T) {
-	db := MustOpenDB(t)
+func testUpdateSalonCapacity(t *testing.T, db *store) {
 	ctx := context.Background()
-	s := MustCreateSalon(t, db, 2, true)
+	s := mustCreateSalon(t, db, 2, true)
 	for i := 0; i < 5; i++ {
 		if _, err := rsvp(t, db, s.Slug, fmt.Sprintf("u%d@example.com", i)); err != nil {
 			t.Fatal(err)
@@ -319,10 +287,9 @@ func TestUpdateSalon_Capacity(t *testing.T) {
 	}
 }
 
-func TestCreateSalon_Slugs(t *testing.T) {
-	db := MustOpenDB(t)
-	a := MustCreateSalon(t, db, 1, true)
-	b := MustCreateSalon(t, db, 1, true)
+func testCreateSalonSlugs(t *testing.T, db *store) {
+	a := mustCreateSalon(t, db, 1, true)
+	b := mustCreateSalon(t, db, 1, true)
 	if a.Slug != "fintech-founders" || b.Slug != "fintech-founders-2" {
 		t.Fatalf("slugs %q %q", a.Slug, b.Slug)
 	}
@@ -332,10 +299,9 @@ func TestCreateSalon_Slugs(t *testing.T) {
 	}
 }
 
-func TestChangeVersions(t *testing.T) {
-	db := MustOpenDB(t)
+func testChangeVersions(t *testing.T, db *store) {
 	s0, t0 := db.SalonsVersion(), db.TicketsVersion()
-	s := MustCreateSalon(t, db, 1, true)
+	s := mustCreateSalon(t, db, 1, true)
 	if db.SalonsVersion() == s0 {
 		t.Fatal("creating a salon did not raise the salons version")
 	}
@@ -357,15 +323,14 @@ func TestChangeVersions(t *testing.T) {
 	}
 }
 
-// TestCreateRSVP_FeedToken checks the feed token an RSVP answers with, which is
+// testCreateRSVPFeedToken checks the feed token an RSVP answers with, which is
 // derived after the write from what the write read: it is the email's
 // current token, for a new ticket and a second salon; an idempotent replay
 // after the feed was revoked answers none.
-func TestCreateRSVP_FeedToken(t *testing.T) {
-	db := MustOpenDB(t)
+func testCreateRSVPFeedToken(t *testing.T, db *store) {
 	ctx := context.Background()
-	a := MustCreateSalon(t, db, 3, true)
-	b := MustCreateSalon(t, db, 3, true)
+	a := mustCreateSalon(t, db, 3, true)
+	b := mustCreateSalon(t, db, 3, true)
 	take := func(slug, key string) *storage.RSVPResult {
 		t.Helper()
 		in := tickets.RSVPInput{Name: "Ana", Email: "ana@example.com"}
@@ -402,13 +367,12 @@ func TestCreateRSVP_FeedToken(t *testing.T) {
 	}
 }
 
-// TestCancelRSVP_Token checks the token check CancelRSVP makes before the
+// testCancelRSVPToken checks the token check CancelRSVP makes before the
 // write: a forged or unknown token cancels nothing, the right one cancels
 // and mails the ticket's owner in the ticket's language.
-func TestCancelRSVP_Token(t *testing.T) {
-	db := MustOpenDB(t)
+func testCancelRSVPToken(t *testing.T, db *store) {
 	ctx := context.Background()
-	s := MustCreateSalon(t, db, 3, true)
+	s := mustCreateSalon(t, db, 3, true)
 	in := tickets.RSVPInput{Name: "Ana", Email: "ana@example.com", Lang: "zh"}
 	in.Normalize()
 	res, err := db.CreateRSVP(ctx, storage.RSVPRequest{Slug: s.Slug, Input: in})

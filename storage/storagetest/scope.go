@@ -1,4 +1,4 @@
-package sqlite_test
+package storagetest
 
 import (
 	"context"
@@ -9,14 +9,13 @@ import (
 	"salon/tickets"
 )
 
-// TestTicketByID_WithinSalon: a ticket id reaches a ticket only through
+// testTicketByIDWithinSalon: a ticket id reaches a ticket only through
 // its own salon; through another it is not found, exactly like an id that
 // does not exist, and nothing is written.
-func TestTicketByID_WithinSalon(t *testing.T) {
-	db := MustOpenDB(t)
+func testTicketByIDWithinSalon(t *testing.T, db *store) {
 	ctx := context.Background()
-	a := MustCreateSalon(t, db, 5, true)
-	b := MustCreateSalon(t, db, 5, true)
+	a := mustCreateSalon(t, db, 5, true)
+	b := mustCreateSalon(t, db, 5, true)
 	tk, err := rsvp(t, db, a.Slug, "ana@example.com")
 	if err != nil {
 		t.Fatal(err)

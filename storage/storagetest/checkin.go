@@ -1,4 +1,4 @@
-package sqlite_test
+package storagetest
 
 import (
 	"context"
@@ -13,10 +13,9 @@ import (
 	"salon/tickets"
 )
 
-func TestCheckIn_Concurrent(t *testing.T) {
-	db := MustOpenDB(t)
-	keys := MustKeySet(t, db)
-	s := MustCreateSalon(t, db, 200, true)
+func testCheckInConcurrent(t *testing.T, db *store) {
+	keys := mustKeySet(t, db)
+	s := mustCreateSalon(t, db, 200, true)
 	for round := 0; round < 50; round++ {
 		tk, err := rsvp(t, db, s.Slug, fmt.Sprintf("door%d@example.com", round))
 		if err != nil {
@@ -57,12 +56,11 @@ func TestCheckIn_Concurrent(t *testing.T) {
 	}
 }
 
-func TestCheckIn_Results(t *testing.T) {
-	db := MustOpenDB(t)
-	keys := MustKeySet(t, db)
+func testCheckInResults(t *testing.T, db *store) {
+	keys := mustKeySet(t, db)
 	ctx := context.Background()
-	s := MustCreateSalon(t, db, 1, true)
-	other := MustCreateSalon(t, db, 5, true)
+	s := mustCreateSalon(t, db, 1, true)
+	other := mustCreateSalon(t, db, 5, true)
 	a, _ := rsvp(t, db, s.Slug, "a@example.com")
 	w, _ := rsvp(t, db, s.Slug, "w@example.com")
 	o, _ := rsvp(t, db, other.Slug, "o@example.com")
@@ -129,11 +127,10 @@ func toLower(s string) string {
 	return string(b)
 }
 
-func TestCheckIn_NonceAndOffline(t *testing.T) {
-	db := MustOpenDB(t)
-	keys := MustKeySet(t, db)
+func testCheckInNonceAndOffline(t *testing.T, db *store) {
+	keys := mustKeySet(t, db)
 	ctx := context.Background()
-	s := MustCreateSalon(t, db, 5, true)
+	s := mustCreateSalon(t, db, 5, true)
 	a, _ := rsvp(t, db, s.Slug, "a@example.com")
 	code := keys.Sign(a)
 	first := time.Now().Add(-10 * time.Minute)
@@ -162,13 +159,12 @@ func TestCheckIn_NonceAndOffline(t *testing.T) {
 	}
 }
 
-func TestSigningKeyRotation(t *testing.T) {
-	db := MustOpenDB(t)
-	s := MustCreateSalon(t, db, 5, true)
+func testSigningKeyRotation(t *testing.T, db *store) {
+	s := mustCreateSalon(t, db, 5, true)
 	a, _ := rsvp(t, db, s.Slug, "a@example.com")
-	old := MustKeySet(t, db).Sign(a)
+	old := mustKeySet(t, db).Sign(a)
 	// The rotation: a second key stored, and the key set made again.
-	keys := MustKeySet(t, db)
+	keys := mustKeySet(t, db)
 	if keys.Sign(a) == old || len(keys.PublicKeys()) != 2 {
 		t.Fatal("rotation did not make a new signing key")
 	}
@@ -177,10 +173,9 @@ func TestSigningKeyRotation(t *testing.T) {
 	}
 }
 
-func TestDoorLinks(t *testing.T) {
-	db := MustOpenDB(t)
+func testDoorLinks(t *testing.T, db *store) {
 	ctx := context.Background()
-	s := MustCreateSalon(t, db, 5, true)
+	s := mustCreateSalon(t, db, 5, true)
 	l, token, err := db.CreateDoorLink(ctx, s.ID, "front door", 0)
 	if err != nil {
 		t.Fatal(err)
@@ -196,17 +191,16 @@ func TestDoorLinks(t *testing.T) {
 	}
 }
 
-// TestCheckIn_ScanTime: an online scan is recorded at the server's time
+// testCheckInScanTime: an online scan is recorded at the server's time
 // whatever the device claims; an offline upload keeps its claimed time
 // within tickets.MaxOfflineAge; outside that it is refused and writes
 // nothing, but a retried upload (same nonce) still answers as the first.
-func TestCheckIn_ScanTime(t *testing.T) {
-	db := MustOpenDB(t)
+func testCheckInScanTime(t *testing.T, db *store) {
 	var offset atomic.Int64 // how far the server's clock is moved ahead
-	db.Clock = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	db.clock.set(func() time.Time { return time.Now().Add(time.Duration(offset.Load())) })
 	ctx := context.Background()
-	keys := MustKeySet(t, db)
-	s := MustCreateSalon(t, db, 5, true)
+	keys := mustKeySet(t, db)
+	s := mustCreateSalon(t, db, 5, true)
 	a, _ := rsvp(t, db, s.Slug, "a@example.com")
 	b, _ := rsvp(t, db, s.Slug, "b@example.com")
 	c, _ := rsvp(t, db, s.Slug, "c@example.com")
