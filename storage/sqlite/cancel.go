@@ -93,12 +93,11 @@ func cancelTicket(ctx context.Context, tx *Tx, id, salonID int64, status, email,
 	if err != nil {
 		return fmt.Errorf("storage: unable to fetch salon: %w", err)
 	}
-	if status == tickets.StatusConfirmed {
-		s.Confirmed--
-	} else {
-		s.Waitlisted--
+	dc, dw := -1, 0
+	if status != tickets.StatusConfirmed {
+		dc, dw = 0, -1
 	}
-	if err := setCounts(ctx, tx, s); err != nil {
+	if err := addCounts(ctx, tx, s, dc, dw); err != nil {
 		return err
 	}
 	if err := enqueue(ctx, tx, tickets.NoticeTicketCancelled, salonID, id, email, lang, 0, s.Sequence); err != nil {

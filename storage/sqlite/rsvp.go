@@ -120,19 +120,18 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 		id, _ := res.LastInsertId()
 		t := &tickets.Ticket{ID: id, SalonID: s.ID, Salon: s.Slug, Name: in.Name, Email: in.Email, Company: in.Company,
 			JobTitle: in.JobTitle, Lang: in.Lang, Status: status, CreatedAt: tx.now, UpdatedAt: tx.now}
-		kind := tickets.NoticeConfirmed
-		if status == tickets.StatusConfirmed {
-			s.Confirmed++
-		} else {
-			s.Waitlisted++
-			kind = tickets.NoticeWaitlisted
+		kind, dc, dw := tickets.NoticeConfirmed, 1, 0
+		if status != tickets.StatusConfirmed {
+			kind, dc, dw = tickets.NoticeWaitlisted, 0, 1
+		}
+		if err := addCounts(ctx, tx, s, dc, dw); err != nil {
+			return err
+		}
+		if status != tickets.StatusConfirmed {
 			// The new ticket has the highest id, so every waitlisted ticket
 			// of the salon is ahead of it or is it: its position is the
-			// count the salon row keeps in this same transaction.
+			// count the salon row keeps, as this same write left it.
 			t.WaitlistPosition = s.Waitlisted
-		}
-		if err := setCounts(ctx, tx, s); err != nil {
-			return err
 		}
 		// The personal feed needs no row of its own: its token names the
 		// email's first ticket (this one, for a new email).

@@ -47,13 +47,18 @@ func promote(ctx context.Context, tx *Tx, s *events.Salon) error {
 			return err
 		}
 	}
-	s.Confirmed += len(ws)
-	s.Waitlisted -= len(ws)
-	return setCounts(ctx, tx, s)
+	return addCounts(ctx, tx, s, len(ws), -len(ws))
 }
 
-func setCounts(ctx context.Context, tx *Tx, s *events.Salon) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE salons SET confirmed = ?, waitlisted = ? WHERE id = ?`, s.Confirmed, s.Waitlisted, s.ID); err != nil {
+// countsQuery moves a salon's counts by a difference rather than writing
+// absolutes read earlier, so the counts stay right whatever else changed the
+// row in between; the schema's trigger refuses confirmed above capacity.
+const countsQuery = `UPDATE salons SET confirmed = confirmed + ?, waitlisted = waitlisted + ? WHERE id = ? RETURNING confirmed, waitlisted`
+
+// addCounts adds to s's confirmed and waitlisted counts in the database,
+// and sets s's to the row's new values.
+func addCounts(ctx context.Context, tx *Tx, s *events.Salon, confirmed, waitlisted int) error {
+	if err := tx.QueryRowContext(ctx, countsQuery, confirmed, waitlisted, s.ID).Scan(&s.Confirmed, &s.Waitlisted); err != nil {
 		return fmt.Errorf("storage: unable to update counts: %w", err)
 	}
 	return nil
