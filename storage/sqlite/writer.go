@@ -22,6 +22,8 @@ type Tx struct {
 	batch *writeBatch
 	// mail is set by a write that queued mail (queuedMail).
 	mail bool
+	// salons and tickets are set by a write that changed them.
+	salons, tickets bool
 }
 
 // writeBatch is what the writes of one batch share besides the transaction: the
@@ -152,7 +154,7 @@ func (db *DB) runBatchTx(batch []*writeJob, results []error) error {
 	now := db.Now().UTC().Truncate(time.Second)
 	b := &writeBatch{stmts: db.wstmts, bound: make(map[*sql.Stmt]*sql.Stmt)}
 	btx := &Tx{Tx: sqlTx, now: now, batch: b}
-	mail := false
+	mail, salons, tickets := false, false, false
 	for i, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			results[i] = err
@@ -170,16 +172,24 @@ func (db *DB) runBatchTx(batch []*writeJob, results []error) error {
 		} else {
 			j.after = tx.after
 			mail = mail || tx.mail
+			salons, tickets = salons || tx.salons, tickets || tx.tickets
 		}
 		if _, err := btx.ExecContext(ctx, `RELEASE w`); err != nil {
 			return fmt.Errorf("storage: release savepoint: %w", err)
 		}
+	}
+	sv, tv, err := countChanges(ctx, btx, salons, tickets)
+	if err != nil {
+		return fmt.Errorf("storage: count changes: %w", err)
 	}
 	if err := sqlTx.Commit(); err != nil {
 		// Every write of the batch is answered this error, and update runs
 		// the callbacks only of a write answered nil.
 		return fmt.Errorf("storage: commit: %w", err)
 	}
+	// Before the callers are answered, so a caller sees its own change.
+	raise(&db.changes.salons, sv)
+	raise(&db.changes.tickets, tv)
 	db.ckCommit.Add(1)
 	select {
 	case db.ckWake <- struct{}{}:
