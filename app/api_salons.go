@@ -37,7 +37,6 @@ func (s *Server) handleCreateSalon(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("salon created", "slug", sa.Slug, "by", u.Email)
-	s.audit(c, "salon.create", sa.ID, "api")
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"salon": s.organizerSalonJSON(sa)})
 }
 
@@ -66,7 +65,6 @@ func (s *Server) saveSalon(c *fiber.Ctx, sa *events.Salon, u *events.User, upd e
 		return err
 	}
 	s.log.Info("salon updated", "slug", out.Slug, "by", u.Email, "status", out.Status, "sequence", out.Sequence)
-	s.audit(c, salonAction(sa, out), out.ID, "api")
 	return c.JSON(fiber.Map{"salon": s.organizerSalonJSON(out)})
 }
 

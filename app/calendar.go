@@ -28,7 +28,7 @@ var industryTag = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 // calendars serves the .ics files and feeds from one cache. It lives beside
 // the Server rather than in it so the calendar code stays in its own files.
 type calendars struct {
-	db    *storage.DB
+	db    storage.Store
 	opts  events.CalendarOptions
 	cache *renderCache
 }

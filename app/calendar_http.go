@@ -28,12 +28,12 @@ var (
 const calendarContentType = "text/calendar; charset=utf-8"
 
 // serve answers a calendar request from the cache, rendering on a miss.
-// A fresh hit reads two atomic counters and a map under a read lock and
-// never touches the database, so a client polling with If-None-Match costs
-// next to nothing.
+// A fresh hit reads the store's two change counters (kept in memory and
+// read from the file at most every 100 ms) and a map under a read lock, so
+// a client polling with If-None-Match costs next to nothing.
 func (cal *calendars) serve(c *fiber.Ctx, key string, kind calendarKind,
 	render func(context.Context) (rendered, error)) error {
-	// The versions are read before any data: see storage.changes.
+	// The versions are read before any data: see storage.Changes.
 	v := versions{salons: cal.db.SalonsVersion(), tickets: cal.db.TicketsVersion()}
 	// load answers a fresh entry itself before rendering anything.
 	f, err := cal.cache.load(c.UserContext(), key, v, kind.tickets, cal.db.Now, render)

@@ -9,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 
 	"salon/events"
-	"salon/storage"
 	"salon/tickets"
 )
 
@@ -106,31 +105,4 @@ func (s *Server) loadConsolePages() error {
 		s.pages.sets[name] = t
 	}
 	return nil
-}
-
-// audit records an action of the signed-in (or token-holding) user. The
-// action has already happened, so a failure to record it is logged rather
-// than turned into an error for the user.
-func (s *Server) audit(c *fiber.Ctx, action string, salonID int64, detail string) {
-	u := currentUser(c)
-	e := &storage.AuditEntry{Action: action, SalonID: salonID, Detail: detail, IP: c.IP()}
-	if u != nil {
-		e.UserID, e.Actor = u.ID, u.Email
-	}
-	if err := s.db.Audit(c.UserContext(), e); err != nil {
-		s.log.Error("audit log", "action", action, "err", err)
-	}
-}
-
-// salonAction names a salon change for the audit log.
-func salonAction(before, after *events.Salon) string {
-	if before.Status != after.Status {
-		switch after.Status {
-		case events.StatusPublished:
-			return "salon.publish"
-		case events.StatusCancelled:
-			return "salon.cancel"
-		}
-	}
-	return "salon.update"
 }

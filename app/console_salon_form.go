@@ -134,7 +134,6 @@ func (s *Server) handleNewSalon(c *fiber.Ctx) error {
 	if err := s.db.CreateSalon(c.UserContext(), sa); err != nil {
 		return s.salonFormError(c, nil, f, err)
 	}
-	s.audit(c, "salon.create", sa.ID, sa.Status)
 	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=created", fiber.StatusSeeOther)
 }
 
@@ -188,6 +187,5 @@ func (s *Server) handleEditSalon(c *fiber.Ctx) error {
 	if err != nil {
 		return s.salonFormError(c, sa, f, err)
 	}
-	s.audit(c, "salon.update", out.ID, "")
 	return c.Redirect("/admin/salons/"+out.Slug+"?ok=saved", fiber.StatusSeeOther)
 }

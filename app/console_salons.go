@@ -81,7 +81,6 @@ func (s *Server) handleConsolePublish(c *fiber.Ctx) error {
 		}
 		return s.renderConsoleSalon(c, errStatus(err), sa, "", consoleFieldMessages(pageLang(c), err))
 	}
-	s.audit(c, "salon.publish", sa.ID, "")
 	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=published", fiber.StatusSeeOther)
 }
 
@@ -115,7 +114,6 @@ func (s *Server) handleConsoleCancelSalon(c *fiber.Ctx) error {
 	if _, err := s.db.UpdateSalon(c.UserContext(), sa.ID, events.SalonUpdate{Status: &st}); err != nil {
 		return err
 	}
-	s.audit(c, "salon.cancel", sa.ID, "")
 	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=cancelled", fiber.StatusSeeOther)
 }
 
@@ -132,7 +130,6 @@ func (s *Server) handleConsoleCreateDoorLink(c *fiber.Ctx) error {
 		}
 		return s.renderConsoleSalon(c, errStatus(err), sa, "", consoleFieldMessages(pageLang(c), err))
 	}
-	s.audit(c, "door_link.create", sa.ID, l.Label)
 	return s.renderConsoleSalon(c, fiber.StatusOK, sa, s.doorLinkJSON(l, sa, token).URL, nil)
 }
 
@@ -148,6 +145,5 @@ func (s *Server) handleConsoleRevokeDoorLink(c *fiber.Ctx) error {
 	if err := s.db.RevokeDoorLink(c.UserContext(), sa.ID, int64(id)); err != nil {
 		return err
 	}
-	s.audit(c, "door_link.revoke", sa.ID, itoa(id))
 	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=revoked", fiber.StatusSeeOther)
 }

@@ -15,7 +15,7 @@ import (
 
 	"salon/app"
 	"salon/events"
-	"salon/storage"
+	"salon/storage/sqlite"
 	"salon/tickets"
 )
 
@@ -23,7 +23,7 @@ import (
 type testApp struct {
 	t      testing.TB
 	srv    *app.Server
-	db     *storage.DB
+	db     *sqlite.DB
 	org    *events.User
 	token  string // the organizer's API token
 	token2 string // another organizer's
@@ -32,7 +32,7 @@ type testApp struct {
 
 func newTestApp(t testing.TB, mod ...func(*app.Config)) *testApp {
 	t.Helper()
-	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "salon.db"))
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "salon.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -114,14 +114,13 @@ func (s *Server) handleLogin(c *fiber.Ctx) error {
 			return err
 		}
 	}
+	ctx = storage.WithActor(ctx, storage.Actor{UserID: u.ID, Email: u.Email, IP: c.IP()})
 	id, err := s.db.CreateSession(ctx, u.ID, sessionTTL, c.IP(), c.Get(fiber.HeaderUserAgent))
 	if err != nil {
 		return err
 	}
 	s.setSessionCookie(c, id, s.db.Now().Add(sessionTTL))
 	s.rotateCSRF(c)
-	c.Locals(userKey, u)
-	s.audit(c, "login", 0, "")
 	return c.Redirect(next, fiber.StatusSeeOther)
 }
 

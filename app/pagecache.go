@@ -37,7 +37,7 @@ func (s *Server) servePage(c *fiber.Ctx, key string, render func() ([]byte, time
 
 // serveCached is servePage for any content type.
 func (s *Server) serveCached(c *fiber.Ctx, key, contentType, cacheControl string, render func() ([]byte, time.Time, error)) error {
-	// The versions are read before any data: see storage.changes.
+	// The versions are read before any data: see storage.Changes.
 	v := versions{salons: s.db.SalonsVersion(), tickets: s.db.TicketsVersion()}
 	html := contentType == fiber.MIMETextHTMLCharsetUTF8
 	f, err := s.pageCache.load(c.UserContext(), key, v, true, time.Now, func(context.Context) (rendered, error) {

@@ -16,6 +16,7 @@ import (
 	"salon/app/notice"
 	"salon/events"
 	"salon/storage"
+	"salon/storage/sqlite"
 	"salon/tickets"
 )
 
@@ -23,7 +24,7 @@ import (
 // background workers it runs.
 type Server struct {
 	cfg     Config
-	db      *storage.DB
+	db      storage.Store
 	log     *slog.Logger
 	app     *fiber.App
 	metrics *metrics
@@ -47,7 +48,7 @@ type Server struct {
 }
 
 // NewServer builds the application on an open database.
-func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
+func NewServer(cfg Config, db storage.Store, log *slog.Logger) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -61,7 +62,7 @@ func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
 	s := &Server{cfg: cfg, db: db, keys: keys, log: log, qr: newQRCache(), pageCache: newRenderCache(pageCacheEntries, pageCacheBytes), pageToken: newPageToken(),
 		calOpts: newCalendarOptions(cfg)}
 	s.metrics = newMetrics()
-	db.ObserveWait = s.metrics.observeWriteWait
+	db.ObserveWriteWait(s.metrics.observeWriteWait)
 	p, err := newPages()
 	if err != nil {
 		return nil, err
@@ -114,7 +115,7 @@ func (s *Server) Shutdown(timeout time.Duration) error {
 // Serve runs `salon serve`: opens and migrates the database, starts the
 // workers and the web server, and shuts all down in order on ctx's end.
 func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
-	db, err := storage.Open(ctx, cfg.DB)
+	db, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"salon/events"
+	"salon/storage"
 	"salon/tickets"
 )
 
@@ -66,10 +67,8 @@ func (s *Server) handleSetup(c *fiber.Ctx) error {
 	}
 	if len(errs) == 0 {
 		u.PasswordHash = HashPassword(pw)
-		err := s.db.UseSetupToken(ctx, token, u)
+		err := s.db.UseSetupToken(storage.WithActor(ctx, storage.Actor{IP: c.IP()}), token, u)
 		if err == nil {
-			c.Locals(userKey, u)
-			s.audit(c, "account.setup", 0, u.Email)
 			s.log.Info("first admin created", "email", u.Email)
 			return c.Redirect("/login?ok=setup", fiber.StatusSeeOther)
 		}
