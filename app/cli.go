@@ -16,6 +16,7 @@ import (
 	"salon/app/web"
 	"salon/events"
 	"salon/storage"
+	"salon/storage/sqlite"
 )
 
 const usage = `usage: salon <command> [flags]
@@ -107,8 +108,8 @@ func runServe(args []string, stderr io.Writer) error {
 	return Serve(ctx, cfg, log)
 }
 
-func openDB(path string) (*storage.DB, error) {
-	return storage.Open(context.Background(), path)
+func openDB(path string) (storage.Store, error) {
+	return sqlite.Open(context.Background(), path)
 }
 
 func runUserAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -200,7 +201,7 @@ func runBackup(args []string, stdout, stderr io.Writer) error {
 	if _, err := os.Stat(dbPath); err != nil {
 		return fmt.Errorf("no database at %s", dbPath)
 	}
-	if err := storage.Backup(context.Background(), dbPath, out); err != nil {
+	if err := sqlite.Backup(context.Background(), dbPath, out); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "backup written to %s\n", out)

@@ -18,6 +18,7 @@ import (
 	"salon/app/web"
 	"salon/events"
 	"salon/storage"
+	"salon/storage/sqlite"
 	"salon/tickets"
 )
 
@@ -66,7 +67,7 @@ func TestCLI(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(token, "slt_") || strings.Contains(token, " ") {
 		t.Fatalf("token create: %d %q", code, stdout)
 	}
-	d, err := storage.Open(context.Background(), db)
+	d, err := sqlite.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +130,7 @@ func TestServe_BackupAndShutdown(t *testing.T) {
 		t.Fatalf("backup while serving: %s", stderr)
 	}
 	stop()
-	cp, err := storage.Open(context.Background(), out)
+	cp, err := sqlite.Open(context.Background(), out)
 	if err != nil {
 		t.Fatalf("backup does not open: %v", err)
 	}
@@ -177,7 +178,7 @@ func TestServe_ShutdownFinishesInFlight(t *testing.T) {
 		t.Fatalf("in-flight request not finished: %q", reply)
 	}
 	<-stopped
-	db, err := storage.Open(context.Background(), dbPath)
+	db, err := sqlite.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +230,7 @@ func serving(t *testing.T, dbPath string) (addr string, stop func()) {
 
 func TestCLI_KeyRotate(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "k.db")
-	db, err := storage.Open(context.Background(), dbPath)
+	db, err := sqlite.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +253,7 @@ func TestCLI_KeyRotate(t *testing.T) {
 	if code, out, stderr := runCLI(t, "", "key", "rotate", "--db", dbPath); code != 0 || !strings.Contains(out, "new ticket signing key 2; 2 keys") {
 		t.Fatalf("%d %q %q", code, out, stderr)
 	}
-	db, err = storage.Open(context.Background(), dbPath)
+	db, err = sqlite.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 // LoadKeySet builds the ticket key set from the signing keys db keeps,
 // making the first key on a new database. The server builds it once at
 // start; a rotation (salon key rotate) takes effect at the next start.
-func LoadKeySet(ctx context.Context, db *storage.DB) (*tickets.KeySet, error) {
+func LoadKeySet(ctx context.Context, db storage.Store) (*tickets.KeySet, error) {
 	stored, err := db.LoadSigningKeys(ctx)
 	if err != nil {
 		return nil, err
@@ -29,7 +29,7 @@ func LoadKeySet(ctx context.Context, db *storage.DB) (*tickets.KeySet, error) {
 // rotateSigningKey adds a signing key that signs from now on and returns
 // its id and the key set that includes it; older keys stay valid for the
 // codes already handed out.
-func rotateSigningKey(ctx context.Context, db *storage.DB) (uint32, *tickets.KeySet, error) {
+func rotateSigningKey(ctx context.Context, db storage.Store) (uint32, *tickets.KeySet, error) {
 	// A database with no key yet gets its first one, so the rotation
 	// always leaves an older key beside the new one.
 	if _, err := LoadKeySet(ctx, db); err != nil {

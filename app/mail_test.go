@@ -268,7 +268,7 @@ func TestMail_ReminderAndAlreadyRegistered(t *testing.T) {
 	// nothing reads it as it changes) the owner gets the ticket again.
 	cancel()
 	ta.Srv.Wait()
-	ta.DB.Now = func() time.Time { return time.Now().Add(11 * time.Minute) }
+	ta.DB.Clock = func() time.Time { return time.Now().Add(11 * time.Minute) }
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	defer cancel2() // runs before the deferred Wait above
 	if err := ta.Srv.StartWorkers(ctx2); err != nil {

@@ -16,13 +16,14 @@ import (
 	"salon/app/web"
 	"salon/events"
 	"salon/storage"
+	"salon/storage/sqlite"
 )
 
 // Server is the web application: the Fiber app, its dependencies and the
 // background workers it runs.
 type Server struct {
 	cfg Config
-	db  *storage.DB
+	db  storage.Store
 	log *slog.Logger
 	app *fiber.App
 	// d is the kernel every surface is built from; it holds the ticket
@@ -38,7 +39,7 @@ type Server struct {
 }
 
 // NewServer builds the application on an open database.
-func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
+func NewServer(cfg Config, db storage.Store, log *slog.Logger) (*Server, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -54,7 +55,7 @@ func NewServer(cfg Config, db *storage.DB, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	db.ObserveWait = s.d.Metrics.ObserveWriteWait
+	db.ObserveWriteWait(s.d.Metrics.ObserveWriteWait)
 	s.app = fiber.New(fiber.Config{
 		// Values from the request must not change under us after the
 		// handler returns (Gatus issue #1268).
@@ -104,7 +105,7 @@ func (s *Server) Shutdown(timeout time.Duration) error {
 // Serve runs `salon serve`: opens and migrates the database, starts the
 // workers and the web server, and shuts all down in order on ctx's end.
 func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
-	db, err := storage.Open(ctx, cfg.DB)
+	db, err := sqlite.Open(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}

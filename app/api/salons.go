@@ -37,7 +37,6 @@ func (s *API) CreateSalon(c *fiber.Ctx) error {
 		return err
 	}
 	s.d.Log.Info("salon created", "slug", sa.Slug, "by", u.Email)
-	s.d.Audit(c, "salon.create", sa.ID, "api")
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"salon": s.organizerSalonJSON(sa)})
 }
 
@@ -67,7 +66,6 @@ func (s *API) saveSalon(c *fiber.Ctx, sa *events.Salon, u *events.User, upd even
 		return err
 	}
 	s.d.Log.Info("salon updated", "slug", out.Slug, "by", u.Email, "status", out.Status, "sequence", out.Sequence)
-	s.d.Audit(c, web.SalonAction(sa, out), out.ID, "api")
 	return c.JSON(fiber.Map{"salon": s.organizerSalonJSON(out)})
 }
 

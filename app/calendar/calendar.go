@@ -31,7 +31,7 @@ var industryTag = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 
 // Calendar serves the .ics files and feeds from one cache.
 type Calendar struct {
-	db    *storage.DB
+	db    storage.Store
 	opts  events.CalendarOptions
 	cache *web.RenderCache
 }

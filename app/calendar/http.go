@@ -30,12 +30,12 @@ var (
 const calendarContentType = "text/calendar; charset=utf-8"
 
 // serve answers a calendar request from the cache, rendering on a miss.
-// A fresh hit reads two atomic counters and a map under a read lock and
-// never touches the database, so a client polling with If-None-Match costs
-// next to nothing.
+// A fresh hit reads the store's two change counters (kept in memory and
+// read from the file at most every 100 ms) and a map under a read lock, so
+// a client polling with If-None-Match costs next to nothing.
 func (cal *Calendar) serve(c *fiber.Ctx, key string, kind calendarKind,
 	render func(context.Context) (web.Rendered, error)) error {
-	// The versions are read before any data: see storage.changes.
+	// The versions are read before any data: see storage.Changes.
 	v := web.Versions{Salons: cal.db.SalonsVersion(), Tickets: cal.db.TicketsVersion()}
 	// load answers a fresh entry itself before rendering anything.
 	f, err := cal.cache.Load(c.UserContext(), key, v, kind.tickets, cal.db.Now, render)

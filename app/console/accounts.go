@@ -1,7 +1,6 @@
 package console
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -48,7 +47,6 @@ func (s *Console) CreateToken(c *fiber.Ctx) error {
 		}
 		return s.renderTokens(c, web.ErrStatus(err), "", label, consoleFieldMessages(web.PageLang(c), err))
 	}
-	s.d.Audit(c, "token.create", 0, label)
 	return s.renderTokens(c, fiber.StatusOK, token, "", nil)
 }
 
@@ -62,7 +60,6 @@ func (s *Console) RevokeToken(c *fiber.Ctx) error {
 	if err := s.d.DB.RevokeAPIToken(c.UserContext(), u.ID, int64(id)); err != nil {
 		return err
 	}
-	s.d.Audit(c, "token.revoke", 0, strconv.Itoa(id))
 	return c.Redirect("/admin/tokens?ok=revoked", fiber.StatusSeeOther)
 }
 
@@ -111,6 +108,5 @@ func (s *Console) CreateUser(c *fiber.Ctx) error {
 		form.PasswordHash = ""
 		return s.renderUsers(c, web.ErrStatus(err), form, consoleFieldMessages(lang, err))
 	}
-	s.d.Audit(c, "user.create", 0, u.Email+" "+u.Role)
 	return c.Redirect("/admin/users?ok=user", fiber.StatusSeeOther)
 }

@@ -115,14 +115,13 @@ func (s *Console) Login(c *fiber.Ctx) error {
 			return err
 		}
 	}
+	ctx = storage.WithActor(ctx, storage.Actor{UserID: u.ID, Email: u.Email, IP: c.IP()})
 	id, err := s.d.DB.CreateSession(ctx, u.ID, web.SessionTTL, c.IP(), c.Get(fiber.HeaderUserAgent))
 	if err != nil {
 		return err
 	}
 	s.d.SetSessionCookie(c, id, s.d.DB.Now().Add(web.SessionTTL))
 	s.d.RotateCSRF(c)
-	web.SetUser(c, u)
-	s.d.Audit(c, "login", 0, "")
 	return c.Redirect(next, fiber.StatusSeeOther)
 }
 

@@ -40,11 +40,10 @@ func (s *Console) Outbox(c *fiber.Ctx) error {
 // retry mail about a salon they manage.
 func (s *Console) Retry(c *fiber.Ctx) error {
 	id, _ := strconv.ParseInt(c.Params("id"), 10, 64)
-	m, err := s.d.RetryMessage(c, id)
+	_, err := s.d.RetryMessage(c, id)
 	if err != nil {
 		return err
 	}
-	s.d.Audit(c, "mail.retry", m.SalonID, strconv.Itoa(int(m.ID))+" "+m.Kind)
 	return c.Redirect("/admin/outbox?ok=retried", fiber.StatusSeeOther)
 }
 

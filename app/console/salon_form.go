@@ -136,7 +136,6 @@ func (s *Console) NewSalon(c *fiber.Ctx) error {
 	if err := s.d.DB.CreateSalon(c.UserContext(), sa); err != nil {
 		return s.salonFormError(c, nil, f, err)
 	}
-	s.d.Audit(c, "salon.create", sa.ID, sa.Status)
 	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=created", fiber.StatusSeeOther)
 }
 
@@ -191,6 +190,5 @@ func (s *Console) EditSalon(c *fiber.Ctx) error {
 	if err != nil {
 		return s.salonFormError(c, sa, f, err)
 	}
-	s.d.Audit(c, "salon.update", out.ID, "")
 	return c.Redirect("/admin/salons/"+out.Slug+"?ok=saved", fiber.StatusSeeOther)
 }

@@ -1,8 +1,6 @@
 package console
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"salon/app/web"
@@ -87,7 +85,6 @@ func (s *Console) Publish(c *fiber.Ctx) error {
 		}
 		return s.renderConsoleSalon(c, web.ErrStatus(err), sa, "", consoleFieldMessages(web.PageLang(c), err))
 	}
-	s.d.Audit(c, "salon.publish", sa.ID, "")
 	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=published", fiber.StatusSeeOther)
 }
 
@@ -122,7 +119,6 @@ func (s *Console) CancelSalon(c *fiber.Ctx) error {
 	if _, err := s.d.DB.UpdateSalon(c.UserContext(), sa.ID, events.SalonUpdate{Status: &st}); err != nil {
 		return err
 	}
-	s.d.Audit(c, "salon.cancel", sa.ID, "")
 	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=cancelled", fiber.StatusSeeOther)
 }
 
@@ -132,14 +128,13 @@ func (s *Console) CreateDoorLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l, token, err := s.d.DB.CreateDoorLink(c.UserContext(), sa.ID, c.FormValue("label"), u.ID)
+	_, token, err := s.d.DB.CreateDoorLink(c.UserContext(), sa.ID, c.FormValue("label"), u.ID)
 	if err != nil {
 		if events.ErrorCode(err) == events.EINTERNAL {
 			return err
 		}
 		return s.renderConsoleSalon(c, web.ErrStatus(err), sa, "", consoleFieldMessages(web.PageLang(c), err))
 	}
-	s.d.Audit(c, "door_link.create", sa.ID, l.Label)
 	return s.renderConsoleSalon(c, fiber.StatusOK, sa, s.d.DoorLinkURL(sa.Slug, token), nil)
 }
 
@@ -156,6 +151,5 @@ func (s *Console) RevokeDoorLink(c *fiber.Ctx) error {
 	if err := s.d.DB.RevokeDoorLink(c.UserContext(), sa.ID, int64(id)); err != nil {
 		return err
 	}
-	s.d.Audit(c, "door_link.revoke", sa.ID, strconv.Itoa(id))
 	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=revoked", fiber.StatusSeeOther)
 }

@@ -7,6 +7,7 @@ import (
 
 	"salon/app/web"
 	"salon/events"
+	"salon/storage"
 	"salon/tickets"
 )
 
@@ -48,10 +49,8 @@ func (s *Console) Setup(c *fiber.Ctx) error {
 	}
 	if len(errs) == 0 {
 		u.PasswordHash = web.HashPassword(pw)
-		err := s.d.DB.UseSetupToken(ctx, token, u)
+		err := s.d.DB.UseSetupToken(storage.WithActor(ctx, storage.Actor{IP: c.IP()}), token, u)
 		if err == nil {
-			web.SetUser(c, u)
-			s.d.Audit(c, "account.setup", 0, u.Email)
 			s.d.Log.Info("first admin created", "email", u.Email)
 			return c.Redirect("/login?ok=setup", fiber.StatusSeeOther)
 		}

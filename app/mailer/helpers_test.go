@@ -19,12 +19,13 @@ import (
 
 	"salon/app/mailer/smtptest"
 	"salon/storage"
+	"salon/storage/sqlite"
 	"salon/tickets"
 )
 
 // testDB is an open database file and the path to reopen it by.
 type testDB struct {
-	*storage.DB
+	*sqlite.DB
 	path string
 }
 
@@ -32,7 +33,7 @@ type testDB struct {
 func openTestDB(tb testing.TB) *testDB {
 	tb.Helper()
 	path := filepath.Join(tb.TempDir(), "salon.db")
-	db, err := storage.Open(context.Background(), path)
+	db, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		tb.Fatal(err)
 	}

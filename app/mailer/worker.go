@@ -48,7 +48,7 @@ const sendTimeout = 2 * time.Minute
 // each, retrying passing failures with growing back-off until GiveUpAfter
 // from the message's creation. Run it once per database.
 type Worker struct {
-	db  *storage.DB
+	db  storage.Store
 	m   Messenger
 	r   Renderer
 	log *slog.Logger
@@ -103,7 +103,7 @@ func WithBatchSize(n int) Option { return func(w *Worker) { w.batch = n } }
 // NewWorker makes a Worker. m may be nil (no --smtp): mail then stays queued
 // and is only logged. The worker does not close m; its owner does, after Run
 // returns. The error reports a bad From address or base URL.
-func NewWorker(db *storage.DB, m Messenger, r Renderer, log *slog.Logger, opts ...Option) (*Worker, error) {
+func NewWorker(db storage.Store, m Messenger, r Renderer, log *slog.Logger, opts ...Option) (*Worker, error) {
 	if log == nil {
 		log = slog.Default()
 	}

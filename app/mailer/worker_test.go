@@ -12,6 +12,7 @@ import (
 
 	"salon/app/mailer/smtptest"
 	"salon/storage"
+	"salon/storage/sqlite"
 )
 
 func TestWorker_DeliversOverOneConnection(t *testing.T) {
@@ -184,7 +185,7 @@ func TestWorker_CrashBetweenSendAndMark(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	reopened, err := storage.Open(context.Background(), db.path)
+	reopened, err := sqlite.Open(context.Background(), db.path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +213,7 @@ func TestWorker_GivesUpAfterADay(t *testing.T) {
 	srv := smtptest.Start(t)
 	db := openTestDB(t)
 	c := newClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC))
-	db.Now = c.Now // before the first write, so the writer sees it without a race
+	db.Clock = c.Now // before the first write, so the writer sees it without a race
 	ids := queueMail(t, db, "ana@example.com")
 	srv.FailNext(1_000_000, 451)
 	w := mustWorker(t, db, newSMTP(t, srv), fastOptions(WithBackoff(time.Minute, time.Hour))...)

@@ -27,7 +27,7 @@ var htmlTemplate = template.Must(template.ParseFS(templateFS, "mail.html"))
 
 // Renderer turns outbox rows into mail.
 type Renderer struct {
-	DB      *storage.DB
+	DB      storage.Store
 	BaseURL string
 	// From is the --mail-from address.
 	From string

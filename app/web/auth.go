@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"salon/events"
+	"salon/storage"
 )
 
 const userKey = "user"
@@ -24,8 +25,15 @@ func (d *Deps) RequireToken(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderWWWAuthenticate, `Bearer realm="salon", error="invalid_token"`)
 		return err
 	}
-	c.Locals(userKey, u)
+	setUser(c, u, "api")
 	return c.Next()
+}
+
+// setUser makes u the request's user, and its actor for the audit log:
+// the store records audited writes made with the request's context as u's.
+func setUser(c *fiber.Ctx, u *events.User, via string) {
+	c.Locals(userKey, u)
+	c.SetUserContext(storage.WithActor(c.UserContext(), storage.Actor{UserID: u.ID, Email: u.Email, IP: c.IP(), Via: via}))
 }
 
 // CurrentUser is the user a token or a session authenticated, or nil.
@@ -48,6 +56,3 @@ func (d *Deps) ManagedSalon(c *fiber.Ctx) (*events.Salon, *events.User, error) {
 	}
 	return sa, u, nil
 }
-
-// SetUser records the user a request acts as, for CurrentUser.
-func SetUser(c *fiber.Ctx, u *events.User) { c.Locals(userKey, u) }

@@ -27,7 +27,7 @@ const (
 // the configuration says about links and cookies, the ticket keys, the
 // caches and the metrics. The root package makes one at start.
 type Deps struct {
-	DB  *storage.DB
+	DB  storage.Store
 	Log *slog.Logger
 	// BaseURL is the configured site address; links are built from it,
 	// never from the request's Host.
@@ -58,7 +58,7 @@ type Deps struct {
 
 // NewDeps makes the kernel on an open store, with empty caches and a
 // metrics registry of its own (so tests can run several side by side).
-func NewDeps(db *storage.DB, log *slog.Logger, baseURL string, secure bool, keys *tickets.KeySet, cal events.CalendarOptions) (*Deps, error) {
+func NewDeps(db storage.Store, log *slog.Logger, baseURL string, secure bool, keys *tickets.KeySet, cal events.CalendarOptions) (*Deps, error) {
 	errs, err := ParseTemplates(nil, nil, "error")
 	if err != nil {
 		return nil, err

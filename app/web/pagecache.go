@@ -30,7 +30,7 @@ func (d *Deps) ServePage(c *fiber.Ctx, key string, render func() ([]byte, time.T
 
 // ServeCached is ServePage for any content type.
 func (d *Deps) ServeCached(c *fiber.Ctx, key, contentType, cacheControl string, render func() ([]byte, time.Time, error)) error {
-	// The versions are read before any data: see storage.changes.
+	// The versions are read before any data: see storage.Changes.
 	v := Versions{Salons: d.DB.SalonsVersion(), Tickets: d.DB.TicketsVersion()}
 	html := contentType == fiber.MIMETextHTMLCharsetUTF8
 	f, err := d.Pages.Load(c.UserContext(), key, v, true, time.Now, func(context.Context) (Rendered, error) {

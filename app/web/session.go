@@ -90,7 +90,7 @@ func (d *Deps) RequireSession(c *fiber.Ctx) error {
 		}
 		return events.Errorf(events.EUNAUTHORIZED, "Please sign in again.")
 	}
-	c.Locals(userKey, u)
+	setUser(c, u, "")
 	return c.Next()
 }
 

@@ -19,7 +19,7 @@ import (
 
 	"salon/app"
 	"salon/events"
-	"salon/storage"
+	"salon/storage/sqlite"
 	"salon/tickets"
 )
 
@@ -27,7 +27,7 @@ import (
 type App struct {
 	T      testing.TB
 	Srv    *app.Server
-	DB     *storage.DB
+	DB     *sqlite.DB
 	Org    *events.User
 	Token  string // the organizer's API token
 	Token2 string // another organizer's
@@ -39,7 +39,7 @@ type App struct {
 // API token; mod may change the configuration first.
 func New(t testing.TB, mod ...func(*app.Config)) *App {
 	t.Helper()
-	db, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "salon.db"))
+	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "salon.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

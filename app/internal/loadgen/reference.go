@@ -22,7 +22,7 @@ import (
 	"salon/tickets"
 )
 
-// refPragmas have the server's durability settings (storage/db.go): WAL,
+// refPragmas have the server's durability settings (storage/sqlite/db.go): WAL,
 // synchronous=FULL, busy_timeout and foreign_keys, so the bare INSERT
 // reference pays the same disk sync per commit. Unlike the server, which
 // turns SQLite's automatic checkpoint off and checkpoints from a goroutine

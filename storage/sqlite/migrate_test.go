@@ -1,0 +1,115 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"salon/tickets"
+)
+
+// TestMigrate_LeanWrites builds a database as the migrations before 0005
+// left it, with tickets whose manage links were mailed in the legacy form,
+// then opens it: the tables are rebuilt, every row and reference survives,
+// the legacy links keep working beside the new id-carrying ones, and foreign
+// keys are enforced again afterwards.
+func TestMigrate_LeanWrites(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "salon.db")
+	raw, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.SetMaxOpenConns(1)
+	mustExec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := raw.Exec(q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	mustExec(`CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`)
+	names, _ := fs.Glob(migrationFS, "migrations/*.sql")
+	for _, name := range names {
+		if name >= "migrations/0005" {
+			break
+		}
+		body, _ := fs.ReadFile(migrationFS, name)
+		mustExec(string(body))
+		mustExec(`INSERT INTO migrations (name, applied_at) VALUES (?, 0)`, name)
+	}
+	key := []byte("0123456789abcdef0123456789abcdef")
+	mustExec(`INSERT INTO settings (key, value) VALUES ('token_key', ?)`, key)
+	mustExec(`INSERT INTO salons (id, slug, title, industry, starts_at, ends_at, timezone, capacity, rsvp_deadline, status,
+		confirmed, waitlisted, created_at, updated_at) VALUES (1, 'legacy', 'Legacy', 'law', 4102444800, 4102452000,
+		'Asia/Shanghai', 1, 4102444800, 'published', 1, 1, 0, 0)`)
+	salts := [][]byte{[]byte("salt-salt-salt-1"), []byte("salt-salt-salt-2")}
+	for i, status := range []string{"confirmed", "waitlisted"} {
+		legacy := tickets.LegacyManageToken(key, salts[i])
+		mustExec(`INSERT INTO tickets (id, salon_id, name, email, status, token_salt, token_hash, created_at, updated_at)
+			VALUES (?, 1, 'Guest', ?, ?, ?, ?, 0, 0)`, i+1, "g"+status+"@example.com", status, salts[i], tickets.HashToken(legacy))
+		mustExec(`INSERT INTO outbox (kind, salon_id, ticket_id, recipient, message_id, next_attempt_at, created_at)
+			VALUES ('confirmed', 1, ?, 'x@example.com', ?, 0, 0)`, i+1, "m"+status)
+	}
+	mustExec(`INSERT INTO idempotency_keys (key_hash, body_hash, ticket_id, created_at) VALUES ('k', 'b', 1, 0)`)
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if p := Pragmas(t, db); p["foreign_keys"] != "1" {
+		t.Fatalf("foreign_keys = %s after migrating", p["foreign_keys"])
+	}
+	var n int
+	if err := db.write.QueryRow(`SELECT (SELECT COUNT(*) FROM tickets) + (SELECT COUNT(*) FROM outbox) +
+		(SELECT COUNT(*) FROM idempotency_keys)`).Scan(&n); err != nil || n != 5 {
+		t.Fatalf("rows after migrating: %d, %v", n, err)
+	}
+	var ddl string
+	if err := db.write.QueryRow(`SELECT group_concat(sql, ';') FROM sqlite_schema WHERE tbl_name IN ('tickets', 'outbox')`).Scan(&ddl); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(ddl, "_lean") || strings.Contains(ddl, "message_id      TEXT NOT NULL UNIQUE") || strings.Contains(ddl, "token_hash    TEXT NOT NULL UNIQUE") {
+		t.Fatalf("schema after migrating:\n%s", ddl)
+	}
+
+	legacy := tickets.LegacyManageToken(key, salts[0])
+	old, err := db.FindTicketByToken(ctx, legacy)
+	if err != nil || old.ID != 1 {
+		t.Fatalf("legacy link: %+v, %v", old, err)
+	}
+	if old.Token != tickets.ManageToken(key, 1, salts[0]) {
+		t.Fatalf("a legacy ticket's token is now %q", old.Token)
+	}
+	if again, err := db.FindTicketByToken(ctx, old.Token); err != nil || again.ID != 1 {
+		t.Fatalf("new link of a legacy ticket: %v", err)
+	}
+	// The id alone, or the right id with another ticket's HMAC, finds nothing.
+	forged := tickets.ManageToken(key, 1, salts[1])
+	for _, bad := range []string{forged, strings.ToUpper(old.Token[:1]) + old.Token[1:] + "x", tickets.LegacyManageToken(key, []byte("other"))} {
+		if _, err := db.FindTicketByToken(ctx, bad); err == nil {
+			t.Errorf("token %q found a ticket", bad)
+		}
+	}
+	// Cancelling by the legacy link frees the seat for the waitlisted ticket,
+	// whose foreign keys (outbox rows) point at the rebuilt table.
+	if _, err := db.CancelRSVP(ctx, legacy); err != nil {
+		t.Fatal(err)
+	}
+	next, err := db.FindTicketByToken(ctx, tickets.LegacyManageToken(key, salts[1]))
+	if err != nil || next.Status != tickets.StatusConfirmed {
+		t.Fatalf("waitlisted ticket after the cancellation: %+v, %v", next, err)
+	}
+	// Foreign keys are enforced again: an outbox row for no ticket is refused.
+	if _, err := db.write.Exec(`INSERT INTO outbox (kind, ticket_id, recipient, message_id, next_attempt_at, created_at)
+		VALUES ('confirmed', 999, 'x@example.com', 'm', 0, 0)`); err == nil {
+		t.Fatal("an outbox row for a missing ticket was accepted")
+	}
+}
