@@ -26,10 +26,10 @@ func scanTimeError() error {
 }
 
 // CheckIn records a scan and checks the ticket in when it may enter. The
-// signature is verified by the caller, before the writer is involved (see
+// signature is verified by the caller, before the write (see
 // CheckinRequest.Claims); a check-in by hand names the ticket instead, and
-// is audited. Inside the writer, the single-writer rule makes
-// two devices scanning one ticket at the same instant get exactly one ok.
+// is audited. The salon's row lock makes two devices scanning one ticket at
+// the same instant, through any processes, get exactly one ok.
 func (db *DB) CheckIn(ctx context.Context, r storage.CheckinRequest) (*storage.CheckinResult, error) {
 	if len(r.Nonce) > maxNonce || events.CheckLine(r.Nonce, 0, maxNonce) != "" {
 		return nil, &events.Error{Code: events.EINVALID, Message: "nonce: at most 100 printable characters", Fields: map[string]string{"nonce": "at most 100 printable characters"}}

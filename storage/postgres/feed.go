@@ -35,7 +35,7 @@ func readFeed(ctx context.Context, q interface {
 }
 
 // feedToken derives the feed token from f, or "" when the email has no ticket.
-// It needs no database, so writes read f inside the writer and call this
+// It needs no database, so writes read f inside their transaction and call this
 // once they are done.
 func (db *DB) feedToken(f feedRef) string {
 	if !f.first.Valid {

@@ -48,8 +48,8 @@ func (db *DB) QueuedAfter(ctx context.Context, afterID int64) (n int, lastID int
 // FindMessages lists outbox messages with their salon's slug, in one query.
 func (db *DB) FindMessages(ctx context.Context, f storage.OutboxFilter) ([]*storage.Message, error) {
 	// The salons side is a subquery that names its id apart, so that the
-	// unqualified outboxColumns stay unambiguous; SQLite flattens it into a
-	// plain primary-key LEFT JOIN.
+	// unqualified outboxColumns stay unambiguous; the planner flattens it into
+	// a plain primary-key LEFT JOIN.
 	q := `SELECT ` + outboxColumns + `, COALESCE(s.slug, '') FROM outbox
 		LEFT JOIN (SELECT id AS salon_ref, slug, organizer_id FROM salons) s ON s.salon_ref = outbox.salon_id WHERE 1 = 1`
 	var args []any

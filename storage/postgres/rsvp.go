@@ -31,8 +31,8 @@ func scanRSVPSalon(row scanner) (*events.Salon, error) {
 
 // CreateRSVP takes an RSVP: confirmed while seats are left, else waitlisted
 // in arrival order, else salon_full. The capacity decision, the ticket, its
-// notice and the idempotency record are written in one transaction by the
-// single writer, so no concurrency can overbook. The input must be
+// notice and the idempotency record are written in one transaction under
+// the salon's row lock, so no concurrency, in any process, can overbook. The input must be
 // normalized and valid. For an email that already has an active RSVP,
 // already_registered is returned and its confirmation queued again when
 // tickets.ResendAllowed says so. The result carries the ticket, the salon's
@@ -40,7 +40,7 @@ func scanRSVPSalon(row scanner) (*events.Salon, error) {
 // RSVPRequest).
 //
 // A repeated email is found by the unique index on active tickets
-// (the INSERT fails, and only that statement is undone), not by a query
+// (the INSERT ... ON CONFLICT DO NOTHING returns no row), not by a query
 // before every INSERT; the first-come decision and the waitlist position
 // come from the counts on the salon row, kept in the same transaction.
 func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.RSVPResult, error) {
@@ -178,7 +178,7 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 	if out.Replayed {
 		return out, nil
 	}
-	// Made here, once the id is known, rather than in the writer.
+	// Made here, once the id is known, rather than inside the transaction.
 	out.Ticket.Token = tickets.ManageToken(db.key, out.Ticket.ID, salt)
 	out.FeedToken = db.feedToken(feed)
 	return out, nil

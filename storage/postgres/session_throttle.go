@@ -19,8 +19,9 @@ import (
 //
 // An attempt is recorded before its password is checked, in the same write
 // that checks the limits. Counting first and recording after the check let a
-// parallel burst pass the count together and all reach argon2id; the single
-// writer runs one reservation at a time, so no more than the limit can.
+// parallel burst pass the count together and all reach argon2id; an advisory
+// lock per key runs one reservation of a key at a time, in every process,
+// so no more than the limit can.
 
 // ReserveLoginAttempt checks every limit and, if none is reached, records
 // one attempt against each key, all in one write. Attempts older than window

@@ -37,7 +37,7 @@ func scanTicket(row scanner, key []byte) (*tickets.Ticket, error) {
 
 // scanTicketSalt reads a ticket without its manage token, and the salt the
 // token is derived from: writes read it so, and derive the token (an HMAC)
-// after the writer is done with them.
+// after the transaction is done with them.
 func scanTicketSalt(row scanner) (*tickets.Ticket, []byte, error) {
 	var t tickets.Ticket
 	var salt []byte
