@@ -16,6 +16,7 @@ import (
 	"salon/app/web"
 	"salon/events"
 	"salon/storage"
+	"salon/storage/postgres"
 	"salon/storage/sqlite"
 )
 
@@ -109,7 +110,7 @@ func runServe(args []string, stderr io.Writer) error {
 }
 
 func openDB(path string) (storage.Store, error) {
-	return sqlite.Open(context.Background(), path)
+	return OpenStore(context.Background(), path)
 }
 
 func runUserAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -197,6 +198,9 @@ func runBackup(args []string, stdout, stderr io.Writer) error {
 	}
 	if out == "" {
 		return usageError("--out is required")
+	}
+	if postgres.IsURL(dbPath) {
+		return errBackupPostgres
 	}
 	if _, err := os.Stat(dbPath); err != nil {
 		return fmt.Errorf("no database at %s", dbPath)

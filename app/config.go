@@ -125,7 +125,7 @@ func (e *envFlags) duration(p *time.Duration, name, env string, def time.Duratio
 
 // bindDB registers --db, which every command that opens the database takes.
 func (e *envFlags) bindDB(p *string) {
-	e.string(p, "db", "SALON_DB", "salon.db", "path of the SQLite database file")
+	e.string(p, "db", "SALON_DB", "salon.db", "path of the SQLite database file, or a postgres:// URL")
 }
 
 // bindServe registers the flags of `salon serve`.
@@ -160,7 +160,7 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--rate-limit must not be negative")
 	}
 	if c.DB == "" {
-		return fmt.Errorf("--db must name a file")
+		return fmt.Errorf("--db must name a file or a postgres:// URL")
 	}
 	if c.MailFrom == "" {
 		c.MailFrom = DefaultMailFrom

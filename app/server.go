@@ -16,7 +16,6 @@ import (
 	"salon/app/web"
 	"salon/events"
 	"salon/storage"
-	"salon/storage/sqlite"
 )
 
 // Server is the web application: the Fiber app, its dependencies and the
@@ -105,7 +104,7 @@ func (s *Server) Shutdown(timeout time.Duration) error {
 // Serve runs `salon serve`: opens and migrates the database, starts the
 // workers and the web server, and shuts all down in order on ctx's end.
 func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
-	db, err := sqlite.Open(ctx, cfg.DB)
+	db, err := OpenStore(ctx, cfg.DB)
 	if err != nil {
 		return err
 	}
@@ -131,7 +130,7 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	served := make(chan error, 1)
 	go func() { served <- s.Listener(ln) }()
-	log.Info("salon listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", cfg.DB, "version", Version)
+	log.Info("salon listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", displayDB(cfg.DB), "version", Version)
 
 	select {
 	case err := <-served:

@@ -1,7 +1,7 @@
 // Package storage names what the app needs of a store: the records it
 // reads and writes, the errors it can get, and the interfaces a backend
 // implements, each method with the guarantee every backend must give. It
-// speaks no SQL; each backend (storage/sqlite today) has its own SQL,
+// speaks no SQL; each backend (storage/sqlite, storage/postgres) has its own SQL,
 // migrations and concurrency strategy, and storage/storagetest is the one
 // contract suite every backend must pass.
 //

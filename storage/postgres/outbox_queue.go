@@ -1,0 +1,166 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"salon/events"
+	"salon/storage"
+)
+
+// maxErrorText bounds the error kept for admins: a whole SMTP transcript is
+// noise in the console and would bloat the row on every retry.
+const maxErrorText = 500
+
+// outboxColumns is the column list scanMessage expects, in its order.
+const outboxColumns = `id, kind, COALESCE(salon_id, 0), COALESCE(ticket_id, 0), recipient, lang, payload, message_id,
+	status, attempts, next_attempt_at, last_error, created_at, sent_at`
+
+// ClaimMessages hands out up to limit messages that are due, oldest first,
+// marking them sending under a lease (and counting the attempt) in the same
+// write. Rows another claimer has locked are skipped (FOR UPDATE SKIP
+// LOCKED), and a row once claimed is no longer queued, so two workers in any
+// processes never get the same message; a message whose lease ran out (its
+// worker died) is due again.
+func (db *DB) ClaimMessages(ctx context.Context, limit int) ([]*storage.Message, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	var out []*storage.Message
+	err := db.update(ctx, func(tx *Tx) error {
+		out = out[:0]
+		now := tx.now.Unix()
+		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET status = ?, attempts = attempts + 1, lease_until = ?
+			WHERE id IN (SELECT id FROM outbox
+				WHERE (status = ? AND next_attempt_at <= ?) OR (status = ? AND lease_until <= ?)
+				ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
+			RETURNING `+outboxColumns, storage.OutboxSending, tx.now.Add(db.Lease).Unix(),
+			storage.OutboxQueued, now, storage.OutboxSending, now, limit)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			m, err := scanMessage(rows)
+			if err != nil {
+				return err
+			}
+			out = append(out, m)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to claim outbox messages: %w", err)
+	}
+	// RETURNING promises no order; senders rely on oldest first.
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}
+
+// MarkSent records that the server accepted the message.
+func (db *DB) MarkSent(ctx context.Context, id int64) error {
+	return db.moveMessage(ctx, id, "mark sent", storage.OutboxSending, false,
+		`UPDATE outbox SET status = ?, sent_at = ?, last_error = '', lease_until = NULL WHERE id = ? AND status = ?`,
+		func(now int64) []any { return []any{storage.OutboxSent, now, id, storage.OutboxSending} }, nil)
+}
+
+// MarkRetry puts a message that failed for a passing reason back in the
+// queue, due again at next.
+func (db *DB) MarkRetry(ctx context.Context, id int64, errText string, next time.Time) error {
+	return db.moveMessage(ctx, id, "mark for retry", storage.OutboxSending, false,
+		`UPDATE outbox SET status = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL WHERE id = ? AND status = ?`,
+		func(int64) []any {
+			return []any{storage.OutboxQueued, next.Unix(), truncate(errText, maxErrorText), id, storage.OutboxSending}
+		}, nil)
+}
+
+// MarkFailed gives up on a message; it stays in the outbox, with its error,
+// for an admin to read and perhaps retry.
+func (db *DB) MarkFailed(ctx context.Context, id int64, errText string) error {
+	return db.moveMessage(ctx, id, "mark failed", storage.OutboxSending, false,
+		`UPDATE outbox SET status = ?, last_error = ?, lease_until = NULL WHERE id = ? AND status = ?`,
+		func(int64) []any {
+			return []any{storage.OutboxFailed, truncate(errText, maxErrorText), id, storage.OutboxSending}
+		}, nil)
+}
+
+// RetryMessage puts a failed message back in the queue, due now: an admin
+// fixed what was wrong (the address, the mail server) and wants it sent.
+// The error is kept so the console still shows why it failed before.
+func (db *DB) RetryMessage(ctx context.Context, id int64) error {
+	return db.moveMessage(ctx, id, "retry", storage.OutboxFailed, true,
+		`UPDATE outbox SET status = ?, next_attempt_at = ? WHERE id = ? AND status = ?`,
+		func(now int64) []any { return []any{storage.OutboxQueued, now, id, storage.OutboxFailed} }, func(tx *Tx) error {
+			var kind string
+			var salonID int64
+			if err := tx.QueryRowContext(ctx, `SELECT kind, COALESCE(salon_id, 0) FROM outbox WHERE id = ?`, id).Scan(&kind, &salonID); err != nil {
+				return err
+			}
+			return audit(ctx, tx, storage.ActionMailRetry, salonID, strconv.FormatInt(id, 10)+" "+kind)
+		})
+}
+
+// RequeueInFlight returns messages whose lease ran out to the queue: their
+// worker stopped between claiming and marking them. A message another
+// process's worker holds under a live lease is left alone, so this is safe
+// while other workers run. Such a message may already have been delivered;
+// its stable Message-ID lets the receiver recognise the resend.
+func (db *DB) RequeueInFlight(ctx context.Context) (int, error) {
+	var n int64
+	err := db.update(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE outbox SET status = ?, next_attempt_at = ?, lease_until = NULL
+			WHERE status = ? AND lease_until <= ?`,
+			storage.OutboxQueued, tx.now.Unix(), storage.OutboxSending, tx.now.Unix())
+		if err != nil {
+			return err
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("storage: unable to requeue messages in flight: %w", err)
+	}
+	return int(n), nil
+}
+
+// moveMessage runs one status change on one message; args gets the write's
+// own clock, which is only known inside the transaction. When no row
+// matched, it tells a missing message from one in another status, so a
+// caller learns whether it raced with someone. queues says the change puts
+// the message in the queue for now, so the mail worker is woken.
+func (db *DB) moveMessage(ctx context.Context, id int64, what, from string, queues bool, query string, args func(now int64) []any, moved func(*Tx) error) error {
+	err := db.update(ctx, func(tx *Tx) error {
+		res, err := tx.ExecContext(ctx, query, args(tx.now.Unix())...)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 1 {
+			if queues {
+				tx.queuedMail()
+			}
+			if moved != nil {
+				return moved(tx)
+			}
+			return nil
+		}
+		var status string
+		err = tx.QueryRowContext(ctx, `SELECT status FROM outbox WHERE id = ?`, id).Scan(&status)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("Message")
+		} else if err != nil {
+			return err
+		}
+		return events.Errorf(events.ECONFLICT, "Message %d is %s, not %s.", id, status, from)
+	})
+	if err != nil {
+		return fmt.Errorf("storage: unable to %s message %d: %w", what, id, err)
+	}
+	return nil
+}

@@ -1,0 +1,231 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"salon/events"
+	"salon/storage"
+	"salon/tickets"
+)
+
+// rsvpSalonColumns are what an RSVP decision needs of its salon, and no
+// more: the full row (description and all) cost more to read than to decide.
+const rsvpSalonColumns = `SELECT id, slug, status, capacity, waitlist, confirmed, waitlisted,
+	starts_at, rsvp_deadline, timezone FROM salons WHERE slug = ?`
+
+func scanRSVPSalon(row scanner) (*events.Salon, error) {
+	var s events.Salon
+	var starts, deadline int64
+	if err := row.Scan(&s.ID, &s.Slug, &s.Status, &s.Capacity, &s.Waitlist, &s.Confirmed, &s.Waitlisted,
+		&starts, &deadline, &s.Timezone); err != nil {
+		return nil, err
+	}
+	s.StartsAt, s.RSVPDeadline = unix(starts), unix(deadline)
+	return &s, nil
+}
+
+// CreateRSVP takes an RSVP: confirmed while seats are left, else waitlisted
+// in arrival order, else salon_full. The capacity decision, the ticket, its
+// notice and the idempotency record are written in one transaction under
+// the salon's row lock, so no concurrency, in any process, can overbook. The input must be
+// normalized and valid. For an email that already has an active RSVP,
+// already_registered is returned and its confirmation queued again when
+// tickets.ResendAllowed says so. The result carries the ticket, the salon's
+// zone and the attendee's feed token (no tokens for a replay, see
+// RSVPRequest).
+//
+// A repeated email is found by the unique index on active tickets
+// (the INSERT ... ON CONFLICT DO NOTHING returns no row), not by a query
+// before every INSERT; the first-come decision and the waitlist position
+// come from the counts on the salon row, kept in the same transaction.
+func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.RSVPResult, error) {
+	var out *storage.RSVPResult
+	var refusal error
+	var zone string
+	// The feed token is derived from feed once the write is done.
+	var feed feedRef
+	in := r.Input
+	// Everything that does not depend on the database (random salts, keyed
+	// hashes) is done here, by the caller's goroutine, so that the single
+	// writer spends its time only on what must be serial.
+	salt := tickets.RandomBytes(tickets.TokenBytes)
+	messageID := hex.EncodeToString(tickets.RandomBytes(16))
+	var keyHash, bodyHash string
+	if r.IdempotencyKey != "" {
+		keyHash = tickets.HashToken(r.Slug + "\x00" + r.IdempotencyKey)
+		bodyHash = tickets.HashToken(in.Name + "\x00" + in.Email + "\x00" + in.Company + "\x00" + in.JobTitle + "\x00" + in.Lang)
+	}
+	err := db.update(ctx, func(tx *Tx) error {
+		out, refusal = nil, nil
+		// The salon's row lock is the capacity guarantee across processes:
+		// every RSVP, cancellation, promotion and capacity edit of this
+		// salon waits for it, and the counts are read under it, so the
+		// decision below sees every seat taken before it. Arrival order is
+		// the order in which RSVPs get the lock.
+		s, err := scanRSVPSalon(tx.QueryRowContext(ctx, rsvpSalonColumns+` FOR UPDATE`, r.Slug))
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !s.Visible()) {
+			return notFound("Salon")
+		} else if err != nil {
+			return fmt.Errorf("storage: unable to fetch salon: %w", err)
+		}
+		zone = s.Timezone
+		if keyHash != "" {
+			var prevBody string
+			var prevTicket int64
+			err := tx.QueryRowContext(ctx, `SELECT body_hash, ticket_id FROM idempotency_keys WHERE key_hash = ?`, keyHash).Scan(&prevBody, &prevTicket)
+			if err == nil {
+				if prevBody != bodyHash {
+					return &events.Error{Code: events.EINVALID, Message: "Idempotency-Key: already used for a different request",
+						Fields: map[string]string{"Idempotency-Key": "already used for a different request"}}
+				}
+				// The salt is read and dropped: no token is derived for a replay.
+				t, _, err := scanTicketSalt(tx.QueryRowContext(ctx, ticketByID, prevTicket))
+				if err != nil {
+					return fmt.Errorf("storage: unable to replay ticket: %w", err)
+				}
+				out = &storage.RSVPResult{Ticket: t, Replayed: true}
+				return nil
+			} else if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("storage: unable to check idempotency key: %w", err)
+			}
+		}
+		if err := s.RSVPOpen(tx.now); err != nil {
+			return err
+		}
+		status, err := tickets.Decide(s.Capacity, s.Confirmed, s.Waitlist)
+		if err != nil {
+			// A full salon still tells an attendee who is already in that
+			// they are, as when the check came first.
+			if resent, rerr := db.resendIfRegistered(ctx, tx, s.ID, in.Email); rerr != nil || resent {
+				refusal = alreadyRegistered()
+				return rerr
+			}
+			return err
+		}
+		// A repeated email meets the unique index on active tickets; ON
+		// CONFLICT answers it with no row instead of an error, which in
+		// PostgreSQL would abort the whole transaction.
+		var id int64
+		err = tx.QueryRowContext(ctx, `INSERT INTO tickets (salon_id, name, email, company, job_title, lang, status,
+			token_salt, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (salon_id, email) WHERE status <> 'cancelled' DO NOTHING RETURNING id`,
+			s.ID, in.Name, in.Email, in.Company, in.JobTitle, in.Lang, status, salt,
+			tx.now.Unix(), tx.now.Unix()).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			// Refused, but the owner gets their ticket mailed again (unless
+			// throttled, see resendConfirmation); the refusal is returned
+			// only after that notice, if any, is safely queued.
+			if resent, rerr := db.resendIfRegistered(ctx, tx, s.ID, in.Email); rerr != nil || resent {
+				refusal = alreadyRegistered()
+				return rerr
+			}
+			return events.Errorf(events.EALREADYREGISTERED, "This email already has an RSVP for this salon.")
+		} else if err != nil {
+			return fmt.Errorf("storage: unable to create ticket: %w", err)
+		}
+		t := &tickets.Ticket{ID: id, SalonID: s.ID, Salon: s.Slug, Name: in.Name, Email: in.Email, Company: in.Company,
+			JobTitle: in.JobTitle, Lang: in.Lang, Status: status, CreatedAt: tx.now, UpdatedAt: tx.now}
+		kind, dc, dw := tickets.NoticeConfirmed, 1, 0
+		if status != tickets.StatusConfirmed {
+			kind, dc, dw = tickets.NoticeWaitlisted, 0, 1
+		}
+		if err := addCounts(ctx, tx, s, dc, dw); err != nil {
+			return err
+		}
+		if status != tickets.StatusConfirmed {
+			// The new ticket has the highest id, so every waitlisted ticket
+			// of the salon is ahead of it or is it: its position is the
+			// count the salon row keeps, as this same write left it.
+			t.WaitlistPosition = s.Waitlisted
+		}
+		// The personal feed needs no row of its own: its token names the
+		// email's first ticket (this one, for a new email).
+		if feed, err = readFeed(ctx, tx, in.Email); err != nil {
+			return err
+		}
+		if err := insertNotice(ctx, tx, kind, s.ID, id, in.Email, in.Lang,
+			tickets.NoticePayload(kind, t.WaitlistPosition, 0), messageID); err != nil {
+			return err
+		}
+		if keyHash != "" {
+			res, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (key_hash, body_hash, ticket_id, created_at) VALUES (?, ?, ?, ?)
+				ON CONFLICT (key_hash) DO NOTHING`, keyHash, bodyHash, id, tx.now.Unix())
+			if err != nil {
+				return fmt.Errorf("storage: unable to record idempotency key: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				// The same key committed by another process meanwhile: run
+				// again, and the lookup above replays its answer.
+				return errRetry
+			}
+		}
+		db.ticketsChanged(tx)
+		out = &storage.RSVPResult{Ticket: t}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if refusal != nil {
+		return nil, refusal
+	}
+	out.Location = events.ZoneOrDefault(zone)
+	if out.Replayed {
+		return out, nil
+	}
+	// Made here, once the id is known, rather than inside the transaction.
+	out.Ticket.Token = tickets.ManageToken(db.key, out.Ticket.ID, salt)
+	out.FeedToken = db.feedToken(feed)
+	return out, nil
+}
+
+func alreadyRegistered() error {
+	return events.Errorf(events.EALREADYREGISTERED, "This email already has an RSVP for this salon; its confirmation is mailed to that address again, at most once every 10 minutes.")
+}
+
+// resendQuery finds the active ticket of an email for a salon, with the
+// language its notice is written in.
+const resendQuery = `SELECT id, lang FROM tickets WHERE salon_id = ? AND email = ? AND status <> 'cancelled'`
+
+// resendIfRegistered queues the confirmation again (unless throttled, see
+// resendConfirmation) when email has an active ticket for the salon, and
+// reports whether it has one.
+func (db *DB) resendIfRegistered(ctx context.Context, tx *Tx, salonID int64, email string) (bool, error) {
+	var existing int64
+	var lang string
+	err := tx.QueryRowContext(ctx, resendQuery, salonID, email).Scan(&existing, &lang)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	} else if err != nil {
+		return false, fmt.Errorf("storage: unable to check existing RSVP: %w", err)
+	}
+	return true, resendConfirmation(ctx, tx, salonID, existing, email, lang)
+}
+
+// lastResendQuery reads when the ticket's last resend was queued (NULL when
+// it has had none).
+const lastResendQuery = `SELECT MAX(created_at) FROM outbox WHERE ticket_id = ? AND kind = ?`
+
+// resendConfirmation queues an already_registered notice for the ticket
+// when tickets.ResendAllowed says so, asked with the last resend as read in
+// this transaction; otherwise nothing is queued, and the resend already
+// queued is the one the owner gets.
+func resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID int64, email, lang string) error {
+	var last sql.NullInt64
+	if err := tx.QueryRowContext(ctx, lastResendQuery, ticketID, tickets.NoticeAlreadyRegistered).Scan(&last); err != nil {
+		return fmt.Errorf("storage: unable to check resends: %w", err)
+	}
+	var lastResend time.Time
+	if last.Valid {
+		lastResend = unix(last.Int64)
+	}
+	if !tickets.ResendAllowed(lastResend, tx.now) {
+		return nil
+	}
+	return enqueue(ctx, tx, tickets.NoticeAlreadyRegistered, salonID, ticketID, email, lang, 0, 0)
+}
