@@ -94,6 +94,7 @@ func (s *Server) routes() error {
 	app.Post("/salons/:slug/rsvp", writes, forms, pages.RSVPForm)
 	app.Get("/t/:token/qr.png", pages.QR)
 	app.Get("/t/:token", forms, pages.TicketPage)
+	app.Get("/t/:token/cancel", forms, pages.CancelPage)
 	app.Post("/t/:token/cancel", writes, forms, pages.CancelForm)
 
 	// The console: sign-in pages, the first-admin setup link and /admin.

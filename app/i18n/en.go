@@ -48,7 +48,6 @@ var english = map[string]string{
 	"ticket.show_qr":      "Show this code at the door.",
 	"ticket.qr_alt":       "QR code of your ticket",
 	"ticket.cancel":       "Cancel my RSVP",
-	"ticket.cancel_note":  "Cancelling frees your seat for the next person on the waitlist.",
 	"ticket.checked_in":   "Checked in at %s.",
 	"ticket.keep_link":    "Keep this page's link: it is your ticket, and the only way to cancel.",
 	"ticket.salon_gone":   "The salon was cancelled.",

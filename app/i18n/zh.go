@@ -49,7 +49,6 @@ var chinese = map[string]string{
 	"ticket.show_qr":      "入场时请出示此二维码。",
 	"ticket.qr_alt":       "门票二维码",
 	"ticket.cancel":       "取消报名",
-	"ticket.cancel_note":  "取消后，你的座位会让给候补名单上的下一位。",
 	"ticket.checked_in":   "已于 %s 签到。",
 	"ticket.keep_link":    "请保存本页链接：它就是你的门票，也是取消报名的唯一途径。",
 	"ticket.salon_gone":   "本场沙龙已取消。",

@@ -59,8 +59,10 @@ func TestRSVPForm(t *testing.T) {
 	if status != 200 || !strings.Contains(body, "You have a seat.") || !strings.Contains(body, "Ana Lima") {
 		t.Fatalf("ticket page %d: %s", status, body)
 	}
+	// The page's cancel button asks first; the question's button cancels.
+	_, body = apptest.Get(t, c, base+loc+"/cancel")
 	m = apptest.CSRFRE.FindStringSubmatch(body)
-	resp, _ = apptest.PostForm(t, c, base+loc+"/cancel", url.Values{"_csrf": {m[1]}})
+	resp, _ = apptest.PostForm(t, c, base+loc+"/cancel", url.Values{"_csrf": {m[1]}, "confirm": {"1"}})
 	if resp.StatusCode != 303 {
 		t.Fatalf("cancel form: %d", resp.StatusCode)
 	}

@@ -1,13 +1,14 @@
 package site
 
 import (
-	"strings"
+	"context"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"salon/app/web"
 	"salon/events"
+	"salon/storage"
 	"salon/tickets"
 )
 
@@ -18,20 +19,42 @@ type ticketPage struct {
 	CheckedIn string
 	QRURL     string
 	Cal       calendarLinks
+	// Effect says what cancelling would do (see tickets.CancelEffect).
+	Effect string
+	// Updated tells an active ticket that its salon changed since the RSVP.
+	Updated string
+	// RSVPAgain offers a cancelled ticket's holder the salon's form again.
+	RSVPAgain bool
+}
+
+// loadTicket reads the ticket a manage token opens and its salon, and
+// starts its page in the ticket's language (see web.PageLangOwn).
+func (s *Site) loadTicket(c *fiber.Ctx, token string) (ticketPage, error) {
+	t, err := s.d.DB.FindTicketByToken(c.UserContext(), token)
+	if err != nil {
+		return ticketPage{}, err
+	}
+	sa, err := s.d.DB.FindSalonByID(c.UserContext(), t.SalonID)
+	if err != nil {
+		return ticketPage{}, err
+	}
+	lang := web.PageLangOwn(c, t.Lang)
+	sa = sa.In(lang)
+	p := ticketPage{Page: web.NewPageIn(c, lang, sa.Title), Ticket: t, Salon: sa}
+	if e := tickets.CancelEffect(t.Status, sa); e != "" {
+		p.Effect = p.T("ticket.effect_"+e, t.WaitlistPosition)
+	}
+	return p, nil
 }
 
 // TicketPage shows a ticket to whoever holds its manage token; never cached.
 func (s *Site) TicketPage(c *fiber.Ctx) error {
-	t, err := s.d.DB.FindTicketByToken(c.UserContext(), c.Params("token"))
+	p, err := s.loadTicket(c, c.Params("token"))
 	if err != nil {
 		return err
 	}
-	sa, err := s.d.DB.FindSalonByID(c.UserContext(), t.SalonID)
-	if err != nil {
-		return err
-	}
-	sa = sa.In(web.PageLang(c))
-	p := ticketPage{Page: web.NewPage(c, sa.Title), Ticket: t, Salon: sa, Cal: s.ticketCalendarLinks(c.UserContext(), t, sa, web.PageLang(c))}
+	t, sa := p.Ticket, p.Salon
+	p.Cal = s.ticketCalendarLinks(c.UserContext(), t, sa, p.Lang)
 	p.Title = p.T("ticket.title") + " · " + sa.Title
 	if t.CheckedInAt != nil {
 		p.CheckedIn = p.T("ticket.checked_in", web.FormatTime(p.Lang, *t.CheckedInAt, sa.Location()))
@@ -39,18 +62,37 @@ func (s *Site) TicketPage(c *fiber.Ctx) error {
 	if t.Status == tickets.StatusConfirmed {
 		p.QRURL = "/t/" + t.Token + "/qr.png"
 	}
+	if t.Active() && sa.Status != events.StatusCancelled {
+		at, err := s.lastChangeNotice(c.UserContext(), t.ID)
+		if err != nil {
+			return err
+		}
+		if !at.IsZero() {
+			p.Updated = p.T("ticket.updated", web.FormatTime(p.Lang, at, sa.Location()))
+		}
+	}
+	p.RSVPAgain = !t.Active() && sa.RSVPOpen(s.d.DB.Now()) == nil
 	// The token in the URL is the ticket: never cache it in shared caches.
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return s.pages.Render(c, fiber.StatusOK, "ticket", p)
 }
 
-// CancelForm cancels a ticket from its page and goes back to it.
-func (s *Site) CancelForm(c *fiber.Ctx) error {
-	token := strings.Clone(c.Params("token"))
-	if _, err := s.d.DB.CancelRSVP(c.UserContext(), token); err != nil {
-		return err
+// lastChangeNotice is when the salon last changed in a way this ticket was
+// told of: the store queues a change notice to every active ticket in the
+// same write as the change, so the newest one is the last change since the
+// RSVP (zero if none). What the old time or place was is not kept, so the
+// page can only say that it changed, and when.
+func (s *Site) lastChangeNotice(ctx context.Context, ticketID int64) (time.Time, error) {
+	msgs, err := s.d.DB.FindMessages(ctx, storage.OutboxFilter{TicketID: ticketID, NewestFirst: true})
+	if err != nil {
+		return time.Time{}, err
 	}
-	return c.Redirect("/t/"+token, fiber.StatusSeeOther)
+	for _, m := range msgs {
+		if m.Kind == tickets.NoticeSalonChanged {
+			return m.CreatedAt, nil
+		}
+	}
+	return time.Time{}, nil
 }
 
 // QR serves a confirmed ticket's QR image. Answers are kept by token

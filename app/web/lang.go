@@ -30,3 +30,25 @@ func localPath(p string) string {
 	}
 	return p
 }
+
+// PageLangOwn is PageLang for a page that has a language of its own, such
+// as a ticket, read in the language its RSVP was made in: a link forwarded
+// to a phone set to another language still reads as its holder chose. The
+// reader's explicit switch (the lang cookie, set only by HandleLang) still
+// wins; Accept-Language decides only when own is not a supported language.
+func PageLangOwn(c *fiber.Ctx, own string) string {
+	if l := c.Cookies("lang"); l == "en" || l == "zh" {
+		return l
+	}
+	if own == "en" || own == "zh" {
+		return own
+	}
+	return PageLang(c)
+}
+
+// NewPageIn is NewPage in a language the handler chose (see PageLangOwn).
+func NewPageIn(c *fiber.Ctx, lang, title string) Page {
+	p := NewPage(c, title)
+	p.Lang = lang
+	return p
+}
