@@ -17,6 +17,7 @@ type ticketPage struct {
 	Salon     *events.Salon
 	CheckedIn string
 	QRURL     string
+	PassURL   string
 	Cal       calendarLinks
 }
 
@@ -39,6 +40,7 @@ func (s *Site) TicketPage(c *fiber.Ctx) error {
 	if t.Status == tickets.StatusConfirmed {
 		p.QRURL = "/t/" + t.Token + "/qr.png"
 	}
+	p.PassURL = s.PassURL(t, sa)
 	// The token in the URL is the ticket: never cache it in shared caches.
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return s.pages.Render(c, fiber.StatusOK, "ticket", p)
