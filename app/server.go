@@ -200,7 +200,7 @@ func (s *Server) StartWorkers(ctx context.Context) error {
 // Notices returns the renderer of attendee mail.
 func (s *Server) Notices() *notice.Renderer {
 	return &notice.Renderer{DB: s.db, BaseURL: s.cfg.BaseURL, From: s.cfg.MailFrom, Calendar: s.calOpts, QR: s.d.QRImage, Format: web.FormatRange,
-		Wallet: s.d.Wallet != nil}
+		Wallet: s.cfg.Wallet.Enabled()}
 }
 
 // remind queues due reminders every interval until ctx ends.

@@ -208,7 +208,7 @@ func (r *Renderer) build(m *storage.Message, s *events.Salon, t *tickets.Ticket,
 		subject("mail.subject.salon_changed")
 		n.Lead = s.Title
 	}
-	if n.QR && r.Wallet {
+	if n.QR && r.Wallet && s.Status != events.StatusCancelled {
 		n.PassURL = n.TicketURL + "/pass.pkpass"
 	}
 	return n
