@@ -32,6 +32,8 @@ type Config struct {
 	MailFrom       string
 	RateLimit      int
 	TrustedProxies []string
+	// Wallet configures Apple Wallet passes; empty offers none.
+	Wallet WalletConfig
 	// ShutdownTimeout bounds how long in-flight requests may take at shutdown.
 	ShutdownTimeout time.Duration
 }
@@ -138,6 +140,7 @@ func (e *envFlags) bindServe(c *Config) {
 	e.int(&c.RateLimit, "rate-limit", "SALON_RATE_LIMIT", DefaultRateLimit, "public write requests per minute from one client address; 0 turns the limit off")
 	var proxies string
 	e.string(&proxies, "trusted-proxies", "SALON_TRUSTED_PROXIES", "", "comma-separated addresses or CIDRs whose X-Forwarded-For is believed")
+	e.bindWallet(&c.Wallet)
 	e.duration(&c.ShutdownTimeout, "shutdown-timeout", "SALON_SHUTDOWN_TIMEOUT", DefaultShutdownTimeout, "how long in-flight requests may finish at shutdown")
 	e.after = func() error {
 		for _, p := range strings.Split(proxies, ",") {
@@ -183,7 +186,7 @@ func (c *Config) Validate() error {
 	if _, err := mailer.ParseConfig(c.SMTP); err != nil {
 		return fmt.Errorf("--smtp: %w", err)
 	}
-	return nil
+	return c.Wallet.validate()
 }
 
 // checkListenAddr accepts host:port with a numeric port from 0 (any free

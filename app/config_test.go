@@ -18,6 +18,8 @@ func TestServeFlagsHaveEnvironment(t *testing.T) {
 		"db": "env.db", "addr": ":9999", "base-url": "https://env.example", "smtp": "smtp://env.example:25",
 		"mail-from": "Env <env@example.com>", "rate-limit": "7", "trusted-proxies": "10.0.0.1",
 		"shutdown-timeout": "3s",
+		"wallet-cert":      "pass.pem", "wallet-key": "pass.key", "wallet-wwdr": "wwdr.pem",
+		"wallet-pass-type-id": "pass.example.salon", "wallet-team-id": "A1B2C3D4E5",
 	}
 	var c Config
 	f := newEnvFlags("salon serve")

@@ -93,6 +93,7 @@ func (s *Server) routes() error {
 	app.Get("/salons/:slug", forms, pages.SalonPage)
 	app.Post("/salons/:slug/rsvp", writes, forms, pages.RSVPForm)
 	app.Get("/t/:token/qr.png", pages.QR)
+	app.Get("/t/:token/pass.pkpass", pages.Pass)
 	app.Get("/t/:token", forms, pages.TicketPage)
 	app.Get("/t/:token/cancel", forms, pages.CancelPage)
 	app.Post("/t/:token/cancel", writes, forms, pages.CancelForm)

@@ -54,6 +54,9 @@ func NewServer(cfg Config, db storage.Store, log *slog.Logger) (*Server, error) 
 	if err != nil {
 		return nil, err
 	}
+	if s.d.Wallet, err = loadWallet(cfg.Wallet, time.Now()); err != nil {
+		return nil, err
+	}
 	db.ObserveWriteWait(s.d.Metrics.ObserveWriteWait)
 	s.app = fiber.New(fiber.Config{
 		// Values from the request must not change under us after the
@@ -195,7 +198,8 @@ func (s *Server) StartWorkers(ctx context.Context) error {
 
 // Notices returns the renderer of attendee mail.
 func (s *Server) Notices() *notice.Renderer {
-	return &notice.Renderer{DB: s.db, BaseURL: s.cfg.BaseURL, From: s.cfg.MailFrom, Calendar: s.calOpts, QR: s.d.QRImage, Format: web.FormatRange}
+	return &notice.Renderer{DB: s.db, BaseURL: s.cfg.BaseURL, From: s.cfg.MailFrom, Calendar: s.calOpts, QR: s.d.QRImage, Format: web.FormatRange,
+		Wallet: s.cfg.Wallet.Enabled()}
 }
 
 // remind queues due reminders every interval until ctx ends.

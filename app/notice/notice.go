@@ -38,6 +38,9 @@ type Renderer struct {
 	QR func(*tickets.Ticket) ([]byte, error)
 	// Format writes a salon's time range in a language.
 	Format func(lang string, s *events.Salon) string
+	// Wallet says the server serves Apple Wallet passes, so mail that
+	// carries the QR code links to the pass as well.
+	Wallet bool
 }
 
 // qrContentID names the inline QR image; the HTML refers to it as cid:.
@@ -132,6 +135,7 @@ type notice struct {
 	FeedURL    string
 	QR         bool
 	QRSrc      template.URL
+	PassURL    string
 	Method     string
 	CancelHint bool
 	t          func(key string, args ...any) string
@@ -204,6 +208,9 @@ func (r *Renderer) build(m *storage.Message, s *events.Salon, t *tickets.Ticket,
 		subject("mail.subject.salon_changed")
 		n.Lead = s.Title
 	}
+	if n.QR && r.Wallet && s.Status != events.StatusCancelled {
+		n.PassURL = n.TicketURL + "/pass.pkpass"
+	}
 	return n
 }
 
@@ -227,6 +234,9 @@ func (n *notice) Text() string {
 	}
 	b.WriteString("\n")
 	line(n.T("mail.ticket_link", n.TicketURL))
+	if n.PassURL != "" {
+		line(n.T("mail.wallet", n.PassURL))
+	}
 	if n.FeedURL != "" {
 		line(n.T("mail.feed", n.FeedURL))
 	}

@@ -18,6 +18,7 @@ type ticketPage struct {
 	Salon     *events.Salon
 	CheckedIn string
 	QRURL     string
+	PassURL   string
 	Cal       calendarLinks
 	// Effect says what cancelling would do (see tickets.CancelEffect).
 	Effect string
@@ -72,6 +73,7 @@ func (s *Site) TicketPage(c *fiber.Ctx) error {
 		}
 	}
 	p.RSVPAgain = !t.Active() && sa.RSVPOpen(s.d.DB.Now()) == nil
+	p.PassURL = s.PassURL(t, sa)
 	// The token in the URL is the ticket: never cache it in shared caches.
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return s.pages.Render(c, fiber.StatusOK, "ticket", p)

@@ -13,6 +13,7 @@ import (
 	"salon/events"
 	"salon/storage"
 	"salon/tickets"
+	"salon/tickets/wallet"
 )
 
 // Page cache limits: public pages and QR images are kept in a RenderCache
@@ -48,6 +49,8 @@ type Deps struct {
 	Calendars *RenderCache
 	// QR keeps QR images by ticket id.
 	QR *QRCache
+	// Wallet signs Apple Wallet passes; nil when none are configured.
+	Wallet *wallet.Signer
 	// errors renders the error page.
 	errors *Templates
 

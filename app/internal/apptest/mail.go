@@ -69,10 +69,11 @@ func FindPart(parts []Part, ct string) *Part {
 	return nil
 }
 
-// MailApp is a test app whose workers send to a real in-process SMTP server.
-func MailApp(t *testing.T) (*App, *smtptest.Server) {
+// MailApp is a test app whose workers send to a real in-process SMTP
+// server; mod may change the configuration further.
+func MailApp(t *testing.T, mod ...func(*app.Config)) (*App, *smtptest.Server) {
 	smtp := smtptest.Start(t)
-	ta := New(t, func(c *app.Config) { c.SMTP = smtp.URL(); c.MailFrom = "Salon 沙龙 <no-reply@salon.example>" })
+	ta := New(t, append([]func(*app.Config){func(c *app.Config) { c.SMTP = smtp.URL(); c.MailFrom = "Salon 沙龙 <no-reply@salon.example>" }}, mod...)...)
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := ta.Srv.StartWorkers(ctx); err != nil {
 		t.Fatal(err)
