@@ -1,6 +1,7 @@
 package site
 
 import (
+	"html/template"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -19,11 +20,14 @@ type salonPage struct {
 	Form     tickets.RSVPInput
 	Errors   map[string]string
 	Cal      calendarLinks
+	// Description is the salon's Markdown as sanitized HTML.
+	Description template.HTML
 }
 
 func (s *Site) salonPageData(c *fiber.Ctx, sa *events.Salon) salonPage {
 	sa = sa.In(web.PageLang(c))
-	p := salonPage{Page: web.NewPage(c, sa.Title), Salon: sa, Cal: s.salonCalendarLinks(sa, web.PageLang(c))}
+	p := salonPage{Page: web.NewPage(c, sa.Title), Salon: sa, Cal: s.salonCalendarLinks(sa, web.PageLang(c)),
+		Description: descriptionHTML(sa.Description)}
 	if err := sa.RSVPOpen(s.d.DB.Now()); err == nil {
 		p.Open = true
 	} else if sa.Status == events.StatusCancelled {
