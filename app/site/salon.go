@@ -11,31 +11,59 @@ import (
 	"salon/tickets"
 )
 
+// ogDescriptionLen is how much of the description a link preview gets:
+// chat apps show two or three lines of it.
+const ogDescriptionLen = 160
+
 type salonPage struct {
 	web.Page
-	Salon    *events.Salon
+	Salon *events.Salon
+	// State is the salon's events.PublicState; Banner says it to the
+	// reader when it is anything but open.
+	State    string
+	Banner   string
 	Open     bool
-	Closed   string
 	Deadline string
 	Form     tickets.RSVPInput
-	Errors   map[string]string
-	Cal      calendarLinks
+	// Errors are the form's messages by field ("form" for the whole form);
+	// Bad lists the bad fields in the form's order, for the summary, and
+	// its first gets the focus.
+	Errors map[string]string
+	Bad    []badField
+	Cal    calendarLinks
+	Maps   *mapLinks
 	// Description is the salon's Markdown as sanitized HTML.
 	Description template.HTML
+	// URL is the salon page's address from the base URL, for link previews,
+	// sharing and the poster's QR code; Summary is the preview's text.
+	URL     string
+	Summary string
+}
+
+// badField is one line of the error summary.
+type badField struct{ ID, Label, Message string }
+
+// Focus reports whether field is the first bad one, which gets autofocus.
+func (p salonPage) Focus(field string) bool { return len(p.Bad) > 0 && p.Bad[0].ID == field }
+
+// ShowSeats reports whether the page offers seats: not for a salon that is
+// cancelled or over, where "3 of 25 seats left" would mislead.
+func (p salonPage) ShowSeats() bool {
+	return p.State == events.StateOpen || p.State == events.StateFullWaitlist || p.State == events.StateWaitlistClosed
 }
 
 func (s *Site) salonPageData(c *fiber.Ctx, sa *events.Salon) salonPage {
-	sa = sa.In(web.PageLang(c))
-	p := salonPage{Page: web.NewPage(c, sa.Title), Salon: sa, Cal: s.salonCalendarLinks(sa, web.PageLang(c)),
-		Description: descriptionHTML(sa.Description)}
-	if err := sa.RSVPOpen(s.d.DB.Now()); err == nil {
-		p.Open = true
-	} else if sa.Status == events.StatusCancelled {
-		p.Closed = p.T("salon.cancelled")
-	} else {
-		p.Closed = p.T("salon.closed")
+	lang := web.PageLang(c)
+	sa = sa.In(lang)
+	p := salonPage{Page: web.NewPage(c, sa.Title), Salon: sa, Cal: s.salonCalendarLinks(sa, lang),
+		Maps: salonMapLinks(sa), Description: descriptionHTML(sa.Description),
+		URL: s.d.BaseURL + "/salons/" + sa.Slug, Summary: descriptionText(sa.Description, ogDescriptionLen)}
+	p.State = sa.PublicState(s.d.DB.Now())
+	p.Open = events.TakesRSVPs(p.State)
+	if p.State != events.StateOpen {
+		p.Banner = p.T("state." + p.State)
 	}
-	if !sa.RSVPDeadline.Equal(sa.StartsAt) {
+	if p.Open && !sa.RSVPDeadline.Equal(sa.StartsAt) {
 		p.Deadline = p.T("salon.deadline", web.FormatTime(p.Lang, sa.RSVPDeadline, sa.Location()))
 	}
 	return p
@@ -54,15 +82,19 @@ func (s *Site) SalonPage(c *fiber.Ctx) error {
 		p := s.salonPageData(c, sa)
 		p.CSRF = s.d.PageToken
 		body, err := s.pages.Bytes("salon", p)
-		// The page changes on its own when RSVPs close.
-		var until time.Time
-		if now := s.d.DB.Now(); sa.RSVPDeadline.After(now) {
-			until = sa.RSVPDeadline
-		} else if sa.StartsAt.After(now) {
-			until = sa.StartsAt
-		}
-		return body, until, err
+		return body, nextChange(sa, s.d.DB.Now()), err
 	})
+}
+
+// nextChange is when the page changes on its own: RSVPs close, the salon
+// starts, it ends. Zero when none of these is ahead.
+func nextChange(sa *events.Salon, now time.Time) time.Time {
+	for _, t := range []time.Time{sa.RSVPDeadline, sa.StartsAt, sa.EndsAt} {
+		if t.After(now) {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 // RSVPForm takes the page's RSVP form. Success redirects to the ticket

@@ -27,3 +27,27 @@ func TestSalonPage_Markdown(t *testing.T) {
 		}
 	}
 }
+
+// TestSalonPage_MapsAndGoing: map links search for the address, escaped as
+// a query value, and the page says how many are going, never who.
+func TestSalonPage_MapsAndGoing(t *testing.T) {
+	ta := apptest.New(t)
+	slug := ta.Salon(`"venue":"WeWork","address":"威海路 755 号 & Co #2","capacity":5`)
+	ta.RSVP(slug, "Wang Fang", "fang@example.com")
+	ta.RSVP(slug, "Li Lei", "lei@example.com")
+	_, body, _ := ta.Do("GET", "/salons/"+slug, "", "", "")
+	q := "%E5%A8%81%E6%B5%B7%E8%B7%AF%20755%20%E5%8F%B7%20%26%20Co%20%232"
+	for _, want := range []string{
+		`href="https://uri.amap.com/search?callnative=0&amp;keyword=` + q + `&amp;src=salon"`,
+		`href="https://maps.apple.com/?q=` + q + `"`,
+		`href="https://www.google.com/maps/search/?api=1&amp;query=` + q + `"`,
+		">2 going<",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("want %s in the page", want)
+		}
+	}
+	if strings.Contains(body, "Wang Fang") || strings.Contains(body, "Li Lei") {
+		t.Error("the page names who is going")
+	}
+}
