@@ -2,10 +2,13 @@ package site
 
 import (
 	"html/template"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"salon/app/i18n"
 	"salon/app/web"
 	"salon/events"
 	"salon/tickets"
@@ -69,13 +72,26 @@ func (s *Site) salonPageData(c *fiber.Ctx, sa *events.Salon) salonPage {
 	return p
 }
 
-// SalonPage serves a salon's page with its RSVP form, from the page cache.
+// SalonPage serves a salon's page with its RSVP form, from the page cache,
+// or, right after a form with errors, rendered for this reader alone with
+// the errors and what they typed (see keepForm).
 func (s *Site) SalonPage(c *fiber.Ctx) error {
+	slug := c.Params("slug")
+	if f, ok := s.takeForm(c, slug); ok {
+		sa, err := s.d.PublicSalon(c.UserContext(), slug)
+		if err != nil {
+			return err
+		}
+		p := s.salonPageData(c, sa)
+		p.Form, p.Errors, p.Bad = f.Form, f.Errors, badFields(p.Lang, f.Errors)
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return s.pages.Render(c, fiber.StatusOK, "salon", p)
+	}
 	// Keyed on what the page shows, not the URL: made-up query strings
 	// must neither miss nor crowd real pages out of the cache.
-	key := "salon\x00" + web.PageLang(c) + "\x00" + c.Params("slug")
+	key := "salon\x00" + web.PageLang(c) + "\x00" + slug
 	return s.d.ServePage(c, key, func() ([]byte, time.Time, error) {
-		sa, err := s.d.PublicSalon(c.UserContext(), c.Params("slug"))
+		sa, err := s.d.PublicSalon(c.UserContext(), slug)
 		if err != nil {
 			return nil, time.Time{}, err
 		}
@@ -98,31 +114,46 @@ func nextChange(sa *events.Salon, now time.Time) time.Time {
 }
 
 // RSVPForm takes the page's RSVP form. Success redirects to the ticket
-// page (post/redirect/get); bad fields re-show the form with errors beside them.
-// The salon is read only to re-show the form: taking the RSVP reads it anyway.
+// page; a refusal redirects back to the salon's page, which shows the
+// errors and what was typed (post/redirect/get both ways).
 func (s *Site) RSVPForm(c *fiber.Ctx) error {
+	slug := c.Params("slug")
+	lang := web.PageLang(c)
 	in := tickets.RSVPInput{
 		Name: c.FormValue("name"), Email: c.FormValue("email"), Company: c.FormValue("company"),
-		JobTitle: c.FormValue("job_title"), Lang: web.PageLang(c),
+		JobTitle: c.FormValue("job_title"), Lang: lang,
 	}
 	// No Idempotency-Key here: the answer is a redirect to the ticket page,
 	// which a replay must not hand out.
-	res, err := s.d.TakeRSVP(c.UserContext(), c.Params("slug"), in, "")
+	res, err := s.d.TakeRSVP(c.UserContext(), slug, in, "")
 	if err == nil {
 		return c.Redirect("/t/"+res.Ticket.Token, fiber.StatusSeeOther)
 	}
-	code, status := web.StatusFor(err)
-	if code == events.EINTERNAL {
+	code, _ := web.StatusFor(err)
+	if code == events.EINTERNAL || code == events.ENOTFOUND {
 		return err
 	}
-	sa, serr := s.d.PublicSalon(c.UserContext(), c.Params("slug"))
-	if serr != nil {
-		return serr
+	errs := web.FieldMessages(lang, err)
+	if errs == nil {
+		msg := events.ErrorMessage(err)
+		if key, ok := refusalKeys[code]; ok {
+			msg = i18n.T(lang, key)
+		}
+		errs = map[string]string{"form": msg}
 	}
-	p := s.salonPageData(c, sa)
-	p.Form = in
-	if p.Errors = web.FieldMessages(p.Lang, err); p.Errors == nil {
-		p.Errors = map[string]string{"form": events.ErrorMessage(err)}
-	}
-	return s.pages.Render(c, status, "salon", p)
+	s.keepForm(c, formFlash{Slug: strings.Clone(slug), Form: cloneInput(in), Errors: errs})
+	return c.Redirect("/salons/"+slug, fiber.StatusSeeOther)
+}
+
+// RSVPLink answers a GET of the form's address, which people copy from the
+// address bar after a refused form in older versions: it is the salon.
+func (s *Site) RSVPLink(c *fiber.Ctx) error {
+	return c.Redirect("/salons/"+url.PathEscape(c.Params("slug")), fiber.StatusFound)
+}
+
+// cloneInput copies what the form carried out of Fiber's request buffers,
+// since the flash outlives the request.
+func cloneInput(in tickets.RSVPInput) tickets.RSVPInput {
+	in.Name, in.Email, in.Company, in.JobTitle = strings.Clone(in.Name), strings.Clone(in.Email), strings.Clone(in.Company), strings.Clone(in.JobTitle)
+	return in
 }
