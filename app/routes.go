@@ -93,6 +93,7 @@ func (s *Server) routes() error {
 	app.Get("/salons/:slug", forms, pages.SalonPage)
 	app.Post("/salons/:slug/rsvp", writes, forms, pages.RSVPForm)
 	app.Get("/salons/:slug/rsvp", pages.RSVPLink)
+	app.Get("/salons/:slug/qr.png", pages.SalonQR)
 	app.Get("/t/:token/qr.png", pages.QR)
 	app.Get("/t/:token", forms, pages.TicketPage)
 	app.Post("/t/:token/cancel", writes, forms, pages.CancelForm)
