@@ -92,6 +92,8 @@ func (s *Server) routes() error {
 	app.Get("/", pages.Index) // no form that changes anything: no CSRF token
 	app.Get("/salons/:slug", forms, pages.SalonPage)
 	app.Post("/salons/:slug/rsvp", writes, forms, pages.RSVPForm)
+	app.Get("/salons/:slug/rsvp", pages.RSVPLink)
+	app.Get("/salons/:slug/qr.png", pages.SalonQR)
 	app.Get("/t/:token/qr.png", pages.QR)
 	app.Get("/t/:token/pass.pkpass", pages.Pass)
 	app.Get("/t/:token", forms, pages.TicketPage)

@@ -37,6 +37,28 @@ func QRPNG(code string, size int) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return drawQR(q, size)
+}
+
+// LinkQRPNG draws a web address as a QR code in a size×size PNG, drawn as
+// QRPNG draws. Addresses have lowercase letters, so the symbol is in byte
+// mode and larger than a ticket code's; phones open it as a link.
+func LinkQRPNG(link string, size int) ([]byte, error) {
+	if size < 1 || size > MaxQRSize {
+		return nil, fmt.Errorf("tickets: QR size %d out of range 1..%d", size, MaxQRSize)
+	}
+	if link == "" {
+		return nil, fmt.Errorf("tickets: empty QR content")
+	}
+	q, err := qrcode.New(link, qrcode.Medium)
+	if err != nil {
+		return nil, fmt.Errorf("tickets: unable to build QR code: %w", err)
+	}
+	return drawQR(q, size)
+}
+
+// drawQR draws the symbol with whole-pixel modules (see QRPNG).
+func drawQR(q *qrcode.QRCode, size int) ([]byte, error) {
 	bitmap := q.Bitmap()
 	n := len(bitmap)
 	scale := size / n

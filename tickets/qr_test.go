@@ -154,3 +154,17 @@ func BenchmarkQRPNG(b *testing.B) {
 		}
 	}
 }
+
+func TestLinkQRPNGRoundTrip(t *testing.T) {
+	link := "https://salon.example/salons/law-night"
+	b, err := LinkQRPNG(link, 320)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := decodeQR(t, b).GetText(); got != link {
+		t.Fatalf("decoded %q, want %q", got, link)
+	}
+	if _, err := LinkQRPNG("", 320); err == nil {
+		t.Fatal("empty link drew a code")
+	}
+}

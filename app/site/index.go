@@ -20,7 +20,11 @@ type indexPage struct {
 	FeedURL    string
 	// More links the next page of salons, First the first, when there are.
 	More, First string
+	now         time.Time
 }
+
+// State is a listed salon's events.PublicState, for its card's badge.
+func (p indexPage) State(s *events.Salon) string { return s.PublicState(p.now) }
 
 // listingPage is how many salons the listing shows at once: a phone
 // scrolls comfortably through that many.
@@ -48,7 +52,15 @@ func (s *Site) Index(c *fiber.Ctx) error {
 		if err != nil {
 			return nil, time.Time{}, err
 		}
-		p := indexPage{Page: web.NewPage(c, ""), Salons: list, Industries: industries, FeedURL: s.d.BaseURL + "/calendar.ics"}
+		now := s.d.DB.Now()
+		p := indexPage{Page: web.NewPage(c, ""), Salons: list, Industries: industries, FeedURL: s.d.BaseURL + "/calendar.ics", now: now}
+		// The page changes on its own when a listed salon's badge does.
+		var until time.Time
+		for _, sa := range list {
+			if t := nextChange(sa, now); !t.IsZero() && (until.IsZero() || t.Before(until)) {
+				until = t
+			}
+		}
 		q := url.Values{}
 		if filter.Industry != nil {
 			p.Industry = *filter.Industry
@@ -64,7 +76,7 @@ func (s *Site) Index(c *fiber.Ctx) error {
 		}
 		p.Title = p.T("list.title")
 		body, err := s.pages.Bytes("index", p)
-		return body, time.Time{}, err
+		return body, until, err
 	})
 }
 

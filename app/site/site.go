@@ -8,6 +8,8 @@ package site
 import (
 	"embed"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
+
 	"salon/app/web"
 )
 
@@ -18,6 +20,8 @@ var templateFS embed.FS
 type Site struct {
 	d     *web.Deps
 	pages *web.Templates
+	// flashes keep failed RSVP forms until the salon page shows them.
+	flashes *expirable.LRU[string, formFlash]
 }
 
 // New builds the public pages on the kernel.
@@ -26,5 +30,5 @@ func New(d *web.Deps) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{d: d, pages: t}, nil
+	return &Site{d: d, pages: t, flashes: newFlashes()}, nil
 }

@@ -1,0 +1,36 @@
+package i18n
+
+// englishSite is the salon page's and the listing's text beyond the basics
+// in english: states, map links, sharing and the poster.
+var englishSite = map[string]string{
+	"state.cancelled":       "This salon was cancelled. It will not take place.",
+	"state.full_waitlist":   "This salon is full. The waitlist is open: join it and you move up automatically when a seat frees.",
+	"state.waitlist_closed": "This salon is full and its waitlist is closed.",
+	"state.rsvp_closed":     "RSVPs for this salon are closed.",
+	"state.started":         "This salon has started. RSVPs are closed.",
+	"state.ended":           "This salon has ended.",
+	"badge.cancelled":       "Cancelled",
+	"badge.full_waitlist":   "Full · waitlist open",
+	"badge.waitlist_closed": "Full · waitlist closed",
+	"badge.rsvp_closed":     "RSVP closed",
+	"badge.started":         "Happening now",
+	"badge.ended":           "Ended",
+	"salon.going":           "%d going",
+	"salon.map":             "Open in a map",
+	"salon.map_amap":        "Amap",
+	"salon.map_apple":       "Apple Maps",
+	"salon.map_google":      "Google Maps",
+	"salon.about":           "About",
+	"salon.cta":             "RSVP now",
+	"salon.cta_wait":        "Join the waitlist",
+	"form.summary":          "Please fix these before you RSVP:",
+	"form.already":          "You have already RSVPed with this email. We have sent your ticket link to it again; check your inbox (and spam folder). We resend it at most once every 10 minutes.",
+	"share.title":           "Share",
+	"share.button":          "Share this salon",
+	"share.copied":          "Link copied.",
+	"share.copy_failed":     "Copy this link:",
+	"poster.make":           "Make a poster",
+	"poster.save":           "Save the poster (PNG)",
+	"poster.scan":           "Scan to RSVP",
+	"poster.help":           "An image for chat groups: the title, time, place and a QR code of this page.",
+}
