@@ -94,7 +94,7 @@ func TestConsoleBrowser(t *testing.T) {
 	apptest.BrowserStep(t, org, "live count", 25*time.Second,
 		apptest.WaitJS(`document.querySelector('[id^="confirmed-"]').textContent === '1 / 40'`),
 	)
-	apptest.BrowserStep(t, org, "attendees", 10*time.Second,
+	apptest.BrowserStep(t, org, "attendees", 30*time.Second, // two page loads; slow on a loaded machine
 		chromedp.Click(chromedp.CSS(`td a[href="/admin/salons/fintech-founders-salon"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[href$="/attendees"]`)),
 		chromedp.Click(chromedp.CSS(`.actions a[href$="/attendees"]`)),
