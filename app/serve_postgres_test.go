@@ -330,3 +330,88 @@ func openPG(t *testing.T, u string) *postgres.DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// get fetches url and returns the status, body and ETag.
+func get(t *testing.T, url string) (int, string, string) {
+	t.Helper()
+	resp, err := httpClient.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(b), resp.Header.Get("ETag")
+}
+
+// TestServe_PostgresCachesAcrossProcesses: a salon renamed through process
+// A shows on process B's salon page, calendar feed and API within 2 s,
+// though B had all three cached; and the feeds' ETags are strong and the
+// same on both processes for the same content, so a client moved between
+// them by the proxy is not sent the body again.
+func TestServe_PostgresCachesAcrossProcesses(t *testing.T) {
+	u := pgtest.URL(t)
+	db := openPG(t, u)
+	srv := smtptest.Start(t)
+	s := pgSalon(t, db, 20)
+	if code, _, stderr := runCLI(t, "", "user", "add", "--db", u, "--email", "admin@example.com", "--role", "admin"); code != 0 {
+		t.Fatalf("user add: %d %s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, "", "token", "create", "--db", u, "--email", "admin@example.com")
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if code != 0 {
+		t.Fatalf("token create: %d %s", code, stderr)
+	}
+	token := lines[len(lines)-1]
+	a := startServe(t, "a", u, srv.URL())
+	b := startServe(t, "b", u, srv.URL())
+
+	paths := []string{"/salons/" + s.Slug, "/calendar.ics", "/salons/" + s.Slug + ".ics", "/api/v1/salons/" + s.Slug}
+	for _, p := range paths {
+		for _, base := range []string{a.base, b.base} {
+			if code, body, _ := get(t, base+p); code != 200 || !strings.Contains(body, "Two processes") {
+				t.Fatalf("GET %s%s: %d before the change", base, p, code)
+			}
+		}
+	}
+
+	req, _ := http.NewRequest("PATCH", a.base+"/api/v1/salons/"+s.Slug, strings.NewReader(`{"title":"Renamed across processes"}`))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("PATCH through a: %d", resp.StatusCode)
+	}
+	changed := time.Now()
+	for _, p := range paths {
+		for {
+			_, body, _ := get(t, b.base+p)
+			if strings.Contains(body, "Renamed across processes") {
+				break
+			}
+			if time.Since(changed) > 2*time.Second {
+				t.Fatalf("b still serves the old %s %s after the change through a", p, time.Since(changed))
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	t.Logf("b showed the change everywhere %s after a made it", time.Since(changed).Round(time.Millisecond))
+
+	for _, p := range paths[1:3] {
+		_, bodyA, tagA := get(t, a.base+p)
+		_, bodyB, tagB := get(t, b.base+p)
+		_, _, tagB2 := get(t, b.base+p)
+		if tagA == "" || strings.HasPrefix(tagA, "W/") {
+			t.Fatalf("%s: ETag %q, want a strong one", p, tagA)
+		}
+		if bodyA != bodyB || tagA != tagB || tagB != tagB2 {
+			t.Fatalf("%s: a %s, b %s then %s (same body: %v)", p, tagA, tagB, tagB2, bodyA == bodyB)
+		}
+	}
+}
