@@ -69,7 +69,11 @@ func (b *bench) postgresRows(sqliteRate float64) error {
 	step("PostgreSQL: RSVPs through two processes, %d connections each half, %s", b.conns, b.rsvpDur)
 	r2 := b.pgLoad([]string{one.addr, two.addr}, "pg2-")
 	for i, r := range []pgRate{r1, r2} {
-		b.add(row{figure: fmt.Sprintf("RSVPs/s on PostgreSQL, %d salon serve process(es), %d conns in all (%d sent)", i+1, b.conns, r.n),
+		procs := "one serve process"
+		if i == 1 {
+			procs = "two serve processes"
+		}
+		b.add(row{figure: fmt.Sprintf("RSVPs/s on PostgreSQL, %s, %d conns in all (%d sent)", procs, b.conns, r.n),
 			measured: perSec(r.rate), target: "(no target)", reference: perSec(sqliteRate) + " (SQLite above)",
 			ratio: ratio(r.rate, sqliteRate), info: true, note: r.note})
 	}
