@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
+	"os"
 	"time"
 
 	"salon/storage"
@@ -21,9 +23,35 @@ func OpenStore(ctx context.Context, db string) (storage.Store, error) {
 	if postgres.IsURL(db) {
 		ctx, cancel := context.WithTimeout(ctx, openTimeout)
 		defer cancel()
-		return postgres.Open(ctx, db)
+		lease, err := mailLease()
+		if err != nil {
+			return nil, err
+		}
+		pg, err := postgres.Open(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		pg.Lease = lease
+		return pg, nil
 	}
 	return sqlite.Open(ctx, db)
+}
+
+// mailLease is how long a worker on PostgreSQL holds the mail it claimed
+// before another process may send it: SALON_MAIL_LEASE (a duration such as
+// 30s) or postgres.DefaultLease. It must outlast the slowest send, or a
+// slow send is sent again by another process; tests of a crashed process
+// make it short.
+func mailLease() (time.Duration, error) {
+	v := os.Getenv("SALON_MAIL_LEASE")
+	if v == "" {
+		return postgres.DefaultLease, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < time.Second {
+		return 0, fmt.Errorf("SALON_MAIL_LEASE must be a duration of a second or more, such as 2m, got %q", v)
+	}
+	return d, nil
 }
 
 // errBackupPostgres is salon backup's answer on PostgreSQL, whose own tools

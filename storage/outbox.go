@@ -21,9 +21,14 @@ type Message struct {
 	Payload   map[string]any
 	// MessageID is stable across resends so a duplicate after a crash is
 	// recognisable; the mailer adds the domain.
-	MessageID     string
-	Status        string
-	Attempts      int
+	MessageID string
+	Status    string
+	Attempts  int
+	// Claim names the claim that handed the message out: each claim
+	// raises it, and only the current one may mark the message, so a
+	// worker that stalled past its lease cannot overwrite the outcome of
+	// the worker that took the message over.
+	Claim         int64
 	NextAttemptAt time.Time
 	LastError     string
 	CreatedAt     time.Time

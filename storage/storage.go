@@ -115,12 +115,14 @@ type Outbox interface {
 	// or another, never get the same message.
 	ClaimMessages(ctx context.Context, limit int) ([]*Message, error)
 	// MarkSent, MarkRetry and MarkFailed move a claimed (sending)
-	// message on; from any other status they are ECONFLICT.
-	MarkSent(ctx context.Context, id int64) error
+	// message on, for the claim that handed it out (Message.Claim). From
+	// any other status, or for a claim no longer current (its lease ran
+	// out and another worker claimed the message), they are ECONFLICT.
+	MarkSent(ctx context.Context, id, claim int64) error
 	// MarkRetry: see MarkSent; the message is due again at next.
-	MarkRetry(ctx context.Context, id int64, errText string, next time.Time) error
+	MarkRetry(ctx context.Context, id, claim int64, errText string, next time.Time) error
 	// MarkFailed: see MarkSent; the message stays, with its error.
-	MarkFailed(ctx context.Context, id int64, errText string) error
+	MarkFailed(ctx context.Context, id, claim int64, errText string) error
 	// RetryMessage queues a failed message again, due now. Audited.
 	RetryMessage(ctx context.Context, id int64) error
 	// RequeueInFlight returns messages left sending by a stopped sender.

@@ -49,7 +49,7 @@ func TestConsole_Escaping(t *testing.T) {
 	if err != nil || len(claimed) != 1 {
 		t.Fatal(err)
 	}
-	if err := ta.DB.MarkFailed(ctx, claimed[0].ID, "550 "+xssScript); err != nil {
+	if err := ta.DB.MarkFailed(ctx, claimed[0].ID, claimed[0].Claim, "550 "+xssScript); err != nil {
 		t.Fatal(err)
 	}
 

@@ -172,7 +172,7 @@ func TestConsole_Flow(t *testing.T) {
 	if err != nil || len(claimed) != 1 {
 		t.Fatal(err)
 	}
-	if err := ta.DB.MarkFailed(ctx, claimed[0].ID, "550 mailbox unavailable"); err != nil {
+	if err := ta.DB.MarkFailed(ctx, claimed[0].ID, claimed[0].Claim, "550 mailbox unavailable"); err != nil {
 		t.Fatal(err)
 	}
 	status, body = apptest.Get(t, c, base+"/admin/outbox?status=failed")

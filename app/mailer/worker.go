@@ -12,6 +12,7 @@ import (
 
 	"github.com/wneessen/go-mail"
 
+	"salon/events"
 	"salon/storage"
 )
 
@@ -241,9 +242,15 @@ func (w *Worker) deliver(ctx context.Context, m *storage.Message) error {
 	if w.afterSend != nil {
 		w.afterSend(m)
 	}
-	if err := w.db.MarkSent(ctx, m.ID); err != nil {
-		// The row stays sending and the next start sends it again, under
-		// the same Message-ID: a duplicate, never a loss.
+	if err := w.db.MarkSent(ctx, m.ID, m.Claim); events.ErrorCode(err) == events.ECONFLICT {
+		// This worker held the message past its lease and another took it
+		// over: that one's outcome stands, and the receiver sees the same
+		// Message-ID twice at most.
+		w.log.Warn("sent mail after losing its lease to another worker", "id", m.ID, "err", err)
+		return nil
+	} else if err != nil {
+		// The row stays sending until its lease runs out, then it is sent
+		// again under the same Message-ID: a duplicate, never a loss.
 		w.log.Error("sent mail but unable to record it", "id", m.ID, "err", err)
 		return nil
 	}
@@ -284,17 +291,17 @@ func (w *Worker) settle(ctx context.Context, m *storage.Message, sendErr error) 
 	switch {
 	case IsPermanent(sendErr):
 		w.log.Warn("mail rejected for good", "id", m.ID, "kind", m.Kind, "err", sendErr)
-		err = w.db.MarkFailed(ctx, m.ID, adminReason(sendErr))
+		err = w.db.MarkFailed(ctx, m.ID, m.Claim, adminReason(sendErr))
 	case !now.Before(deadline):
 		w.log.Warn("mail given up", "id", m.ID, "kind", m.Kind, "attempts", m.Attempts, "err", sendErr)
-		err = w.db.MarkFailed(ctx, m.ID, fmt.Sprintf("gave up after %d attempts: %v", m.Attempts, sendErr))
+		err = w.db.MarkFailed(ctx, m.ID, m.Claim, fmt.Sprintf("gave up after %d attempts: %v", m.Attempts, sendErr))
 	default:
 		next := now.Add(w.backoff(m.Attempts))
 		if next.After(deadline) {
 			next = deadline // one last try at the deadline
 		}
 		w.log.Info("mail will be retried", "id", m.ID, "kind", m.Kind, "attempt", m.Attempts, "next", next, "err", sendErr)
-		err = w.db.MarkRetry(ctx, m.ID, sendErr.Error(), next)
+		err = w.db.MarkRetry(ctx, m.ID, m.Claim, sendErr.Error(), next)
 	}
 	if err != nil {
 		w.log.Error("unable to record mail outcome", "id", m.ID, "err", err)
@@ -319,7 +326,7 @@ func (w *Worker) release(ctx context.Context, msgs []*storage.Message) {
 	ctx = context.WithoutCancel(ctx)
 	now := w.db.Now()
 	for _, m := range msgs {
-		if err := w.db.MarkRetry(ctx, m.ID, m.LastError, now); err != nil {
+		if err := w.db.MarkRetry(ctx, m.ID, m.Claim, m.LastError, now); err != nil {
 			w.log.Error("unable to release mail at shutdown", "id", m.ID, "err", err)
 		}
 	}

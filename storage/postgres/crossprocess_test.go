@@ -318,7 +318,7 @@ func TestCrossProcess_OutboxOnce(t *testing.T) {
 					mu.Lock()
 					seen[m.MessageID]++
 					mu.Unlock()
-					if err := db.MarkSent(ctx, m.ID); err != nil {
+					if err := db.MarkSent(ctx, m.ID, m.Claim); err != nil {
 						t.Error(err)
 					}
 				}

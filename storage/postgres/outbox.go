@@ -99,7 +99,7 @@ func scanMessage(rows *sql.Rows, extra ...any) (*storage.Message, error) {
 	var next, created int64
 	var sent *int64
 	dest := append([]any{&m.ID, &m.Kind, &m.SalonID, &m.TicketID, &m.Recipient, &m.Lang, &payload, &m.MessageID,
-		&m.Status, &m.Attempts, &next, &m.LastError, &created, &sent}, extra...)
+		&m.Status, &m.Attempts, &next, &m.LastError, &created, &sent, &m.Claim}, extra...)
 	if err := rows.Scan(dest...); err != nil {
 		return nil, err
 	}

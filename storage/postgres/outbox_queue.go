@@ -19,7 +19,7 @@ const maxErrorText = 500
 
 // outboxColumns is the column list scanMessage expects, in its order.
 const outboxColumns = `id, kind, COALESCE(salon_id, 0), COALESCE(ticket_id, 0), recipient, lang, payload, message_id,
-	status, attempts, next_attempt_at, last_error, created_at, sent_at`
+	status, attempts, next_attempt_at, last_error, created_at, sent_at, claim`
 
 // ClaimMessages hands out up to limit messages that are due, oldest first,
 // marking them sending under a lease (and counting the attempt) in the same
@@ -35,7 +35,7 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int) ([]*storage.Message,
 	err := db.update(ctx, func(tx *Tx) error {
 		out = out[:0]
 		now := tx.now.Unix()
-		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET status = ?, attempts = attempts + 1, lease_until = ?
+		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET status = ?, attempts = attempts + 1, claim = claim + 1, lease_until = ?
 			WHERE id IN (SELECT id FROM outbox
 				WHERE (status = ? AND next_attempt_at <= ?) OR (status = ? AND lease_until <= ?)
 				ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
@@ -63,29 +63,29 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int) ([]*storage.Message,
 }
 
 // MarkSent records that the server accepted the message.
-func (db *DB) MarkSent(ctx context.Context, id int64) error {
-	return db.moveMessage(ctx, id, "mark sent", storage.OutboxSending, false,
-		`UPDATE outbox SET status = ?, sent_at = ?, last_error = '', lease_until = NULL WHERE id = ? AND status = ?`,
-		func(now int64) []any { return []any{storage.OutboxSent, now, id, storage.OutboxSending} }, nil)
+func (db *DB) MarkSent(ctx context.Context, id, claim int64) error {
+	return db.moveMessage(ctx, id, claim, "mark sent", storage.OutboxSending, false,
+		`UPDATE outbox SET status = ?, sent_at = ?, last_error = '', lease_until = NULL WHERE id = ? AND status = ? AND claim = ?`,
+		func(now int64) []any { return []any{storage.OutboxSent, now, id, storage.OutboxSending, claim} }, nil)
 }
 
 // MarkRetry puts a message that failed for a passing reason back in the
 // queue, due again at next.
-func (db *DB) MarkRetry(ctx context.Context, id int64, errText string, next time.Time) error {
-	return db.moveMessage(ctx, id, "mark for retry", storage.OutboxSending, false,
-		`UPDATE outbox SET status = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL WHERE id = ? AND status = ?`,
+func (db *DB) MarkRetry(ctx context.Context, id, claim int64, errText string, next time.Time) error {
+	return db.moveMessage(ctx, id, claim, "mark for retry", storage.OutboxSending, false,
+		`UPDATE outbox SET status = ?, next_attempt_at = ?, last_error = ?, lease_until = NULL WHERE id = ? AND status = ? AND claim = ?`,
 		func(int64) []any {
-			return []any{storage.OutboxQueued, next.Unix(), truncate(errText, maxErrorText), id, storage.OutboxSending}
+			return []any{storage.OutboxQueued, next.Unix(), truncate(errText, maxErrorText), id, storage.OutboxSending, claim}
 		}, nil)
 }
 
 // MarkFailed gives up on a message; it stays in the outbox, with its error,
 // for an admin to read and perhaps retry.
-func (db *DB) MarkFailed(ctx context.Context, id int64, errText string) error {
-	return db.moveMessage(ctx, id, "mark failed", storage.OutboxSending, false,
-		`UPDATE outbox SET status = ?, last_error = ?, lease_until = NULL WHERE id = ? AND status = ?`,
+func (db *DB) MarkFailed(ctx context.Context, id, claim int64, errText string) error {
+	return db.moveMessage(ctx, id, claim, "mark failed", storage.OutboxSending, false,
+		`UPDATE outbox SET status = ?, last_error = ?, lease_until = NULL WHERE id = ? AND status = ? AND claim = ?`,
 		func(int64) []any {
-			return []any{storage.OutboxFailed, truncate(errText, maxErrorText), id, storage.OutboxSending}
+			return []any{storage.OutboxFailed, truncate(errText, maxErrorText), id, storage.OutboxSending, claim}
 		}, nil)
 }
 
@@ -93,7 +93,7 @@ func (db *DB) MarkFailed(ctx context.Context, id int64, errText string) error {
 // fixed what was wrong (the address, the mail server) and wants it sent.
 // The error is kept so the console still shows why it failed before.
 func (db *DB) RetryMessage(ctx context.Context, id int64) error {
-	return db.moveMessage(ctx, id, "retry", storage.OutboxFailed, true,
+	return db.moveMessage(ctx, id, 0, "retry", storage.OutboxFailed, true,
 		`UPDATE outbox SET status = ?, next_attempt_at = ? WHERE id = ? AND status = ?`,
 		func(now int64) []any { return []any{storage.OutboxQueued, now, id, storage.OutboxFailed} }, func(tx *Tx) error {
 			var kind string
@@ -131,9 +131,10 @@ func (db *DB) RequeueInFlight(ctx context.Context) (int, error) {
 // moveMessage runs one status change on one message; args gets the write's
 // own clock, which is only known inside the transaction. When no row
 // matched, it tells a missing message from one in another status, so a
-// caller learns whether it raced with someone. queues says the change puts
-// the message in the queue for now, so the mail worker is woken.
-func (db *DB) moveMessage(ctx context.Context, id int64, what, from string, queues bool, query string, args func(now int64) []any, moved func(*Tx) error) error {
+// caller learns whether it raced with someone. claim is the claim the move
+// was made for, zero for a move that needs none. queues says the change
+// puts the message in the queue for now, so the mail worker is woken.
+func (db *DB) moveMessage(ctx context.Context, id, claim int64, what, from string, queues bool, query string, args func(now int64) []any, moved func(*Tx) error) error {
 	err := db.update(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, query, args(tx.now.Unix())...)
 		if err != nil {
@@ -151,11 +152,15 @@ func (db *DB) moveMessage(ctx context.Context, id int64, what, from string, queu
 			return nil
 		}
 		var status string
-		err = tx.QueryRowContext(ctx, `SELECT status FROM outbox WHERE id = ?`, id).Scan(&status)
+		var current int64
+		err = tx.QueryRowContext(ctx, `SELECT status, claim FROM outbox WHERE id = ?`, id).Scan(&status, &current)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("Message")
 		} else if err != nil {
 			return err
+		}
+		if status == from && claim != 0 && current != claim {
+			return events.Errorf(events.ECONFLICT, "Message %d was claimed again (claim %d, not %d).", id, current, claim)
 		}
 		return events.Errorf(events.ECONFLICT, "Message %d is %s, not %s.", id, status, from)
 	})

@@ -57,7 +57,7 @@ func TestOnMailQueued(t *testing.T) {
 		t.Fatalf("claim: %v, %d", err, len(msgs))
 	}
 	expect("claiming", 0)
-	if err := db.MarkFailed(ctx, msgs[0].ID, "550 no such user"); err != nil {
+	if err := db.MarkFailed(ctx, msgs[0].ID, msgs[0].Claim, "550 no such user"); err != nil {
 		t.Fatal(err)
 	}
 	expect("marking failed", 0)

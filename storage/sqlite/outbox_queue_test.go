@@ -87,6 +87,12 @@ func mustMessage(tb testing.TB, db *DB, id int64) *storage.Message {
 	return nil
 }
 
+// claimOf is the current claim of message id, as its claimer holds it.
+func claimOf(tb testing.TB, db *DB, id int64) int64 {
+	tb.Helper()
+	return mustMessage(tb, db, id).Claim
+}
+
 func claimIDs(tb testing.TB, db *DB, limit int) []int64 {
 	tb.Helper()
 	msgs, err := db.ClaimMessages(context.Background(), limit)
@@ -133,7 +139,7 @@ func TestMarkRetry_DueLater(t *testing.T) {
 	db, clock := openQueueDB(t)
 	ids := queueTestMessages(t, db, 1)
 	claimIDs(t, db, 1)
-	if err := db.MarkRetry(context.Background(), ids[0], "451 try later", clock.Now().Add(time.Minute)); err != nil {
+	if err := db.MarkRetry(context.Background(), ids[0], claimOf(t, db, ids[0]), "451 try later", clock.Now().Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	m := mustMessage(t, db, ids[0])
@@ -157,7 +163,7 @@ func TestMarkSent(t *testing.T) {
 	db, clock := openQueueDB(t)
 	ids := queueTestMessages(t, db, 1)
 	claimIDs(t, db, 1)
-	if err := db.MarkSent(ctx, ids[0]); err != nil {
+	if err := db.MarkSent(ctx, ids[0], claimOf(t, db, ids[0])); err != nil {
 		t.Fatal(err)
 	}
 	m := mustMessage(t, db, ids[0])
@@ -172,7 +178,7 @@ func TestMarkSent(t *testing.T) {
 		"unknown":      {ids[0] + 100, events.ENOTFOUND},
 	} {
 		t.Run(name, func(t *testing.T) {
-			err := db.MarkSent(ctx, tc.id)
+			err := db.MarkSent(ctx, tc.id, 1)
 			if code := events.ErrorCode(err); code != tc.code {
 				t.Fatalf("MarkSent: %v (code %q), want %q", err, code, tc.code)
 			}
@@ -189,7 +195,7 @@ func TestMarkFailedThenRetryMessage(t *testing.T) {
 	if err := db.RetryMessage(ctx, ids[0]); events.ErrorCode(err) != events.ECONFLICT {
 		t.Fatalf("retry of a message in flight: %v, want conflict", err)
 	}
-	if err := db.MarkFailed(ctx, ids[0], "550 no such user"); err != nil {
+	if err := db.MarkFailed(ctx, ids[0], claimOf(t, db, ids[0]), "550 no such user"); err != nil {
 		t.Fatal(err)
 	}
 	if m := mustMessage(t, db, ids[0]); m.Status != storage.OutboxFailed || m.LastError != "550 no such user" {
@@ -217,7 +223,7 @@ func TestRequeueInFlight(t *testing.T) {
 	db, _ := openQueueDB(t)
 	ids := queueTestMessages(t, db, 3)
 	claimIDs(t, db, 2)
-	if err := db.MarkSent(ctx, ids[0]); err != nil {
+	if err := db.MarkSent(ctx, ids[0], claimOf(t, db, ids[0])); err != nil {
 		t.Fatal(err)
 	}
 	n, err := db.RequeueInFlight(ctx)
@@ -241,7 +247,7 @@ func TestMarkFailed_TruncatesError(t *testing.T) {
 	claimIDs(t, db, 1)
 	// Two-byte runes put the 500-byte limit in the middle of one.
 	long := "x" + strings.Repeat("é", 400)
-	if err := db.MarkFailed(context.Background(), ids[0], long); err != nil {
+	if err := db.MarkFailed(context.Background(), ids[0], claimOf(t, db, ids[0]), long); err != nil {
 		t.Fatal(err)
 	}
 	got := mustMessage(t, db, ids[0]).LastError

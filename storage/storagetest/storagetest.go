@@ -65,6 +65,7 @@ var contracts = []contract{
 	{"CheckIn_ScanTime", testCheckInScanTime},
 	{"TicketByID_WithinSalon", testTicketByIDWithinSalon},
 	{"ClaimMessages_Concurrent", testClaimMessagesConcurrent},
+	{"MarkMessage_StaleClaim", testMarkStaleClaim},
 }
 
 // Run runs every contract against stores from open, each in a subtest of
