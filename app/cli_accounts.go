@@ -14,10 +14,6 @@ import (
 	"salon/storage"
 )
 
-// InvitePath is where a one-time password link opens, followed by its
-// token.
-const InvitePath = "/invite/"
-
 // cliActor is the audit log's actor for account changes made on the
 // command line: no account, marked "cli".
 var cliActor = storage.Actor{Via: "cli"}
@@ -139,6 +135,6 @@ func inviteFromCLI(ctx context.Context, db storage.Store, nu *events.User, baseU
 		return err
 	}
 	fmt.Fprintf(stdout, "one-time link for %s to set a password, valid %d hours; it is shown only now:\n%s%s%s\n",
-		u.Email, int(storage.InviteTTL.Hours()), baseURL, InvitePath, token)
+		u.Email, int(storage.InviteTTL.Hours()), baseURL, web.InvitePath, token)
 	return nil
 }
