@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -13,7 +12,6 @@ import (
 	"strings"
 	"syscall"
 
-	"salon/app/web"
 	"salon/events"
 	"salon/storage"
 	"salon/storage/postgres"
@@ -25,6 +23,9 @@ const usage = `usage: salon <command> [flags]
 commands:
   serve                     run the web server, mail worker and reminder scheduler
   user add --email E --role admin|organizer|staff [--name N] [--password-stdin]
+  user set-password --email E --password-stdin
+  user invite --email E --role R [--name N]   prints a one-time link (72 h) to set a password
+  user disable --email E    ends its sessions and API tokens; user enable --email E undoes it
   token create --email E [--label L]
   backup --out FILE         a consistent copy of the live database
   key rotate                a new ticket-code signing key; codes already issued stay valid
@@ -68,10 +69,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	case "serve":
 		return runServe(rest, stderr)
 	case "user":
-		if len(rest) == 0 || rest[0] != "add" {
-			return usageError(`"salon user" takes the subcommand "add"`)
+		if len(rest) > 0 && rest[0] == "add" {
+			return runUserAdd(rest[1:], stdin, stdout, stderr)
 		}
-		return runUserAdd(rest[1:], stdin, stdout, stderr)
+		return runUserAccount(rest, stdin, stdout, stderr)
 	case "token":
 		if len(rest) == 0 || rest[0] != "create" {
 			return usageError(`"salon token" takes the subcommand "create"`)
@@ -134,15 +135,11 @@ func runUserAdd(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 	}
 	u := &events.User{Email: email, Name: name, Role: role}
 	if fromStdin {
-		line, err := bufio.NewReader(stdin).ReadString('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			return fmt.Errorf("read password: %w", err)
+		hash, err := readPassword(stdin)
+		if err != nil {
+			return err
 		}
-		pw := strings.TrimRight(line, "\r\n")
-		if msg := web.CheckPassword(pw); msg != "" {
-			return usageError("password " + msg)
-		}
-		u.PasswordHash = web.HashPassword(pw)
+		u.PasswordHash = hash
 	}
 	db, err := openDB(dbPath)
 	if err != nil {

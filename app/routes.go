@@ -145,6 +145,17 @@ func (s *Server) routes() error {
 	app.Get("/admin/users", admin(con.UsersPage)...)
 	app.Post("/admin/users", admin(con.CreateUser)...)
 
+	// Accounts: the one-time password links (no session: the link is the
+	// credential), one's own account, and an admin's actions on others.
+	app.Get("/invite/:token", consoleForms, con.InvitePage)
+	app.Post("/invite/:token", consoleForms, con.Invite)
+	app.Get("/admin/account", anyone(con.AccountPage)...)
+	app.Post("/admin/account", anyone(con.UpdateAccount)...)
+	app.Post("/admin/account/password", anyone(con.ChangePassword)...)
+	app.Post("/admin/users/:id/reset", admin(con.ResetUser)...)
+	app.Post("/admin/users/:id/disable", admin(con.DisableUser)...)
+	app.Post("/admin/users/:id/enable", admin(con.EnableUser)...)
+
 	// The door page and its service worker (see door.WorkerURL).
 	app.Get(door.WorkerURL, dr.ServiceWorker)
 	app.Get("/door/:slug", dr.Page)

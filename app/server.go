@@ -57,6 +57,9 @@ func NewServer(cfg Config, db storage.Store, log *slog.Logger) (*Server, error) 
 	if s.d.Wallet, err = loadWallet(cfg.Wallet, time.Now()); err != nil {
 		return nil, err
 	}
+	if smtpCfg, err := mailer.ParseConfig(cfg.SMTP); err == nil {
+		s.d.MailSends = smtpCfg.Enabled()
+	}
 	db.ObserveWriteWait(s.d.Metrics.ObserveWriteWait)
 	s.app = fiber.New(fiber.Config{
 		// Values from the request must not change under us after the

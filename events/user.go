@@ -17,7 +17,13 @@ type User struct {
 	Role         string
 	PasswordHash string
 	CreatedAt    time.Time
+	// DisabledAt is when the account was disabled; nil while it may sign
+	// in and use its API tokens.
+	DisabledAt *time.Time
 }
+
+// Disabled reports whether the account is disabled.
+func (u *User) Disabled() bool { return u.DisabledAt != nil }
 
 // ValidRole reports whether r is a known role.
 func ValidRole(r string) bool {

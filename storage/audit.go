@@ -55,12 +55,20 @@ const (
 	ActionUserCreate   = "user.create"
 	ActionLogin        = "login"
 	ActionSetup        = "account.setup"
+	// Account actions (see AccountChanges).
+	ActionUserInvite   = "user.invite"
+	ActionUserReset    = "user.reset"
+	ActionUserPassword = "user.password"
+	ActionUserUpdate   = "user.update"
+	ActionUserDisable  = "user.disable"
+	ActionUserEnable   = "user.enable"
 )
 
 // AuditActions lists every action a store records.
 var AuditActions = []string{ActionSalonCreate, ActionSalonUpdate, ActionSalonPublish, ActionSalonCancel,
 	ActionTicketCancel, ActionCheckin, ActionUndoCheckin, ActionDoorLinkMake, ActionDoorLinkStop, ActionMailRetry,
-	ActionTokenCreate, ActionTokenRevoke, ActionUserCreate, ActionLogin, ActionSetup}
+	ActionTokenCreate, ActionTokenRevoke, ActionUserCreate, ActionLogin, ActionSetup,
+	ActionUserInvite, ActionUserReset, ActionUserPassword, ActionUserUpdate, ActionUserDisable, ActionUserEnable}
 
 // SalonAction names a salon change for the audit log: a change of status
 // is a publication or cancellation, anything else an edit.

@@ -168,6 +168,7 @@ type Accounts interface {
 	CheckSetupToken(ctx context.Context, token string) error
 	// UseSetupToken: see CreateSetupToken.
 	UseSetupToken(ctx context.Context, token string, u *events.User) error
+	AccountChanges
 }
 
 // Sessions keeps console sign-ins and the login throttle.

@@ -16,6 +16,9 @@ const (
 	NoticeSalonChanged      = "salon_changed"
 	NoticeSalonCancelled    = "salon_cancelled"
 	NoticeReminder          = "reminder"
+	// NoticeInvitation carries a one-time link where an account's owner
+	// sets a password; it is about no salon or ticket.
+	NoticeInvitation = "invitation"
 )
 
 // NoticePayload is the outbox payload (JSON) of a notice of kind: what the

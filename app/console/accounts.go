@@ -69,9 +69,19 @@ type consoleUsersPage struct {
 	Roles  []string
 	Form   events.User
 	Errors map[string]string
+	// Link is a one-time password link just made, for LinkFor: shown
+	// this once, never stored in clear. Mailed says it was mailed too.
+	Link    string
+	LinkFor string
+	Mailed  bool
 }
 
 func (s *Console) renderUsers(c *fiber.Ctx, status int, form events.User, errs map[string]string) error {
+	return s.renderUsersPage(c, status, consoleUsersPage{Form: form, Errors: errs})
+}
+
+func (s *Console) renderUsersPage(c *fiber.Ctx, status int, p consoleUsersPage) error {
+	form := p.Form
 	list, err := s.d.DB.FindUsers(c.UserContext())
 	if err != nil {
 		return err
@@ -79,8 +89,8 @@ func (s *Console) renderUsers(c *fiber.Ctx, status int, form events.User, errs m
 	if form.Role == "" {
 		form.Role = events.RoleOrganizer
 	}
-	p := consoleUsersPage{consolePage: s.newConsolePage(c, "console.users"), Users: list, Form: form, Errors: errs,
-		Roles: []string{events.RoleOrganizer, events.RoleStaff, events.RoleAdmin}}
+	p.consolePage, p.Users, p.Form = s.newConsolePage(c, "console.users"), list, form
+	p.Roles = []string{events.RoleOrganizer, events.RoleStaff, events.RoleAdmin}
 	return s.pages.Render(c, status, "console_users", p)
 }
 
@@ -89,8 +99,9 @@ func (s *Console) UsersPage(c *fiber.Ctx) error {
 	return s.renderUsers(c, fiber.StatusOK, events.User{}, nil)
 }
 
-// CreateUser adds an account. The password is optional: without one
-// the account can only use API tokens until a password is set.
+// CreateUser adds an account. With a password it can sign in at once;
+// without one it gets an invitation: a one-time link where its owner
+// sets a password, shown here once and mailed when mail is sent.
 func (s *Console) CreateUser(c *fiber.Ctx) error {
 	lang := web.PageLang(c)
 	u := events.User{Email: strings.TrimSpace(c.FormValue("email")), Name: strings.TrimSpace(c.FormValue("name")), Role: c.FormValue("role")}
@@ -107,6 +118,9 @@ func (s *Console) CreateUser(c *fiber.Ctx) error {
 		}
 		form.PasswordHash = ""
 		return s.renderUsers(c, web.ErrStatus(err), form, consoleFieldMessages(lang, err))
+	}
+	if u.PasswordHash == "" {
+		return s.showLink(c, &u, storage.LinkInvite)
 	}
 	return c.Redirect("/admin/users?ok=user", fiber.StatusSeeOther)
 }

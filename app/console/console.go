@@ -17,7 +17,7 @@ var templateFS embed.FS
 // console_nav.html beside the layout.
 var consolePageNames = []string{
 	"console_home", "console_salon", "console_salon_form", "console_cancel", "console_attendees",
-	"console_outbox", "console_audit", "console_tokens", "console_users",
+	"console_outbox", "console_audit", "console_tokens", "console_users", "console_account",
 }
 
 // Console serves the console pages and forms.
@@ -28,7 +28,7 @@ type Console struct {
 
 // New builds the console on the kernel.
 func New(d *web.Deps) (*Console, error) {
-	t, err := web.ParseTemplates(templateFS, []string{"templates/console_nav.html"}, append([]string{"login", "setup"}, consolePageNames...)...)
+	t, err := web.ParseTemplates(templateFS, []string{"templates/console_nav.html"}, append([]string{"login", "setup", "invite"}, consolePageNames...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -98,7 +98,8 @@ func (s *Console) Login(c *fiber.Ctx) error {
 	if u != nil && u.PasswordHash != "" {
 		hash = u.PasswordHash
 	}
-	ok := s.checkPassword(hash, pw) && u != nil && u.PasswordHash != ""
+	// A disabled account is refused like a wrong password, after the same work.
+	ok := s.checkPassword(hash, pw) && u != nil && u.PasswordHash != "" && !u.Disabled()
 	if !ok {
 		// The reserved attempt stays: it is the failure that counts.
 		return s.renderLogin(c, fiber.StatusUnauthorized, email, next, tr(lang, "login.failed"))

@@ -35,6 +35,10 @@ var flashes = map[string]string{
 	"logged_out":   "console.ok.logged_out",
 	"setup":        "console.ok.setup",
 	"already_done": "console.ok.already_done",
+	"disabled":     "console.ok.disabled",
+	"enabled":      "console.ok.enabled",
+	"password":     "console.ok.password",
+	"password_set": "console.ok.password_set",
 }
 
 func (s *Console) newConsolePage(c *fiber.Ctx, titleKey string) consolePage {

@@ -141,10 +141,10 @@ var englishConsole = map[string]string{
 	"console.tokens_help":        "API tokens work with the JSON API and as the door page's key. Each is shown once, when made.",
 	"console.token_new":          "New API token. Copy it now: it is shown only once.",
 	"console.token_create":       "Make a token",
-	"console.token_only":         "No (API tokens only)",
+	"console.token_only":         "Not yet",
 	"console.yes":                "Yes",
 	"console.user_add":           "Add account",
-	"console.user_password_help": "Optional. Without a password the account can only use API tokens.",
+	"console.user_password_help": "Optional. Without one, the account gets a one-time link (valid 72 hours) where its owner sets a password.",
 
 	"console.ok.created":      "Salon created.",
 	"console.ok.saved":        "Saved.",

@@ -140,10 +140,10 @@ var chineseConsole = map[string]string{
 	"console.tokens_help":        "API 令牌可用于 JSON API，也可作为入口页面的密钥。每个令牌只在生成时显示一次。",
 	"console.token_new":          "新的 API 令牌。请现在复制：它只显示这一次。",
 	"console.token_create":       "生成令牌",
-	"console.token_only":         "否（仅 API 令牌）",
+	"console.token_only":         "尚未设置",
 	"console.yes":                "是",
 	"console.user_add":           "添加账户",
-	"console.user_password_help": "选填。没有密码的账户只能使用 API 令牌。",
+	"console.user_password_help": "选填。不填时，账户会得到一个一次性链接（72 小时内有效），由本人在那里设置密码。",
 
 	"console.ok.created":      "沙龙已创建。",
 	"console.ok.saved":        "已保存。",

@@ -48,6 +48,9 @@ const qrContentID = "ticket-qr@salon"
 
 // Render implements mailer.Renderer.
 func (r *Renderer) Render(ctx context.Context, m *storage.Message) (*mail.Msg, error) {
+	if m.Kind == tickets.NoticeInvitation {
+		return r.renderInvitation(m)
+	}
 	s, err := r.DB.FindSalonByID(ctx, m.SalonID)
 	if err != nil {
 		return nil, gone(fmt.Errorf("notice: salon of message %d: %w", m.ID, err))

@@ -51,6 +51,9 @@ type Deps struct {
 	QR *QRCache
 	// Wallet signs Apple Wallet passes; nil when none are configured.
 	Wallet *wallet.Signer
+	// MailSends says mail leaves the outbox (--smtp is set), so the
+	// console mails invitations rather than only showing their links.
+	MailSends bool
 	// errors renders the error page.
 	errors *Templates
 

@@ -59,3 +59,7 @@ func VerifyPassword(hash, pw string) bool {
 	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
+
+// InvitePath is where a one-time password link opens, followed by its
+// token.
+const InvitePath = "/invite/"

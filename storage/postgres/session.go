@@ -52,7 +52,7 @@ func (db *DB) FindSession(ctx context.Context, id string) (*storage.Session, err
 	var userCreated int64
 	err := db.read.QueryRowContext(ctx, `SELECT s.user_id, s.created_at, s.expires_at, s.last_seen_at,
 		u.id, u.email, u.name, u.role, COALESCE(u.password_hash, ''), u.created_at
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND s.expires_at > ?`,
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND s.expires_at > ? AND u.disabled_at IS NULL`,
 		tickets.HashToken(id), db.Now().Unix()).Scan(&s.UserID, &created, &expires, &seen,
 		&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &userCreated)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -45,15 +45,20 @@ func (db *DB) CreateUser(ctx context.Context, u *events.User) error {
 	})
 }
 
-const userColumns = `id, email, name, role, COALESCE(password_hash, ''), created_at`
+const userColumns = `id, email, name, role, COALESCE(password_hash, ''), created_at, disabled_at`
 
 func scanUser(row scanner) (*events.User, error) {
 	var u events.User
 	var created int64
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &created); err != nil {
+	var disabled *int64
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.PasswordHash, &created, &disabled); err != nil {
 		return nil, err
 	}
 	u.CreatedAt = unix(created)
+	if disabled != nil {
+		d := unix(*disabled)
+		u.DisabledAt = &d
+	}
 	return &u, nil
 }
 
@@ -90,8 +95,8 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID int64, label string) (s
 
 // FindUserByAPIToken returns the account an unrevoked API token belongs to.
 func (db *DB) FindUserByAPIToken(ctx context.Context, token string) (*events.User, error) {
-	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, COALESCE(u.password_hash, ''), u.created_at
-		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL`, tickets.HashToken(token)))
+	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, COALESCE(u.password_hash, ''), u.created_at, u.disabled_at
+		FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL`, tickets.HashToken(token)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, events.Errorf(events.EUNAUTHORIZED, "Invalid or revoked token.")
 	} else if err != nil {
