@@ -244,6 +244,7 @@ type Store interface {
 	Keys
 	Changes
 	Admin
+	Privacy
 	// Close waits for the writes already begun and releases the store.
 	Close() error
 }
