@@ -58,6 +58,8 @@ func (s *Server) routes() error {
 	v1.Get("/tickets/:token", a.GetTicket)
 	v1.Post("/tickets/:token/cancel", writes, a.CancelTicket)
 	v1.Post("/tickets/:token/feed/revoke", writes, a.RevokeFeed)
+	v1.Get("/tickets/:token/export", a.ExportTicket)
+	v1.Post("/tickets/:token/erase", writes, a.EraseTicket)
 
 	// Organizer endpoints: the token check is on each route, not on a group,
 	// so an unknown path still answers 404 rather than 401.
