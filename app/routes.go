@@ -99,6 +99,8 @@ func (s *Server) routes() error {
 	app.Get("/t/:token", forms, pages.TicketPage)
 	app.Get("/t/:token/cancel", forms, pages.CancelPage)
 	app.Post("/t/:token/cancel", writes, forms, pages.CancelForm)
+	app.Get("/t/:token/erase", forms, pages.ErasePage)
+	app.Post("/t/:token/erase", writes, forms, pages.EraseForm)
 
 	// The console: sign-in pages, the first-admin setup link and /admin.
 	// Every console route checks the session itself (no group middleware),
