@@ -36,7 +36,14 @@ type Config struct {
 	Wallet WalletConfig
 	// ShutdownTimeout bounds how long in-flight requests may take at shutdown.
 	ShutdownTimeout time.Duration
+	// RetentionDays is how many days after its salon ended an attendee's
+	// personal data is erased; 0 keeps it.
+	RetentionDays int
 }
+
+// DefaultRetentionDays is how long attendees' personal data is kept after
+// their salon ended unless --retention-days says otherwise.
+const DefaultRetentionDays = 365
 
 // DefaultRateLimit is how many public writes (RSVP, cancel) one client
 // address may make per minute unless told otherwise.
@@ -141,6 +148,8 @@ func (e *envFlags) bindServe(c *Config) {
 	var proxies string
 	e.string(&proxies, "trusted-proxies", "SALON_TRUSTED_PROXIES", "", "comma-separated addresses or CIDRs whose X-Forwarded-For is believed")
 	e.bindWallet(&c.Wallet)
+	e.int(&c.RetentionDays, "retention-days", "SALON_RETENTION_DAYS", DefaultRetentionDays,
+		"days after a salon ended that its attendees' personal data is erased; 0 keeps it")
 	e.duration(&c.ShutdownTimeout, "shutdown-timeout", "SALON_SHUTDOWN_TIMEOUT", DefaultShutdownTimeout, "how long in-flight requests may finish at shutdown")
 	e.after = func() error {
 		for _, p := range strings.Split(proxies, ",") {
@@ -161,6 +170,9 @@ func (c *Config) Validate() error {
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if c.RateLimit < 0 {
 		return fmt.Errorf("--rate-limit must not be negative")
+	}
+	if c.RetentionDays < 0 {
+		return fmt.Errorf("--retention-days must not be negative (0 keeps personal data)")
 	}
 	if c.DB == "" {
 		return fmt.Errorf("--db must name a file or a postgres:// URL")

@@ -17,8 +17,8 @@ func TestServeFlagsHaveEnvironment(t *testing.T) {
 	values := map[string]string{
 		"db": "env.db", "addr": ":9999", "base-url": "https://env.example", "smtp": "smtp://env.example:25",
 		"mail-from": "Env <env@example.com>", "rate-limit": "7", "trusted-proxies": "10.0.0.1",
-		"shutdown-timeout": "3s",
-		"wallet-cert":      "pass.pem", "wallet-key": "pass.key", "wallet-wwdr": "wwdr.pem",
+		"shutdown-timeout": "3s", "retention-days": "30",
+		"wallet-cert": "pass.pem", "wallet-key": "pass.key", "wallet-wwdr": "wwdr.pem",
 		"wallet-pass-type-id": "pass.example.salon", "wallet-team-id": "A1B2C3D4E5",
 	}
 	var c Config
@@ -84,4 +84,28 @@ func FuzzCheckListenAddr(f *testing.F) {
 			t.Fatalf("accepted %q, which the network stack refuses: %v", addr, err)
 		}
 	})
+}
+
+// TestRetentionDays: the default keeps personal data a year after the
+// salon; 0 keeps it; a negative number is bad usage.
+func TestRetentionDays(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want int
+		bad  bool
+	}{{nil, 365, false}, {[]string{"--retention-days", "0"}, 0, false}, {[]string{"--retention-days", "-1"}, 0, true}} {
+		cfg := Config{}
+		f := newEnvFlags("salon serve")
+		f.bindServe(&cfg)
+		err := f.parse(c.args)
+		if c.bad {
+			if _, ok := err.(usageError); !ok {
+				t.Errorf("%v: %v, want bad usage", c.args, err)
+			}
+			continue
+		}
+		if err != nil || cfg.RetentionDays != c.want {
+			t.Errorf("%v: %d (%v), want %d", c.args, cfg.RetentionDays, err, c.want)
+		}
+	}
 }

@@ -58,6 +58,8 @@ func (s *Server) routes() error {
 	v1.Get("/tickets/:token", a.GetTicket)
 	v1.Post("/tickets/:token/cancel", writes, a.CancelTicket)
 	v1.Post("/tickets/:token/feed/revoke", writes, a.RevokeFeed)
+	v1.Get("/tickets/:token/export", a.ExportTicket)
+	v1.Post("/tickets/:token/erase", writes, a.EraseTicket)
 
 	// Organizer endpoints: the token check is on each route, not on a group,
 	// so an unknown path still answers 404 rather than 401.
@@ -99,6 +101,8 @@ func (s *Server) routes() error {
 	app.Get("/t/:token", forms, pages.TicketPage)
 	app.Get("/t/:token/cancel", forms, pages.CancelPage)
 	app.Post("/t/:token/cancel", writes, forms, pages.CancelForm)
+	app.Get("/t/:token/erase", forms, pages.ErasePage)
+	app.Post("/t/:token/erase", writes, forms, pages.EraseForm)
 
 	// The console: sign-in pages, the first-admin setup link and /admin.
 	// Every console route checks the session itself (no group middleware),

@@ -182,7 +182,7 @@ func (s *Server) StartWorkers(ctx context.Context) error {
 	}
 	// Every write that queues mail wakes the worker once it commits.
 	s.db.OnMailQueued(w.Wake)
-	s.wg.Add(2)
+	s.wg.Add(3)
 	go func() {
 		defer s.wg.Done()
 		if err := w.Run(ctx); err != nil && ctx.Err() == nil {
@@ -195,6 +195,10 @@ func (s *Server) StartWorkers(ctx context.Context) error {
 	go func() {
 		defer s.wg.Done()
 		s.remind(ctx, time.Minute, w.Wake)
+	}()
+	go func() {
+		defer s.wg.Done()
+		s.retain(ctx, time.Hour)
 	}()
 	return nil
 }

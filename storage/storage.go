@@ -247,6 +247,7 @@ type Store interface {
 	Keys
 	Changes
 	Admin
+	Privacy
 	// Close waits for the writes already begun and releases the store.
 	Close() error
 }

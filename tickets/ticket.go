@@ -40,8 +40,11 @@ type Ticket struct {
 	// WaitlistPosition counts from 1 while waitlisted, else 0.
 	WaitlistPosition int
 	CheckedInAt      *time.Time
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
+	// ErasedAt is when the holder's personal data was erased: name,
+	// email, company and job title are empty from then on.
+	ErasedAt  *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
 	// Token is the manage token in clear. Storage never keeps it; it is
 	// derived again from the server key when a link must be built.
 	Token string
@@ -126,3 +129,6 @@ func ValidateEmail(s string) string {
 	}
 	return ""
 }
+
+// Erased reports whether the holder's personal data has been erased.
+func (t *Ticket) Erased() bool { return t.ErasedAt != nil }

@@ -77,6 +77,8 @@ type ticketJSON struct {
 	ICSURL           *string `json:"ics_url"`
 	FeedURL          *string `json:"feed_url"`
 	CreatedAt        string  `json:"created_at"`
+	// ErasedAt is when the holder's personal data was erased.
+	ErasedAt *string `json:"erased_at"`
 }
 
 // ticketJSON renders t for its owner, links included. feedToken may be "".
@@ -84,7 +86,11 @@ func (s *API) ticketJSON(t *tickets.Ticket, loc *time.Location, feedToken string
 	j := s.attendeeJSON(t, loc)
 	manage := s.d.BaseURL + "/t/" + t.Token
 	qr, ics := manage+"/qr.png", manage+"/invite.ics"
-	j.ManageURL, j.ICSURL = &manage, &ics
+	j.ManageURL = &manage
+	if !t.Erased() {
+		// An invitation names its attendee; an erased ticket has none.
+		j.ICSURL = &ics
+	}
 	if t.Status == tickets.StatusConfirmed {
 		j.QRURL = &qr
 	}
@@ -107,6 +113,7 @@ func (s *API) attendeeJSON(t *tickets.Ticket, loc *time.Location) ticketJSON {
 		j.WaitlistPosition = &p
 	}
 	j.CheckedInAt = web.TimePtr(t.CheckedInAt, loc)
+	j.ErasedAt = web.TimePtr(t.ErasedAt, loc)
 	if t.Status == tickets.StatusConfirmed {
 		code := s.d.Keys.Sign(t)
 		j.Code = &code

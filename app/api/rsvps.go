@@ -47,7 +47,7 @@ func (s *API) sendTicket(c *fiber.Ctx, status int, t *tickets.Ticket) error {
 	if err != nil {
 		return err
 	}
-	feed, err := s.d.DB.FeedToken(c.UserContext(), t.Email)
+	feed, err := s.feedToken(c, t.Email)
 	if err != nil {
 		return err
 	}
@@ -93,6 +93,10 @@ func (s *API) RevokeFeed(c *fiber.Ctx) error {
 	t, err := s.d.DB.FindTicketByToken(c.UserContext(), c.Params("token"))
 	if err != nil {
 		return err
+	}
+	if t.Erased() {
+		// An erased ticket has no email, so no feed to replace.
+		return s.sendTicket(c, fiber.StatusOK, t)
 	}
 	feed, err := s.d.DB.RevokeFeed(c.UserContext(), t.Email)
 	if err != nil {

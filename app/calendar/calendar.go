@@ -143,7 +143,8 @@ func (cal *Calendar) Invite(c *fiber.Ctx) error {
 		if err != nil {
 			return web.Rendered{}, err
 		}
-		if !sa.Visible() {
+		// An erased ticket names nobody to invite.
+		if !sa.Visible() || t.Erased() {
 			return web.Rendered{}, events.Errorf(events.ENOTFOUND, "Ticket not found.")
 		}
 		method := events.MethodRequest

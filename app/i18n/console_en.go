@@ -169,6 +169,7 @@ var englishConsole = map[string]string{
 	"audit.door_link.create":    "made a door link",
 	"audit.door_link.revoke":    "revoked a door link",
 	"audit.ticket.cancel":       "cancelled an RSVP",
+	"audit.ticket.erase":        "erased an attendee's personal data",
 	"audit.ticket.checkin":      "checked a guest in by hand",
 	"audit.ticket.undo_checkin": "undid a check-in",
 	"audit.mail.retry":          "retried a message",

@@ -168,6 +168,7 @@ var chineseConsole = map[string]string{
 	"audit.door_link.create":    "生成了入口链接",
 	"audit.door_link.revoke":    "撤销了入口链接",
 	"audit.ticket.cancel":       "取消了一个报名",
+	"audit.ticket.erase":        "删除了一位参加者的个人信息",
 	"audit.ticket.checkin":      "手动为来宾签到",
 	"audit.ticket.undo_checkin": "撤销了签到",
 	"audit.mail.retry":          "重试了一封邮件",

@@ -26,7 +26,7 @@ type Site struct {
 
 // New builds the public pages on the kernel.
 func New(d *web.Deps) (*Site, error) {
-	t, err := web.ParseTemplates(templateFS, nil, "index", "salon", "ticket", "cancel")
+	t, err := web.ParseTemplates(templateFS, nil, "index", "salon", "ticket", "cancel", "erase")
 	if err != nil {
 		return nil, err
 	}

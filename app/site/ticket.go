@@ -26,6 +26,8 @@ type ticketPage struct {
 	Updated string
 	// RSVPAgain offers a cancelled ticket's holder the salon's form again.
 	RSVPAgain bool
+	// Erased says when the holder's personal data was erased.
+	Erased string
 }
 
 // loadTicket reads the ticket a manage token opens and its salon, and
@@ -59,6 +61,9 @@ func (s *Site) TicketPage(c *fiber.Ctx) error {
 	p.Title = p.T("ticket.title") + " · " + sa.Title
 	if t.CheckedInAt != nil {
 		p.CheckedIn = p.T("ticket.checked_in", web.FormatTime(p.Lang, *t.CheckedInAt, sa.Location()))
+	}
+	if t.ErasedAt != nil {
+		p.Erased = p.T("ticket.erased", web.FormatTime(p.Lang, *t.ErasedAt, sa.Location()))
 	}
 	if t.Status == tickets.StatusConfirmed {
 		p.QRURL = "/t/" + t.Token + "/qr.png"

@@ -23,6 +23,15 @@ func audit(ctx context.Context, tx *Tx, action string, salonID int64, detail str
 		Detail: strings.TrimSpace(detail + " " + a.Via)})
 }
 
+// auditAlways records action even without an actor (an attendee, or the
+// server itself), with an empty actor: erasures are recorded whoever asked.
+func auditAlways(ctx context.Context, tx *Tx, action string, salonID int64, detail string) error {
+	if _, ok := storage.ActorFrom(ctx); ok {
+		return audit(ctx, tx, action, salonID, detail)
+	}
+	return insertAudit(ctx, tx, &storage.AuditEntry{Action: action, SalonID: salonID, Detail: detail})
+}
+
 func insertAudit(ctx context.Context, tx *Tx, e *storage.AuditEntry) error {
 	e.Detail = truncate(e.Detail, maxAuditDetail)
 	var user, salon any

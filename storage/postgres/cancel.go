@@ -96,18 +96,8 @@ func (db *DB) cancelWhere(ctx context.Context, audited bool, cond string, args .
 // cancelTicket cancels one active ticket, queues its notice (to email, in
 // lang) and promotes.
 func cancelTicket(ctx context.Context, tx *Tx, id, salonID int64, status, email, lang string) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET status = 'cancelled', updated_at = ? WHERE id = ?`, tx.now.Unix(), id); err != nil {
-		return fmt.Errorf("storage: unable to cancel ticket: %w", err)
-	}
-	s, err := scanSalon(tx.QueryRowContext(ctx, salonByID, salonID))
+	s, err := releaseSeat(ctx, tx, id, salonID, status)
 	if err != nil {
-		return fmt.Errorf("storage: unable to fetch salon: %w", err)
-	}
-	dc, dw := -1, 0
-	if status != tickets.StatusConfirmed {
-		dc, dw = 0, -1
-	}
-	if err := addCounts(ctx, tx, s, dc, dw); err != nil {
 		return err
 	}
 	if err := enqueue(ctx, tx, tickets.NoticeTicketCancelled, salonID, id, email, lang, 0, s.Sequence); err != nil {
@@ -117,4 +107,25 @@ func cancelTicket(ctx context.Context, tx *Tx, id, salonID int64, status, email,
 		return nil
 	}
 	return promote(ctx, tx, s)
+}
+
+// releaseSeat marks one active ticket cancelled and takes it off its
+// salon's counts, and returns the salon as it is then; promoting into the
+// freed seat is the caller's next step.
+func releaseSeat(ctx context.Context, tx *Tx, id, salonID int64, status string) (*events.Salon, error) {
+	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET status = 'cancelled', updated_at = ? WHERE id = ?`, tx.now.Unix(), id); err != nil {
+		return nil, fmt.Errorf("storage: unable to cancel ticket: %w", err)
+	}
+	s, err := scanSalon(tx.QueryRowContext(ctx, salonByID, salonID))
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to fetch salon: %w", err)
+	}
+	dc, dw := -1, 0
+	if status != tickets.StatusConfirmed {
+		dc, dw = 0, -1
+	}
+	if err := addCounts(ctx, tx, s, dc, dw); err != nil {
+		return nil, err
+	}
+	return s, nil
 }

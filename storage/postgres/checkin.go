@@ -216,9 +216,14 @@ func (db *DB) UndoCheckIn(ctx context.Context, salonID, ticketID, userID int64) 
 
 // FindScans lists a salon's scan log, oldest first.
 func (db *DB) FindScans(ctx context.Context, salonID int64) ([]*storage.Scan, error) {
+	return db.findScans(ctx, `salon_id = ?`, salonID)
+}
+
+// findScans lists the scans cond selects, oldest first.
+func (db *DB) findScans(ctx context.Context, cond string, arg any) ([]*storage.Scan, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT id, COALESCE(ticket_id, 0), result, COALESCE(nonce, ''), device,
 		COALESCE(user_id, 0), COALESCE(door_link_id, 0), scanned_at, recorded_at, checked_in_at, flagged
-		FROM scans WHERE salon_id = ? ORDER BY id`, salonID)
+		FROM scans WHERE `+cond+` ORDER BY id`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to list scans: %w", err)
 	}

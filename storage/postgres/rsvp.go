@@ -113,7 +113,7 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 		var id int64
 		err = tx.QueryRowContext(ctx, `INSERT INTO tickets (salon_id, name, email, company, job_title, lang, status,
 			token_salt, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (salon_id, email) WHERE status <> 'cancelled' DO NOTHING RETURNING id`,
+			ON CONFLICT (salon_id, email) WHERE status <> 'cancelled' AND erased_at IS NULL DO NOTHING RETURNING id`,
 			s.ID, in.Name, in.Email, in.Company, in.JobTitle, in.Lang, status, salt,
 			tx.now.Unix(), tx.now.Unix()).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {

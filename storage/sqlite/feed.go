@@ -38,7 +38,8 @@ func readFeed(ctx context.Context, q interface {
 // It needs no database, so writes read f inside the writer and call this
 // once they are done.
 func (db *DB) feedToken(f feedRef) string {
-	if !f.first.Valid {
+	// Erased tickets share the empty email; they have no feed.
+	if !f.first.Valid || f.email == "" {
 		return ""
 	}
 	return tickets.FeedToken(db.key, f.first.Int64, f.email, f.version)

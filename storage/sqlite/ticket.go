@@ -13,7 +13,7 @@ import (
 const ticketColumns = `t.id, t.salon_id, s.slug, t.name, t.email, t.company, t.job_title, t.lang, t.status,
 	t.token_salt, t.checked_in_at, t.created_at, t.updated_at,
 	CASE WHEN t.status = 'waitlisted' THEN (SELECT COUNT(*) FROM tickets w
-		WHERE w.salon_id = t.salon_id AND w.status = 'waitlisted' AND w.id <= t.id) ELSE 0 END`
+		WHERE w.salon_id = t.salon_id AND w.status = 'waitlisted' AND w.id <= t.id) ELSE 0 END, t.erased_at`
 
 const ticketFrom = ` FROM tickets t JOIN salons s ON s.id = t.salon_id`
 
@@ -41,15 +41,19 @@ func scanTicket(row scanner, key []byte) (*tickets.Ticket, error) {
 func scanTicketSalt(row scanner) (*tickets.Ticket, []byte, error) {
 	var t tickets.Ticket
 	var salt []byte
-	var checked *int64
+	var checked, erased *int64
 	var created, updated int64
 	if err := row.Scan(&t.ID, &t.SalonID, &t.Salon, &t.Name, &t.Email, &t.Company, &t.JobTitle, &t.Lang,
-		&t.Status, &salt, &checked, &created, &updated, &t.WaitlistPosition); err != nil {
+		&t.Status, &salt, &checked, &created, &updated, &t.WaitlistPosition, &erased); err != nil {
 		return nil, nil, err
 	}
 	if checked != nil {
 		c := unix(*checked)
 		t.CheckedInAt = &c
+	}
+	if erased != nil {
+		e := unix(*erased)
+		t.ErasedAt = &e
 	}
 	t.CreatedAt, t.UpdatedAt = unix(created), unix(updated)
 	return &t, salt, nil

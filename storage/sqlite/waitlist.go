@@ -67,7 +67,7 @@ func addCounts(ctx context.Context, tx *Tx, s *events.Salon, confirmed, waitlist
 // notifyQuery queues a notice for every active ticket of a salon.
 const notifyQuery = `INSERT INTO outbox (kind, salon_id, ticket_id, recipient, lang, payload, message_id, next_attempt_at, created_at)
 	SELECT ?, salon_id, id, email, lang, ?, lower(hex(randomblob(16))), ?, ? FROM tickets
-	WHERE salon_id = ? AND status <> 'cancelled' ORDER BY id`
+	WHERE salon_id = ? AND status <> 'cancelled' AND erased_at IS NULL ORDER BY id`
 
 // notifyAttendees queues kind for every active ticket of s, all with the
 // same payload.
