@@ -55,12 +55,17 @@ const (
 	ActionUserCreate   = "user.create"
 	ActionLogin        = "login"
 	ActionSetup        = "account.setup"
+	// The webhook actions.
+	ActionWebhookCreate = "webhook.create"
+	ActionWebhookDelete = "webhook.delete"
+	ActionWebhookResend = "webhook.resend"
 )
 
 // AuditActions lists every action a store records.
 var AuditActions = []string{ActionSalonCreate, ActionSalonUpdate, ActionSalonPublish, ActionSalonCancel,
 	ActionTicketCancel, ActionCheckin, ActionUndoCheckin, ActionDoorLinkMake, ActionDoorLinkStop, ActionMailRetry,
-	ActionTokenCreate, ActionTokenRevoke, ActionUserCreate, ActionLogin, ActionSetup}
+	ActionTokenCreate, ActionTokenRevoke, ActionUserCreate, ActionLogin, ActionSetup,
+	ActionWebhookCreate, ActionWebhookDelete, ActionWebhookResend}
 
 // SalonAction names a salon change for the audit log: a change of status
 // is a publication or cancellation, anything else an edit.

@@ -238,6 +238,7 @@ type Store interface {
 	CheckIns
 	DoorLinks
 	Outbox
+	Webhooks
 	Accounts
 	Sessions
 	Audit

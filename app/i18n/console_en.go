@@ -162,6 +162,9 @@ var englishConsole = map[string]string{
 
 	"audit.login":               "signed in",
 	"audit.account.setup":       "created the first admin",
+	"audit.webhook.create":      "registered a webhook",
+	"audit.webhook.delete":      "deleted a webhook",
+	"audit.webhook.resend":      "sent a webhook delivery again",
 	"audit.salon.create":        "created the salon",
 	"audit.salon.update":        "edited the salon",
 	"audit.salon.publish":       "published the salon",

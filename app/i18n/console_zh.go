@@ -161,6 +161,9 @@ var chineseConsole = map[string]string{
 
 	"audit.login":               "登录",
 	"audit.account.setup":       "创建了第一个管理员",
+	"audit.webhook.create":      "注册了一个 Webhook",
+	"audit.webhook.delete":      "删除了一个 Webhook",
+	"audit.webhook.resend":      "重新发送了一次 Webhook 投递",
 	"audit.salon.create":        "创建了沙龙",
 	"audit.salon.update":        "编辑了沙龙",
 	"audit.salon.publish":       "发布了沙龙",

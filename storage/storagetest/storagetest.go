@@ -65,6 +65,9 @@ var contracts = []contract{
 	{"CheckIn_ScanTime", testCheckInScanTime},
 	{"TicketByID_WithinSalon", testTicketByIDWithinSalon},
 	{"ClaimMessages_Concurrent", testClaimMessagesConcurrent},
+	{"Webhook_DeliveriesWithChange", testWebhookDeliveriesWithChange},
+	{"Webhook_ClaimOnce", testWebhookClaimOnce},
+	{"Webhook_Scope", testWebhookScope},
 }
 
 // Run runs every contract against stores from open, each in a subtest of
