@@ -75,6 +75,9 @@ func (s *Server) routes() error {
 	v1.Post("/salons/:slug/door-links/:id/revoke", auth, a.RevokeDoorLink)
 	v1.Get("/outbox", auth, a.ListOutbox)
 	v1.Post("/outbox/:id/retry", auth, a.RetryMessage)
+	v1.Post("/webhooks", auth, a.CreateWebhook)
+	v1.Get("/webhooks", auth, a.ListWebhooks)
+	v1.Delete("/webhooks/:id", auth, a.DeleteWebhook)
 
 	// Door devices: staff and organizer tokens, or a door link's token.
 	v1.Post("/salons/:slug/checkins", dr.Require, dr.Checkin)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"sync/atomic"
 
+	"salon/app/webhook"
 	"salon/events"
 	"salon/storage"
 	"salon/tickets"
@@ -51,6 +52,8 @@ type Deps struct {
 	QR *QRCache
 	// Wallet signs Apple Wallet passes; nil when none are configured.
 	Wallet *wallet.Signer
+	// Webhooks decides which addresses webhooks may be registered for.
+	Webhooks *webhook.Guard
 	// errors renders the error page.
 	errors *Templates
 

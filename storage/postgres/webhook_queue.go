@@ -91,10 +91,12 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duratio
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 	out := make([]*storage.Delivery, 0, len(ids))
+	// The claim has committed: the rows are read even when the caller has
+	// gone meanwhile, else they would sit leased with nobody sending them.
+	rctx := context.WithoutCancel(ctx)
 	for _, id := range ids {
-		// Read after the claim committed: only this claimer moves the row
-		// now, so the copy is what it holds.
-		d, err := scanDelivery(db.read.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries d
+		// Only this claimer moves the row now, so the copy is what it holds.
+		d, err := scanDelivery(db.read.QueryRowContext(rctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries d
 			JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = ?`, id))
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // its webhook was deleted meanwhile
