@@ -142,6 +142,11 @@ func (s *Server) routes() error {
 	app.Get("/admin/outbox", org(con.Outbox)...)
 	app.Post("/admin/outbox/:id/retry", org(con.Retry)...)
 	app.Get("/admin/audit", org(con.Audit)...)
+	app.Get("/admin/webhooks", org(con.Webhooks)...)
+	app.Post("/admin/webhooks", org(con.CreateWebhook)...)
+	app.Get("/admin/webhooks/:id", org(con.Webhook)...)
+	app.Post("/admin/webhooks/:id/delete", org(con.DeleteWebhook)...)
+	app.Post("/admin/webhooks/:id/deliveries/:delivery/resend", org(con.ResendDelivery)...)
 
 	app.Get("/admin/users", admin(con.UsersPage)...)
 	app.Post("/admin/users", admin(con.CreateUser)...)
