@@ -64,7 +64,7 @@ func (s *Console) CreateWebhook(c *fiber.Ctx) error {
 		lang := web.PageLang(c)
 		errs := map[string]string{}
 		for f := range e.Fields {
-			errs[f] = tr(lang, "console.webhook.bad_"+f)
+			errs[f] = tr(lang, "console.webhook_bad."+f)
 		}
 		return s.renderWebhooks(c, fiber.StatusUnprocessableEntity, nil, url, errs)
 	}
