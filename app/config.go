@@ -17,6 +17,7 @@ import (
 
 	"salon/app/i18n"
 	"salon/app/mailer"
+	"salon/app/webhook"
 	"salon/events"
 )
 
@@ -39,6 +40,12 @@ type Config struct {
 	// RetentionDays is how many days after its salon ended an attendee's
 	// personal data is erased; 0 keeps it.
 	RetentionDays int
+	// WebhookAllow lists addresses or CIDRs webhooks may reach besides
+	// public ones, over http too (--webhook-allow).
+	WebhookAllow []string
+	// WebhookPoll and WebhookBackoff, when set (tests), replace the
+	// webhook worker's poll interval and first retry delay.
+	WebhookPoll, WebhookBackoff time.Duration
 }
 
 // DefaultRetentionDays is how long attendees' personal data is kept after
@@ -150,11 +157,18 @@ func (e *envFlags) bindServe(c *Config) {
 	e.bindWallet(&c.Wallet)
 	e.int(&c.RetentionDays, "retention-days", "SALON_RETENTION_DAYS", DefaultRetentionDays,
 		"days after a salon ended that its attendees' personal data is erased; 0 keeps it")
+	var hooks string
+	e.string(&hooks, "webhook-allow", "SALON_WEBHOOK_ALLOW", "", "comma-separated addresses or CIDRs webhooks may also reach, over http too; empty: only public https addresses")
 	e.duration(&c.ShutdownTimeout, "shutdown-timeout", "SALON_SHUTDOWN_TIMEOUT", DefaultShutdownTimeout, "how long in-flight requests may finish at shutdown")
 	e.after = func() error {
 		for _, p := range strings.Split(proxies, ",") {
 			if p = strings.TrimSpace(p); p != "" {
 				c.TrustedProxies = append(c.TrustedProxies, p)
+			}
+		}
+		for _, p := range strings.Split(hooks, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				c.WebhookAllow = append(c.WebhookAllow, p)
 			}
 		}
 		return c.Validate()
@@ -197,6 +211,9 @@ func (c *Config) Validate() error {
 	// repeat the URL, which may hold a password.
 	if _, err := mailer.ParseConfig(c.SMTP); err != nil {
 		return fmt.Errorf("--smtp: %w", err)
+	}
+	if _, err := webhook.NewGuard(c.WebhookAllow); err != nil {
+		return err
 	}
 	return c.Wallet.validate()
 }

@@ -17,7 +17,7 @@ func TestServeFlagsHaveEnvironment(t *testing.T) {
 	values := map[string]string{
 		"db": "env.db", "addr": ":9999", "base-url": "https://env.example", "smtp": "smtp://env.example:25",
 		"mail-from": "Env <env@example.com>", "rate-limit": "7", "trusted-proxies": "10.0.0.1",
-		"shutdown-timeout": "3s", "retention-days": "30",
+		"shutdown-timeout": "3s", "retention-days": "30", "webhook-allow": "127.0.0.1, 10.9.0.0/16",
 		"wallet-cert": "pass.pem", "wallet-key": "pass.key", "wallet-wwdr": "wwdr.pem",
 		"wallet-pass-type-id": "pass.example.salon", "wallet-team-id": "A1B2C3D4E5",
 	}
@@ -53,6 +53,9 @@ func TestServeFlagsHaveEnvironment(t *testing.T) {
 	})
 	if err := f2.parse([]string{"--shutdown-timeout", "5s"}); err != nil {
 		t.Fatal(err)
+	}
+	if len(c2.WebhookAllow) != 2 || c2.WebhookAllow[1] != "10.9.0.0/16" {
+		t.Fatalf("SALON_WEBHOOK_ALLOW: %q", c2.WebhookAllow)
 	}
 	if c2.ShutdownTimeout != 5*time.Second || c2.RateLimit != 7 {
 		t.Fatalf("flag should win over SALON_SHUTDOWN_TIMEOUT: %+v", c2)
@@ -107,5 +110,17 @@ func TestRetentionDays(t *testing.T) {
 		if err != nil || cfg.RetentionDays != c.want {
 			t.Errorf("%v: %d (%v), want %d", c.args, cfg.RetentionDays, err, c.want)
 		}
+	}
+}
+
+// TestWebhookAllowRefusesJunk: an --webhook-allow entry that is neither an
+// address nor a CIDR is bad usage, before anything is opened.
+func TestWebhookAllowRefusesJunk(t *testing.T) {
+	var c Config
+	f := newEnvFlags("salon serve")
+	f.bindServe(&c)
+	err := f.parse([]string{"--webhook-allow", "127.0.0.1,intranet"})
+	if _, ok := err.(usageError); !ok {
+		t.Fatalf("parse: %v", err)
 	}
 }

@@ -77,6 +77,9 @@ func (s *Server) routes() error {
 	v1.Post("/salons/:slug/door-links/:id/revoke", auth, a.RevokeDoorLink)
 	v1.Get("/outbox", auth, a.ListOutbox)
 	v1.Post("/outbox/:id/retry", auth, a.RetryMessage)
+	v1.Post("/webhooks", auth, a.CreateWebhook)
+	v1.Get("/webhooks", auth, a.ListWebhooks)
+	v1.Delete("/webhooks/:id", auth, a.DeleteWebhook)
 
 	// Door devices: staff and organizer tokens, or a door link's token.
 	v1.Post("/salons/:slug/checkins", dr.Require, dr.Checkin)
@@ -145,6 +148,11 @@ func (s *Server) routes() error {
 	app.Get("/admin/outbox", org(con.Outbox)...)
 	app.Post("/admin/outbox/:id/retry", org(con.Retry)...)
 	app.Get("/admin/audit", org(con.Audit)...)
+	app.Get("/admin/webhooks", org(con.Webhooks)...)
+	app.Post("/admin/webhooks", org(con.CreateWebhook)...)
+	app.Get("/admin/webhooks/:id", org(con.Webhook)...)
+	app.Post("/admin/webhooks/:id/delete", org(con.DeleteWebhook)...)
+	app.Post("/admin/webhooks/:id/deliveries/:delivery/resend", org(con.ResendDelivery)...)
 
 	app.Get("/admin/users", admin(con.UsersPage)...)
 	app.Post("/admin/users", admin(con.CreateUser)...)

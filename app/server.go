@@ -14,6 +14,7 @@ import (
 	"salon/app/mailer"
 	"salon/app/notice"
 	"salon/app/web"
+	"salon/app/webhook"
 	"salon/events"
 	"salon/storage"
 )
@@ -59,6 +60,9 @@ func NewServer(cfg Config, db storage.Store, log *slog.Logger) (*Server, error) 
 	}
 	if smtpCfg, err := mailer.ParseConfig(cfg.SMTP); err == nil {
 		s.d.MailSends = smtpCfg.Enabled()
+	}
+	if s.d.Webhooks, err = webhook.NewGuard(cfg.WebhookAllow); err != nil {
+		return nil, err
 	}
 	db.ObserveWriteWait(s.d.Metrics.ObserveWriteWait)
 	s.app = fiber.New(fiber.Config{
@@ -182,6 +186,7 @@ func (s *Server) StartWorkers(ctx context.Context) error {
 	}
 	// Every write that queues mail wakes the worker once it commits.
 	s.db.OnMailQueued(w.Wake)
+	s.startWebhooks(ctx)
 	s.wg.Add(3)
 	go func() {
 		defer s.wg.Done()
@@ -201,6 +206,24 @@ func (s *Server) StartWorkers(ctx context.Context) error {
 		s.retain(ctx, time.Hour)
 	}()
 	return nil
+}
+
+// startWebhooks starts the webhook delivery worker beside the mail worker.
+func (s *Server) startWebhooks(ctx context.Context) {
+	w := webhook.NewWorker(s.db, webhook.NewSender(s.d.Webhooks), s.log)
+	if s.cfg.WebhookPoll > 0 {
+		w.Poll = s.cfg.WebhookPoll
+	}
+	if s.cfg.WebhookBackoff > 0 {
+		w.MinBackoff, w.MaxBackoff = s.cfg.WebhookBackoff, 4*s.cfg.WebhookBackoff
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		if err := w.Run(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("webhook worker stopped", "err", err)
+		}
+	}()
 }
 
 // Notices returns the renderer of attendee mail.

@@ -62,13 +62,18 @@ const (
 	ActionUserUpdate   = "user.update"
 	ActionUserDisable  = "user.disable"
 	ActionUserEnable   = "user.enable"
+	// The webhook actions.
+	ActionWebhookCreate = "webhook.create"
+	ActionWebhookDelete = "webhook.delete"
+	ActionWebhookResend = "webhook.resend"
 )
 
 // AuditActions lists every action a store records.
 var AuditActions = []string{ActionSalonCreate, ActionSalonUpdate, ActionSalonPublish, ActionSalonCancel,
 	ActionTicketCancel, ActionCheckin, ActionUndoCheckin, ActionDoorLinkMake, ActionDoorLinkStop, ActionMailRetry,
 	ActionTokenCreate, ActionTokenRevoke, ActionUserCreate, ActionLogin, ActionSetup,
-	ActionUserInvite, ActionUserReset, ActionUserPassword, ActionUserUpdate, ActionUserDisable, ActionUserEnable}
+	ActionUserInvite, ActionUserReset, ActionUserPassword, ActionUserUpdate, ActionUserDisable, ActionUserEnable,
+	ActionWebhookCreate, ActionWebhookDelete, ActionWebhookResend}
 
 // SalonAction names a salon change for the audit log: a change of status
 // is a publication or cancellation, anything else an edit.

@@ -241,6 +241,7 @@ type Store interface {
 	CheckIns
 	DoorLinks
 	Outbox
+	Webhooks
 	Accounts
 	Sessions
 	Audit

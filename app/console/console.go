@@ -17,7 +17,7 @@ var templateFS embed.FS
 // console_nav.html beside the layout.
 var consolePageNames = []string{
 	"console_home", "console_salon", "console_salon_form", "console_cancel", "console_attendees",
-	"console_outbox", "console_audit", "console_tokens", "console_users", "console_account",
+	"console_outbox", "console_audit", "console_tokens", "console_users", "console_account", "console_webhooks", "console_webhook",
 }
 
 // Console serves the console pages and forms.

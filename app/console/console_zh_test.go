@@ -29,7 +29,7 @@ func TestChineseOrganizer(t *testing.T) {
 		}
 		pages := []string{"/login", "/admin", "/admin/salons/new", "/admin/salons/" + sa.Slug, "/admin/salons/" + sa.Slug + "/edit",
 			"/admin/salons/" + sa.Slug + "/attendees", "/admin/salons/" + sa.Slug + "/cancel", "/admin/outbox", "/admin/audit",
-			"/admin/tokens", "/door/" + sa.Slug, "/", "/salons/" + sa.Slug}
+			"/admin/tokens", "/admin/webhooks", "/door/" + sa.Slug, "/", "/salons/" + sa.Slug}
 		if who == "boss@example.com" {
 			pages = append(pages, "/admin/users")
 		}

@@ -31,6 +31,7 @@ var flashes = map[string]string{
 	"undone":       "console.ok.undone",
 	"revoked":      "console.ok.revoked",
 	"retried":      "console.ok.retried",
+	"deleted":      "console.ok.deleted",
 	"user":         "console.ok.user",
 	"logged_out":   "console.ok.logged_out",
 	"setup":        "console.ok.setup",

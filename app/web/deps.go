@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"sync/atomic"
 
+	"salon/app/webhook"
 	"salon/events"
 	"salon/storage"
 	"salon/tickets"
@@ -54,6 +55,8 @@ type Deps struct {
 	// MailSends says mail leaves the outbox (--smtp is set), so the
 	// console mails invitations rather than only showing their links.
 	MailSends bool
+	// Webhooks decides which addresses webhooks may be registered for.
+	Webhooks *webhook.Guard
 	// errors renders the error page.
 	errors *Templates
 

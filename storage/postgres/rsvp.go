@@ -164,6 +164,9 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 				return errRetry
 			}
 		}
+		if err := emitWebhook(ctx, tx, s.ID, storage.EventRSVPCreated, func() (any, error) { return storage.TicketEventData(t), nil }); err != nil {
+			return err
+		}
 		db.ticketsChanged(tx)
 		out = &storage.RSVPResult{Ticket: t}
 		return nil

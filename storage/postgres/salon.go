@@ -246,6 +246,13 @@ func (db *DB) UpdateSalon(ctx context.Context, id int64, u events.SalonUpdate) (
 				return err
 			}
 		}
+		event := storage.EventSalonChanged
+		if s.Status == events.StatusCancelled && !wasCancelled {
+			event = storage.EventSalonCancelled
+		}
+		if err := emitWebhook(ctx, tx, s.ID, event, func() (any, error) { return storage.SalonEventData(s), nil }); err != nil {
+			return err
+		}
 		db.salonsChanged(tx)
 		db.ticketsChanged(tx)
 		out = s

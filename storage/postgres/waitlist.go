@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"salon/events"
+	"salon/storage"
 	"salon/tickets"
 )
 
@@ -47,7 +48,15 @@ func promote(ctx context.Context, tx *Tx, s *events.Salon) error {
 			return err
 		}
 	}
-	return addCounts(ctx, tx, s, len(ws), -len(ws))
+	if err := addCounts(ctx, tx, s, len(ws), -len(ws)); err != nil {
+		return err
+	}
+	for _, w := range ws {
+		if err := ticketEvent(ctx, tx, s.ID, w.id, storage.EventTicketPromoted); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // countsQuery moves a salon's counts by a difference rather than writing

@@ -93,6 +93,9 @@ func cancelTicket(ctx context.Context, tx *Tx, id, salonID int64, status, email,
 	if err := enqueue(ctx, tx, tickets.NoticeTicketCancelled, salonID, id, email, lang, 0, s.Sequence); err != nil {
 		return err
 	}
+	if err := ticketEvent(ctx, tx, salonID, id, storage.EventRSVPCancelled); err != nil {
+		return err
+	}
 	if s.Status == events.StatusCancelled {
 		return nil
 	}

@@ -85,6 +85,10 @@ func (db *DB) CheckIn(ctx context.Context, r storage.CheckinRequest) (*storage.C
 			}
 			res.Ticket.CheckedInAt = &scanned
 			db.ticketsChanged(tx)
+			t := res.Ticket
+			if err := emitWebhook(ctx, tx, r.SalonID, storage.EventCheckinCreated, func() (any, error) { return storage.TicketEventData(t), nil }); err != nil {
+				return err
+			}
 		case tickets.CheckinAlready:
 			res.Flagged = r.Offline
 		}

@@ -148,6 +148,9 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 				return fmt.Errorf("storage: unable to record idempotency key: %w", err)
 			}
 		}
+		if err := emitWebhook(ctx, tx, s.ID, storage.EventRSVPCreated, func() (any, error) { return storage.TicketEventData(t), nil }); err != nil {
+			return err
+		}
 		db.ticketsChanged(tx)
 		out = &storage.RSVPResult{Ticket: t}
 		return nil

@@ -66,6 +66,9 @@ var contracts = []contract{
 	{"TicketByID_WithinSalon", testTicketByIDWithinSalon},
 	{"ClaimMessages_Concurrent", testClaimMessagesConcurrent},
 	{"MarkMessage_StaleClaim", testMarkStaleClaim},
+	{"Webhook_DeliveriesWithChange", testWebhookDeliveriesWithChange},
+	{"Webhook_ClaimOnce", testWebhookClaimOnce},
+	{"Webhook_Scope", testWebhookScope},
 }
 
 // Run runs every contract against stores from open, each in a subtest of
