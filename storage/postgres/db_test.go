@@ -75,6 +75,27 @@ func TestOpen_RefusesNewerSchema(t *testing.T) {
 	}
 }
 
+// TestOpen_AppliesAGap: a migration numbered below the highest one applied
+// (branches landing out of order) is still applied at the next start.
+func TestOpen_AppliesAGap(t *testing.T) {
+	u := pgtest.URL(t)
+	openDB(t, u).Close()
+	raw, err := sql.Open("pgx", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	// As if 0002 had not landed when the later ones were applied.
+	if _, err := raw.Exec(`ALTER TABLE outbox DROP COLUMN claim; DELETE FROM schema_migrations WHERE version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	openDB(t, u).Close()
+	var n int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'outbox' AND column_name = 'claim'`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("migration 0002 after a later one: claim column %d, %v", n, err)
+	}
+}
+
 // TestOpen_BadConfiguration: each bad URL fails with one line saying what
 // is wrong, never with the password.
 func TestOpen_BadConfiguration(t *testing.T) {

@@ -58,15 +58,38 @@ func (db *DB) migrate(ctx context.Context) error {
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("storage: create migrations table: %w", err)
 	}
-	var have int
-	if err := conn.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+	// Every applied version is read, not only the highest, so a migration
+	// numbered below one already applied (branches landing out of order)
+	// is still applied, and any version this binary does not know means a
+	// newer release migrated the database.
+	rows, err := conn.QueryContext(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
 		return fmt.Errorf("storage: read migrations: %w", err)
 	}
-	if known := ms[len(ms)-1].version; have > known {
-		return fmt.Errorf("storage: database schema is newer than this salon (migration %d, this release knows up to %d); use a newer release", have, known)
+	have := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			rows.Close()
+			return fmt.Errorf("storage: read migrations: %w", err)
+		}
+		have[v] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("storage: read migrations: %w", err)
+	}
+	known := map[int]bool{}
+	for _, m := range ms {
+		known[m.version] = true
+	}
+	for v := range have {
+		if !known[v] {
+			return fmt.Errorf("storage: database schema is newer than this salon (migration %d unknown, this release knows up to %d); use a newer release", v, ms[len(ms)-1].version)
+		}
 	}
 	for _, m := range ms {
-		if m.version <= have {
+		if have[m.version] {
 			continue
 		}
 		body, err := fs.ReadFile(migrationFS, m.name)
