@@ -88,10 +88,11 @@ func (db *DB) DeleteWebhook(ctx context.Context, id, owner int64) error {
 }
 
 // subscribersQuery finds the webhooks that get an event of a salon: its
-// organizer's and every admin's, subscribed to the event type.
+// organizer's and every admin's, subscribed to the event type, of accounts
+// that are not disabled.
 const subscribersQuery = `SELECT w.id FROM webhooks w JOIN users u ON u.id = w.user_id
 	WHERE (u.role = 'admin' OR (u.role = 'organizer' AND w.user_id = (SELECT organizer_id FROM salons WHERE id = ?)))
-	AND instr(w.events, ?) > 0 ORDER BY w.id`
+	AND u.disabled_at IS NULL AND instr(w.events, ?) > 0 ORDER BY w.id`
 
 // emitWebhook writes one delivery per subscribed webhook of eventType for
 // salonID, in the caller's transaction. data is only built when someone

@@ -143,6 +143,19 @@ func testWebhookDeliveriesWithChange(t *testing.T, db *store) {
 	}{&data}); err != nil || data.Ticket["email"] != "a@example.com" || data.Ticket["salon"] != full.Slug {
 		t.Errorf("rsvp.created data %s (%v)", ds[0].Body, err)
 	}
+
+	// A disabled account's webhooks get nothing more.
+	quiet := mustHookUser(t, db, "quiet@example.com", events.RoleAdmin)
+	hQuiet := mustWebhook(t, db, quiet.ID, storage.EventRSVPCreated)
+	if err := db.DisableUser(ctx, quiet.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rsvp(t, db, s2slug(t, db), "c@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	if got := deliveryTypes(t, db, hQuiet.ID, ids); len(got) != 0 {
+		t.Errorf("a disabled account's webhook got %v", got)
+	}
 }
 
 // testWebhookClaimOnce: racing claimers get each delivery once; a claim
@@ -286,4 +299,10 @@ func testWebhookScope(t *testing.T, db *store) {
 	if _, err := db.FindWebhook(ctx, hA.ID, 0); events.ErrorCode(err) != events.ENOTFOUND {
 		t.Fatalf("deleted webhook: %v", err)
 	}
+}
+
+// s2slug is a new published salon with room, for one more RSVP.
+func s2slug(t *testing.T, db *store) string {
+	t.Helper()
+	return mustCreateSalon(t, db, 5, false).Slug
 }
