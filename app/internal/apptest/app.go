@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -209,5 +210,6 @@ func (ta *App) Fields(out map[string]any) string {
 	for k := range f {
 		keys = append(keys, k)
 	}
+	sort.Strings(keys) // map order is random; callers name fields sorted
 	return strings.Join(keys, ",")
 }
