@@ -78,3 +78,38 @@ func TestProcesses_ConsoleCSRF(t *testing.T) {
 		}
 	}
 }
+
+// TestProcesses_RSVPForm: a salon page read from one process and its form
+// posted to another is an RSVP, and a refused form posted to one comes
+// back with its errors from the other.
+func TestProcesses_RSVPForm(t *testing.T) {
+	ta, a, b := twoProcesses(t)
+	slug := ta.Salon(`"capacity":3`)
+	c := apptest.Browser(t)
+	_, body := apptest.Get(t, c, a+"/salons/"+slug)
+	tok := apptest.CSRFRE.FindStringSubmatch(body)[1]
+
+	resp, _ := apptest.PostForm(t, c, b+"/salons/"+slug+"/rsvp", url.Values{"_csrf": {tok}, "name": {""}, "email": {"nope"}, "company": {"Acme"}})
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/salons/"+slug {
+		t.Fatalf("form with errors posted to the other process: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if _, page := apptest.Get(t, c, a+"/salons/"+slug); !strings.Contains(page, `class="error-summary"`) || !strings.Contains(page, `value="nope"`) {
+		t.Error("the errors of a form posted to one process are not shown by the other")
+	}
+	if _, again := apptest.Get(t, c, a+"/salons/"+slug); strings.Contains(again, "nope") {
+		t.Error("the errors outlive one showing")
+	}
+
+	// A form too long to seal into a cookie comes back with its errors
+	// and without what was typed.
+	long := strings.Repeat("x", 4000)
+	apptest.PostForm(t, c, b+"/salons/"+slug+"/rsvp", url.Values{"_csrf": {tok}, "name": {long}, "email": {"nope"}})
+	if _, page := apptest.Get(t, c, a+"/salons/"+slug); !strings.Contains(page, `class="error-summary"`) || strings.Contains(page, long) {
+		t.Error("an over-long refused form: want its errors without its values")
+	}
+
+	resp, _ = apptest.PostForm(t, c, b+"/salons/"+slug+"/rsvp", url.Values{"_csrf": {tok}, "name": {"Ana"}, "email": {"ana@example.com"}})
+	if resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/t/") {
+		t.Fatalf("RSVP posted to the other process: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+}
