@@ -1,10 +1,13 @@
 package site
 
 import (
+	"crypto/aes"
+	"crypto/cipher"
+	"encoding/base64"
+	"encoding/json"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/hashicorp/golang-lru/v2/expirable"
 
 	"salon/app/i18n"
 	"salon/events"
@@ -14,49 +17,108 @@ import (
 // A form with errors is answered with a redirect to the salon's own page
 // (post/redirect/get), so the address people see, reload and share is the
 // salon's, never the form's. What the page must show again (the errors and
-// what was typed) waits here, server side, under a random token that only
-// the person's browser holds in a cookie: nothing typed travels in a URL or
-// a cookie, and it is shown once.
+// what was typed) travels in a cookie of the salon's path, sealed
+// (AES-GCM under a key derived from the server key, the salon's slug bound
+// in, an expiry inside): only this browser holds it, it cannot be read or
+// forged, and any process on the database can open it, since none keeps
+// it in memory. Nothing typed travels in a URL, and the cookie is cleared
+// when the page shows it.
 const (
 	flashCookie  = "salon_form"
 	flashTTL     = 5 * time.Minute
-	flashEntries = 4096
+	flashPurpose = "rsvp-flash-v1"
+	// flashMaxCookie bounds the sealed cookie well below the 4 KB browsers
+	// keep per cookie; a form too long to fit comes back without what was
+	// typed.
+	flashMaxCookie = 3072
 )
 
 // formFlash is a failed RSVP form waiting to be shown again.
 type formFlash struct {
-	Slug   string
-	Form   tickets.RSVPInput
-	Errors map[string]string
+	Slug    string            `json:"-"`
+	Form    tickets.RSVPInput `json:"form"`
+	Errors  map[string]string `json:"errors"`
+	Expires int64             `json:"exp"`
 }
 
-func newFlashes() *expirable.LRU[string, formFlash] {
-	return expirable.NewLRU[string, formFlash](flashEntries, nil, flashTTL)
+// flashSealer seals and opens failed forms.
+type flashSealer struct{ aead cipher.AEAD }
+
+func newFlashSealer(serverKey []byte) *flashSealer {
+	block, err := aes.NewCipher(tickets.DeriveKey(serverKey, flashPurpose))
+	if err != nil {
+		panic(err) // only for a key that is not 16, 24 or 32 bytes
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		panic(err)
+	}
+	return &flashSealer{aead: aead}
 }
 
-// keepForm stores a failed form and sends the browser its token.
+// seal returns the cookie value for f, or "" when it does not fit.
+func (fs *flashSealer) seal(f formFlash) string {
+	plain, err := json.Marshal(f)
+	if err != nil {
+		return ""
+	}
+	nonce := tickets.RandomBytes(fs.aead.NonceSize())
+	v := base64.RawURLEncoding.EncodeToString(fs.aead.Seal(nonce, nonce, plain, []byte(f.Slug)))
+	if len(v) > flashMaxCookie {
+		return ""
+	}
+	return v
+}
+
+// open returns the form sealed in v for slug, if it is still fresh.
+func (fs *flashSealer) open(v, slug string, now time.Time) (formFlash, bool) {
+	if len(v) > flashMaxCookie {
+		return formFlash{}, false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(v)
+	n := fs.aead.NonceSize()
+	if err != nil || len(raw) < n+fs.aead.Overhead() {
+		return formFlash{}, false
+	}
+	plain, err := fs.aead.Open(nil, raw[:n], raw[n:], []byte(slug))
+	if err != nil {
+		return formFlash{}, false
+	}
+	var f formFlash
+	if json.Unmarshal(plain, &f) != nil || now.Unix() >= f.Expires {
+		return formFlash{}, false
+	}
+	f.Slug = slug
+	return f, true
+}
+
+// keepForm seals a failed form into the browser's cookie for the salon.
+// A form too long to seal keeps only its errors; one still too long is
+// not kept, and the page shows an empty form.
 func (s *Site) keepForm(c *fiber.Ctx, f formFlash) {
-	tok := tickets.NewToken()
-	s.flashes.Add(tok, f)
-	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: tok, Path: "/salons/" + f.Slug, MaxAge: int(flashTTL.Seconds()),
+	f.Expires = time.Now().Add(flashTTL).Unix()
+	v := s.flashes.seal(f)
+	if v == "" {
+		f.Form = tickets.RSVPInput{Lang: f.Form.Lang}
+		v = s.flashes.seal(f)
+	}
+	if v == "" {
+		return
+	}
+	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: v, Path: "/salons/" + f.Slug, MaxAge: int(flashTTL.Seconds()),
 		Secure: s.d.Secure, HTTPOnly: true, SameSite: "Lax"})
 }
 
 // takeForm returns the failed form this browser left for the salon, once:
-// it is removed and its cookie cleared.
+// its cookie is cleared.
 func (s *Site) takeForm(c *fiber.Ctx, slug string) (formFlash, bool) {
-	tok := c.Cookies(flashCookie)
-	if tok == "" {
+	v := c.Cookies(flashCookie)
+	if v == "" {
 		return formFlash{}, false
 	}
 	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/salons/" + slug, MaxAge: -1,
 		Secure: s.d.Secure, HTTPOnly: true, SameSite: "Lax"})
-	f, ok := s.flashes.Get(tok)
-	if !ok || f.Slug != slug {
-		return formFlash{}, false
-	}
-	s.flashes.Remove(tok)
-	return f, true
+	return s.flashes.open(v, slug, time.Now())
 }
 
 // formFields are the RSVP form's fields in the order the form shows them,

@@ -8,8 +8,6 @@ package site
 import (
 	"embed"
 
-	"github.com/hashicorp/golang-lru/v2/expirable"
-
 	"salon/app/web"
 )
 
@@ -20,8 +18,9 @@ var templateFS embed.FS
 type Site struct {
 	d     *web.Deps
 	pages *web.Templates
-	// flashes keep failed RSVP forms until the salon page shows them.
-	flashes *expirable.LRU[string, formFlash]
+	// flashes seal failed RSVP forms into a cookie until the salon page
+	// shows them.
+	flashes *flashSealer
 }
 
 // New builds the public pages on the kernel.
@@ -30,5 +29,5 @@ func New(d *web.Deps) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{d: d, pages: t, flashes: newFlashes()}, nil
+	return &Site{d: d, pages: t, flashes: newFlashSealer(d.DB.Key())}, nil
 }

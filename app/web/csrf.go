@@ -14,10 +14,6 @@ import (
 // NewPage puts it in every page.
 const CSRFKey = "csrf"
 
-// consoleCSRFHandlerKey is where the console's CSRF handler is kept during a
-// request, so sign-in and sign-out can rotate the token.
-const consoleCSRFHandlerKey = "console_csrf"
-
 // csrfTTL is how long a form token is good for.
 const csrfTTL = 2 * time.Hour
 
@@ -26,10 +22,18 @@ func csrfExpired(*fiber.Ctx, error) error {
 	return events.Errorf(events.EFORBIDDEN, "This form has expired; reload the page and try again.")
 }
 
+// Purposes of the keys derived from the server key for form tokens: every
+// process on the database derives the same, so a form rendered by one is
+// accepted by another.
+const (
+	publicCSRFPurpose  = "csrf-v1"
+	consoleCSRFPurpose = "console-csrf-v1"
+)
+
 // PublicCSRF guards the public forms (RSVP, cancel) with signed tokens that
 // need no store; see signedCSRF.
 func (d *Deps) PublicCSRF() fiber.Handler {
-	signed := newSignedCSRF(csrfTTL)
+	signed := newSignedCSRF(tickets.DeriveKey(d.DB.Key(), publicCSRFPurpose), csrfTTL)
 	return csrf.New(csrf.Config{
 		KeyLookup:      "form:_csrf",
 		CookieName:     "salon_csrf",
@@ -44,31 +48,9 @@ func (d *Deps) PublicCSRF() fiber.Handler {
 	})
 }
 
-// ConsoleCSRF is the public forms' CSRF configuration with its own cookie:
-// two middleware instances sharing one cookie name would each throw away the
-// other's tokens (each keeps its own token store).
-func (d *Deps) ConsoleCSRF() fiber.Handler {
-	return csrf.New(csrf.Config{
-		KeyLookup:         "form:_csrf",
-		CookieName:        "salon_console_csrf",
-		CookieSecure:      d.Secure,
-		CookieHTTPOnly:    true,
-		CookieSameSite:    "Lax",
-		Expiration:        csrfTTL,
-		Storage:           newCSRFStore(csrfTTL),
-		ContextKey:        CSRFKey,
-		HandlerContextKey: consoleCSRFHandlerKey,
-		KeyGenerator:      tickets.NewToken,
-		ErrorHandler:      csrfExpired,
-	})
-}
-
-// RotateCSRF drops the form token at a change of who is signed in, so a
-// token seen before login is worthless after it.
+// RotateCSRF drops the console's form token at a change of who is signed
+// in. The token is bound to the session, so it would fail after the change
+// anyway; dropping the cookie makes the next page issue a fresh one.
 func (d *Deps) RotateCSRF(c *fiber.Ctx) {
-	if h, ok := c.Locals(consoleCSRFHandlerKey).(*csrf.CSRFHandler); ok {
-		if err := h.DeleteToken(c); err != nil {
-			d.Log.Warn("rotate csrf token", "err", err)
-		}
-	}
+	c.Cookie(d.consoleCSRFCookie("", -1))
 }

@@ -29,6 +29,7 @@ type App struct {
 	T      testing.TB
 	Srv    *app.Server
 	DB     *sqlite.DB
+	Path   string // the SQLite file, for a Twin on the same database
 	Org    *events.User
 	Token  string // the organizer's API token
 	Token2 string // another organizer's
@@ -40,7 +41,17 @@ type App struct {
 // API token; mod may change the configuration first.
 func New(t testing.TB, mod ...func(*app.Config)) *App {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "salon.db"))
+	ta := open(t, filepath.Join(t.TempDir(), "salon.db"), mod...)
+	ta.Org, ta.Token = ta.User("org@example.com", events.RoleOrganizer)
+	_, ta.Token2 = ta.User("other@example.com", events.RoleOrganizer)
+	_, ta.Staff = ta.User("door@example.com", events.RoleStaff)
+	return ta
+}
+
+// open builds a server on the SQLite file at path.
+func open(t testing.TB, path string, mod ...func(*app.Config)) *App {
+	t.Helper()
+	db, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,11 +64,17 @@ func New(t testing.TB, mod ...func(*app.Config)) *App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ta := &App{T: t, Srv: srv, DB: db}
-	ta.Org, ta.Token = ta.User("org@example.com", events.RoleOrganizer)
-	_, ta.Token2 = ta.User("other@example.com", events.RoleOrganizer)
-	_, ta.Staff = ta.User("door@example.com", events.RoleStaff)
-	return ta
+	return &App{T: t, Srv: srv, DB: db, Path: path}
+}
+
+// Twin builds a second server on ta's database file, opened again: a
+// second `salon serve` process behind the same load balancer, sharing
+// nothing with ta but the database. It has ta's accounts and tokens.
+func (ta *App) Twin(mod ...func(*app.Config)) *App {
+	ta.T.Helper()
+	tw := open(ta.T, ta.Path, mod...)
+	tw.Org, tw.Token, tw.Token2, tw.Staff = ta.Org, ta.Token, ta.Token2, ta.Staff
+	return tw
 }
 
 // User makes an account with role and an API token for it.

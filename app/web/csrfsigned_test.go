@@ -1,40 +1,15 @@
 package web
 
 import (
-	"fmt"
 	"testing"
 	"time"
-)
 
-func TestCSRFStoreBounded(t *testing.T) {
-	s := newCSRFStore(time.Hour)
-	for i := 0; i < maxCSRFTokens+100; i++ {
-		s.Set(fmt.Sprint("k", i), []byte("v"), time.Hour)
-	}
-	if n := s.lru.Len(); n != maxCSRFTokens {
-		t.Fatalf("%d tokens kept, want the bound %d", n, maxCSRFTokens)
-	}
-	if v, _ := s.Get("k0"); v != nil {
-		t.Fatal("the oldest token was not dropped first")
-	}
-	if v, _ := s.Get(fmt.Sprint("k", maxCSRFTokens+99)); string(v) != "v" {
-		t.Fatal("the newest token is missing")
-	}
-	s.Delete("k200")
-	if v, _ := s.Get("k200"); v != nil {
-		t.Fatal("delete")
-	}
-	short := newCSRFStore(10 * time.Millisecond)
-	short.Set("x", []byte("v"), 0) // 0: the store's TTL
-	time.Sleep(30 * time.Millisecond)
-	if v, _ := short.Get("x"); v != nil {
-		t.Fatal("an expired token still answers")
-	}
-}
+	"salon/tickets"
+)
 
 func TestSignedCSRF(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
-	s := newSignedCSRF(2 * time.Hour)
+	s := newSignedCSRF(tickets.RandomBytes(32), 2*time.Hour)
 	s.now = func() time.Time { return now }
 	tok := s.NewToken()
 	if v, _ := s.Get(tok); v == nil {
@@ -43,7 +18,7 @@ func TestSignedCSRF(t *testing.T) {
 	if tok == s.NewToken() {
 		t.Fatal("two tokens are the same")
 	}
-	// Every changed character, another process's token, garbage and an
+	// Every changed character, a token under another key, garbage and an
 	// expired token are refused.
 	for i := range tok {
 		b := []byte(tok)
@@ -52,7 +27,7 @@ func TestSignedCSRF(t *testing.T) {
 			t.Errorf("token changed at %d accepted", i)
 		}
 	}
-	other := newSignedCSRF(2 * time.Hour)
+	other := newSignedCSRF(tickets.RandomBytes(32), 2*time.Hour)
 	for _, bad := range []string{"", "x", other.NewToken(), tok + "A", tok[:len(tok)-1]} {
 		if v, _ := s.Get(bad); v != nil {
 			t.Errorf("%q accepted", bad)
@@ -71,7 +46,7 @@ func TestSignedCSRF(t *testing.T) {
 // FuzzSignedCSRF changes a real token in one place, or cuts or extends it:
 // whatever differs from the token the store made must be refused.
 func FuzzSignedCSRF(f *testing.F) {
-	s := newSignedCSRF(time.Hour)
+	s := newSignedCSRF(tickets.RandomBytes(32), time.Hour)
 	tok := s.NewToken()
 	f.Add(0, byte('A'), 0)
 	f.Add(len(tok)-1, byte('B'), 0)
@@ -96,4 +71,27 @@ func FuzzSignedCSRF(f *testing.F) {
 			t.Fatal("the real token is refused")
 		}
 	})
+}
+
+// TestSignedCSRF_Bound: a token bound to a session passes only with that
+// session, and one store's tokens pass in another with the same key (the
+// same server key: another process), never with another key.
+func TestSignedCSRF_Bound(t *testing.T) {
+	key := tickets.RandomBytes(32)
+	s, same := newSignedCSRF(key, time.Hour), newSignedCSRF(key, time.Hour)
+	tok := s.newTokenFor("session-a")
+	if !same.validFor(tok, "session-a") {
+		t.Fatal("a process with the same key refuses the token")
+	}
+	for _, bind := range []string{"", "session-b", "session-a\x00"} {
+		if s.validFor(tok, bind) {
+			t.Errorf("a token of session-a passes for %q", bind)
+		}
+	}
+	if s.valid(tok) || !s.valid(s.NewToken()) {
+		t.Error("unbound tokens")
+	}
+	if newSignedCSRF(tickets.RandomBytes(32), time.Hour).validFor(tok, "session-a") {
+		t.Error("a token passes under another key")
+	}
 }
