@@ -8,9 +8,6 @@ import (
 	"salon/storage"
 )
 
-// maxAuditDetail bounds the free text of an entry.
-const maxAuditDetail = 500
-
 // audit records action by the actor ctx carries, inside the write tx, so
 // the entry commits or rolls back with the change it records. Without an
 // actor it records nothing.
@@ -33,7 +30,7 @@ func auditAlways(ctx context.Context, tx *Tx, action string, salonID int64, deta
 }
 
 func insertAudit(ctx context.Context, tx *Tx, e *storage.AuditEntry) error {
-	e.Detail = truncate(e.Detail, maxAuditDetail)
+	e.Detail = storage.Truncate(e.Detail, storage.MaxAuditDetail)
 	var user, salon any
 	if e.UserID != 0 {
 		user = e.UserID
@@ -43,7 +40,7 @@ func insertAudit(ctx context.Context, tx *Tx, e *storage.AuditEntry) error {
 	}
 	e.CreatedAt = tx.now
 	err := tx.QueryRowContext(ctx, `INSERT INTO audit_log (user_id, actor, action, salon_id, detail, ip, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, user, e.Actor, e.Action, salon, e.Detail, truncate(e.IP, 64), tx.now.Unix()).Scan(&e.ID)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, user, e.Actor, e.Action, salon, e.Detail, storage.Truncate(e.IP, 64), tx.now.Unix()).Scan(&e.ID)
 	if err != nil {
 		return fmt.Errorf("storage: unable to write audit entry: %w", err)
 	}

@@ -34,7 +34,7 @@ func (db *DB) CheckIn(ctx context.Context, r storage.CheckinRequest) (*storage.C
 	if len(r.Nonce) > maxNonce || events.CheckLine(r.Nonce, 0, maxNonce) != "" {
 		return nil, &events.Error{Code: events.EINVALID, Message: "nonce: at most 100 printable characters", Fields: map[string]string{"nonce": "at most 100 printable characters"}}
 	}
-	r.Device = truncate(strings.ToValidUTF8(r.Device, ""), 100)
+	r.Device = storage.Truncate(strings.ToValidUTF8(r.Device, ""), 100)
 	var out *storage.CheckinResult
 	// salt is the answered ticket's, for its manage token, derived after the
 	// write.

@@ -119,14 +119,16 @@ func (db *DB) MarkDelivered(ctx context.Context, id int64, attempt, code int) er
 func (db *DB) MarkDeliveryRetry(ctx context.Context, id int64, attempt, code int, errText string, next time.Time) error {
 	return db.moveDelivery(ctx, id, attempt, `UPDATE webhook_deliveries SET status = 'pending', response_code = ?, last_error = ?,
 		next_attempt_at = ? WHERE id = ? AND status = 'sending' AND attempts = ?`,
-		func(int64) []any { return []any{code, truncate(errText, maxErrorText), next.Unix(), id, attempt} })
+		func(int64) []any {
+			return []any{code, storage.Truncate(errText, storage.MaxErrorText), next.Unix(), id, attempt}
+		})
 }
 
 // MarkDeliveryFailed gives up on a delivery; it stays, with its error.
 func (db *DB) MarkDeliveryFailed(ctx context.Context, id int64, attempt, code int, errText string) error {
 	return db.moveDelivery(ctx, id, attempt, `UPDATE webhook_deliveries SET status = 'failed', response_code = ?, last_error = ?
 		WHERE id = ? AND status = 'sending' AND attempts = ?`,
-		func(int64) []any { return []any{code, truncate(errText, maxErrorText), id, attempt} })
+		func(int64) []any { return []any{code, storage.Truncate(errText, storage.MaxErrorText), id, attempt} })
 }
 
 // moveDelivery runs one change of a claimed delivery; no row changed means

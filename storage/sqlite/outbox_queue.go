@@ -13,10 +13,6 @@ import (
 	"salon/storage"
 )
 
-// maxErrorText bounds the error kept for admins: a whole SMTP transcript is
-// noise in the console and would bloat the row on every retry.
-const maxErrorText = 500
-
 // outboxColumns is the column list scanMessage expects, in its order.
 const outboxColumns = `id, kind, COALESCE(salon_id, 0), COALESCE(ticket_id, 0), recipient, lang, payload, message_id,
 	status, attempts, next_attempt_at, last_error, created_at, sent_at, claim`
@@ -69,7 +65,7 @@ func (db *DB) MarkRetry(ctx context.Context, id, claim int64, errText string, ne
 	return db.moveMessage(ctx, id, claim, "mark for retry", storage.OutboxSending, false,
 		`UPDATE outbox SET status = ?, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = ? AND claim = ?`,
 		func(int64) []any {
-			return []any{storage.OutboxQueued, next.Unix(), truncate(errText, maxErrorText), id, storage.OutboxSending, claim}
+			return []any{storage.OutboxQueued, next.Unix(), storage.Truncate(errText, storage.MaxErrorText), id, storage.OutboxSending, claim}
 		}, nil)
 }
 
@@ -79,7 +75,7 @@ func (db *DB) MarkFailed(ctx context.Context, id, claim int64, errText string) e
 	return db.moveMessage(ctx, id, claim, "mark failed", storage.OutboxSending, false,
 		`UPDATE outbox SET status = ?, last_error = ? WHERE id = ? AND status = ? AND claim = ?`,
 		func(int64) []any {
-			return []any{storage.OutboxFailed, truncate(errText, maxErrorText), id, storage.OutboxSending, claim}
+			return []any{storage.OutboxFailed, storage.Truncate(errText, storage.MaxErrorText), id, storage.OutboxSending, claim}
 		}, nil)
 }
 

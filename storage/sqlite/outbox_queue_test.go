@@ -251,7 +251,7 @@ func TestMarkFailed_TruncatesError(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := mustMessage(t, db, ids[0]).LastError
-	if len(got) > maxErrorText || len(got) < maxErrorText-1 || !utf8.ValidString(got) || !strings.HasPrefix(long, got) {
+	if len(got) > storage.MaxErrorText || len(got) < storage.MaxErrorText-1 || !utf8.ValidString(got) || !strings.HasPrefix(long, got) {
 		t.Fatalf("stored error of %d bytes, valid UTF-8 %v", len(got), utf8.ValidString(got))
 	}
 }

@@ -22,7 +22,7 @@ const maxUserAgent = 200
 // Expired sessions are removed in the same write.
 func (db *DB) CreateSession(ctx context.Context, userID int64, ttl time.Duration, ip, userAgent string) (string, error) {
 	id := tickets.NewToken() + tickets.NewToken()
-	userAgent = truncate(userAgent, maxUserAgent)
+	userAgent = storage.Truncate(userAgent, maxUserAgent)
 	err := db.update(ctx, func(tx *Tx) error {
 		now := tx.now.Unix()
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now); err != nil {
