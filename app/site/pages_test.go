@@ -47,7 +47,7 @@ func TestRSVPForm(t *testing.T) {
 	// Bad fields come back beside the fields, with what was typed kept.
 	// (on the salon's own address: see TestRSVPForm_ErrorsOnSalonURL).
 	resp, _ = apptest.PostForm(t, c, base+"/salons/"+slug+"/rsvp", url.Values{"_csrf": {csrf}, "name": {"Ana <i>"}, "email": {"nope"}})
-	if status, body = apptest.Get(t, c, base+"/salons/"+slug); resp.StatusCode != 303 || !strings.Contains(body, `id="email-err"`) || !strings.Contains(body, `value="Ana &lt;i&gt;"`) {
+	if status, body = apptest.Get(t, c, base+"/salons/"+slug); resp.StatusCode != 303 || status != 200 || !strings.Contains(body, `id="email-err"`) || !strings.Contains(body, `value="Ana &lt;i&gt;"`) {
 		t.Fatalf("form errors %d: %s", resp.StatusCode, body)
 	}
 

@@ -140,16 +140,3 @@ func rsvp(t testing.TB, db *sqlite.DB, slug, email string) (*tickets.Ticket, err
 	}
 	return res.Ticket, nil
 }
-
-func countKinds(t *testing.T, db *sqlite.DB, salonID int64) map[string]int {
-	t.Helper()
-	msgs, err := db.FindMessages(context.Background(), storage.OutboxFilter{SalonID: salonID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]int{}
-	for _, m := range msgs {
-		out[m.Kind]++
-	}
-	return out
-}
