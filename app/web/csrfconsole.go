@@ -56,7 +56,7 @@ func (d *Deps) liveSessionID(c *fiber.Ctx) (string, error) {
 	if id == "" {
 		return "", nil
 	}
-	_, err := d.DB.FindSession(c.UserContext(), id)
+	_, err := d.findSession(c, id)
 	if events.ErrorCode(err) == events.ENOTFOUND {
 		return "", nil
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"salon/events"
+	"salon/storage"
 )
 
 // Console sessions: a random 256-bit id in the salon_session cookie, and
@@ -50,7 +51,7 @@ func (d *Deps) currentSession(c *fiber.Ctx) (*events.User, error) {
 		return nil, nil
 	}
 	ctx := c.UserContext()
-	sess, err := d.DB.FindSession(ctx, id)
+	sess, err := d.findSession(c, id)
 	if events.ErrorCode(err) == events.ENOTFOUND {
 		return nil, nil
 	} else if err != nil {
@@ -69,6 +70,27 @@ func (d *Deps) currentSession(c *fiber.Ctx) (*events.User, error) {
 		}
 	}
 	return sess.User, nil
+}
+
+// sessionLookup is one request's answer from the store for its session
+// cookie, kept in the request's locals.
+type sessionLookup struct {
+	sess *storage.Session
+	err  error
+}
+
+const sessionLocal = "web.session"
+
+// findSession looks the session up once per request: the console's CSRF
+// check and RequireSession both need it, and a second read would only
+// repeat the first.
+func (d *Deps) findSession(c *fiber.Ctx, id string) (*storage.Session, error) {
+	if l, ok := c.Locals(sessionLocal).(*sessionLookup); ok {
+		return l.sess, l.err
+	}
+	sess, err := d.DB.FindSession(c.UserContext(), id)
+	c.Locals(sessionLocal, &sessionLookup{sess, err})
+	return sess, err
 }
 
 // RequireSession lets a request through only with a live console session.
