@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"salon/storage"
+	"salon/storage/storagetest"
 	"salon/tickets"
 )
 
@@ -15,7 +16,7 @@ import (
 // it, from 64 goroutines.
 func BenchmarkCheckIn(b *testing.B) {
 	db := MustOpenDB(b)
-	keys := MustKeySet(b, db)
+	keys := storagetest.MustKeySet(b, db)
 	s := MustCreateSalon(b, db, b.N+1, false)
 	codes := make([]string, b.N)
 	for i := range codes {
@@ -34,7 +35,7 @@ func BenchmarkCheckIn(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := n.Add(1) - 1
-			res, err := db.CheckIn(context.Background(), verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: codes[i], Device: "bench"}))
+			res, err := db.CheckIn(context.Background(), storagetest.Verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: codes[i], Device: "bench"}))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -29,34 +29,6 @@ func MustOpenDB(tb testing.TB) *sqlite.DB {
 	return db
 }
 
-// MustKeySet adds a ticket signing key to db and returns the key set of
-// all its keys, as the app builds it at start; called again, it rotates.
-func MustKeySet(tb testing.TB, db *sqlite.DB) *tickets.KeySet {
-	tb.Helper()
-	ctx := context.Background()
-	if _, err := db.AddSigningKey(ctx, tickets.NewStoredKey); err != nil {
-		tb.Fatal(err)
-	}
-	stored, err := db.LoadSigningKeys(ctx)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	keys, err := tickets.NewKeySet(stored)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return keys
-}
-
-// verified is r with the claims of its code, as the app verifies a scan
-// before storage records it.
-func verified(keys *tickets.KeySet, r storage.CheckinRequest) storage.CheckinRequest {
-	if c, err := keys.Verify(r.Code); err == nil {
-		r.Claims = &c
-	}
-	return r
-}
-
 // MustCreateSalon creates a published salon starting in a week.
 func MustCreateSalon(tb testing.TB, db *sqlite.DB, capacity int, waitlist bool) *events.Salon {
 	tb.Helper()

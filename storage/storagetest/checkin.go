@@ -14,7 +14,7 @@ import (
 )
 
 func testCheckInConcurrent(t *testing.T, db *store) {
-	keys := mustKeySet(t, db)
+	keys := MustKeySet(t, db)
 	s := mustCreateSalon(t, db, 200, true)
 	for round := 0; round < 50; round++ {
 		tk, err := rsvp(t, db, s.Slug, fmt.Sprintf("door%d@example.com", round))
@@ -28,7 +28,7 @@ func testCheckInConcurrent(t *testing.T, db *store) {
 			wg.Add(1)
 			go func(i int) {
 				defer wg.Done()
-				res, err := db.CheckIn(context.Background(), verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: code, Device: fmt.Sprint("dev", i)}))
+				res, err := db.CheckIn(context.Background(), Verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: code, Device: fmt.Sprint("dev", i)}))
 				if err != nil {
 					t.Error(err)
 					return
@@ -57,7 +57,7 @@ func testCheckInConcurrent(t *testing.T, db *store) {
 }
 
 func testCheckInResults(t *testing.T, db *store) {
-	keys := mustKeySet(t, db)
+	keys := MustKeySet(t, db)
 	ctx := context.Background()
 	s := mustCreateSalon(t, db, 1, true)
 	other := mustCreateSalon(t, db, 5, true)
@@ -90,7 +90,7 @@ func testCheckInResults(t *testing.T, db *store) {
 		{"garbage", "HELLO", tickets.CheckinInvalid, s.ID},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			res, err := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: tc.salon, Code: tc.code}))
+			res, err := db.CheckIn(ctx, Verified(keys, storage.CheckinRequest{SalonID: tc.salon, Code: tc.code}))
 			if err != nil || res.Result != tc.want {
 				t.Fatalf("%v %v, want %s", res, err, tc.want)
 			}
@@ -112,7 +112,7 @@ func testCheckInResults(t *testing.T, db *store) {
 	if tk, err := db.UndoCheckIn(ctx, s.ID, a.ID, 0); err != nil || tk.CheckedInAt != nil {
 		t.Fatalf("undo: %v %v", tk, err)
 	}
-	if res, _ := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: valid})); res.Result != tickets.CheckinOK {
+	if res, _ := db.CheckIn(ctx, Verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: valid})); res.Result != tickets.CheckinOK {
 		t.Fatalf("after undo: %s", res.Result)
 	}
 }
@@ -128,23 +128,23 @@ func toLower(s string) string {
 }
 
 func testCheckInNonceAndOffline(t *testing.T, db *store) {
-	keys := mustKeySet(t, db)
+	keys := MustKeySet(t, db)
 	ctx := context.Background()
 	s := mustCreateSalon(t, db, 5, true)
 	a, _ := rsvp(t, db, s.Slug, "a@example.com")
 	code := keys.Sign(a)
 	first := time.Now().Add(-10 * time.Minute)
 	// Two devices scanned the same ticket while offline; both upload later.
-	r1, err := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev1-1", Device: "dev1", ScannedAt: first, Offline: true}))
+	r1, err := db.CheckIn(ctx, Verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev1-1", Device: "dev1", ScannedAt: first, Offline: true}))
 	if err != nil || r1.Result != tickets.CheckinOK || r1.CheckedInAt.Unix() != first.Unix() {
 		t.Fatalf("first upload: %+v %v", r1, err)
 	}
-	r2, err := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev2-1", Device: "dev2", ScannedAt: first.Add(time.Minute), Offline: true}))
+	r2, err := db.CheckIn(ctx, Verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev2-1", Device: "dev2", ScannedAt: first.Add(time.Minute), Offline: true}))
 	if err != nil || r2.Result != tickets.CheckinAlready || !r2.Flagged || r2.CheckedInAt.Unix() != first.Unix() {
 		t.Fatalf("second device: %+v %v", r2, err)
 	}
 	// The same nonce again (a retried upload) answers the first result and writes nothing.
-	r3, err := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev1-1", Device: "dev1", Offline: true}))
+	r3, err := db.CheckIn(ctx, Verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: code, Nonce: "dev1-1", Device: "dev1", Offline: true}))
 	if err != nil || r3.Result != tickets.CheckinOK || !r3.Replayed {
 		t.Fatalf("nonce replay: %+v %v", r3, err)
 	}
@@ -162,9 +162,9 @@ func testCheckInNonceAndOffline(t *testing.T, db *store) {
 func testSigningKeyRotation(t *testing.T, db *store) {
 	s := mustCreateSalon(t, db, 5, true)
 	a, _ := rsvp(t, db, s.Slug, "a@example.com")
-	old := mustKeySet(t, db).Sign(a)
+	old := MustKeySet(t, db).Sign(a)
 	// The rotation: a second key stored, and the key set made again.
-	keys := mustKeySet(t, db)
+	keys := MustKeySet(t, db)
 	if keys.Sign(a) == old || len(keys.PublicKeys()) != 2 {
 		t.Fatal("rotation did not make a new signing key")
 	}
@@ -199,30 +199,30 @@ func testCheckInScanTime(t *testing.T, db *store) {
 	var offset atomic.Int64 // how far the server's clock is moved ahead
 	db.clock.set(func() time.Time { return time.Now().Add(time.Duration(offset.Load())) })
 	ctx := context.Background()
-	keys := mustKeySet(t, db)
+	keys := MustKeySet(t, db)
 	s := mustCreateSalon(t, db, 5, true)
 	a, _ := rsvp(t, db, s.Slug, "a@example.com")
 	b, _ := rsvp(t, db, s.Slug, "b@example.com")
 	c, _ := rsvp(t, db, s.Slug, "c@example.com")
 	hourAgo := time.Now().Add(-time.Hour)
 
-	r, err := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: keys.Sign(a), ScannedAt: hourAgo}))
+	r, err := db.CheckIn(ctx, Verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: keys.Sign(a), ScannedAt: hourAgo}))
 	if err != nil || r.CheckedInAt.Before(time.Now().Add(-time.Minute)) {
 		t.Fatalf("online scan with a device time an hour back: %+v %v", r, err)
 	}
-	r, err = db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: keys.Sign(b), Nonce: "b1", ScannedAt: hourAgo, Offline: true}))
+	r, err = db.CheckIn(ctx, Verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: keys.Sign(b), Nonce: "b1", ScannedAt: hourAgo, Offline: true}))
 	if err != nil || r.CheckedInAt.Unix() != hourAgo.Unix() {
 		t.Fatalf("offline upload an hour late: %+v %v", r, err)
 	}
 	old := time.Now().Add(-tickets.MaxOfflineAge - time.Minute)
-	if _, err := db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: keys.Sign(c), ScannedAt: old, Offline: true})); events.ErrorCode(err) != events.EINVALID {
+	if _, err := db.CheckIn(ctx, Verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: keys.Sign(c), ScannedAt: old, Offline: true})); events.ErrorCode(err) != events.EINVALID {
 		t.Fatalf("offline scan past the bound: %v", err)
 	}
 	if got, _ := db.FindTicketByID(ctx, s.ID, c.ID); got.CheckedInAt != nil {
 		t.Fatal("a refused scan checked the guest in")
 	}
 	offset.Store(int64(2 * tickets.MaxOfflineAge))
-	r, err = db.CheckIn(ctx, verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: keys.Sign(b), Nonce: "b1", ScannedAt: hourAgo, Offline: true}))
+	r, err = db.CheckIn(ctx, Verified(keys, storage.CheckinRequest{SalonID: s.ID, Code: keys.Sign(b), Nonce: "b1", ScannedAt: hourAgo, Offline: true}))
 	if err != nil || !r.Replayed || r.Result != tickets.CheckinOK {
 		t.Fatalf("retried upload after the bound: %+v %v", r, err)
 	}

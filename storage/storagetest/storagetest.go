@@ -121,9 +121,9 @@ func mustCreateSalon(tb testing.TB, db storage.Store, capacity int, waitlist boo
 	return s
 }
 
-// mustKeySet adds a ticket signing key to db and returns the key set of
+// MustKeySet adds a ticket signing key to db and returns the key set of
 // all its keys, as the app builds it at start; called again, it rotates.
-func mustKeySet(tb testing.TB, db storage.Store) *tickets.KeySet {
+func MustKeySet(tb testing.TB, db storage.Store) *tickets.KeySet {
 	tb.Helper()
 	ctx := context.Background()
 	if _, err := db.AddSigningKey(ctx, tickets.NewStoredKey); err != nil {
@@ -140,9 +140,9 @@ func mustKeySet(tb testing.TB, db storage.Store) *tickets.KeySet {
 	return keys
 }
 
-// verified is r with the claims of its code, as the app verifies a scan
+// Verified is r with the claims of its code, as the app verifies a scan
 // before the store records it.
-func verified(keys *tickets.KeySet, r storage.CheckinRequest) storage.CheckinRequest {
+func Verified(keys *tickets.KeySet, r storage.CheckinRequest) storage.CheckinRequest {
 	if c, err := keys.Verify(r.Code); err == nil {
 		r.Claims = &c
 	}
