@@ -70,6 +70,8 @@ func (s *Server) routes() error {
 	v1.Post("/salons/:slug/cancel", auth, a.CancelSalon)
 	v1.Get("/salons/:slug/attendees.csv", auth, a.AttendeesCSV)
 	v1.Get("/salons/:slug/attendees", auth, a.ListAttendees)
+	v1.Post("/salons/:slug/attendees/:id/approve", auth, a.ApproveTicket)
+	v1.Post("/salons/:slug/attendees/:id/decline", auth, a.DeclineTicket)
 	v1.Delete("/salons/:slug/checkins/:id", auth, a.UndoCheckin)
 	v1.Post("/salons/:slug/door-links", auth, a.CreateDoorLink)
 	v1.Get("/salons/:slug/door-links", auth, a.ListDoorLinks)
