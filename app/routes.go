@@ -142,6 +142,7 @@ func (s *Server) routes() error {
 	app.Post("/admin/salons/:slug/cancel", org(con.CancelSalon)...)
 	app.Get("/admin/salons/:slug/attendees.csv", org(con.AttendeesCSV)...)
 	app.Get("/admin/salons/:slug/attendees", org(con.Attendees)...)
+	app.Post("/admin/salons/:slug/attendees/decide", org(con.Decide)...)
 	app.Post("/admin/salons/:slug/attendees/:id/cancel", org(con.CancelTicket)...)
 	app.Post("/admin/salons/:slug/attendees/:id/checkin", org(con.Checkin)...)
 	app.Post("/admin/salons/:slug/attendees/:id/undo", org(con.UndoCheckin)...)
