@@ -13,7 +13,7 @@ import (
 // Chinese, with no English left in the Chinese mail.
 func TestMail_Approval(t *testing.T) {
 	for _, tc := range []struct {
-		lang, name                           string
+		lang, name                          string
 		pendingSubj, approvedSubj, declSubj string
 		pendingText, party, declText        string
 		english                             []string
