@@ -25,6 +25,8 @@ type SalonInput struct {
 	RSVPDeadline          *string `json:"rsvp_deadline"`
 	Status                *string `json:"status"`
 	ReminderBeforeMinutes *int    `json:"reminder_before_minutes"`
+	Approval              *bool   `json:"approval"`
+	MaxGuests             *int    `json:"max_guests"`
 }
 
 // Update turns the input into a SalonUpdate. Times without an offset are read
@@ -32,7 +34,7 @@ type SalonInput struct {
 // organizer types the wall clock time of the place where the salon is held.
 func (in *SalonInput) Update(zone string) (SalonUpdate, error) {
 	f := FieldErrors{}
-	u := SalonUpdate{Capacity: in.Capacity, Waitlist: in.Waitlist}
+	u := SalonUpdate{Capacity: in.Capacity, Waitlist: in.Waitlist, Approval: in.Approval, MaxGuests: in.MaxGuests}
 	trim := func(p *string) *string {
 		if p == nil {
 			return nil

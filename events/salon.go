@@ -33,6 +33,8 @@ const (
 	MaxAddress     = 500
 	MaxCapacity    = 100000
 	MaxSlug        = 80
+	// MaxGuestsLimit bounds a salon's max_guests: companions per RSVP.
+	MaxGuestsLimit = 10
 )
 
 // Salon is one evening that people RSVP to. Times are UTC instants; Timezone
@@ -62,12 +64,18 @@ type Salon struct {
 	OrganizerID int64
 	// ReminderBefore is how long before the start the reminder mail goes out.
 	ReminderBefore time.Duration
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Approval makes RSVPs wait as pending until an organizer approves.
+	Approval bool
+	// MaxGuests is how many companions one RSVP may bring (0: none).
+	MaxGuests int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 
-	// Counts, filled by storage.
+	// Counts, filled by storage. Confirmed, Waitlisted and Pending count
+	// seats (holders and their guests), not tickets.
 	Confirmed  int
 	Waitlisted int
+	Pending    int
 	CheckedIn  int
 }
 
@@ -187,6 +195,9 @@ func (s *Salon) Validate() error {
 	}
 	if _, err := LoadZone(s.Timezone); err != nil {
 		f.Add("timezone", "not a known IANA time zone")
+	}
+	if s.MaxGuests < 0 || s.MaxGuests > MaxGuestsLimit {
+		f.Add("max_guests", "must be between 0 and "+strconv.Itoa(MaxGuestsLimit))
 	}
 	switch s.Status {
 	case StatusDraft, StatusPublished, StatusCancelled:

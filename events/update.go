@@ -34,6 +34,8 @@ type SalonUpdate struct {
 	Status        *string
 	// ReminderBefore, when set, is how long before the start reminders go out.
 	ReminderBefore *time.Duration
+	Approval       *bool
+	MaxGuests      *int
 }
 
 // Apply changes s by u and reports whether attendees must hear about it: a
@@ -71,6 +73,12 @@ func (s *Salon) Apply(u SalonUpdate) (notify bool) {
 	}
 	if u.ReminderBefore != nil {
 		s.ReminderBefore = *u.ReminderBefore
+	}
+	if u.Approval != nil {
+		s.Approval = *u.Approval
+	}
+	if u.MaxGuests != nil {
+		s.MaxGuests = *u.MaxGuests
 	}
 	if s.RSVPDeadline.IsZero() {
 		s.RSVPDeadline = s.StartsAt

@@ -66,6 +66,9 @@ const (
 	ActionWebhookCreate = "webhook.create"
 	ActionWebhookDelete = "webhook.delete"
 	ActionWebhookResend = "webhook.resend"
+	// Approval actions (see Approvals).
+	ActionTicketApprove = "ticket.approve"
+	ActionTicketDecline = "ticket.decline"
 )
 
 // AuditActions lists every action a store records.
@@ -73,7 +76,8 @@ var AuditActions = []string{ActionSalonCreate, ActionSalonUpdate, ActionSalonPub
 	ActionTicketCancel, ActionCheckin, ActionUndoCheckin, ActionDoorLinkMake, ActionDoorLinkStop, ActionMailRetry,
 	ActionTokenCreate, ActionTokenRevoke, ActionUserCreate, ActionLogin, ActionSetup,
 	ActionUserInvite, ActionUserReset, ActionUserPassword, ActionUserUpdate, ActionUserDisable, ActionUserEnable,
-	ActionWebhookCreate, ActionWebhookDelete, ActionWebhookResend}
+	ActionWebhookCreate, ActionWebhookDelete, ActionWebhookResend,
+	ActionTicketApprove, ActionTicketDecline}
 
 // SalonAction names a salon change for the audit log: a change of status
 // is a publication or cancellation, anything else an edit.

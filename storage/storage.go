@@ -249,6 +249,26 @@ type Store interface {
 	Changes
 	Admin
 	Privacy
+	Approvals
 	// Close waits for the writes already begun and releases the store.
 	Close() error
+}
+
+// Approvals are organizers' decisions on pending tickets (salons with
+// approval).
+type Approvals interface {
+	// ApproveTicket decides pending ticket ticketID of salonID by the same
+	// rule as an RSVP, in one write: confirmed when its whole party fits
+	// and nobody who came before waits, else waitlisted in arrival order
+	// (by when it was made) when the salon keeps a waitlist, else
+	// ESALONFULL with the ticket left pending. Its confirmation or
+	// waitlist notice and the ticket.approved webhook are queued in the
+	// same write. A ticket that is not pending is EINVALID naming the
+	// field status, and nothing is written; another salon's is ENOTFOUND.
+	// Audited as ticket.approve.
+	ApproveTicket(ctx context.Context, salonID, ticketID int64) (*tickets.Ticket, error)
+	// DeclineTicket turns pending ticket ticketID of salonID down and
+	// queues the polite notice; it frees nothing, as a pending ticket
+	// holds nothing. Errors as ApproveTicket. Audited as ticket.decline.
+	DeclineTicket(ctx context.Context, salonID, ticketID int64) (*tickets.Ticket, error)
 }

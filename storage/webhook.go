@@ -17,8 +17,8 @@ const (
 	EventRSVPCreated    = "rsvp.created"
 	EventRSVPCancelled  = "rsvp.cancelled"
 	EventTicketPromoted = "ticket.promoted"
-	// EventTicketApproved may be subscribed to; nothing emits it until
-	// salons with approval exist.
+	// EventTicketApproved: an organizer approved a pending ticket; it is
+	// now confirmed or waitlisted.
 	EventTicketApproved = "ticket.approved"
 	EventCheckinCreated = "checkin.created"
 	EventSalonChanged   = "salon.changed"
@@ -136,6 +136,7 @@ type webhookTicket struct {
 	JobTitle         string  `json:"job_title"`
 	Lang             string  `json:"lang"`
 	Status           string  `json:"status"`
+	Guests           int     `json:"guests"`
 	WaitlistPosition *int    `json:"waitlist_position"`
 	CheckedInAt      *string `json:"checked_in_at"`
 	CreatedAt        string  `json:"created_at"`
@@ -144,7 +145,7 @@ type webhookTicket struct {
 // TicketEventData is the data of a ticket event: {"ticket": …}.
 func TicketEventData(t *tickets.Ticket) any {
 	j := webhookTicket{ID: strconv.FormatInt(t.ID, 10), Salon: t.Salon, Name: t.Name, Email: t.Email,
-		Company: t.Company, JobTitle: t.JobTitle, Lang: t.Lang, Status: t.Status,
+		Company: t.Company, JobTitle: t.JobTitle, Lang: t.Lang, Status: t.Status, Guests: t.Guests,
 		CreatedAt: t.CreatedAt.UTC().Format(time.RFC3339)}
 	if t.Status == tickets.StatusWaitlisted && t.WaitlistPosition > 0 {
 		p := t.WaitlistPosition
@@ -165,6 +166,7 @@ func SalonEventData(s *events.Salon) any {
 		"slug": s.Slug, "title": s.Title, "status": s.Status, "venue": s.Venue, "address": s.Address,
 		"starts_at": s.StartsAt.In(loc).Format(time.RFC3339), "ends_at": s.EndsAt.In(loc).Format(time.RFC3339),
 		"timezone": s.Timezone, "capacity": s.Capacity, "confirmed": s.Confirmed, "waitlisted": s.Waitlisted,
+		"pending": s.Pending, "approval": s.Approval, "max_guests": s.MaxGuests,
 		"sequence": s.Sequence,
 	}}
 }

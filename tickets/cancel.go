@@ -11,18 +11,23 @@ const (
 	EffectSeatFreed = "seat_freed"
 	// EffectLeaveWaitlist: the guest leaves the waitlist; no seat changes hands.
 	EffectLeaveWaitlist = "leave_waitlist"
+	// EffectWithdraw: a pending request is withdrawn; it held no seat.
+	EffectWithdraw = "withdraw"
 )
 
-// CancelEffect says what cancelling a ticket of status in s would do now,
-// by the rule the store follows when it cancels: the seat given back
-// promotes someone only when it leaves a seat free (see Promotions) and
-// the salon goes on. It is "" for a ticket already cancelled.
-func CancelEffect(status string, s *events.Salon) string {
-	switch status {
+// CancelEffect says what cancelling t would do now, by the rule the store
+// follows when it cancels: the seats given back promote the party at the
+// head of the waitlist (headSeats seats, 0 when nobody waits) only when all
+// of it then fits, and the salon goes on. It is "" for a ticket that holds
+// nothing to give up (cancelled or declined).
+func CancelEffect(t *Ticket, s *events.Salon, headSeats int) string {
+	switch t.Status {
 	case StatusWaitlisted:
 		return EffectLeaveWaitlist
+	case StatusPending:
+		return EffectWithdraw
 	case StatusConfirmed:
-		if s.Status != events.StatusCancelled && Promotions(s.Capacity, s.Confirmed-1, s.Waitlisted) > 0 {
+		if s.Status != events.StatusCancelled && headSeats > 0 && Fits(s.Capacity, s.Confirmed-t.Seats(), headSeats) {
 			return EffectSeatToWaitlist
 		}
 		return EffectSeatFreed

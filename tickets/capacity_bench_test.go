@@ -12,7 +12,7 @@ import (
 func BenchmarkDecide(b *testing.B) {
 	n := 0
 	for i := 0; b.Loop(); i++ {
-		if s, _ := tickets.Decide(100, i%200, true); s == tickets.StatusConfirmed {
+		if s, _ := tickets.Decide(100, i%200, 1, false, true); s == tickets.StatusConfirmed {
 			n++
 		}
 	}

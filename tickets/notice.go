@@ -51,3 +51,22 @@ const ResendWindow = 10 * time.Minute
 func ResendAllowed(lastResend, now time.Time) bool {
 	return lastResend.IsZero() || !lastResend.After(now.Add(-ResendWindow))
 }
+
+// Notices of approval: a request waiting for the organizer, and a no. A
+// yes is mailed as the confirmation or waitlist notice it leads to.
+const (
+	NoticePending  = "pending"
+	NoticeDeclined = "declined"
+)
+
+// NoticeFor is the notice a ticket gets when it takes status: by an RSVP,
+// or by an organizer's approval.
+func NoticeFor(status string) string {
+	switch status {
+	case StatusConfirmed:
+		return NoticeConfirmed
+	case StatusPending:
+		return NoticePending
+	}
+	return NoticeWaitlisted
+}

@@ -5,6 +5,7 @@ package tickets
 
 import (
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,7 +17,17 @@ const (
 	StatusConfirmed  = "confirmed"
 	StatusWaitlisted = "waitlisted"
 	StatusCancelled  = "cancelled"
+	// StatusPending: the salon needs approval and the organizer has not
+	// decided yet. A pending ticket holds no seat and no waitlist place,
+	// but keeps its email taken for the salon.
+	StatusPending = "pending"
+	// StatusDeclined: the organizer said no. It holds nothing, and the
+	// email stays taken, so a declined guest cannot queue up again.
+	StatusDeclined = "declined"
 )
+
+// MaxGuests bounds how many companions a salon may let one RSVP bring.
+const MaxGuests = 10
 
 // Field limits for an RSVP.
 const (
@@ -37,6 +48,9 @@ type Ticket struct {
 	JobTitle string
 	Lang     string
 	Status   string
+	// Guests is how many companions the ticket admits besides its holder;
+	// each takes a seat (see Seats).
+	Guests int
 	// WaitlistPosition counts from 1 while waitlisted, else 0.
 	WaitlistPosition int
 	CheckedInAt      *time.Time
@@ -50,8 +64,12 @@ type Ticket struct {
 	Token string
 }
 
-// Active reports whether the ticket holds a seat or a waitlist place.
-func (t *Ticket) Active() bool { return t.Status != StatusCancelled }
+// Active reports whether the ticket holds, or may still get, a seat or a
+// waitlist place: it is neither cancelled nor declined.
+func (t *Ticket) Active() bool { return t.Status != StatusCancelled && t.Status != StatusDeclined }
+
+// Seats is how many seats the ticket's party takes: its holder and guests.
+func (t *Ticket) Seats() int { return 1 + t.Guests }
 
 // RSVPInput is what a person sends to RSVP.
 type RSVPInput struct {
@@ -60,6 +78,9 @@ type RSVPInput struct {
 	Company  string `json:"company"`
 	JobTitle string `json:"job_title"`
 	Lang     string `json:"lang"`
+	// Guests is how many companions come along; the salon bounds it (see
+	// CheckGuests).
+	Guests int `json:"guests"`
 }
 
 // SupportedLangs are the languages mail and pages can be written in.
@@ -107,7 +128,23 @@ func (in *RSVPInput) Validate() error {
 	if msg := events.CheckLine(in.JobTitle, 0, MaxJobTitle); msg != "" {
 		f.Add("job_title", msg)
 	}
+	if in.Guests < 0 || in.Guests > MaxGuests {
+		f.Add("guests", "must be between 0 and "+strconv.Itoa(MaxGuests))
+	}
 	return f.Err()
+}
+
+// CheckGuests refuses a party larger than the salon allows: more guests than
+// maxGuests is EINVALID naming the field guests.
+func CheckGuests(guests, maxGuests int) error {
+	if guests < 0 || guests > maxGuests {
+		msg := "must be between 0 and " + strconv.Itoa(maxGuests)
+		if maxGuests == 0 {
+			msg = "this salon takes no guests"
+		}
+		return &events.Error{Code: events.EINVALID, Message: "guests: " + msg, Fields: map[string]string{"guests": msg}}
+	}
+	return nil
 }
 
 // ValidateEmail returns what is wrong with a normalized address, or "".

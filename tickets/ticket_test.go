@@ -1,6 +1,7 @@
 package tickets_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"unicode"
@@ -73,19 +74,23 @@ func TestNormalize(t *testing.T) {
 
 func TestDecide(t *testing.T) {
 	for _, tc := range []struct {
-		name                string
-		capacity, confirmed int
-		waitlist            bool
-		want, code          string
+		name                       string
+		capacity, confirmed, seats int
+		ahead, waitlist            bool
+		want, code                 string
 	}{
-		{"seat free", 10, 9, true, tickets.StatusConfirmed, ""},
-		{"last seat", 1, 0, false, tickets.StatusConfirmed, ""},
-		{"full with waitlist", 10, 10, true, tickets.StatusWaitlisted, ""},
-		{"full without waitlist", 10, 10, false, "", events.ESALONFULL},
-		{"capacity lowered below confirmed", 5, 8, true, tickets.StatusWaitlisted, ""},
+		{"seat free", 10, 9, 1, false, true, tickets.StatusConfirmed, ""},
+		{"last seat", 1, 0, 1, false, false, tickets.StatusConfirmed, ""},
+		{"full with waitlist", 10, 10, 1, false, true, tickets.StatusWaitlisted, ""},
+		{"full without waitlist", 10, 10, 1, false, false, "", events.ESALONFULL},
+		{"capacity lowered below confirmed", 5, 8, 1, false, true, tickets.StatusWaitlisted, ""},
+		{"party fits exactly", 10, 7, 3, false, true, tickets.StatusConfirmed, ""},
+		{"party one seat short waits", 10, 8, 3, false, true, tickets.StatusWaitlisted, ""},
+		{"party one seat short, no waitlist", 10, 8, 3, false, false, "", events.ESALONFULL},
+		{"fits, but someone waits ahead", 10, 8, 1, true, true, tickets.StatusWaitlisted, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := tickets.Decide(tc.capacity, tc.confirmed, tc.waitlist)
+			got, err := tickets.Decide(tc.capacity, tc.confirmed, tc.seats, tc.ahead, tc.waitlist)
 			if got != tc.want || events.ErrorCode(err) != tc.code {
 				t.Fatalf("got %q %v", got, err)
 			}
@@ -97,6 +102,47 @@ func TestDecide(t *testing.T) {
 		if got := tickets.Promotions(tc.capacity, tc.confirmed, tc.waiting); got != tc.want {
 			t.Errorf("Promotions(%d,%d,%d) = %d, want %d", tc.capacity, tc.confirmed, tc.waiting, got, tc.want)
 		}
+	}
+}
+
+func TestDecideNew(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		salon      events.Salon
+		seats      int
+		want, code string
+	}{
+		{"approval, seats free", events.Salon{Capacity: 5, Approval: true}, 2, tickets.StatusPending, ""},
+		{"approval, full with waitlist", events.Salon{Capacity: 5, Confirmed: 5, Waitlist: true, Approval: true}, 1, tickets.StatusPending, ""},
+		{"approval, can never fit", events.Salon{Capacity: 5, Confirmed: 4, Approval: true}, 2, "", events.ESALONFULL},
+		{"no approval", events.Salon{Capacity: 5, Confirmed: 3}, 2, tickets.StatusConfirmed, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := tickets.DecideNew(&tc.salon, tc.seats)
+			if got != tc.want || events.ErrorCode(err) != tc.code {
+				t.Fatalf("got %q %v", got, err)
+			}
+		})
+	}
+}
+
+func TestGuestsBounds(t *testing.T) {
+	for _, tc := range []struct {
+		guests, max int
+		ok          bool
+	}{{0, 0, true}, {1, 0, false}, {2, 2, true}, {3, 2, false}, {-1, 2, false}} {
+		err := tickets.CheckGuests(tc.guests, tc.max)
+		var fe *events.Error
+		if tc.ok != (err == nil) || (err != nil && (!errors.As(err, &fe) || fe.Fields["guests"] == "")) {
+			t.Errorf("CheckGuests(%d, %d) = %v", tc.guests, tc.max, err)
+		}
+	}
+	in := tickets.RSVPInput{Name: "Ana", Email: "ana@example.com", Guests: tickets.MaxGuests + 1}
+	if err := in.Validate(); err == nil || !strings.Contains(err.(*events.Error).Fields["guests"], "between") {
+		t.Fatalf("too many guests: %v", err)
+	}
+	if err := tickets.CheckPending(tickets.StatusConfirmed); events.ErrorCode(err) != events.EINVALID || err.(*events.Error).Fields["status"] == "" {
+		t.Fatalf("CheckPending(confirmed) = %v", err)
 	}
 }
 

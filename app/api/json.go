@@ -35,6 +35,11 @@ type salonJSON struct {
 	CheckedIn             *int `json:"checked_in,omitempty"`
 	Sequence              *int `json:"sequence,omitempty"`
 	ReminderBeforeMinutes *int `json:"reminder_before_minutes,omitempty"`
+	// Approval and companions: Pending counts the seats of tickets
+	// awaiting a decision.
+	Approval  bool `json:"approval"`
+	MaxGuests int  `json:"max_guests"`
+	Pending   int  `json:"pending"`
 }
 
 func (s *API) salonJSON(sa *events.Salon) salonJSON {
@@ -48,6 +53,7 @@ func (s *API) salonJSON(sa *events.Salon) salonJSON {
 		RSVPDeadline: sa.RSVPDeadline.In(loc).Format(time.RFC3339), Status: sa.Status,
 		Confirmed: sa.Confirmed, Waitlisted: sa.Waitlisted, SeatsLeft: sa.SeatsLeft(),
 		URL: s.d.BaseURL + "/salons/" + sa.Slug, ICSURL: s.d.BaseURL + "/salons/" + sa.Slug + ".ics",
+		Approval: sa.Approval, MaxGuests: sa.MaxGuests, Pending: sa.Pending,
 	}
 }
 
@@ -69,6 +75,7 @@ type ticketJSON struct {
 	JobTitle         string  `json:"job_title"`
 	Lang             string  `json:"lang"`
 	Status           string  `json:"status"`
+	Guests           int     `json:"guests"`
 	WaitlistPosition *int    `json:"waitlist_position"`
 	CheckedInAt      *string `json:"checked_in_at"`
 	Code             *string `json:"code"`
@@ -106,7 +113,7 @@ func (s *API) ticketJSON(t *tickets.Ticket, loc *time.Location, feedToken string
 func (s *API) attendeeJSON(t *tickets.Ticket, loc *time.Location) ticketJSON {
 	j := ticketJSON{
 		ID: strconv.FormatInt(t.ID, 10), Salon: t.Salon, Name: t.Name, Email: t.Email, Company: t.Company,
-		JobTitle: t.JobTitle, Lang: t.Lang, Status: t.Status, CreatedAt: t.CreatedAt.In(loc).Format(time.RFC3339),
+		JobTitle: t.JobTitle, Lang: t.Lang, Status: t.Status, Guests: t.Guests, CreatedAt: t.CreatedAt.In(loc).Format(time.RFC3339),
 	}
 	if t.Status == tickets.StatusWaitlisted {
 		p := t.WaitlistPosition

@@ -178,8 +178,10 @@ func ticketPerSalon(list []*tickets.Ticket) []*tickets.Ticket {
 
 // attendeeOf copies what a calendar needs from a ticket.
 func attendeeOf(t *tickets.Ticket) events.Attendee {
+	// A request awaiting approval is as tentative as a waitlist place; a
+	// declined one is as gone as a cancelled one.
 	return events.Attendee{Name: t.Name, Email: t.Email,
-		Waitlisted: t.Status == tickets.StatusWaitlisted, Cancelled: t.Status == tickets.StatusCancelled}
+		Waitlisted: t.Status == tickets.StatusWaitlisted || t.Status == tickets.StatusPending, Cancelled: !t.Active()}
 }
 
 // salonStamp is when a salon last changed, as its calendar says

@@ -20,6 +20,17 @@ type consoleAttendeesPage struct {
 	Statuses []string
 }
 
+// HasPending reports whether any listed ticket awaits a decision, so the
+// page offers the bulk form and its checkboxes.
+func (p consoleAttendeesPage) HasPending() bool {
+	for _, t := range p.Tickets {
+		if t.Status == tickets.StatusPending {
+			return true
+		}
+	}
+	return false
+}
+
 // CSVURL exports what the page shows, with the same filters.
 func (p consoleAttendeesPage) CSVURL() string {
 	v := url.Values{}
@@ -43,8 +54,12 @@ func (s *Console) Attendees(c *fiber.Ctx) error {
 		return err
 	}
 	p := consoleAttendeesPage{consolePage: s.newConsolePage(c, "console.attendees"), Salon: sa, Tickets: list,
-		Q: f.Q, Status: f.Status, Statuses: []string{tickets.StatusConfirmed, tickets.StatusWaitlisted, tickets.StatusCancelled}}
+		Q: f.Q, Status: f.Status, Statuses: []string{tickets.StatusConfirmed, tickets.StatusWaitlisted, tickets.StatusPending,
+			tickets.StatusDeclined, tickets.StatusCancelled}}
 	p.Title = p.T("console.attendees") + " · " + sa.Title
+	if c.Query("ok") == "decided" {
+		p.Flash = decidedFlash(c, p.T)
+	}
 	return s.pages.Render(c, fiber.StatusOK, "console_attendees", p)
 }
 

@@ -23,6 +23,8 @@ type salonForm struct {
 	StartsAt, EndsAt, RSVPDeadline               string
 	Timezone, Capacity                           string
 	Waitlist                                     bool
+	Approval                                     bool
+	MaxGuests                                    string
 }
 
 func formFromSalon(sa *events.Salon) salonForm {
@@ -30,7 +32,8 @@ func formFromSalon(sa *events.Salon) salonForm {
 	f := salonForm{Title: sa.Title, TitleZh: sa.TitleZh, DescriptionZh: sa.DescriptionZh,
 		Industry: sa.Industry, Description: sa.Description, Venue: sa.Venue,
 		Address: sa.Address, Timezone: sa.Timezone, Capacity: strconv.Itoa(sa.Capacity), Waitlist: sa.Waitlist,
-		StartsAt: sa.StartsAt.In(loc).Format(localInput), EndsAt: sa.EndsAt.In(loc).Format(localInput)}
+		StartsAt: sa.StartsAt.In(loc).Format(localInput), EndsAt: sa.EndsAt.In(loc).Format(localInput),
+		Approval: sa.Approval, MaxGuests: strconv.Itoa(sa.MaxGuests)}
 	if !sa.RSVPDeadline.Equal(sa.StartsAt) {
 		f.RSVPDeadline = sa.RSVPDeadline.In(loc).Format(localInput)
 	}
@@ -44,6 +47,7 @@ func readSalonForm(c *fiber.Ctx) salonForm {
 		Venue: c.FormValue("venue"), Address: c.FormValue("address"), StartsAt: c.FormValue("starts_at"),
 		EndsAt: c.FormValue("ends_at"), RSVPDeadline: c.FormValue("rsvp_deadline"), Timezone: c.FormValue("timezone"),
 		Capacity: c.FormValue("capacity"), Waitlist: c.FormValue("waitlist") == "on",
+		Approval: c.FormValue("approval") == "on", MaxGuests: c.FormValue("max_guests"),
 	}
 }
 
@@ -72,6 +76,15 @@ func (f salonForm) update() (events.SalonUpdate, events.FieldErrors) {
 		in.Capacity = &n
 	} else {
 		fe.Add("capacity", "must be a whole number")
+	}
+	in.Approval = &f.Approval
+	if v := strings.TrimSpace(f.MaxGuests); v == "" {
+		zero := 0
+		in.MaxGuests = &zero
+	} else if n, err := strconv.Atoi(v); err == nil {
+		in.MaxGuests = &n
+	} else {
+		fe.Add("max_guests", "must be a whole number")
 	}
 	upd, err := in.Update(events.DefaultTimezone)
 	if e, ok := err.(*events.Error); ok {
@@ -114,7 +127,7 @@ func (s *Console) NewSalonPage(c *fiber.Ctx) error {
 	start := s.d.DB.Now().AddDate(0, 0, 14)
 	loc, _ := events.LoadZone(events.DefaultTimezone)
 	day := time.Date(start.In(loc).Year(), start.In(loc).Month(), start.In(loc).Day(), 19, 0, 0, 0, loc)
-	f := salonForm{Timezone: events.DefaultTimezone, Capacity: "40", Waitlist: true,
+	f := salonForm{Timezone: events.DefaultTimezone, Capacity: "40", Waitlist: true, MaxGuests: "0",
 		StartsAt: day.Format(localInput), EndsAt: day.Add(150 * time.Minute).Format(localInput)}
 	return s.renderSalonForm(c, fiber.StatusOK, nil, f, nil, nil)
 }

@@ -71,6 +71,8 @@ type checkinGuest struct {
 	JobTitle    string  `json:"job_title"`
 	Status      string  `json:"status"`
 	CheckedInAt *string `json:"checked_in_at"`
+	// Guests are the companions the ticket admits with its holder.
+	Guests int `json:"guests"`
 }
 
 // foreignGuest is what a door sees of a genuine ticket for another salon:
@@ -86,7 +88,7 @@ type foreignGuest struct {
 
 func guestJSON(t *tickets.Ticket, loc *time.Location) *checkinGuest {
 	return &checkinGuest{ID: strconv.FormatInt(t.ID, 10), Name: t.Name, Company: t.Company, JobTitle: t.JobTitle, Status: t.Status,
-		CheckedInAt: web.TimePtr(t.CheckedInAt, loc)}
+		CheckedInAt: web.TimePtr(t.CheckedInAt, loc), Guests: t.Guests}
 }
 
 var checkinStatus = map[string]int{

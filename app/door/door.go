@@ -82,6 +82,11 @@ var doorStrings = map[string][]any{
 	"door.manual_heading":      nil,
 	"door.scan_heading":        nil,
 	"door.queue_upload_failed": nil,
+	// Parties and approval.
+	"door.party":           {"{n}"},
+	"door.party_admit":     {"{seats}"},
+	"door.status_pending":  nil,
+	"door.status_declined": nil,
 }
 
 type doorPage struct {

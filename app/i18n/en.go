@@ -81,7 +81,7 @@ var english = map[string]string{
 	"door.already":             "Already checked in",
 	"door.already_at":          "First checked in at {time}",
 	"door.not_confirmed":       "Not confirmed",
-	"door.not_confirmed_help":  "This ticket is waitlisted or cancelled.",
+	"door.not_confirmed_help":  "This ticket holds no seat: waitlisted, awaiting approval, declined or cancelled.",
 	"door.wrong_salon":         "Wrong salon",
 	"door.wrong_salon_help":    "This ticket is for another salon.",
 	"door.invalid":             "Not a valid ticket",

@@ -82,7 +82,7 @@ var chinese = map[string]string{
 	"door.already":             "已签到",
 	"door.already_at":          "首次签到时间：{time}",
 	"door.not_confirmed":       "未确认",
-	"door.not_confirmed_help":  "此门票在候补名单中或已取消。",
+	"door.not_confirmed_help":  "此门票没有座位：候补中、待审核、未通过或已取消。",
 	"door.wrong_salon":         "不是本场沙龙",
 	"door.wrong_salon_help":    "这是另一场沙龙的门票。",
 	"door.invalid":             "无效门票",

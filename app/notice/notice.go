@@ -141,7 +141,12 @@ type notice struct {
 	PassURL    string
 	Method     string
 	CancelHint bool
-	t          func(key string, args ...any) string
+	// Party says how many seats a ticket with guests takes.
+	Party string
+	// LinkKey names the ticket link's text: a pending or declined
+	// ticket's page is a request, not a ticket to show at the door.
+	LinkKey string
+	t       func(key string, args ...any) string
 }
 
 // T translates into the notice's language.
@@ -159,7 +164,17 @@ func (r *Renderer) build(m *storage.Message, s *events.Salon, t *tickets.Ticket,
 		n.FeedURL = r.BaseURL + "/feeds/" + feed + ".ics"
 	}
 	confirmed := t.Status == tickets.StatusConfirmed
-	active := t.Status != tickets.StatusCancelled && s.Status != events.StatusCancelled
+	// Only a seat or a waitlist place gets an invitation: a pending or
+	// declined ticket has neither.
+	holds := t.Status == tickets.StatusConfirmed || t.Status == tickets.StatusWaitlisted
+	active := holds && s.Status != events.StatusCancelled
+	n.LinkKey = "mail.ticket_link"
+	if !holds && t.Status != tickets.StatusCancelled {
+		n.LinkKey = "mail.request_link"
+	}
+	if t.Guests > 0 && t.Status != tickets.StatusCancelled {
+		n.Party = tr("mail.party", t.Guests, t.Seats())
+	}
 	subject := func(key string) { n.Subject = tr(key, s.Title) }
 	switch m.Kind {
 	case tickets.NoticeConfirmed, tickets.NoticePromoted, tickets.NoticeAlreadyRegistered, tickets.NoticeReminder:
@@ -192,6 +207,15 @@ func (r *Renderer) build(m *storage.Message, s *events.Salon, t *tickets.Ticket,
 		n.Lead = tr("mail.waitlisted", s.Title, pos)
 		n.Extra = tr("mail.waitlist_how")
 		n.CancelHint = active
+	case tickets.NoticePending:
+		subject("mail.subject.pending")
+		n.Lead = tr("mail.pending", s.Title)
+		n.Extra = tr("mail.pending_how")
+	case tickets.NoticeDeclined:
+		subject("mail.subject.declined")
+		n.Lead = tr("mail.declined", s.Title)
+		n.Extra = tr("mail.declined_how")
+		n.Party = ""
 	case tickets.NoticeTicketCancelled:
 		subject("mail.subject.ticket_cancelled")
 		n.Lead = tr("mail.ticket_cancelled", s.Title)
@@ -230,13 +254,14 @@ func (n *notice) Text() string {
 	b.WriteString("\n")
 	line(n.Lead)
 	line(n.Extra)
+	line(n.Party)
 	b.WriteString("\n")
 	line(n.T("mail.when", n.When))
 	if n.Where != "" {
 		line(n.T("mail.where", n.Where))
 	}
 	b.WriteString("\n")
-	line(n.T("mail.ticket_link", n.TicketURL))
+	line(n.T(n.LinkKey, n.TicketURL))
 	if n.PassURL != "" {
 		line(n.T("mail.wallet", n.PassURL))
 	}

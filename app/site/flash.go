@@ -125,7 +125,7 @@ func (s *Site) takeForm(c *fiber.Ctx, slug string) (formFlash, bool) {
 // with their labels' keys: the error summary follows this order and the
 // first bad field gets the focus.
 var formFields = []struct{ ID, Label string }{
-	{"name", "form.name"}, {"email", "form.email"}, {"company", "form.company"}, {"job_title", "form.job_title"},
+	{"name", "form.name"}, {"email", "form.email"}, {"company", "form.company"}, {"job_title", "form.job_title"}, {"guests", "form.guests"},
 }
 
 // badFields lists the fields with errors, in the form's order.

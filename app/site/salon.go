@@ -3,6 +3,7 @@ package site
 import (
 	"html/template"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -121,7 +122,7 @@ func (s *Site) RSVPForm(c *fiber.Ctx) error {
 	lang := web.PageLang(c)
 	in := tickets.RSVPInput{
 		Name: c.FormValue("name"), Email: c.FormValue("email"), Company: c.FormValue("company"),
-		JobTitle: c.FormValue("job_title"), Lang: lang,
+		JobTitle: c.FormValue("job_title"), Lang: lang, Guests: formGuests(c.FormValue("guests")),
 	}
 	// No Idempotency-Key here: the answer is a redirect to the ticket page,
 	// which a replay must not hand out.
@@ -143,6 +144,30 @@ func (s *Site) RSVPForm(c *fiber.Ctx) error {
 	}
 	s.keepForm(c, formFlash{Slug: strings.Clone(slug), Form: cloneInput(in), Errors: errs})
 	return c.Redirect("/salons/"+slug, fiber.StatusSeeOther)
+}
+
+// formGuests reads the form's guests: empty is none; anything but a whole
+// number is -1, which validation refuses naming the field.
+func formGuests(v string) int {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// GuestChoices are the form's choices of guests: 0 up to the salon's
+// max_guests.
+func (p salonPage) GuestChoices() []int {
+	out := make([]int, 0, p.Salon.MaxGuests+1)
+	for i := 0; i <= p.Salon.MaxGuests; i++ {
+		out = append(out, i)
+	}
+	return out
 }
 
 // RSVPLink answers a GET of the form's address, which people copy from the

@@ -44,10 +44,26 @@ func (s *Site) loadTicket(c *fiber.Ctx, token string) (ticketPage, error) {
 	lang := web.PageLangOwn(c, t.Lang)
 	sa = sa.In(lang)
 	p := ticketPage{Page: web.NewPageIn(c, lang, sa.Title), Ticket: t, Salon: sa}
-	if e := tickets.CancelEffect(t.Status, sa); e != "" {
+	head := 0
+	if t.Status == tickets.StatusConfirmed && sa.Waitlisted > 0 {
+		if head, err = s.waitlistHead(c.UserContext(), sa.ID); err != nil {
+			return ticketPage{}, err
+		}
+	}
+	if e := tickets.CancelEffect(t, sa, head); e != "" {
 		p.Effect = p.T("ticket.effect_"+e, t.WaitlistPosition)
 	}
 	return p, nil
+}
+
+// waitlistHead is how many seats the party first on the salon's waitlist
+// takes (0 when nobody waits): whether a cancelled seat goes to it.
+func (s *Site) waitlistHead(ctx context.Context, salonID int64) (int, error) {
+	ws, err := s.d.DB.FindTickets(ctx, storage.TicketFilter{SalonID: salonID, Status: tickets.StatusWaitlisted, Limit: 1})
+	if err != nil || len(ws) == 0 {
+		return 0, err
+	}
+	return ws[0].Seats(), nil
 }
 
 // TicketPage shows a ticket to whoever holds its manage token; never cached.
@@ -77,7 +93,8 @@ func (s *Site) TicketPage(c *fiber.Ctx) error {
 			p.Updated = p.T("ticket.updated", web.FormatTime(p.Lang, at, sa.Location()))
 		}
 	}
-	p.RSVPAgain = !t.Active() && sa.RSVPOpen(s.d.DB.Now()) == nil
+	// A declined guest's email stays taken: the form would only refuse.
+	p.RSVPAgain = t.Status == tickets.StatusCancelled && sa.RSVPOpen(s.d.DB.Now()) == nil
 	p.PassURL = s.PassURL(t, sa)
 	// The token in the URL is the ticket: never cache it in shared caches.
 	c.Set(fiber.HeaderCacheControl, "private, no-store")

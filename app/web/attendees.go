@@ -17,11 +17,11 @@ import (
 func attendeeFilter(c *fiber.Ctx, sa *events.Salon) (storage.TicketFilter, error) {
 	f := storage.TicketFilter{SalonID: sa.ID, Q: strings.TrimSpace(c.Query("q"))}
 	switch st := c.Query("status"); st {
-	case "", tickets.StatusConfirmed, tickets.StatusWaitlisted, tickets.StatusCancelled:
+	case "", tickets.StatusConfirmed, tickets.StatusWaitlisted, tickets.StatusPending, tickets.StatusDeclined, tickets.StatusCancelled:
 		f.Status = st
 	default:
-		return f, &events.Error{Code: events.EINVALID, Message: "status: must be confirmed, waitlisted or cancelled",
-			Fields: map[string]string{"status": "must be confirmed, waitlisted or cancelled"}}
+		const msg = "must be confirmed, waitlisted, pending, declined or cancelled"
+		return f, &events.Error{Code: events.EINVALID, Message: "status: " + msg, Fields: map[string]string{"status": msg}}
 	}
 	return f, nil
 }
@@ -54,7 +54,7 @@ func SendAttendeesCSV(c *fiber.Ctx, sa *events.Salon, list []*tickets.Ticket) er
 	b.WriteString("\ufeff")
 	w := csv.NewWriter(&b)
 	w.UseCRLF = true
-	w.Write([]string{"id", "name", "email", "company", "job_title", "lang", "status", "waitlist_position", "checked_in_at", "created_at"})
+	w.Write([]string{"id", "name", "email", "company", "job_title", "lang", "status", "waitlist_position", "checked_in_at", "created_at", "guests"})
 	loc := sa.Location()
 	for _, t := range list {
 		pos, checked := "", ""
@@ -65,7 +65,7 @@ func SendAttendeesCSV(c *fiber.Ctx, sa *events.Salon, list []*tickets.Ticket) er
 			checked = t.CheckedInAt.In(loc).Format(time.RFC3339)
 		}
 		row := []string{strconv.FormatInt(t.ID, 10), t.Name, t.Email, t.Company, t.JobTitle, t.Lang, t.Status, pos, checked,
-			t.CreatedAt.In(loc).Format(time.RFC3339)}
+			t.CreatedAt.In(loc).Format(time.RFC3339), strconv.Itoa(t.Guests)}
 		for i := range row {
 			row[i] = CSVSafe(row[i])
 		}

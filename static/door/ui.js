@@ -40,6 +40,11 @@ export function show(ans, offline, t0) {
   $('door-result-name').textContent = name;
   $('door-result-company').textContent = company;
   $('door-result-detail').textContent = detail;
+  // A party is admitted together: say how many come in with the holder.
+  var party = $('door-result-party');
+  var extra = (g && g.guests > 0 && name) ? g.guests : 0;
+  party.hidden = !extra;
+  party.textContent = extra ? t('door.party', { n: extra }) + ' · ' + t('door.party_admit', { seats: extra + 1 }) : '';
   el.hidden = false;
   feedback(kind);
   // Measured in the frame that first paints the answer.
@@ -133,7 +138,8 @@ function renderCount() {
   var c = data.body.counts, extra = 0;
   Object.keys(state.local).forEach(function (id) {
     var g = state.guestById[id];
-    if (!g || !g.checked_in_at) extra++;
+    // Counts are in seats: a party checked in here counts every member.
+    if (!g || !g.checked_in_at) extra += 1 + ((g && g.guests) || 0);
   });
   $('door-count').textContent = t('door.count', { checked: c.checked_in + extra, confirmed: c.confirmed });
 }
@@ -165,6 +171,12 @@ export function renderGuests() {
     var who = document.createElement('span');
     who.className = 'door-guest-name';
     who.textContent = g.name;
+    if (g.guests > 0) {
+      var party = document.createElement('span');
+      party.className = 'door-guest-party';
+      party.textContent = ' ' + t('door.party', { n: g.guests });
+      who.appendChild(party);
+    }
     var meta = document.createElement('span');
     meta.className = 'door-guest-meta';
     meta.textContent = [g.company, g.job_title].filter(Boolean).join(' · ');
@@ -183,7 +195,8 @@ export function renderGuests() {
       if (d.result === 'already_checked_in') st.textContent = t('door.status_checked_in', { time: fmtTime(d.checked_in_at) });
       else {
         st.classList.add('bad');
-        st.textContent = g.status === 'waitlisted' ? t('door.status_waitlisted') : t('door.status_cancelled');
+        st.textContent = t({ waitlisted: 'door.status_waitlisted', pending: 'door.status_pending',
+          declined: 'door.status_declined' }[g.status] || 'door.status_cancelled');
       }
       li.appendChild(st);
     }

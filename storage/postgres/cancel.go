@@ -78,7 +78,9 @@ func (db *DB) cancelWhere(ctx context.Context, audited bool, cond string, args .
 		} else if err != nil {
 			return fmt.Errorf("storage: unable to fetch ticket: %w", err)
 		}
-		if status == tickets.StatusCancelled {
+		// A declined ticket holds nothing to give up, and cancelling it
+		// would free its email for another request.
+		if status == tickets.StatusCancelled || status == tickets.StatusDeclined {
 			return nil
 		}
 		db.ticketsChanged(tx)
@@ -112,22 +114,20 @@ func cancelTicket(ctx context.Context, tx *Tx, id, salonID int64, status, email,
 	return promote(ctx, tx, s)
 }
 
-// releaseSeat marks one active ticket cancelled and takes it off its
-// salon's counts, and returns the salon as it is then; promoting into the
+// releaseSeat marks one active ticket cancelled and takes its party's
+// seats off its salon's counts, and returns the salon as it is then; promoting into the
 // freed seat is the caller's next step.
 func releaseSeat(ctx context.Context, tx *Tx, id, salonID int64, status string) (*events.Salon, error) {
-	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET status = 'cancelled', updated_at = ? WHERE id = ?`, tx.now.Unix(), id); err != nil {
+	var guests int
+	if err := tx.QueryRowContext(ctx, `UPDATE tickets SET status = 'cancelled', updated_at = ? WHERE id = ? RETURNING guests`,
+		tx.now.Unix(), id).Scan(&guests); err != nil {
 		return nil, fmt.Errorf("storage: unable to cancel ticket: %w", err)
 	}
 	s, err := scanSalon(tx.QueryRowContext(ctx, salonByID, salonID))
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to fetch salon: %w", err)
 	}
-	dc, dw := -1, 0
-	if status != tickets.StatusConfirmed {
-		dc, dw = 0, -1
-	}
-	if err := addCounts(ctx, tx, s, dc, dw); err != nil {
+	if err := moveCounts(ctx, tx, s, status, tickets.StatusCancelled, 1+guests); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -67,7 +67,7 @@ const remindersDueQuery = `SELECT id, sequence FROM salons
 const remindersQuery = `INSERT INTO outbox (kind, salon_id, ticket_id, recipient, lang, payload, message_id, next_attempt_at, created_at)
 	SELECT ?, t.salon_id, t.id, t.email, t.lang, ?, replace(gen_random_uuid()::text, '-', ''), ?, ?
 	FROM tickets t
-	WHERE t.salon_id = ? AND t.status <> 'cancelled' AND t.erased_at IS NULL
+	WHERE t.salon_id = ? AND t.status IN ('confirmed', 'waitlisted') AND t.erased_at IS NULL
 	  AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.ticket_id = t.id AND o.kind = ?)
 	ORDER BY t.id
 	ON CONFLICT (ticket_id) WHERE kind = 'reminder' DO NOTHING`

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"salon/events"
@@ -16,13 +17,13 @@ import (
 // rsvpSalonColumns are what an RSVP decision needs of its salon, and no
 // more: the full row (description and all) cost more to read than to decide.
 const rsvpSalonColumns = `SELECT id, slug, status, capacity, waitlist, confirmed, waitlisted,
-	starts_at, rsvp_deadline, timezone FROM salons WHERE slug = ?`
+	starts_at, rsvp_deadline, timezone, approval, max_guests, pending FROM salons WHERE slug = ?`
 
 func scanRSVPSalon(row scanner) (*events.Salon, error) {
 	var s events.Salon
 	var starts, deadline int64
 	if err := row.Scan(&s.ID, &s.Slug, &s.Status, &s.Capacity, &s.Waitlist, &s.Confirmed, &s.Waitlisted,
-		&starts, &deadline, &s.Timezone); err != nil {
+		&starts, &deadline, &s.Timezone, &s.Approval, &s.MaxGuests, &s.Pending); err != nil {
 		return nil, err
 	}
 	s.StartsAt, s.RSVPDeadline = unix(starts), unix(deadline)
@@ -58,7 +59,7 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 	var keyHash, bodyHash string
 	if r.IdempotencyKey != "" {
 		keyHash = tickets.HashToken(r.Slug + "\x00" + r.IdempotencyKey)
-		bodyHash = tickets.HashToken(in.Name + "\x00" + in.Email + "\x00" + in.Company + "\x00" + in.JobTitle + "\x00" + in.Lang)
+		bodyHash = tickets.HashToken(rsvpBody(in))
 	}
 	err := db.update(ctx, func(tx *Tx) error {
 		s, err := scanRSVPSalon(tx.QueryRowContext(ctx, rsvpSalonColumns, r.Slug))
@@ -91,7 +92,10 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 		if err := s.RSVPOpen(tx.now); err != nil {
 			return err
 		}
-		status, err := tickets.Decide(s.Capacity, s.Confirmed, s.Waitlist)
+		if err := tickets.CheckGuests(in.Guests, s.MaxGuests); err != nil {
+			return err
+		}
+		status, err := tickets.DecideNew(s, 1+in.Guests)
 		if err != nil {
 			// A full salon still tells an attendee who is already in that
 			// they are, as when the check came first.
@@ -102,9 +106,9 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO tickets (salon_id, name, email, company, job_title, lang, status,
-			token_salt, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			token_salt, created_at, updated_at, guests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			s.ID, in.Name, in.Email, in.Company, in.JobTitle, in.Lang, status, salt,
-			tx.now.Unix(), tx.now.Unix())
+			tx.now.Unix(), tx.now.Unix(), in.Guests)
 		if isUniqueViolation(err) {
 			// Refused, but the owner gets their ticket mailed again (unless
 			// throttled, see resendConfirmation); the refusal is returned
@@ -119,19 +123,18 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 		}
 		id, _ := res.LastInsertId()
 		t := &tickets.Ticket{ID: id, SalonID: s.ID, Salon: s.Slug, Name: in.Name, Email: in.Email, Company: in.Company,
-			JobTitle: in.JobTitle, Lang: in.Lang, Status: status, CreatedAt: tx.now, UpdatedAt: tx.now}
-		kind, dc, dw := tickets.NoticeConfirmed, 1, 0
-		if status != tickets.StatusConfirmed {
-			kind, dc, dw = tickets.NoticeWaitlisted, 0, 1
-		}
-		if err := addCounts(ctx, tx, s, dc, dw); err != nil {
+			JobTitle: in.JobTitle, Lang: in.Lang, Status: status, Guests: in.Guests, CreatedAt: tx.now, UpdatedAt: tx.now}
+		kind := tickets.NoticeFor(status)
+		dc, dw, dp := tickets.SeatCounts(status, t.Seats())
+		if err := addCounts(ctx, tx, s, dc, dw, dp); err != nil {
 			return err
 		}
-		if status != tickets.StatusConfirmed {
+		if status == tickets.StatusWaitlisted {
 			// The new ticket has the highest id, so every waitlisted ticket
-			// of the salon is ahead of it or is it: its position is the
-			// count the salon row keeps, as this same write left it.
-			t.WaitlistPosition = s.Waitlisted
+			// of the salon is ahead of it or is it.
+			if t.WaitlistPosition, err = waitlistPosition(ctx, tx, s.ID, id); err != nil {
+				return err
+			}
 		}
 		// The personal feed needs no row of its own: its token names the
 		// email's first ticket (this one, for a new email).
@@ -215,4 +218,27 @@ func resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID int64, em
 		return nil
 	}
 	return enqueue(ctx, tx, tickets.NoticeAlreadyRegistered, salonID, ticketID, email, lang, 0, 0)
+}
+
+// rsvpBody is what an idempotency key's request is compared by. Guests are
+// added only when there are some, so a key recorded before parties existed
+// still matches its own repeat.
+func rsvpBody(in tickets.RSVPInput) string {
+	body := in.Name + "\x00" + in.Email + "\x00" + in.Company + "\x00" + in.JobTitle + "\x00" + in.Lang
+	if in.Guests > 0 {
+		body += "\x00guests=" + strconv.Itoa(in.Guests)
+	}
+	return body
+}
+
+// waitlistPosition is a waitlisted ticket's place in line: how many
+// waitlisted tickets (parties, whatever their size) of the salon came
+// before it, and itself.
+func waitlistPosition(ctx context.Context, tx *Tx, salonID, id int64) (int, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE salon_id = ? AND status = 'waitlisted' AND id <= ?`,
+		salonID, id).Scan(&n); err != nil {
+		return 0, fmt.Errorf("storage: unable to count waitlist: %w", err)
+	}
+	return n, nil
 }

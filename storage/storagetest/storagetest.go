@@ -69,6 +69,13 @@ var contracts = []contract{
 	{"Webhook_DeliveriesWithChange", testWebhookDeliveriesWithChange},
 	{"Webhook_ClaimOnce", testWebhookClaimOnce},
 	{"Webhook_Scope", testWebhookScope},
+	// Approval and companions.
+	{"Approval_Flow", testApprovalFlow},
+	{"Approval_Full", testApprovalFull},
+	{"Approval_Concurrent", testApprovalConcurrent},
+	{"Parties_Concurrent", testPartiesConcurrent},
+	{"Parties_HeadBlocks", testPartiesHeadBlocks},
+	{"Parties_Idempotency", testPartiesIdempotency},
 }
 
 // Run runs every contract against stores from open, each in a subtest of
