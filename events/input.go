@@ -25,6 +25,8 @@ type SalonInput struct {
 	RSVPDeadline          *string `json:"rsvp_deadline"`
 	Status                *string `json:"status"`
 	ReminderBeforeMinutes *int    `json:"reminder_before_minutes"`
+	// Questions replace the salon's questions when present.
+	Questions *[]Question `json:"questions"`
 }
 
 // Update turns the input into a SalonUpdate. Times without an offset are read
@@ -83,6 +85,14 @@ func (in *SalonInput) Update(zone string) (SalonUpdate, error) {
 		}
 		d := time.Duration(m) * time.Minute
 		u.ReminderBefore = &d
+	}
+	if in.Questions != nil {
+		qs := cloneQuestions(*in.Questions)
+		if qs == nil {
+			qs = []Question{}
+		}
+		NormalizeQuestions(qs)
+		u.Questions = &qs
 	}
 	return u, f.Err()
 }

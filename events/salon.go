@@ -65,6 +65,9 @@ type Salon struct {
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 
+	// Questions are asked on the RSVP form, in this order.
+	Questions []Question
+
 	// Counts, filled by storage.
 	Confirmed  int
 	Waitlisted int
@@ -193,6 +196,7 @@ func (s *Salon) Validate() error {
 	default:
 		f.Add("status", "must be draft, published or cancelled")
 	}
+	validateQuestions(f, s.Questions)
 	return f.Err()
 }
 

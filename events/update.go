@@ -34,6 +34,9 @@ type SalonUpdate struct {
 	Status        *string
 	// ReminderBefore, when set, is how long before the start reminders go out.
 	ReminderBefore *time.Duration
+	// Questions, when set, replace the salon's questions (an empty list
+	// removes them all). Answers already given stay with their tickets.
+	Questions *[]Question
 }
 
 // Apply changes s by u and reports whether attendees must hear about it: a
@@ -71,6 +74,9 @@ func (s *Salon) Apply(u SalonUpdate) (notify bool) {
 	}
 	if u.ReminderBefore != nil {
 		s.ReminderBefore = *u.ReminderBefore
+	}
+	if u.Questions != nil {
+		s.Questions = cloneQuestions(*u.Questions)
 	}
 	if s.RSVPDeadline.IsZero() {
 		s.RSVPDeadline = s.StartsAt
