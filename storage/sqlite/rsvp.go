@@ -16,13 +16,18 @@ import (
 // rsvpSalonColumns are what an RSVP decision needs of its salon, and no
 // more: the full row (description and all) cost more to read than to decide.
 const rsvpSalonColumns = `SELECT id, slug, status, capacity, waitlist, confirmed, waitlisted,
-	starts_at, rsvp_deadline, timezone FROM salons WHERE slug = ?`
+	starts_at, rsvp_deadline, timezone, questions FROM salons WHERE slug = ?`
 
 func scanRSVPSalon(row scanner) (*events.Salon, error) {
 	var s events.Salon
 	var starts, deadline int64
+	var questions string
 	if err := row.Scan(&s.ID, &s.Slug, &s.Status, &s.Capacity, &s.Waitlist, &s.Confirmed, &s.Waitlisted,
-		&starts, &deadline, &s.Timezone); err != nil {
+		&starts, &deadline, &s.Timezone, &questions); err != nil {
+		return nil, err
+	}
+	var err error
+	if s.Questions, err = storage.DecodeQuestions(questions); err != nil {
 		return nil, err
 	}
 	s.StartsAt, s.RSVPDeadline = unix(starts), unix(deadline)
@@ -58,7 +63,7 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 	var keyHash, bodyHash string
 	if r.IdempotencyKey != "" {
 		keyHash = tickets.HashToken(r.Slug + "\x00" + r.IdempotencyKey)
-		bodyHash = tickets.HashToken(in.Name + "\x00" + in.Email + "\x00" + in.Company + "\x00" + in.JobTitle + "\x00" + in.Lang)
+		bodyHash = tickets.HashToken(in.IdempotencyBody())
 	}
 	err := db.update(ctx, func(tx *Tx) error {
 		s, err := scanRSVPSalon(tx.QueryRowContext(ctx, rsvpSalonColumns, r.Slug))
@@ -91,6 +96,12 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 		if err := s.RSVPOpen(tx.now); err != nil {
 			return err
 		}
+		// Checked against the questions as this write reads them, so an
+		// edit of the questions cannot slip between check and insert.
+		answers, err := tickets.ParseAnswers(s.Questions, in.Answers)
+		if err != nil {
+			return err
+		}
 		status, err := tickets.Decide(s.Capacity, s.Confirmed, s.Waitlist)
 		if err != nil {
 			// A full salon still tells an attendee who is already in that
@@ -102,9 +113,9 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO tickets (salon_id, name, email, company, job_title, lang, status,
-			token_salt, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			token_salt, created_at, updated_at, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			s.ID, in.Name, in.Email, in.Company, in.JobTitle, in.Lang, status, salt,
-			tx.now.Unix(), tx.now.Unix())
+			tx.now.Unix(), tx.now.Unix(), storage.EncodeAnswers(answers))
 		if isUniqueViolation(err) {
 			// Refused, but the owner gets their ticket mailed again (unless
 			// throttled, see resendConfirmation); the refusal is returned
@@ -119,7 +130,7 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 		}
 		id, _ := res.LastInsertId()
 		t := &tickets.Ticket{ID: id, SalonID: s.ID, Salon: s.Slug, Name: in.Name, Email: in.Email, Company: in.Company,
-			JobTitle: in.JobTitle, Lang: in.Lang, Status: status, CreatedAt: tx.now, UpdatedAt: tx.now}
+			JobTitle: in.JobTitle, Lang: in.Lang, Status: status, CreatedAt: tx.now, UpdatedAt: tx.now, Answers: answers}
 		kind, dc, dw := tickets.NoticeConfirmed, 1, 0
 		if status != tickets.StatusConfirmed {
 			kind, dc, dw = tickets.NoticeWaitlisted, 0, 1
