@@ -35,6 +35,8 @@ type salonJSON struct {
 	CheckedIn             *int `json:"checked_in,omitempty"`
 	Sequence              *int `json:"sequence,omitempty"`
 	ReminderBeforeMinutes *int `json:"reminder_before_minutes,omitempty"`
+	// Questions are asked on the RSVP form; [] for none.
+	Questions []events.Question `json:"questions"`
 }
 
 func (s *API) salonJSON(sa *events.Salon) salonJSON {
@@ -48,7 +50,16 @@ func (s *API) salonJSON(sa *events.Salon) salonJSON {
 		RSVPDeadline: sa.RSVPDeadline.In(loc).Format(time.RFC3339), Status: sa.Status,
 		Confirmed: sa.Confirmed, Waitlisted: sa.Waitlisted, SeatsLeft: sa.SeatsLeft(),
 		URL: s.d.BaseURL + "/salons/" + sa.Slug, ICSURL: s.d.BaseURL + "/salons/" + sa.Slug + ".ics",
+		Questions: questionsJSON(sa.Questions),
 	}
+}
+
+// questionsJSON is qs as the API writes them: [] rather than null.
+func questionsJSON(qs []events.Question) []events.Question {
+	if qs == nil {
+		return []events.Question{}
+	}
+	return qs
 }
 
 // organizerSalonJSON adds what only organizers see.
@@ -79,6 +90,9 @@ type ticketJSON struct {
 	CreatedAt        string  `json:"created_at"`
 	// ErasedAt is when the holder's personal data was erased.
 	ErasedAt *string `json:"erased_at"`
+	// Answers are the answers given, by question id; {} for none. They
+	// include answers to questions removed since.
+	Answers tickets.Answers `json:"answers"`
 }
 
 // ticketJSON renders t for its owner, links included. feedToken may be "".
@@ -107,6 +121,10 @@ func (s *API) attendeeJSON(t *tickets.Ticket, loc *time.Location) ticketJSON {
 	j := ticketJSON{
 		ID: strconv.FormatInt(t.ID, 10), Salon: t.Salon, Name: t.Name, Email: t.Email, Company: t.Company,
 		JobTitle: t.JobTitle, Lang: t.Lang, Status: t.Status, CreatedAt: t.CreatedAt.In(loc).Format(time.RFC3339),
+		Answers: t.Answers,
+	}
+	if j.Answers == nil {
+		j.Answers = tickets.Answers{}
 	}
 	if t.Status == tickets.StatusWaitlisted {
 		p := t.WaitlistPosition
