@@ -27,6 +27,8 @@ type SalonInput struct {
 	ReminderBeforeMinutes *int    `json:"reminder_before_minutes"`
 	Approval              *bool   `json:"approval"`
 	MaxGuests             *int    `json:"max_guests"`
+	// Questions replace the salon's questions when present.
+	Questions *[]Question `json:"questions"`
 }
 
 // Update turns the input into a SalonUpdate. Times without an offset are read
@@ -85,6 +87,14 @@ func (in *SalonInput) Update(zone string) (SalonUpdate, error) {
 		}
 		d := time.Duration(m) * time.Minute
 		u.ReminderBefore = &d
+	}
+	if in.Questions != nil {
+		qs := cloneQuestions(*in.Questions)
+		if qs == nil {
+			qs = []Question{}
+		}
+		NormalizeQuestions(qs)
+		u.Questions = &qs
 	}
 	return u, f.Err()
 }

@@ -71,6 +71,9 @@ type Salon struct {
 	CreatedAt time.Time
 	UpdatedAt time.Time
 
+	// Questions are asked on the RSVP form, in this order.
+	Questions []Question
+
 	// Counts, filled by storage. Confirmed, Waitlisted and Pending count
 	// seats (holders and their guests), not tickets.
 	Confirmed  int
@@ -204,6 +207,7 @@ func (s *Salon) Validate() error {
 	default:
 		f.Add("status", "must be draft, published or cancelled")
 	}
+	validateQuestions(f, s.Questions)
 	return f.Err()
 }
 

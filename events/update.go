@@ -36,6 +36,9 @@ type SalonUpdate struct {
 	ReminderBefore *time.Duration
 	Approval       *bool
 	MaxGuests      *int
+	// Questions, when set, replace the salon's questions (an empty list
+	// removes them all). Answers already given stay with their tickets.
+	Questions *[]Question
 }
 
 // Apply changes s by u and reports whether attendees must hear about it: a
@@ -79,6 +82,9 @@ func (s *Salon) Apply(u SalonUpdate) (notify bool) {
 	}
 	if u.MaxGuests != nil {
 		s.MaxGuests = *u.MaxGuests
+	}
+	if u.Questions != nil {
+		s.Questions = cloneQuestions(*u.Questions)
 	}
 	if s.RSVPDeadline.IsZero() {
 		s.RSVPDeadline = s.StartsAt

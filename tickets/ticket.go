@@ -4,6 +4,7 @@
 package tickets
 
 import (
+	"encoding/json"
 	"net/mail"
 	"strconv"
 	"strings"
@@ -55,8 +56,11 @@ type Ticket struct {
 	WaitlistPosition int
 	CheckedInAt      *time.Time
 	// ErasedAt is when the holder's personal data was erased: name,
-	// email, company and job title are empty from then on.
-	ErasedAt  *time.Time
+	// email, company, job title and answers are empty from then on.
+	ErasedAt *time.Time
+	// Answers are the answers to the salon's questions, under their ids,
+	// as given when the RSVP was taken (see ParseAnswers).
+	Answers   Answers
 	CreatedAt time.Time
 	UpdatedAt time.Time
 	// Token is the manage token in clear. Storage never keeps it; it is
@@ -81,6 +85,9 @@ type RSVPInput struct {
 	// Guests is how many companions come along; the salon bounds it (see
 	// CheckGuests).
 	Guests int `json:"guests"`
+	// Answers are the answers to the salon's questions by id, as sent;
+	// storage checks them against the questions inside its write.
+	Answers map[string]json.RawMessage `json:"answers,omitempty"`
 }
 
 // SupportedLangs are the languages mail and pages can be written in.

@@ -40,6 +40,8 @@ type salonJSON struct {
 	Approval  bool `json:"approval"`
 	MaxGuests int  `json:"max_guests"`
 	Pending   int  `json:"pending"`
+	// Questions are asked on the RSVP form; [] for none.
+	Questions []events.Question `json:"questions"`
 }
 
 func (s *API) salonJSON(sa *events.Salon) salonJSON {
@@ -54,7 +56,16 @@ func (s *API) salonJSON(sa *events.Salon) salonJSON {
 		Confirmed: sa.Confirmed, Waitlisted: sa.Waitlisted, SeatsLeft: sa.SeatsLeft(),
 		URL: s.d.BaseURL + "/salons/" + sa.Slug, ICSURL: s.d.BaseURL + "/salons/" + sa.Slug + ".ics",
 		Approval: sa.Approval, MaxGuests: sa.MaxGuests, Pending: sa.Pending,
+		Questions: questionsJSON(sa.Questions),
 	}
+}
+
+// questionsJSON is qs as the API writes them: [] rather than null.
+func questionsJSON(qs []events.Question) []events.Question {
+	if qs == nil {
+		return []events.Question{}
+	}
+	return qs
 }
 
 // organizerSalonJSON adds what only organizers see.
@@ -86,6 +97,9 @@ type ticketJSON struct {
 	CreatedAt        string  `json:"created_at"`
 	// ErasedAt is when the holder's personal data was erased.
 	ErasedAt *string `json:"erased_at"`
+	// Answers are the answers given, by question id; {} for none. They
+	// include answers to questions removed since.
+	Answers tickets.Answers `json:"answers"`
 }
 
 // ticketJSON renders t for its owner, links included. feedToken may be "".
@@ -114,6 +128,10 @@ func (s *API) attendeeJSON(t *tickets.Ticket, loc *time.Location) ticketJSON {
 	j := ticketJSON{
 		ID: strconv.FormatInt(t.ID, 10), Salon: t.Salon, Name: t.Name, Email: t.Email, Company: t.Company,
 		JobTitle: t.JobTitle, Lang: t.Lang, Status: t.Status, Guests: t.Guests, CreatedAt: t.CreatedAt.In(loc).Format(time.RFC3339),
+		Answers: t.Answers,
+	}
+	if j.Answers == nil {
+		j.Answers = tickets.Answers{}
 	}
 	if t.Status == tickets.StatusWaitlisted {
 		p := t.WaitlistPosition

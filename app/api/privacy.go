@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"salon/app/web"
+	"salon/events"
 )
 
 // exportJSON is everything held about one ticket's holder. Audit entries
@@ -28,6 +29,9 @@ type exportSalonJSON struct {
 	EndsAt   string `json:"ends_at"`
 	Venue    string `json:"venue"`
 	Address  string `json:"address"`
+	// Questions are the salon's questions now, so the ticket's answers
+	// can be read; answers to questions removed since keep only their id.
+	Questions []events.Question `json:"questions"`
 }
 
 type exportMailJSON struct {
@@ -72,7 +76,8 @@ func (s *API) ExportTicket(c *fiber.Ctx) error {
 	f := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
 	out := exportJSON{ExportedAt: f(s.d.DB.Now()), Ticket: s.ticketJSON(ex.Ticket, loc, feed),
 		Salon: exportSalonJSON{Slug: ex.Salon.Slug, Title: ex.Salon.Title, StartsAt: f(ex.Salon.StartsAt),
-			EndsAt: f(ex.Salon.EndsAt), Venue: ex.Salon.Venue, Address: ex.Salon.Address},
+			EndsAt: f(ex.Salon.EndsAt), Venue: ex.Salon.Venue, Address: ex.Salon.Address,
+			Questions: questionsJSON(ex.Salon.Questions)},
 		Mail: []exportMailJSON{}, Scans: []exportScanJSON{}, Audit: []exportAuditJSON{}, IdempotencyKeys: ex.IdempotencyKeys}
 	for _, m := range ex.Messages {
 		out.Mail = append(out.Mail, exportMailJSON{ID: strconv.FormatInt(m.ID, 10), Kind: m.Kind, Recipient: m.Recipient,

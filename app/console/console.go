@@ -28,7 +28,7 @@ type Console struct {
 
 // New builds the console on the kernel.
 func New(d *web.Deps) (*Console, error) {
-	t, err := web.ParseTemplates(templateFS, []string{"templates/console_nav.html"}, append([]string{"login", "setup", "invite"}, consolePageNames...)...)
+	t, err := web.ParseTemplates(templateFS, []string{"templates/console_nav.html", "templates/console_questions.html"}, append([]string{"login", "setup", "invite"}, consolePageNames...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -25,6 +25,8 @@ type salonForm struct {
 	Waitlist                                     bool
 	Approval                                     bool
 	MaxGuests                                    string
+	// Questions are the rows of the questions editor.
+	Questions []questionForm
 }
 
 func formFromSalon(sa *events.Salon) salonForm {
@@ -37,11 +39,12 @@ func formFromSalon(sa *events.Salon) salonForm {
 	if !sa.RSVPDeadline.Equal(sa.StartsAt) {
 		f.RSVPDeadline = sa.RSVPDeadline.In(loc).Format(localInput)
 	}
+	f.Questions = questionForms(sa.Questions)
 	return f
 }
 
 func readSalonForm(c *fiber.Ctx) salonForm {
-	return salonForm{
+	f := salonForm{
 		Title: c.FormValue("title"), Industry: c.FormValue("industry"), Description: c.FormValue("description"),
 		TitleZh: c.FormValue("title_zh"), DescriptionZh: c.FormValue("description_zh"),
 		Venue: c.FormValue("venue"), Address: c.FormValue("address"), StartsAt: c.FormValue("starts_at"),
@@ -49,6 +52,8 @@ func readSalonForm(c *fiber.Ctx) salonForm {
 		Capacity: c.FormValue("capacity"), Waitlist: c.FormValue("waitlist") == "on",
 		Approval: c.FormValue("approval") == "on", MaxGuests: c.FormValue("max_guests"),
 	}
+	f.Questions = readQuestionForms(c)
+	return f
 }
 
 // update turns the form into the same SalonUpdate the JSON API makes, so
@@ -86,6 +91,8 @@ func (f salonForm) update() (events.SalonUpdate, events.FieldErrors) {
 	} else {
 		fe.Add("max_guests", "must be a whole number")
 	}
+	qs := questionsFromForms(f.Questions)
+	in.Questions = &qs
 	upd, err := in.Update(events.DefaultTimezone)
 	if e, ok := err.(*events.Error); ok {
 		for k, v := range e.Fields {
@@ -137,6 +144,9 @@ func (s *Console) NewSalonPage(c *fiber.Ctx) error {
 func (s *Console) NewSalon(c *fiber.Ctx) error {
 	u := web.CurrentUser(c)
 	f := readSalonForm(c)
+	if f.editQuestions(c.FormValue("action")) {
+		return s.renderSalonForm(c, fiber.StatusOK, nil, f, nil, nil)
+	}
 	upd, fe := f.update()
 	sa := &events.Salon{Timezone: events.DefaultTimezone, Status: events.StatusDraft, OrganizerID: u.ID}
 	sa.Apply(upd)
@@ -193,6 +203,9 @@ func (s *Console) EditSalon(c *fiber.Ctx) error {
 		return err
 	}
 	f := readSalonForm(c)
+	if f.editQuestions(c.FormValue("action")) {
+		return s.renderSalonForm(c, fiber.StatusOK, sa, f, nil, nil)
+	}
 	upd, fe := f.update()
 	if c.FormValue("action") == "preview" || len(fe) > 0 {
 		next := *sa

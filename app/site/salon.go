@@ -85,6 +85,7 @@ func (s *Site) SalonPage(c *fiber.Ctx) error {
 		}
 		p := s.salonPageData(c, sa)
 		p.Form, p.Errors, p.Bad = f.Form, f.Errors, badFields(p.Lang, f.Errors)
+		p.Bad = append(p.Bad, questionBadFields(p.Lang, sa.Questions, f.Errors)...)
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return s.pages.Render(c, fiber.StatusOK, "salon", p)
 	}
@@ -122,7 +123,7 @@ func (s *Site) RSVPForm(c *fiber.Ctx) error {
 	lang := web.PageLang(c)
 	in := tickets.RSVPInput{
 		Name: c.FormValue("name"), Email: c.FormValue("email"), Company: c.FormValue("company"),
-		JobTitle: c.FormValue("job_title"), Lang: lang, Guests: formGuests(c.FormValue("guests")),
+		JobTitle: c.FormValue("job_title"), Lang: lang, Guests: formGuests(c.FormValue("guests")), Answers: formAnswers(c),
 	}
 	// No Idempotency-Key here: the answer is a redirect to the ticket page,
 	// which a replay must not hand out.

@@ -54,7 +54,13 @@ func SendAttendeesCSV(c *fiber.Ctx, sa *events.Salon, list []*tickets.Ticket) er
 	b.WriteString("\ufeff")
 	w := csv.NewWriter(&b)
 	w.UseCRLF = true
-	w.Write([]string{"id", "name", "email", "company", "job_title", "lang", "status", "waitlist_position", "checked_in_at", "created_at", "guests"})
+	header := []string{"id", "name", "email", "company", "job_title", "lang", "status", "waitlist_position", "checked_in_at", "created_at", "guests"}
+	// One column per question the salon asks now, headed by its label;
+	// answers to questions removed since stay in the API and the export.
+	for _, q := range sa.Questions {
+		header = append(header, CSVSafe(q.Label))
+	}
+	w.Write(header)
 	loc := sa.Location()
 	for _, t := range list {
 		pos, checked := "", ""
@@ -66,6 +72,10 @@ func SendAttendeesCSV(c *fiber.Ctx, sa *events.Salon, list []*tickets.Ticket) er
 		}
 		row := []string{strconv.FormatInt(t.ID, 10), t.Name, t.Email, t.Company, t.JobTitle, t.Lang, t.Status, pos, checked,
 			t.CreatedAt.In(loc).Format(time.RFC3339), strconv.Itoa(t.Guests)}
+		for _, q := range sa.Questions {
+			a, ok := t.Answers[q.ID]
+			row = append(row, AnswerCell(a, ok))
+		}
 		for i := range row {
 			row[i] = CSVSafe(row[i])
 		}

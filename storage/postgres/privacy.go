@@ -175,7 +175,7 @@ func (db *DB) EraseEnded(ctx context.Context, before time.Time, limit int) (int,
 // id and why alone.
 func eraseTicket(ctx context.Context, tx *Tx, id, salonID int64, email, why string) error {
 	now := tx.now.Unix()
-	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET name = '', email = '', company = '', job_title = '',
+	if _, err := tx.ExecContext(ctx, `UPDATE tickets SET name = '', email = '', company = '', job_title = '', answers = '{}',
 		erased_at = ?, updated_at = ? WHERE id = ?`, now, now, id); err != nil {
 		return fmt.Errorf("storage: unable to erase ticket: %w", err)
 	}

@@ -17,7 +17,7 @@ import (
 const salonColumns = `id, slug, title, title_zh, industry, description, description_zh, venue, address, starts_at, ends_at,
 	timezone, capacity, waitlist, rsvp_deadline, status, sequence, reminder_before,
 	COALESCE(organizer_id, 0), confirmed, waitlisted, created_at, updated_at, checked_in,
-	approval, max_guests, pending`
+	approval, max_guests, pending, questions`
 
 // salonByID selects one salon by id, for scanSalon.
 const salonByID = `SELECT ` + salonColumns + ` FROM salons WHERE id = ?`
@@ -27,11 +27,15 @@ type scanner interface{ Scan(dest ...any) error }
 func scanSalon(row scanner) (*events.Salon, error) {
 	var s events.Salon
 	var starts, ends, deadline, created, updated, reminder int64
+	var questions string
 	err := row.Scan(&s.ID, &s.Slug, &s.Title, &s.TitleZh, &s.Industry, &s.Description, &s.DescriptionZh, &s.Venue, &s.Address,
 		&starts, &ends, &s.Timezone, &s.Capacity, &s.Waitlist, &deadline, &s.Status, &s.Sequence,
 		&reminder, &s.OrganizerID, &s.Confirmed, &s.Waitlisted, &created, &updated, &s.CheckedIn,
-		&s.Approval, &s.MaxGuests, &s.Pending)
+		&s.Approval, &s.MaxGuests, &s.Pending, &questions)
 	if err != nil {
+		return nil, err
+	}
+	if s.Questions, err = storage.DecodeQuestions(questions); err != nil {
 		return nil, err
 	}
 	s.StartsAt, s.EndsAt, s.RSVPDeadline = unix(starts), unix(ends), unix(deadline)
@@ -156,11 +160,11 @@ func (db *DB) CreateSalon(ctx context.Context, s *events.Salon) error {
 		}
 		err = tx.QueryRowContext(ctx, `INSERT INTO salons (slug, title, title_zh, industry, description, description_zh,
 			venue, address, starts_at, ends_at, timezone, capacity, waitlist, rsvp_deadline, status, sequence,
-			reminder_before, organizer_id, created_at, updated_at, approval, max_guests)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			reminder_before, organizer_id, created_at, updated_at, approval, max_guests, questions)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			s.Slug, s.Title, s.TitleZh, s.Industry, s.Description, s.DescriptionZh, s.Venue, s.Address, s.StartsAt.Unix(), s.EndsAt.Unix(),
 			s.Timezone, s.Capacity, s.Waitlist, s.RSVPDeadline.Unix(), s.Status, s.Sequence,
-			int64(s.ReminderBefore/time.Second), org, s.CreatedAt.Unix(), s.UpdatedAt.Unix(), s.Approval, s.MaxGuests).Scan(&s.ID)
+			int64(s.ReminderBefore/time.Second), org, s.CreatedAt.Unix(), s.UpdatedAt.Unix(), s.Approval, s.MaxGuests, storage.EncodeQuestions(s.Questions)).Scan(&s.ID)
 		if isUniqueViolation(err) && !explicit {
 			// Another process took the same free slug in between; a new
 			// snapshot finds the next one.
@@ -228,10 +232,10 @@ func (db *DB) UpdateSalon(ctx context.Context, id int64, u events.SalonUpdate) (
 		s.UpdatedAt = tx.now
 		if _, err := tx.ExecContext(ctx, `UPDATE salons SET title = ?, title_zh = ?, industry = ?, description = ?, description_zh = ?, venue = ?,
 			address = ?, starts_at = ?, ends_at = ?, timezone = ?, capacity = ?, waitlist = ?, rsvp_deadline = ?,
-			status = ?, sequence = ?, reminder_before = ?, updated_at = ?, approval = ?, max_guests = ? WHERE id = ?`,
+			status = ?, sequence = ?, reminder_before = ?, updated_at = ?, approval = ?, max_guests = ?, questions = ? WHERE id = ?`,
 			s.Title, s.TitleZh, s.Industry, s.Description, s.DescriptionZh, s.Venue, s.Address, s.StartsAt.Unix(), s.EndsAt.Unix(),
 			s.Timezone, s.Capacity, s.Waitlist, s.RSVPDeadline.Unix(), s.Status, s.Sequence,
-			int64(s.ReminderBefore/time.Second), s.UpdatedAt.Unix(), s.Approval, s.MaxGuests, s.ID); err != nil {
+			int64(s.ReminderBefore/time.Second), s.UpdatedAt.Unix(), s.Approval, s.MaxGuests, storage.EncodeQuestions(s.Questions), s.ID); err != nil {
 			return fmt.Errorf("storage: unable to update salon: %w", err)
 		}
 		if s.Status != events.StatusCancelled {

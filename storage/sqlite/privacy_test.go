@@ -2,9 +2,11 @@ package sqlite_test
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"testing"
 
+	"salon/events"
 	"salon/storage"
 	"salon/storage/sqlite"
 	"salon/tickets"
@@ -17,11 +19,16 @@ func TestEraseTicket_LeavesNoTrace(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpenDB(t)
 	org := storage.WithActor(ctx, storage.Actor{Email: "org@example.com", IP: "192.0.2.1"})
-	personal := []string{"ana.lima@example.com", "Ana Lima", "Lima Pay", "Chief Tinkerer"}
+	personal := []string{"ana.lima@example.com", "Ana Lima", "Lima Pay", "Chief Tinkerer", "peanuts"}
+	qs := []events.Question{{ID: "diet", Label: "Anything we should know?", Type: events.QuestionText}}
 	var mine []*tickets.Ticket
 	for i, key := range []string{"key-1", "key-2"} {
 		s := MustCreateSalon(t, db, 5, true)
-		in := tickets.RSVPInput{Name: "Ana Lima", Email: "Ana.Lima@example.com", Company: "Lima Pay", JobTitle: "Chief Tinkerer"}
+		if _, err := db.UpdateSalon(ctx, s.ID, events.SalonUpdate{Questions: &qs}); err != nil {
+			t.Fatal(err)
+		}
+		in := tickets.RSVPInput{Name: "Ana Lima", Email: "Ana.Lima@example.com", Company: "Lima Pay", JobTitle: "Chief Tinkerer",
+			Answers: map[string]json.RawMessage{"diet": json.RawMessage(`"Allergic to peanuts"`)}}
 		in.Normalize()
 		res, err := db.CreateRSVP(ctx, storage.RSVPRequest{Slug: s.Slug, Input: in, IdempotencyKey: key})
 		if err != nil {
@@ -40,6 +47,9 @@ func TestEraseTicket_LeavesNoTrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The search finds the data where it lives, before.
+	if where := sqlite.FindEverywhere(t, db, "peanuts"); !slices.Contains(where, "tickets.answers") {
+		t.Fatalf("the answer is not found in tickets.answers before the erasure (found in %v)", where)
+	}
 	where := sqlite.FindEverywhere(t, db, "ana.lima@example.com")
 	for _, want := range []string{"tickets.email", "outbox.recipient", "audit_log.detail", "feeds.email"} {
 		if !slices.Contains(where, want) {

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"salon/events"
@@ -17,13 +16,18 @@ import (
 // rsvpSalonColumns are what an RSVP decision needs of its salon, and no
 // more: the full row (description and all) cost more to read than to decide.
 const rsvpSalonColumns = `SELECT id, slug, status, capacity, waitlist, confirmed, waitlisted,
-	starts_at, rsvp_deadline, timezone, approval, max_guests, pending FROM salons WHERE slug = ?`
+	starts_at, rsvp_deadline, timezone, approval, max_guests, pending, questions FROM salons WHERE slug = ?`
 
 func scanRSVPSalon(row scanner) (*events.Salon, error) {
 	var s events.Salon
 	var starts, deadline int64
+	var questions string
 	if err := row.Scan(&s.ID, &s.Slug, &s.Status, &s.Capacity, &s.Waitlist, &s.Confirmed, &s.Waitlisted,
-		&starts, &deadline, &s.Timezone, &s.Approval, &s.MaxGuests, &s.Pending); err != nil {
+		&starts, &deadline, &s.Timezone, &s.Approval, &s.MaxGuests, &s.Pending, &questions); err != nil {
+		return nil, err
+	}
+	var err error
+	if s.Questions, err = storage.DecodeQuestions(questions); err != nil {
 		return nil, err
 	}
 	s.StartsAt, s.RSVPDeadline = unix(starts), unix(deadline)
@@ -59,7 +63,7 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 	var keyHash, bodyHash string
 	if r.IdempotencyKey != "" {
 		keyHash = tickets.HashToken(r.Slug + "\x00" + r.IdempotencyKey)
-		bodyHash = tickets.HashToken(rsvpBody(in))
+		bodyHash = tickets.HashToken(in.IdempotencyBody())
 	}
 	err := db.update(ctx, func(tx *Tx) error {
 		s, err := scanRSVPSalon(tx.QueryRowContext(ctx, rsvpSalonColumns, r.Slug))
@@ -95,6 +99,12 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 		if err := tickets.CheckGuests(in.Guests, s.MaxGuests); err != nil {
 			return err
 		}
+		// Checked against the questions as this write reads them, so an
+		// edit of the questions cannot slip between check and insert.
+		answers, err := tickets.ParseAnswers(s.Questions, in.Answers)
+		if err != nil {
+			return err
+		}
 		status, err := tickets.DecideNew(s, 1+in.Guests)
 		if err != nil {
 			// A full salon still tells an attendee who is already in that
@@ -106,9 +116,9 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO tickets (salon_id, name, email, company, job_title, lang, status,
-			token_salt, created_at, updated_at, guests) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			token_salt, created_at, updated_at, guests, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			s.ID, in.Name, in.Email, in.Company, in.JobTitle, in.Lang, status, salt,
-			tx.now.Unix(), tx.now.Unix(), in.Guests)
+			tx.now.Unix(), tx.now.Unix(), in.Guests, storage.EncodeAnswers(answers))
 		if isUniqueViolation(err) {
 			// Refused, but the owner gets their ticket mailed again (unless
 			// throttled, see resendConfirmation); the refusal is returned
@@ -123,7 +133,7 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 		}
 		id, _ := res.LastInsertId()
 		t := &tickets.Ticket{ID: id, SalonID: s.ID, Salon: s.Slug, Name: in.Name, Email: in.Email, Company: in.Company,
-			JobTitle: in.JobTitle, Lang: in.Lang, Status: status, Guests: in.Guests, CreatedAt: tx.now, UpdatedAt: tx.now}
+			JobTitle: in.JobTitle, Lang: in.Lang, Status: status, Guests: in.Guests, CreatedAt: tx.now, UpdatedAt: tx.now, Answers: answers}
 		kind := tickets.NoticeFor(status)
 		dc, dw, dp := tickets.SeatCounts(status, t.Seats())
 		if err := addCounts(ctx, tx, s, dc, dw, dp); err != nil {
@@ -218,17 +228,6 @@ func resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID int64, em
 		return nil
 	}
 	return enqueue(ctx, tx, tickets.NoticeAlreadyRegistered, salonID, ticketID, email, lang, 0, 0)
-}
-
-// rsvpBody is what an idempotency key's request is compared by. Guests are
-// added only when there are some, so a key recorded before parties existed
-// still matches its own repeat.
-func rsvpBody(in tickets.RSVPInput) string {
-	body := in.Name + "\x00" + in.Email + "\x00" + in.Company + "\x00" + in.JobTitle + "\x00" + in.Lang
-	if in.Guests > 0 {
-		body += "\x00guests=" + strconv.Itoa(in.Guests)
-	}
-	return body
 }
 
 // waitlistPosition is a waitlisted ticket's place in line: how many

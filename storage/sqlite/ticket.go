@@ -13,7 +13,7 @@ import (
 const ticketColumns = `t.id, t.salon_id, s.slug, t.name, t.email, t.company, t.job_title, t.lang, t.status,
 	t.token_salt, t.checked_in_at, t.created_at, t.updated_at,
 	CASE WHEN t.status = 'waitlisted' THEN (SELECT COUNT(*) FROM tickets w
-		WHERE w.salon_id = t.salon_id AND w.status = 'waitlisted' AND w.id <= t.id) ELSE 0 END, t.erased_at, t.guests`
+		WHERE w.salon_id = t.salon_id AND w.status = 'waitlisted' AND w.id <= t.id) ELSE 0 END, t.erased_at, t.guests, t.answers`
 
 const ticketFrom = ` FROM tickets t JOIN salons s ON s.id = t.salon_id`
 
@@ -43,8 +43,13 @@ func scanTicketSalt(row scanner) (*tickets.Ticket, []byte, error) {
 	var salt []byte
 	var checked, erased *int64
 	var created, updated int64
+	var answers string
 	if err := row.Scan(&t.ID, &t.SalonID, &t.Salon, &t.Name, &t.Email, &t.Company, &t.JobTitle, &t.Lang,
-		&t.Status, &salt, &checked, &created, &updated, &t.WaitlistPosition, &erased, &t.Guests); err != nil {
+		&t.Status, &salt, &checked, &created, &updated, &t.WaitlistPosition, &erased, &t.Guests, &answers); err != nil {
+		return nil, nil, err
+	}
+	var err error
+	if t.Answers, err = storage.DecodeAnswers(answers); err != nil {
 		return nil, nil, err
 	}
 	if checked != nil {
