@@ -249,6 +249,8 @@ type Store interface {
 	Changes
 	Admin
 	Privacy
+	Messages
+	PasswordChanges
 	// Close waits for the writes already begun and releases the store.
 	Close() error
 }
