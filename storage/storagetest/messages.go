@@ -22,6 +22,7 @@ func init() {
 		contract{"Messages_ConcurrentAllowance", testMessagesConcurrent},
 		contract{"Messages_Erased", testMessagesErased},
 		contract{"ChangePassword_EndsOtherSessions", testChangePasswordSessions},
+		contract{"UpdateSalon_AuditsChangesAndNotified", testUpdateSalonAuditsChanges},
 	)
 }
 
@@ -368,5 +369,39 @@ func testChangePasswordSessions(t *testing.T, db *store) {
 	}
 	if _, err := db.FindSession(ctx, ids[1]); events.ErrorCode(err) != events.ENOTFOUND {
 		t.Fatalf("with nothing kept, every session ends: %v", err)
+	}
+}
+
+// testUpdateSalonAuditsChanges: an edit's audit entry says what changed,
+// old and new, in the write that changed it; the salon it returns says
+// how many attendees were told.
+func testUpdateSalonAuditsChanges(t *testing.T, db *store) {
+	ctx := storage.WithActor(context.Background(), storage.Actor{Email: "org@example.com"})
+	s, _ := messageGuests(t, db)
+	capacity, venue := 3, "Hall B"
+	out, err := db.UpdateSalon(ctx, s.ID, events.SalonUpdate{Capacity: &capacity})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Notified != 0 {
+		t.Fatalf("a capacity change told %d attendees", out.Notified)
+	}
+	out, err = db.UpdateSalon(ctx, s.ID, events.SalonUpdate{Venue: &venue})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Three seats: ana, bo and (promoted by the capacity change) cy.
+	if out.Notified != 3 {
+		t.Fatalf("a venue change told %d attendees, want 3", out.Notified)
+	}
+	entries, err := db.FindAudit(ctx, storage.AuditFilter{SalonID: s.ID, Limit: 2})
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("audit: %v %+v", err, entries)
+	}
+	if entries[0].Detail != `venue: "" → Hall B` || entries[1].Detail != "capacity: 2 → 3" {
+		t.Fatalf("audit details %q, %q", entries[0].Detail, entries[1].Detail)
+	}
+	if again, _ := db.FindSalonByID(ctx, s.ID); again.Notified != 0 {
+		t.Fatalf("a read says %d notified", again.Notified)
 	}
 }
