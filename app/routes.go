@@ -80,6 +80,9 @@ func (s *Server) routes() error {
 	v1.Post("/webhooks", auth, a.CreateWebhook)
 	v1.Get("/webhooks", auth, a.ListWebhooks)
 	v1.Delete("/webhooks/:id", auth, a.DeleteWebhook)
+	// Organizer tools: messages to guests, duplicating a salon.
+	v1.Post("/salons/:slug/messages", auth, a.SendMessage)
+	v1.Post("/salons/:slug/duplicate", auth, a.DuplicateSalon)
 
 	// Door devices: staff and organizer tokens, or a door link's token.
 	v1.Post("/salons/:slug/checkins", dr.Require, dr.Checkin)

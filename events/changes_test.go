@@ -41,3 +41,26 @@ func TestDescribeChanges(t *testing.T) {
 		})
 	}
 }
+
+func TestDuplicate(t *testing.T) {
+	start := time.Date(2026, 12, 5, 11, 0, 0, 0, time.UTC)
+	s := &Salon{ID: 7, Slug: "law-night", Title: "Law night", Status: StatusPublished, Sequence: 3, Capacity: 30,
+		StartsAt: start, EndsAt: start.Add(2 * time.Hour), RSVPDeadline: start.Add(-time.Hour), Confirmed: 12,
+		Waitlisted: 2, CheckedIn: 4, Venue: "Hall", ReminderBefore: 3 * time.Hour, CreatedAt: start}
+	d := s.Duplicate(DefaultDuplicateShift)
+	if d.ID != 0 || d.Slug != "" || d.Status != StatusDraft || d.Sequence != 0 || d.Confirmed != 0 || d.Waitlisted != 0 ||
+		d.CheckedIn != 0 || !d.CreatedAt.IsZero() {
+		t.Fatalf("duplicate keeps what belongs to the original: %+v", d)
+	}
+	week := 7 * 24 * time.Hour
+	if !d.StartsAt.Equal(start.Add(week)) || !d.EndsAt.Equal(start.Add(week+2*time.Hour)) ||
+		!d.RSVPDeadline.Equal(start.Add(week-time.Hour)) {
+		t.Fatalf("dates: %v %v %v", d.StartsAt, d.EndsAt, d.RSVPDeadline)
+	}
+	if d.Title != "Law night" || d.Venue != "Hall" || d.Capacity != 30 || d.ReminderBefore != 3*time.Hour {
+		t.Fatalf("organizer's text lost: %+v", d)
+	}
+	if s.Slug != "law-night" || s.Confirmed != 12 {
+		t.Fatal("the original changed")
+	}
+}
