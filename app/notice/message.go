@@ -110,4 +110,3 @@ func (v *messageMail) text(body string, tr func(string, ...any) string) string {
 		"", "-- ", v.Footer, "")
 	return strings.Join(lines, "\n")
 }
-
