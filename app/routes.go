@@ -148,6 +148,8 @@ func (s *Server) routes() error {
 	app.Post("/admin/salons/:slug/attendees/:id/undo", org(con.UndoCheckin)...)
 	app.Post("/admin/salons/:slug/door-links", org(con.CreateDoorLink)...)
 	app.Post("/admin/salons/:slug/door-links/:id/revoke", org(con.RevokeDoorLink)...)
+	app.Post("/admin/salons/:slug/messages", org(con.SendMessage)...)
+	app.Post("/admin/salons/:slug/duplicate", org(con.DuplicateSalon)...)
 	app.Get("/admin/outbox", org(con.Outbox)...)
 	app.Post("/admin/outbox/:id/retry", org(con.Retry)...)
 	app.Get("/admin/audit", org(con.Audit)...)
