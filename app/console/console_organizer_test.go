@@ -198,7 +198,7 @@ func TestConsole_SalonTools(t *testing.T) {
 	if status != 200 || !strings.Contains(body, "Saved. Guests who will be told of the change: 3.") {
 		t.Fatal("the saved page does not say how many were told")
 	}
-	if !strings.Contains(body, "venue: Hall A → Hall B") || !strings.Contains(body, "capacity: 5 → 9; reminder_before: 24h → 3h") {
+	if !strings.Contains(body, "Venue: Hall A → Hall B") || !strings.Contains(body, "Seats: 5 → 9; Reminder mail: 24h → 3h") {
 		t.Fatal("the audit log does not show what changed")
 	}
 	// A bad reminder is refused and named.
@@ -305,5 +305,48 @@ func TestConsole_OutboxReadable(t *testing.T) {
 	}
 	if leaks := apptest.EnglishLeaks(body); len(leaks) > 0 {
 		t.Errorf("Chinese outbox shows English: %q", leaks)
+	}
+}
+
+// TestConsole_OrganizerToolsChinese: the salon page with a sent message
+// and an edit in its log, the salon form and the outbox read in Chinese.
+func TestConsole_OrganizerToolsChinese(t *testing.T) {
+	ta, base := apptest.ConsoleApp(t)
+	ctx := context.Background()
+	org := ta.Account("wang@example.com", events.RoleOrganizer)
+	sa := apptest.OwnedSalon(t, ta, org, "zh-night", func(s *events.Salon) { s.Title = "金融科技沙龙"; s.Venue = "一号厅" })
+	apptest.Guest(t, ta, sa.Slug, tickets.RSVPInput{Name: "李娜", Email: "li@example.com", Lang: "zh"})
+	actx := storage.WithActor(ctx, storage.Actor{UserID: org.ID, Email: org.Email})
+	venue, capacity := "二号厅", 8
+	if _, err := ta.DB.UpdateSalon(actx, sa.ID, events.SalonUpdate{Venue: &venue, Capacity: &capacity}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ta.DB.QueueSalonMessage(actx, storage.MessageRequest{SalonID: sa.ID, Subject: "换场地", Body: "见面再聊",
+		Audience: storage.AudienceAll}); err != nil {
+		t.Fatal(err)
+	}
+	c := apptest.Browser(t)
+	c.Get(base + "/lang/zh?next=/login")
+	if resp, _ := apptest.Login(t, c, base, "wang@example.com", apptest.TestPassword); resp.StatusCode != 303 {
+		t.Fatal("login")
+	}
+	for _, p := range []string{"/admin/salons/zh-night", "/admin/salons/zh-night?ok=message&n=1", "/admin/salons/zh-night?ok=saved&n=1",
+		"/admin/salons/zh-night/edit", "/admin/outbox", "/admin/audit"} {
+		status, body := apptest.Get(t, c, base+p)
+		if status != 200 {
+			t.Fatalf("%s: %d", p, status)
+		}
+		if leaks := apptest.EnglishLeaks(body); len(leaks) > 0 {
+			t.Errorf("%s shows English: %q", p, leaks)
+		}
+		for _, en := range []string{"guests reached", "Guests who will", "Message guests", "venue:", "capacity:", ">Message from the organizers<"} {
+			if strings.Contains(body, en) {
+				t.Errorf("%s shows %q", p, en)
+			}
+		}
+	}
+	_, body := apptest.Get(t, c, base+"/admin/salons/zh-night")
+	if !strings.Contains(body, "场地: 一号厅 → 二号厅; 座位数: 5 → 8") || !strings.Contains(body, "发给已确认和候补的嘉宾，共 1 人") {
+		t.Error("the Chinese salon page lacks the change or the message")
 	}
 }

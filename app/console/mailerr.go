@@ -100,3 +100,60 @@ func codeKey(code int) string {
 	}
 	return "console.mailerr.deferred"
 }
+
+// changeFieldKeys are the form labels of the fields a salon edit names.
+var changeFieldKeys = map[string]string{
+	"title": "console.f.title", "title_zh": "console.f.title_zh", "industry": "console.f.industry",
+	"description": "console.f.description", "description_zh": "console.f.description_zh", "venue": "console.f.venue",
+	"address": "console.f.address", "timezone": "console.f.timezone", "starts_at": "console.f.starts_at",
+	"ends_at": "console.f.ends_at", "rsvp_deadline": "console.f.rsvp_deadline", "capacity": "console.f.capacity",
+	"waitlist": "console.f.waitlist", "reminder_before": "console.f.reminder", "status": "console.col.status",
+}
+
+// AuditDetail is an audit entry's detail for the console: a salon edit's
+// "field: old → new" with each field under its form label, in the
+// console's language; any other detail as it was written.
+func (p consolePage) AuditDetail(action, detail string) string {
+	if !strings.HasPrefix(action, "salon.") || action == "salon.message" || action == "salon.create" {
+		return detail
+	}
+	var b strings.Builder
+	for _, part := range splitChanges(detail) {
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		field, rest, ok := strings.Cut(part, ": ")
+		key, known := changeFieldKeys[field]
+		if !ok || !known {
+			b.WriteString(part)
+			continue
+		}
+		b.WriteString(p.T(key))
+		b.WriteString(": ")
+		if rest == "changed" {
+			rest = p.T("console.audit_changed")
+		}
+		b.WriteString(rest)
+	}
+	return b.String()
+}
+
+// splitChanges splits a detail at the "; " between changes, not at one
+// inside a quoted value.
+func splitChanges(detail string) []string {
+	var out []string
+	quoted, start := false, 0
+	for i := 0; i < len(detail); i++ {
+		switch {
+		case detail[i] == '\\' && quoted:
+			i++
+		case detail[i] == '"':
+			quoted = !quoted
+		case !quoted && strings.HasPrefix(detail[i:], "; "):
+			out = append(out, detail[start:i])
+			start = i + 2
+			i++
+		}
+	}
+	return append(out, detail[start:])
+}

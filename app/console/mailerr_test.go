@@ -50,3 +50,25 @@ func FuzzMailError(f *testing.F) {
 		}
 	})
 }
+
+func TestAuditDetail(t *testing.T) {
+	en, zh := consolePage{}, consolePage{}
+	en.Lang, zh.Lang = "en", "zh"
+	for _, c := range []struct {
+		p              consolePage
+		action, detail string
+		want           string
+	}{
+		{en, "salon.update", "venue: Hall A → Hall B; capacity: 40 → 60 api", "Venue: Hall A → Hall B; Seats: 40 → 60 api"},
+		{zh, "salon.update", "venue: Hall A → Hall B; description: changed", "场地: Hall A → Hall B; 介绍: 已修改"},
+		{en, "salon.update", `title: "a; capacity: 1" → B`, `Title: "a; capacity: 1" → B`},
+		{en, "salon.publish", "status: draft → published", "Status: draft → published"},
+		{en, "salon.message", "to all, 3 guests: venue: x", "to all, 3 guests: venue: x"},
+		{en, "ticket.cancel", "12 ana@example.com", "12 ana@example.com"},
+		{en, "salon.update", "", ""},
+	} {
+		if got := c.p.AuditDetail(c.action, c.detail); got != c.want {
+			t.Errorf("AuditDetail(%s, %q) in %s = %q, want %q", c.action, c.detail, c.p.Lang, got, c.want)
+		}
+	}
+}

@@ -39,6 +39,7 @@ var englishOrganizer = map[string]string{
 	"console.ok.saved_notified": "Saved. Guests who will be told of the change: %d.",
 	"console.edit_notice_n":     "Saving a change of time, place or title mails every guest on the list (%d now).",
 
+	"console.audit_changed":    "changed",
 	"console.f.reminder":       "Reminder mail",
 	"console.f.reminder_help":  "When guests get a reminder before the salon starts.",
 	"console.reminder.0":       "No reminder",
@@ -116,6 +117,7 @@ var chineseOrganizer = map[string]string{
 	"console.ok.saved_notified": "已保存。将通知 %d 位嘉宾这次更改。",
 	"console.edit_notice_n":     "保存时间、地点或标题的更改会给名单上的每位嘉宾发邮件（目前 %d 位）。",
 
+	"console.audit_changed":    "已修改",
 	"console.f.reminder":       "提醒邮件",
 	"console.f.reminder_help":  "沙龙开始前多久给嘉宾发提醒。",
 	"console.reminder.0":       "不发提醒",
