@@ -82,6 +82,9 @@ func (s *Server) routes() error {
 	v1.Post("/webhooks", auth, a.CreateWebhook)
 	v1.Get("/webhooks", auth, a.ListWebhooks)
 	v1.Delete("/webhooks/:id", auth, a.DeleteWebhook)
+	// Organizer tools: messages to guests, duplicating a salon.
+	v1.Post("/salons/:slug/messages", auth, a.SendMessage)
+	v1.Post("/salons/:slug/duplicate", auth, a.DuplicateSalon)
 
 	// Door devices: staff and organizer tokens, or a door link's token.
 	v1.Post("/salons/:slug/checkins", dr.Require, dr.Checkin)
@@ -148,6 +151,8 @@ func (s *Server) routes() error {
 	app.Post("/admin/salons/:slug/attendees/:id/undo", org(con.UndoCheckin)...)
 	app.Post("/admin/salons/:slug/door-links", org(con.CreateDoorLink)...)
 	app.Post("/admin/salons/:slug/door-links/:id/revoke", org(con.RevokeDoorLink)...)
+	app.Post("/admin/salons/:slug/messages", org(con.SendMessage)...)
+	app.Post("/admin/salons/:slug/duplicate", org(con.DuplicateSalon)...)
 	app.Get("/admin/outbox", org(con.Outbox)...)
 	app.Post("/admin/outbox/:id/retry", org(con.Retry)...)
 	app.Get("/admin/audit", org(con.Audit)...)

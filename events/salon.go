@@ -80,6 +80,9 @@ type Salon struct {
 	Waitlisted int
 	Pending    int
 	CheckedIn  int
+	// Notified is how many attendees the UpdateSalon that returned this
+	// salon queued a notice for; zero from every other read.
+	Notified int
 }
 
 // SeatsLeft is the number of free seats, never negative (capacity may have

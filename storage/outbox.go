@@ -36,6 +36,8 @@ type Message struct {
 	// Slug is the slug of the salon the message is about, filled in by
 	// FindMessages; empty for mail about no salon.
 	Slug string
+	// SalonTitle is that salon's title, filled in by FindMessages.
+	SalonTitle string
 }
 
 // OutboxFilter selects messages; zero fields do not filter.

@@ -250,6 +250,8 @@ type Store interface {
 	Admin
 	Privacy
 	Approvals
+	Messages
+	PasswordChanges
 	// Close waits for the writes already begun and releases the store.
 	Close() error
 }

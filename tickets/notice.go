@@ -19,6 +19,9 @@ const (
 	// NoticeInvitation carries a one-time link where an account's owner
 	// sets a password; it is about no salon or ticket.
 	NoticeInvitation = "invitation"
+	// NoticeMessage is an organizer's message to a salon's guests; its
+	// payload names the message (storage.MessagePayload).
+	NoticeMessage = "message"
 )
 
 // NoticePayload is the outbox payload (JSON) of a notice of kind: what the

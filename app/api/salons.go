@@ -66,7 +66,7 @@ func (s *API) saveSalon(c *fiber.Ctx, sa *events.Salon, u *events.User, upd even
 		return err
 	}
 	s.d.Log.Info("salon updated", "slug", out.Slug, "by", u.Email, "status", out.Status, "sequence", out.Sequence)
-	return c.JSON(fiber.Map{"salon": s.organizerSalonJSON(out)})
+	return c.JSON(fiber.Map{"salon": s.organizerSalonJSON(out), "notified": out.Notified})
 }
 
 // PublishSalon publishes a salon; publishing a published one changes

@@ -40,7 +40,8 @@ func (s *Console) UpdateAccount(c *fiber.Ctx) error {
 	return c.Redirect("/admin/account?ok=saved", fiber.StatusSeeOther)
 }
 
-// ChangePassword replaces the signed-in account's password. The current
+// ChangePassword replaces the signed-in account's password and ends the
+// account's other sessions, keeping this one. The current
 // one is asked for, so a browser left signed in cannot be used to take the
 // account over; wrong guesses count against the sign-in throttle.
 func (s *Console) ChangePassword(c *fiber.Ctx) error {
@@ -80,7 +81,9 @@ func (s *Console) ChangePassword(c *fiber.Ctx) error {
 	if err := s.d.DB.ReleaseLoginAttempt(ctx, att, accountKey); err != nil {
 		return err
 	}
-	if err := s.d.DB.SetPassword(ctx, u.ID, web.HashPassword(pw)); err != nil {
+	// Every other browser signed in to the account is signed out: a
+	// password is changed most often because another device may know it.
+	if err := s.d.DB.ChangePassword(ctx, u.ID, web.HashPassword(pw), c.Cookies(web.SessionCookie)); err != nil {
 		return err
 	}
 	return c.Redirect("/admin/account?ok=password", fiber.StatusSeeOther)

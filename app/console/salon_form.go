@@ -9,6 +9,7 @@ import (
 
 	"salon/app/web"
 	"salon/events"
+	"salon/storage"
 )
 
 // localInput is the layout of an <input type="datetime-local">: a wall
@@ -27,6 +28,8 @@ type salonForm struct {
 	MaxGuests                                    string
 	// Questions are the rows of the questions editor.
 	Questions []questionForm
+	// Reminder is minutes before the start; "0" sends none.
+	Reminder string
 }
 
 func formFromSalon(sa *events.Salon) salonForm {
@@ -35,7 +38,8 @@ func formFromSalon(sa *events.Salon) salonForm {
 		Industry: sa.Industry, Description: sa.Description, Venue: sa.Venue,
 		Address: sa.Address, Timezone: sa.Timezone, Capacity: strconv.Itoa(sa.Capacity), Waitlist: sa.Waitlist,
 		StartsAt: sa.StartsAt.In(loc).Format(localInput), EndsAt: sa.EndsAt.In(loc).Format(localInput),
-		Approval: sa.Approval, MaxGuests: strconv.Itoa(sa.MaxGuests)}
+		Approval: sa.Approval, MaxGuests: strconv.Itoa(sa.MaxGuests),
+		Reminder: strconv.Itoa(int(sa.ReminderBefore / time.Minute))}
 	if !sa.RSVPDeadline.Equal(sa.StartsAt) {
 		f.RSVPDeadline = sa.RSVPDeadline.In(loc).Format(localInput)
 	}
@@ -51,6 +55,7 @@ func readSalonForm(c *fiber.Ctx) salonForm {
 		EndsAt: c.FormValue("ends_at"), RSVPDeadline: c.FormValue("rsvp_deadline"), Timezone: c.FormValue("timezone"),
 		Capacity: c.FormValue("capacity"), Waitlist: c.FormValue("waitlist") == "on",
 		Approval: c.FormValue("approval") == "on", MaxGuests: c.FormValue("max_guests"),
+		Reminder: c.FormValue("reminder_before_minutes"),
 	}
 	f.Questions = readQuestionForms(c)
 	return f
@@ -93,6 +98,13 @@ func (f salonForm) update() (events.SalonUpdate, events.FieldErrors) {
 	}
 	qs := questionsFromForms(f.Questions)
 	in.Questions = &qs
+	if v := strings.TrimSpace(f.Reminder); v != "" {
+		if n, err := strconv.Atoi(v); err == nil {
+			in.ReminderBeforeMinutes = &n
+		} else {
+			fe.Add("reminder_before_minutes", "must be a whole number")
+		}
+	}
 	upd, err := in.Update(events.DefaultTimezone)
 	if e, ok := err.(*events.Error); ok {
 		for k, v := range e.Fields {
@@ -109,6 +121,8 @@ type salonFormPage struct {
 	Zones   []string
 	Errors  map[string]string
 	Preview *events.Salon
+	// Guests is how many a change notice would mail now.
+	Guests int
 }
 
 // Action is where the form posts.
@@ -126,6 +140,13 @@ func (s *Console) renderSalonForm(c *fiber.Ctx, status int, sa *events.Salon, f 
 	}
 	p := salonFormPage{consolePage: s.newConsolePage(c, title), Salon: sa, Form: f, Zones: zonesWith(f.Timezone),
 		Errors: errs, Preview: preview}
+	if sa != nil {
+		n, err := s.d.DB.CountAudience(c.UserContext(), sa.ID, storage.AudienceAll)
+		if err != nil {
+			return err
+		}
+		p.Guests = n
+	}
 	return s.pages.Render(c, status, "console_salon_form", p)
 }
 
@@ -134,7 +155,7 @@ func (s *Console) NewSalonPage(c *fiber.Ctx) error {
 	start := s.d.DB.Now().AddDate(0, 0, 14)
 	loc, _ := events.LoadZone(events.DefaultTimezone)
 	day := time.Date(start.In(loc).Year(), start.In(loc).Month(), start.In(loc).Day(), 19, 0, 0, 0, loc)
-	f := salonForm{Timezone: events.DefaultTimezone, Capacity: "40", Waitlist: true, MaxGuests: "0",
+	f := salonForm{Timezone: events.DefaultTimezone, Capacity: "40", Waitlist: true, MaxGuests: "0", Reminder: "1440",
 		StartsAt: day.Format(localInput), EndsAt: day.Add(150 * time.Minute).Format(localInput)}
 	return s.renderSalonForm(c, fiber.StatusOK, nil, f, nil, nil)
 }
@@ -158,6 +179,13 @@ func (s *Console) NewSalon(c *fiber.Ctx) error {
 	}
 	if err := s.d.DB.CreateSalon(c.UserContext(), sa); err != nil {
 		return s.salonFormError(c, nil, f, err)
+	}
+	// The store gives a new salon the default reminder when it has none;
+	// "no reminder" is set back at once.
+	if upd.ReminderBefore != nil && *upd.ReminderBefore == 0 && sa.ReminderBefore != 0 {
+		if _, err := s.d.DB.UpdateSalon(c.UserContext(), sa.ID, events.SalonUpdate{ReminderBefore: upd.ReminderBefore}); err != nil {
+			return err
+		}
 	}
 	return c.Redirect("/admin/salons/"+sa.Slug+"?ok=created", fiber.StatusSeeOther)
 }
@@ -216,5 +244,38 @@ func (s *Console) EditSalon(c *fiber.Ctx) error {
 	if err != nil {
 		return s.salonFormError(c, sa, f, err)
 	}
-	return c.Redirect("/admin/salons/"+out.Slug+"?ok=saved", fiber.StatusSeeOther)
+	return c.Redirect("/admin/salons/"+out.Slug+"?ok=saved&n="+strconv.Itoa(out.Notified), fiber.StatusSeeOther)
+}
+
+// reminderChoices are the reminder times the form offers, in minutes.
+var reminderChoices = []int{0, 60, 120, 180, 360, 720, 1440, 2880, 4320, 10080}
+
+// reminderOption is one choice of the reminder select.
+type reminderOption struct {
+	Value    string
+	Label    string
+	Selected bool
+}
+
+// ReminderOptions lists the reminder choices, with the salon's own time
+// (one set through the API, say 90 minutes) among them when it is not one.
+func (p salonFormPage) ReminderOptions() []reminderOption {
+	current, err := strconv.Atoi(strings.TrimSpace(p.Form.Reminder))
+	if err != nil {
+		current = int(events.DefaultReminderBefore / time.Minute)
+	}
+	var out []reminderOption
+	listed := false
+	for _, m := range reminderChoices {
+		if !listed && current != m && current < m && current > 0 {
+			out = append(out, reminderOption{Value: strconv.Itoa(current), Label: p.T("console.reminder.minutes", current), Selected: true})
+			listed = true
+		}
+		out = append(out, reminderOption{Value: strconv.Itoa(m), Label: p.T("console.reminder." + strconv.Itoa(m)), Selected: m == current})
+		listed = listed || m == current
+	}
+	if !listed {
+		out = append(out, reminderOption{Value: strconv.Itoa(current), Label: p.T("console.reminder.minutes", current), Selected: true})
+	}
+	return out
 }

@@ -41,10 +41,25 @@ type consoleSalonPage struct {
 	// NewDoorURL is a door link just made: shown this once, never stored.
 	NewDoorURL string
 	Errors     map[string]string
+	// Message is the "Message guests" form.
+	Message messageForm
 }
 
 func (s *Console) renderConsoleSalon(c *fiber.Ctx, status int, sa *events.Salon, newDoorURL string, errs map[string]string) error {
+	return s.renderSalonPage(c, status, sa, newDoorURL, errs, messageForm{})
+}
+
+// renderSalonWithMessage shows the salon's page with the message form as
+// typed and its errors.
+func (s *Console) renderSalonWithMessage(c *fiber.Ctx, status int, sa *events.Salon, f messageForm) error {
+	return s.renderSalonPage(c, status, sa, "", nil, f)
+}
+
+func (s *Console) renderSalonPage(c *fiber.Ctx, status int, sa *events.Salon, newDoorURL string, errs map[string]string, f messageForm) error {
 	ctx := c.UserContext()
+	if err := s.loadMessageForm(c, sa, &f); err != nil {
+		return err
+	}
 	links, err := s.d.DB.FindDoorLinks(ctx, sa.ID)
 	if err != nil {
 		return err
@@ -54,8 +69,9 @@ func (s *Console) renderConsoleSalon(c *fiber.Ctx, status int, sa *events.Salon,
 		return err
 	}
 	p := consoleSalonPage{consolePage: s.newConsolePage(c, "console.salon"), Salon: sa, DoorLinks: links, Audit: log,
-		NewDoorURL: newDoorURL, Errors: errs}
+		NewDoorURL: newDoorURL, Errors: errs, Message: f}
 	p.Title = sa.Title
+	countedFlash(c, &p.consolePage)
 	return s.pages.Render(c, status, "console_salon", p)
 }
 

@@ -225,6 +225,7 @@ func (db *DB) UpdateSalon(ctx context.Context, id int64, u events.SalonUpdate) (
 				return err
 			}
 		}
+		old := *s
 		notify := s.Apply(u)
 		if err := s.Validate(); err != nil {
 			return err
@@ -248,7 +249,7 @@ func (db *DB) UpdateSalon(ctx context.Context, id int64, u events.SalonUpdate) (
 			if s.Status == events.StatusCancelled {
 				kind = tickets.NoticeSalonCancelled
 			}
-			if err := notifyAttendees(ctx, tx, s, kind); err != nil {
+			if s.Notified, err = notifyAttendees(ctx, tx, s, kind); err != nil {
 				return err
 			}
 		}
@@ -262,7 +263,7 @@ func (db *DB) UpdateSalon(ctx context.Context, id int64, u events.SalonUpdate) (
 		db.salonsChanged(tx)
 		db.ticketsChanged(tx)
 		out = s
-		return audit(ctx, tx, storage.SalonAction(before, s.Status), s.ID, "")
+		return audit(ctx, tx, storage.SalonAction(before, s.Status), s.ID, events.DescribeChanges(&old, s))
 	})
 	if err != nil {
 		return nil, err

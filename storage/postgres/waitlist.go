@@ -99,12 +99,14 @@ const notifyQuery = `INSERT INTO outbox (kind, salon_id, ticket_id, recipient, l
 	WHERE salon_id = ? AND status NOT IN ('cancelled', 'declined') AND erased_at IS NULL ORDER BY id`
 
 // notifyAttendees queues kind for every active ticket of s, all with the
-// same payload.
-func notifyAttendees(ctx context.Context, tx *Tx, s *events.Salon, kind string) error {
+// same payload, and returns how many it queued.
+func notifyAttendees(ctx context.Context, tx *Tx, s *events.Salon, kind string) (int, error) {
 	payload := tickets.NoticePayload(kind, 0, s.Sequence)
-	if _, err := tx.ExecContext(ctx, notifyQuery, kind, payload, tx.now.Unix(), tx.now.Unix(), s.ID); err != nil {
-		return fmt.Errorf("storage: unable to queue %s notices: %w", kind, err)
+	res, err := tx.ExecContext(ctx, notifyQuery, kind, payload, tx.now.Unix(), tx.now.Unix(), s.ID)
+	if err != nil {
+		return 0, fmt.Errorf("storage: unable to queue %s notices: %w", kind, err)
 	}
 	tx.queuedMail()
-	return nil
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }

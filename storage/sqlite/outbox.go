@@ -45,13 +45,13 @@ func (db *DB) QueuedAfter(ctx context.Context, afterID int64) (n int, lastID int
 	return n, lastID, nil
 }
 
-// FindMessages lists outbox messages with their salon's slug, in one query.
+// FindMessages lists outbox messages with their salon's slug and title, in one query.
 func (db *DB) FindMessages(ctx context.Context, f storage.OutboxFilter) ([]*storage.Message, error) {
 	// The salons side is a subquery that names its id apart, so that the
 	// unqualified outboxColumns stay unambiguous; SQLite flattens it into a
 	// plain primary-key LEFT JOIN.
-	q := `SELECT ` + outboxColumns + `, COALESCE(s.slug, '') FROM outbox
-		LEFT JOIN (SELECT id AS salon_ref, slug, organizer_id FROM salons) s ON s.salon_ref = outbox.salon_id WHERE 1 = 1`
+	q := `SELECT ` + outboxColumns + `, COALESCE(s.slug, ''), COALESCE(s.title, '') FROM outbox
+		LEFT JOIN (SELECT id AS salon_ref, slug, title, organizer_id FROM salons) s ON s.salon_ref = outbox.salon_id WHERE 1 = 1`
 	var args []any
 	if f.ID != 0 {
 		q, args = q+` AND id = ?`, append(args, f.ID)
@@ -83,12 +83,12 @@ func (db *DB) FindMessages(ctx context.Context, f storage.OutboxFilter) ([]*stor
 	defer rows.Close()
 	var out []*storage.Message
 	for rows.Next() {
-		var slug string
-		m, err := scanMessage(rows, &slug)
+		var slug, title string
+		m, err := scanMessage(rows, &slug, &title)
 		if err != nil {
 			return nil, fmt.Errorf("storage: unable to read outbox: %w", err)
 		}
-		m.Slug = slug
+		m.Slug, m.SalonTitle = slug, title
 		out = append(out, m)
 	}
 	return out, rows.Err()
