@@ -25,6 +25,9 @@ type SalonInput struct {
 	RSVPDeadline          *string `json:"rsvp_deadline"`
 	Status                *string `json:"status"`
 	ReminderBeforeMinutes *int    `json:"reminder_before_minutes"`
+	// Host is who hosts the salon, replaced as a whole (a name alone
+	// clears the about). cover_url is read-only: covers are uploaded.
+	Host *HostInput `json:"host"`
 }
 
 // Update turns the input into a SalonUpdate. Times without an offset are read
@@ -83,6 +86,16 @@ func (in *SalonInput) Update(zone string) (SalonUpdate, error) {
 		}
 		d := time.Duration(m) * time.Minute
 		u.ReminderBefore = &d
+	}
+	if in.Host != nil {
+		name, about := "", ""
+		if in.Host.Name != nil {
+			name = strings.TrimSpace(*in.Host.Name)
+		}
+		if in.Host.About != nil {
+			about = NormalizeText(*in.Host.About)
+		}
+		u.HostName, u.HostAbout = &name, &about
 	}
 	return u, f.Err()
 }

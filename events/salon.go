@@ -65,6 +65,12 @@ type Salon struct {
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 
+	// HostName and HostAbout say who hosts the evening ("Hosted by").
+	HostName  string
+	HostAbout string
+	// Cover is the cover image, set by uploading one (never by an update).
+	Cover Cover
+
 	// Counts, filled by storage.
 	Confirmed  int
 	Waitlisted int
@@ -193,6 +199,7 @@ func (s *Salon) Validate() error {
 	default:
 		f.Add("status", "must be draft, published or cancelled")
 	}
+	s.validateHost(f)
 	return f.Err()
 }
 

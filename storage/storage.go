@@ -249,6 +249,7 @@ type Store interface {
 	Changes
 	Admin
 	Privacy
+	Covers
 	// Close waits for the writes already begun and releases the store.
 	Close() error
 }

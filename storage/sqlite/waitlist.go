@@ -79,9 +79,12 @@ const notifyQuery = `INSERT INTO outbox (kind, salon_id, ticket_id, recipient, l
 	WHERE salon_id = ? AND status <> 'cancelled' AND erased_at IS NULL ORDER BY id`
 
 // notifyAttendees queues kind for every active ticket of s, all with the
-// same payload.
-func notifyAttendees(ctx context.Context, tx *Tx, s *events.Salon, kind string) error {
+// same payload; a change notice's carries the change (old and new values).
+func notifyAttendees(ctx context.Context, tx *Tx, s *events.Salon, kind string, change events.SalonChange) error {
 	payload := tickets.NoticePayload(kind, 0, s.Sequence)
+	if kind == tickets.NoticeSalonChanged {
+		payload = tickets.SalonChangedPayload(s.Sequence, change)
+	}
 	if _, err := tx.ExecContext(ctx, notifyQuery, kind, payload, tx.now.Unix(), tx.now.Unix(), s.ID); err != nil {
 		return fmt.Errorf("storage: unable to queue %s notices: %w", kind, err)
 	}
