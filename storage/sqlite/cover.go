@@ -23,6 +23,12 @@ func (db *DB) SetSalonCover(ctx context.Context, id int64, key string, images []
 	}
 	var out *events.Salon
 	err := db.update(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM salons WHERE id = ?`, id).Scan(&n); err != nil {
+			return fmt.Errorf("storage: unable to fetch salon %d: %w", id, err)
+		} else if n == 0 {
+			return notFound("Salon")
+		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM cover_images WHERE salon_id = ?`, id); err != nil {
 			return fmt.Errorf("storage: unable to remove cover: %w", err)
 		}
