@@ -23,6 +23,7 @@ type salonForm struct {
 	StartsAt, EndsAt, RSVPDeadline               string
 	Timezone, Capacity                           string
 	Waitlist                                     bool
+	HostName, HostAbout                          string
 }
 
 func formFromSalon(sa *events.Salon) salonForm {
@@ -30,7 +31,8 @@ func formFromSalon(sa *events.Salon) salonForm {
 	f := salonForm{Title: sa.Title, TitleZh: sa.TitleZh, DescriptionZh: sa.DescriptionZh,
 		Industry: sa.Industry, Description: sa.Description, Venue: sa.Venue,
 		Address: sa.Address, Timezone: sa.Timezone, Capacity: strconv.Itoa(sa.Capacity), Waitlist: sa.Waitlist,
-		StartsAt: sa.StartsAt.In(loc).Format(localInput), EndsAt: sa.EndsAt.In(loc).Format(localInput)}
+		StartsAt: sa.StartsAt.In(loc).Format(localInput), EndsAt: sa.EndsAt.In(loc).Format(localInput),
+		HostName: sa.HostName, HostAbout: sa.HostAbout}
 	if !sa.RSVPDeadline.Equal(sa.StartsAt) {
 		f.RSVPDeadline = sa.RSVPDeadline.In(loc).Format(localInput)
 	}
@@ -44,6 +46,7 @@ func readSalonForm(c *fiber.Ctx) salonForm {
 		Venue: c.FormValue("venue"), Address: c.FormValue("address"), StartsAt: c.FormValue("starts_at"),
 		EndsAt: c.FormValue("ends_at"), RSVPDeadline: c.FormValue("rsvp_deadline"), Timezone: c.FormValue("timezone"),
 		Capacity: c.FormValue("capacity"), Waitlist: c.FormValue("waitlist") == "on",
+		HostName: c.FormValue("host_name"), HostAbout: c.FormValue("host_about"),
 	}
 }
 
@@ -54,7 +57,8 @@ func (f salonForm) update() (events.SalonUpdate, events.FieldErrors) {
 	fe := events.FieldErrors{}
 	in := events.SalonInput{Title: &f.Title, TitleZh: &f.TitleZh, DescriptionZh: &f.DescriptionZh,
 		Industry: &f.Industry, Description: &f.Description, Venue: &f.Venue,
-		Address: &f.Address, StartsAt: &f.StartsAt, EndsAt: &f.EndsAt, Timezone: &f.Timezone, Waitlist: &f.Waitlist}
+		Address: &f.Address, StartsAt: &f.StartsAt, EndsAt: &f.EndsAt, Timezone: &f.Timezone, Waitlist: &f.Waitlist,
+		Host: &events.HostInput{Name: &f.HostName, About: &f.HostAbout}}
 	for _, p := range []struct {
 		field string
 		v     *string

@@ -141,7 +141,9 @@ type notice struct {
 	PassURL    string
 	Method     string
 	CancelHint bool
-	t          func(key string, args ...any) string
+	// Changes are what a salon_changed notice's change altered, old -> new.
+	Changes []ChangeLine
+	t       func(key string, args ...any) string
 }
 
 // T translates into the notice's language.
@@ -199,6 +201,9 @@ func (r *Renderer) build(m *storage.Message, s *events.Salon, t *tickets.Ticket,
 	case tickets.NoticeSalonChanged:
 		subject("mail.subject.salon_changed")
 		n.Lead = tr("mail.salon_changed", s.Title)
+		if c, ok := tickets.ChangeFromPayload(m.Payload); ok {
+			n.Changes = ChangeLines(lang, c, r.Format)
+		}
 		n.QR = confirmed
 		if active {
 			n.Method = events.MethodRequest
@@ -230,6 +235,13 @@ func (n *notice) Text() string {
 	b.WriteString("\n")
 	line(n.Lead)
 	line(n.Extra)
+	if len(n.Changes) > 0 {
+		b.WriteString("\n")
+		line(n.T("mail.changes"))
+		for _, c := range n.Changes {
+			line("- " + c.Text(n.Lang))
+		}
+	}
 	b.WriteString("\n")
 	line(n.T("mail.when", n.When))
 	if n.Where != "" {

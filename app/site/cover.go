@@ -1,0 +1,70 @@
+package site
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	lru "github.com/hashicorp/golang-lru/v2"
+
+	"salon/events"
+	"salon/storage"
+)
+
+// coverCacheEntries bounds the covers kept in memory: a listing shows 20
+// cards, and a 1600-pixel cover is a few hundred kilobytes at most.
+const coverCacheEntries = 128
+
+// coverCache keeps cover images by address. An address names the image's
+// content, so an entry never goes stale: a new cover has a new address.
+type coverCache = lru.Cache[string, *storage.CoverImage]
+
+func newCoverCache() *coverCache {
+	c, _ := lru.New[string, *storage.CoverImage](coverCacheEntries)
+	return c
+}
+
+// Cover serves a cover image at /covers/{key}/{width}.jpg. The address
+// changes with the image, so browsers and proxies may keep it for a year
+// without asking again; the ETag answers those that ask anyway.
+func (s *Site) Cover(c *fiber.Ctx) error {
+	key, file := c.Params("key"), c.Params("file")
+	w, ok := strings.CutSuffix(file, ".jpg")
+	width, err := strconv.Atoi(w)
+	if !ok || err != nil || width <= 0 || !coverKey(key) {
+		return events.Errorf(events.ENOTFOUND, "Not found.")
+	}
+	etag := `"` + key + "-" + strconv.Itoa(width) + `"`
+	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	c.Set(fiber.HeaderETag, etag)
+	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && strings.Contains(inm, etag) {
+		return c.SendStatus(fiber.StatusNotModified)
+	}
+	id := key + "/" + strconv.Itoa(width)
+	im, ok := s.covers.Get(id)
+	if !ok {
+		im, err = s.d.DB.FindCoverImage(c.UserContext(), key, width)
+		if err != nil {
+			c.Set(fiber.HeaderCacheControl, "no-store")
+			c.Response().Header.Del(fiber.HeaderETag)
+			return err
+		}
+		s.covers.Add(strings.Clone(id), im)
+	}
+	c.Set(fiber.HeaderContentType, im.ContentType)
+	return c.Send(im.Data)
+}
+
+// coverKey reports whether key has the form of a cover key (32 hex digits),
+// so made-up addresses cost no query.
+func coverKey(key string) bool {
+	if len(key) != 32 {
+		return false
+	}
+	for _, r := range key {
+		if (r < '0' || r > '9') && (r < 'a' || r > 'f') {
+			return false
+		}
+	}
+	return true
+}
