@@ -16,11 +16,18 @@ import (
 const coverCacheEntries = 128
 
 // coverCache keeps cover images by address. An address names the image's
-// content, so an entry never goes stale: a new cover has a new address.
-type coverCache = lru.Cache[string, *storage.CoverImage]
+// content, so the bytes never change; but a cover replaced or removed must
+// stop being served, so an entry is used only while no salon has changed
+// since it was read (any process's change raises the version).
+type coverCache = lru.Cache[string, cachedCover]
+
+type cachedCover struct {
+	image   *storage.CoverImage
+	salonsV uint64
+}
 
 func newCoverCache() *coverCache {
-	c, _ := lru.New[string, *storage.CoverImage](coverCacheEntries)
+	c, _ := lru.New[string, cachedCover](coverCacheEntries)
 	return c
 }
 
@@ -41,15 +48,17 @@ func (s *Site) Cover(c *fiber.Ctx) error {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	id := key + "/" + strconv.Itoa(width)
-	im, ok := s.covers.Get(id)
-	if !ok {
+	v := s.d.DB.SalonsVersion() // before the read: see storage.Changes
+	hit, ok := s.covers.Get(id)
+	im := hit.image
+	if !ok || hit.salonsV != v {
 		im, err = s.d.DB.FindCoverImage(c.UserContext(), key, width)
 		if err != nil {
 			c.Set(fiber.HeaderCacheControl, "no-store")
 			c.Response().Header.Del(fiber.HeaderETag)
 			return err
 		}
-		s.covers.Add(strings.Clone(id), im)
+		s.covers.Add(strings.Clone(id), cachedCover{image: im, salonsV: v})
 	}
 	c.Set(fiber.HeaderContentType, im.ContentType)
 	return c.Send(im.Data)
