@@ -1,6 +1,7 @@
 package app
 
 import (
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -85,6 +86,8 @@ func (s *Server) routes() error {
 	// Organizer tools: messages to guests, duplicating a salon.
 	v1.Post("/salons/:slug/messages", auth, a.SendMessage)
 	v1.Post("/salons/:slug/duplicate", auth, a.DuplicateSalon)
+	v1.Post("/salons/:slug/cover", auth, a.UploadCover)
+	v1.Delete("/salons/:slug/cover", auth, a.DeleteCover)
 
 	// Door devices: staff and organizer tokens, or a door link's token.
 	v1.Post("/salons/:slug/checkins", dr.Require, dr.Checkin)
@@ -104,6 +107,7 @@ func (s *Server) routes() error {
 	app.Post("/salons/:slug/rsvp", writes, forms, pages.RSVPForm)
 	app.Get("/salons/:slug/rsvp", pages.RSVPLink)
 	app.Get("/salons/:slug/qr.png", pages.SalonQR)
+	app.Get("/covers/:key/:file", pages.Cover)
 	app.Get("/t/:token/qr.png", pages.QR)
 	app.Get("/t/:token/pass.pkpass", pages.Pass)
 	app.Get("/t/:token", forms, pages.TicketPage)
@@ -161,6 +165,8 @@ func (s *Server) routes() error {
 	app.Get("/admin/webhooks/:id", org(con.Webhook)...)
 	app.Post("/admin/webhooks/:id/delete", org(con.DeleteWebhook)...)
 	app.Post("/admin/webhooks/:id/deliveries/:delivery/resend", org(con.ResendDelivery)...)
+	app.Post("/admin/salons/:slug/cover", org(con.UploadCover)...)
+	app.Post("/admin/salons/:slug/cover/remove", org(con.RemoveCover)...)
 
 	app.Get("/admin/users", admin(con.UsersPage)...)
 	app.Post("/admin/users", admin(con.CreateUser)...)
@@ -194,6 +200,21 @@ func securityHeaders(c *fiber.Ctx) error {
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("X-Frame-Options", "DENY")
 	return c.Next()
+}
+
+// isCoverUpload says a request may carry a cover image (see
+// web.RequestLimits): a POST to the API's or the console's cover address.
+func isCoverUpload(method, p string) bool {
+	if method != fiber.MethodPost {
+		return false
+	}
+	for _, prefix := range []string{"/api/v1/salons/", "/admin/salons/"} {
+		if rest, ok := strings.CutPrefix(p, prefix); ok {
+			slug, tail, _ := strings.Cut(rest, "/")
+			return slug != "" && tail == "cover"
+		}
+	}
+	return false
 }
 
 // rateLimit limits public writes per client address. c.IP() believes

@@ -68,8 +68,10 @@ func NewServer(cfg Config, db storage.Store, log *slog.Logger) (*Server, error) 
 	s.app = fiber.New(fiber.Config{
 		// Values from the request must not change under us after the
 		// handler returns (Gatus issue #1268).
-		Immutable:      true,
-		BodyLimit:      64 * 1024,
+		Immutable: true,
+		// Cover uploads need 10 MB; web.RequestLimits keeps every other
+		// route at 64 KiB.
+		BodyLimit:      web.UploadBodyLimit,
 		ReadBufferSize: 16 * 1024,
 		// A page and its headers leave in one write (one TCP segment burst)
 		// when they fit: with the default 4 KiB, a 3.8 KiB salon page went
@@ -86,6 +88,7 @@ func NewServer(cfg Config, db storage.Store, log *slog.Logger) (*Server, error) 
 		EnableIPValidation:      true,
 		AppName:                 "salon",
 	})
+	s.app.Server().HeaderReceived = web.RequestLimits(isCoverUpload)
 	if err := s.routes(); err != nil {
 		return nil, err
 	}

@@ -29,6 +29,9 @@ type SalonInput struct {
 	MaxGuests             *int    `json:"max_guests"`
 	// Questions replace the salon's questions when present.
 	Questions *[]Question `json:"questions"`
+	// Host is who hosts the salon, replaced as a whole (a name alone
+	// clears the about). cover_url is read-only: covers are uploaded.
+	Host *HostInput `json:"host"`
 }
 
 // Update turns the input into a SalonUpdate. Times without an offset are read
@@ -95,6 +98,16 @@ func (in *SalonInput) Update(zone string) (SalonUpdate, error) {
 		}
 		NormalizeQuestions(qs)
 		u.Questions = &qs
+	}
+	if in.Host != nil {
+		name, about := "", ""
+		if in.Host.Name != nil {
+			name = strings.TrimSpace(*in.Host.Name)
+		}
+		if in.Host.About != nil {
+			about = NormalizeText(*in.Host.About)
+		}
+		u.HostName, u.HostAbout = &name, &about
 	}
 	return u, f.Err()
 }

@@ -73,6 +73,11 @@ type Salon struct {
 
 	// Questions are asked on the RSVP form, in this order.
 	Questions []Question
+	// HostName and HostAbout say who hosts the evening ("Hosted by").
+	HostName  string
+	HostAbout string
+	// Cover is the cover image, set by uploading one (never by an update).
+	Cover Cover
 
 	// Counts, filled by storage. Confirmed, Waitlisted and Pending count
 	// seats (holders and their guests), not tickets.
@@ -211,6 +216,7 @@ func (s *Salon) Validate() error {
 		f.Add("status", "must be draft, published or cancelled")
 	}
 	validateQuestions(f, s.Questions)
+	s.validateHost(f)
 	return f.Err()
 }
 

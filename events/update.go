@@ -39,6 +39,9 @@ type SalonUpdate struct {
 	// Questions, when set, replace the salon's questions (an empty list
 	// removes them all). Answers already given stay with their tickets.
 	Questions *[]Question
+	// HostName and HostAbout change the host; neither notifies anyone.
+	HostName  *string
+	HostAbout *string
 }
 
 // Apply changes s by u and reports whether attendees must hear about it: a
@@ -55,6 +58,8 @@ func (s *Salon) Apply(u SalonUpdate) (notify bool) {
 	setString(&s.Address, u.Address)
 	setString(&s.Timezone, u.Timezone)
 	setString(&s.Status, u.Status)
+	setString(&s.HostName, u.HostName)
+	setString(&s.HostAbout, u.HostAbout)
 	if u.StartsAt != nil {
 		// A deadline that followed the start keeps following it.
 		if s.RSVPDeadline.Equal(s.StartsAt) && u.RSVPDeadline == nil {

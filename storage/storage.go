@@ -252,6 +252,7 @@ type Store interface {
 	Approvals
 	Messages
 	PasswordChanges
+	Covers
 	// Close waits for the writes already begun and releases the store.
 	Close() error
 }

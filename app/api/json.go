@@ -31,6 +31,10 @@ type salonJSON struct {
 	SeatsLeft     int    `json:"seats_left"`
 	URL           string `json:"url"`
 	ICSURL        string `json:"ics_url"`
+	// Host is null when the salon names none; CoverURL is the cover at its
+	// widest, null without one.
+	Host     *hostJSON `json:"host"`
+	CoverURL *string   `json:"cover_url"`
 	// Organizer-only fields are added by their handlers.
 	CheckedIn             *int `json:"checked_in,omitempty"`
 	Sequence              *int `json:"sequence,omitempty"`
@@ -46,7 +50,12 @@ type salonJSON struct {
 
 func (s *API) salonJSON(sa *events.Salon) salonJSON {
 	loc := sa.Location()
+	var coverURL *string
+	if u := s.d.CoverURL(sa); u != "" {
+		coverURL = &u
+	}
 	return salonJSON{
+		Host: salonHost(sa), CoverURL: coverURL,
 		Slug: sa.Slug, Title: sa.Title, TitleZh: sa.TitleZh, Industry: sa.Industry, Description: sa.Description,
 		DescriptionZh: sa.DescriptionZh,
 		Venue:         sa.Venue, Address: sa.Address,

@@ -40,6 +40,9 @@ var flashes = map[string]string{
 	"enabled":      "console.ok.enabled",
 	"password":     "console.ok.password",
 	"password_set": "console.ok.password_set",
+	// Covers.
+	"cover":         "console.ok.cover",
+	"cover_removed": "console.ok.cover_removed",
 }
 
 func (s *Console) newConsolePage(c *fiber.Ctx, titleKey string) consolePage {

@@ -29,7 +29,8 @@ type salonForm struct {
 	// Questions are the rows of the questions editor.
 	Questions []questionForm
 	// Reminder is minutes before the start; "0" sends none.
-	Reminder string
+	Reminder            string
+	HostName, HostAbout string
 }
 
 func formFromSalon(sa *events.Salon) salonForm {
@@ -39,7 +40,8 @@ func formFromSalon(sa *events.Salon) salonForm {
 		Address: sa.Address, Timezone: sa.Timezone, Capacity: strconv.Itoa(sa.Capacity), Waitlist: sa.Waitlist,
 		StartsAt: sa.StartsAt.In(loc).Format(localInput), EndsAt: sa.EndsAt.In(loc).Format(localInput),
 		Approval: sa.Approval, MaxGuests: strconv.Itoa(sa.MaxGuests),
-		Reminder: strconv.Itoa(int(sa.ReminderBefore / time.Minute))}
+		Reminder: strconv.Itoa(int(sa.ReminderBefore / time.Minute)),
+		HostName: sa.HostName, HostAbout: sa.HostAbout}
 	if !sa.RSVPDeadline.Equal(sa.StartsAt) {
 		f.RSVPDeadline = sa.RSVPDeadline.In(loc).Format(localInput)
 	}
@@ -56,6 +58,7 @@ func readSalonForm(c *fiber.Ctx) salonForm {
 		Capacity: c.FormValue("capacity"), Waitlist: c.FormValue("waitlist") == "on",
 		Approval: c.FormValue("approval") == "on", MaxGuests: c.FormValue("max_guests"),
 		Reminder: c.FormValue("reminder_before_minutes"),
+		HostName: c.FormValue("host_name"), HostAbout: c.FormValue("host_about"),
 	}
 	f.Questions = readQuestionForms(c)
 	return f
@@ -68,7 +71,8 @@ func (f salonForm) update() (events.SalonUpdate, events.FieldErrors) {
 	fe := events.FieldErrors{}
 	in := events.SalonInput{Title: &f.Title, TitleZh: &f.TitleZh, DescriptionZh: &f.DescriptionZh,
 		Industry: &f.Industry, Description: &f.Description, Venue: &f.Venue,
-		Address: &f.Address, StartsAt: &f.StartsAt, EndsAt: &f.EndsAt, Timezone: &f.Timezone, Waitlist: &f.Waitlist}
+		Address: &f.Address, StartsAt: &f.StartsAt, EndsAt: &f.EndsAt, Timezone: &f.Timezone, Waitlist: &f.Waitlist,
+		Host: &events.HostInput{Name: &f.HostName, About: &f.HostAbout}}
 	for _, p := range []struct {
 		field string
 		v     *string

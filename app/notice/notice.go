@@ -149,6 +149,8 @@ type notice struct {
 	// LinkKey names the ticket link's text: a pending or declined
 	// ticket's page is a request, not a ticket to show at the door.
 	LinkKey string
+	// Changes are what a salon_changed notice's change altered, old -> new.
+	Changes []ChangeLine
 	t       func(key string, args ...any) string
 }
 
@@ -226,6 +228,9 @@ func (r *Renderer) build(m *storage.Message, s *events.Salon, t *tickets.Ticket,
 	case tickets.NoticeSalonChanged:
 		subject("mail.subject.salon_changed")
 		n.Lead = tr("mail.salon_changed", s.Title)
+		if c, ok := tickets.ChangeFromPayload(m.Payload); ok {
+			n.Changes = ChangeLines(lang, c, r.Format)
+		}
 		n.QR = confirmed
 		if active {
 			n.Method = events.MethodRequest
@@ -258,6 +263,13 @@ func (n *notice) Text() string {
 	line(n.Lead)
 	line(n.Extra)
 	line(n.Party)
+	if len(n.Changes) > 0 {
+		b.WriteString("\n")
+		line(n.T("mail.changes"))
+		for _, c := range n.Changes {
+			line("- " + c.Text(n.Lang))
+		}
+	}
 	b.WriteString("\n")
 	line(n.T("mail.when", n.When))
 	if n.Where != "" {

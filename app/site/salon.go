@@ -42,6 +42,42 @@ type salonPage struct {
 	// sharing and the poster's QR code; Summary is the preview's text.
 	URL     string
 	Summary string
+	// Cover is the cover image for srcset, OGImage its widest width for
+	// link previews (nil without a cover).
+	Cover   *coverImage
+	OGImage *ogImage
+}
+
+// coverImage is what the page's <img> needs of a cover.
+type coverImage struct {
+	Src           string
+	Srcset        string
+	Width, Height int
+}
+
+// ogImage is a link preview's image, by its address from the base URL.
+type ogImage struct {
+	URL           string
+	Width, Height int
+}
+
+// salonCover builds the page's cover image: the 960 (or the widest
+// below it) as src for browsers without srcset, every width in srcset.
+func (s *Site) salonCover(sa *events.Salon) (*coverImage, *ogImage) {
+	if !sa.Cover.Has() {
+		return nil, nil
+	}
+	var set []string
+	src := sa.Cover.Smallest()
+	for _, z := range sa.Cover.Sizes {
+		set = append(set, sa.Cover.Path(z.Width)+" "+strconv.Itoa(z.Width)+"w")
+		if z.Width <= 960 {
+			src = z
+		}
+	}
+	big := sa.Cover.Largest()
+	return &coverImage{Src: sa.Cover.Path(src.Width), Srcset: strings.Join(set, ", "), Width: src.Width, Height: src.Height},
+		&ogImage{URL: s.d.BaseURL + sa.Cover.Path(big.Width), Width: big.Width, Height: big.Height}
 }
 
 // badField is one line of the error summary.
@@ -62,6 +98,7 @@ func (s *Site) salonPageData(c *fiber.Ctx, sa *events.Salon) salonPage {
 	p := salonPage{Page: web.NewPage(c, sa.Title), Salon: sa, Cal: s.salonCalendarLinks(sa, lang),
 		Maps: salonMapLinks(sa), Description: descriptionHTML(sa.Description),
 		URL: s.d.BaseURL + "/salons/" + sa.Slug, Summary: descriptionText(sa.Description, ogDescriptionLen)}
+	p.Cover, p.OGImage = s.salonCover(sa)
 	p.State = sa.PublicState(s.d.DB.Now())
 	p.Open = events.TakesRSVPs(p.State)
 	if p.State != events.StateOpen {

@@ -21,6 +21,8 @@ type Site struct {
 	// flashes seal failed RSVP forms into a cookie until the salon page
 	// shows them.
 	flashes *flashSealer
+	// covers keeps cover images served lately (see Cover).
+	covers *coverCache
 }
 
 // New builds the public pages on the kernel.
@@ -29,5 +31,5 @@ func New(d *web.Deps) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{d: d, pages: t, flashes: newFlashSealer(d.DB.Key())}, nil
+	return &Site{d: d, pages: t, flashes: newFlashSealer(d.DB.Key()), covers: newCoverCache()}, nil
 }

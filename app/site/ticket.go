@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"salon/app/notice"
 	"salon/app/web"
 	"salon/events"
 	"salon/storage"
@@ -24,6 +25,8 @@ type ticketPage struct {
 	Effect string
 	// Updated tells an active ticket that its salon changed since the RSVP.
 	Updated string
+	// Changes say what changed since the RSVP, old -> new.
+	Changes []notice.ChangeLine
 	// RSVPAgain offers a cancelled ticket's holder the salon's form again.
 	RSVPAgain bool
 	// Erased says when the holder's personal data was erased.
@@ -85,11 +88,16 @@ func (s *Site) TicketPage(c *fiber.Ctx) error {
 		p.QRURL = "/t/" + t.Token + "/qr.png"
 	}
 	if t.Active() && sa.Status != events.StatusCancelled {
-		at, err := s.lastChangeNotice(c.UserContext(), t.ID)
+		at, first, err := s.changeNotices(c.UserContext(), t.ID)
 		if err != nil {
 			return err
 		}
-		if !at.IsZero() {
+		if first != nil {
+			p.Changes = notice.ChangeLines(p.Lang, events.SalonChange{Before: first.Before, After: sa.Facts()}, web.FormatRange)
+		}
+		// A salon moved and moved back shows nothing; a change from before
+		// changes were kept still says when.
+		if !at.IsZero() && (first == nil || len(p.Changes) > 0) {
 			p.Updated = p.T("ticket.updated", web.FormatTime(p.Lang, at, sa.Location()))
 		}
 	}
@@ -101,22 +109,30 @@ func (s *Site) TicketPage(c *fiber.Ctx) error {
 	return s.pages.Render(c, fiber.StatusOK, "ticket", p)
 }
 
-// lastChangeNotice is when the salon last changed in a way this ticket was
-// told of: the store queues a change notice to every active ticket in the
-// same write as the change, so the newest one is the last change since the
-// RSVP (zero if none). What the old time or place was is not kept, so the
-// page can only say that it changed, and when.
-func (s *Site) lastChangeNotice(ctx context.Context, ticketID int64) (time.Time, error) {
+// changeNotices reads the change notices this ticket was sent: the store
+// queues one to every active ticket in the same write as the change, so
+// they are the changes since the RSVP. It returns when the newest was made
+// (zero if none) and the oldest change recorded with its old values, whose
+// "before" is the salon as it was when the holder RSVPed, or nil.
+func (s *Site) changeNotices(ctx context.Context, ticketID int64) (time.Time, *events.SalonChange, error) {
 	msgs, err := s.d.DB.FindMessages(ctx, storage.OutboxFilter{TicketID: ticketID, NewestFirst: true})
 	if err != nil {
-		return time.Time{}, err
+		return time.Time{}, nil, err
 	}
+	var at time.Time
+	var first *events.SalonChange
 	for _, m := range msgs {
-		if m.Kind == tickets.NoticeSalonChanged {
-			return m.CreatedAt, nil
+		if m.Kind != tickets.NoticeSalonChanged {
+			continue
+		}
+		if at.IsZero() {
+			at = m.CreatedAt
+		}
+		if c, ok := tickets.ChangeFromPayload(m.Payload); ok {
+			first = &c
 		}
 	}
-	return time.Time{}, nil
+	return at, first, nil
 }
 
 // QR serves a confirmed ticket's QR image. Answers are kept by token

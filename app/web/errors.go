@@ -117,7 +117,7 @@ func (d *Deps) ErrorHandler(c *fiber.Ctx, err error) error {
 // text/html; calendar clients, image loaders and scripts get the JSON shape.
 func acceptsHTML(c *fiber.Ctx) bool {
 	p := c.Path()
-	if strings.HasSuffix(p, ".ics") || strings.HasSuffix(p, ".png") || strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".pkpass") ||
+	if strings.HasSuffix(p, ".ics") || strings.HasSuffix(p, ".png") || strings.HasSuffix(p, ".jpg") || strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".pkpass") ||
 		strings.HasPrefix(p, "/feeds/") {
 		return false
 	}

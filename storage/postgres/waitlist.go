@@ -99,9 +99,13 @@ const notifyQuery = `INSERT INTO outbox (kind, salon_id, ticket_id, recipient, l
 	WHERE salon_id = ? AND status NOT IN ('cancelled', 'declined') AND erased_at IS NULL ORDER BY id`
 
 // notifyAttendees queues kind for every active ticket of s, all with the
-// same payload, and returns how many it queued.
-func notifyAttendees(ctx context.Context, tx *Tx, s *events.Salon, kind string) (int, error) {
+// same payload, and returns how many it queued; a change notice's carries
+// the change (old and new values).
+func notifyAttendees(ctx context.Context, tx *Tx, s *events.Salon, kind string, change events.SalonChange) (int, error) {
 	payload := tickets.NoticePayload(kind, 0, s.Sequence)
+	if kind == tickets.NoticeSalonChanged {
+		payload = tickets.SalonChangedPayload(s.Sequence, change)
+	}
 	res, err := tx.ExecContext(ctx, notifyQuery, kind, payload, tx.now.Unix(), tx.now.Unix(), s.ID)
 	if err != nil {
 		return 0, fmt.Errorf("storage: unable to queue %s notices: %w", kind, err)

@@ -17,7 +17,7 @@ import (
 const salonColumns = `id, slug, title, title_zh, industry, description, description_zh, venue, address, starts_at, ends_at,
 	timezone, capacity, waitlist, rsvp_deadline, status, sequence, reminder_before,
 	COALESCE(organizer_id, 0), confirmed, waitlisted, created_at, updated_at, checked_in,
-	approval, max_guests, pending, questions`
+	approval, max_guests, pending, questions, host_name, host_about, cover_key, cover_sizes`
 
 // salonByID selects one salon by id, for scanSalon.
 const salonByID = `SELECT ` + salonColumns + ` FROM salons WHERE id = ?`
@@ -28,10 +28,11 @@ func scanSalon(row scanner) (*events.Salon, error) {
 	var s events.Salon
 	var starts, ends, deadline, created, updated, reminder int64
 	var questions string
+	var coverSizes string
 	err := row.Scan(&s.ID, &s.Slug, &s.Title, &s.TitleZh, &s.Industry, &s.Description, &s.DescriptionZh, &s.Venue, &s.Address,
 		&starts, &ends, &s.Timezone, &s.Capacity, &s.Waitlist, &deadline, &s.Status, &s.Sequence,
 		&reminder, &s.OrganizerID, &s.Confirmed, &s.Waitlisted, &created, &updated, &s.CheckedIn,
-		&s.Approval, &s.MaxGuests, &s.Pending, &questions)
+		&s.Approval, &s.MaxGuests, &s.Pending, &questions, &s.HostName, &s.HostAbout, &s.Cover.Key, &coverSizes)
 	if err != nil {
 		return nil, err
 	}
@@ -41,6 +42,7 @@ func scanSalon(row scanner) (*events.Salon, error) {
 	s.StartsAt, s.EndsAt, s.RSVPDeadline = unix(starts), unix(ends), unix(deadline)
 	s.CreatedAt, s.UpdatedAt = unix(created), unix(updated)
 	s.ReminderBefore = time.Duration(reminder) * time.Second
+	s.Cover.Sizes = events.ParseSizes(coverSizes)
 	return &s, nil
 }
 
@@ -163,11 +165,11 @@ func (db *DB) CreateSalon(ctx context.Context, s *events.Salon) error {
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO salons (slug, title, title_zh, industry, description, description_zh,
 			venue, address, starts_at, ends_at, timezone, capacity, waitlist, rsvp_deadline, status, sequence,
-			reminder_before, organizer_id, created_at, updated_at, approval, max_guests, questions)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			reminder_before, organizer_id, created_at, updated_at, approval, max_guests, questions, host_name, host_about)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			s.Slug, s.Title, s.TitleZh, s.Industry, s.Description, s.DescriptionZh, s.Venue, s.Address, s.StartsAt.Unix(), s.EndsAt.Unix(),
 			s.Timezone, s.Capacity, s.Waitlist, s.RSVPDeadline.Unix(), s.Status, s.Sequence,
-			int64(s.ReminderBefore/time.Second), org, s.CreatedAt.Unix(), s.UpdatedAt.Unix(), s.Approval, s.MaxGuests, storage.EncodeQuestions(s.Questions))
+			int64(s.ReminderBefore/time.Second), org, s.CreatedAt.Unix(), s.UpdatedAt.Unix(), s.Approval, s.MaxGuests, storage.EncodeQuestions(s.Questions), s.HostName, s.HostAbout)
 		if isUniqueViolation(err) {
 			return &events.Error{Code: events.EINVALID, Message: "slug: already taken", Fields: map[string]string{"slug": "already taken"}}
 		} else if err != nil {
@@ -224,6 +226,7 @@ func (db *DB) UpdateSalon(ctx context.Context, id int64, u events.SalonUpdate) (
 			}
 		}
 		old := *s
+		facts := s.Facts()
 		notify := s.Apply(u)
 		if err := s.Validate(); err != nil {
 			return err
@@ -231,10 +234,10 @@ func (db *DB) UpdateSalon(ctx context.Context, id int64, u events.SalonUpdate) (
 		s.UpdatedAt = tx.now
 		if _, err := tx.ExecContext(ctx, `UPDATE salons SET title = ?, title_zh = ?, industry = ?, description = ?, description_zh = ?, venue = ?,
 			address = ?, starts_at = ?, ends_at = ?, timezone = ?, capacity = ?, waitlist = ?, rsvp_deadline = ?,
-			status = ?, sequence = ?, reminder_before = ?, updated_at = ?, approval = ?, max_guests = ?, questions = ? WHERE id = ?`,
+			status = ?, sequence = ?, reminder_before = ?, updated_at = ?, approval = ?, max_guests = ?, questions = ?, host_name = ?, host_about = ? WHERE id = ?`,
 			s.Title, s.TitleZh, s.Industry, s.Description, s.DescriptionZh, s.Venue, s.Address, s.StartsAt.Unix(), s.EndsAt.Unix(),
 			s.Timezone, s.Capacity, s.Waitlist, s.RSVPDeadline.Unix(), s.Status, s.Sequence,
-			int64(s.ReminderBefore/time.Second), s.UpdatedAt.Unix(), s.Approval, s.MaxGuests, storage.EncodeQuestions(s.Questions), s.ID); err != nil {
+			int64(s.ReminderBefore/time.Second), s.UpdatedAt.Unix(), s.Approval, s.MaxGuests, storage.EncodeQuestions(s.Questions), s.HostName, s.HostAbout, s.ID); err != nil {
 			return fmt.Errorf("storage: unable to update salon: %w", err)
 		}
 		if s.Status != events.StatusCancelled {
@@ -247,7 +250,8 @@ func (db *DB) UpdateSalon(ctx context.Context, id int64, u events.SalonUpdate) (
 			if s.Status == events.StatusCancelled {
 				kind = tickets.NoticeSalonCancelled
 			}
-			if s.Notified, err = notifyAttendees(ctx, tx, s, kind); err != nil {
+			change := events.SalonChange{Before: facts, After: s.Facts()}
+			if s.Notified, err = notifyAttendees(ctx, tx, s, kind, change); err != nil {
 				return err
 			}
 		}

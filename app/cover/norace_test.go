@@ -1,0 +1,5 @@
+//go:build !race
+
+package cover
+
+const raceEnabled = false
