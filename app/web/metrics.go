@@ -33,7 +33,7 @@ func NewMetrics() *Metrics {
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"route"}),
 		rsvps: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "salon_rsvps_total", Help: "RSVP attempts by outcome (confirmed, waitlisted or an error code).",
+			Name: "salon_rsvps_total", Help: "RSVP attempts by outcome (confirmed, waitlisted, pending or an error code).",
 		}, []string{"outcome"}),
 		writeWait: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "salon_write_queue_wait_seconds", Help: "Time a write waited for the single writer.",
