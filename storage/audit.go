@@ -66,6 +66,8 @@ const (
 	ActionWebhookCreate = "webhook.create"
 	ActionWebhookDelete = "webhook.delete"
 	ActionWebhookResend = "webhook.resend"
+	// ActionIndustryCreate records an industry added to the list.
+	ActionIndustryCreate = "industry.create"
 )
 
 // AuditActions lists every action a store records.
@@ -73,7 +75,8 @@ var AuditActions = []string{ActionSalonCreate, ActionSalonUpdate, ActionSalonPub
 	ActionTicketCancel, ActionCheckin, ActionUndoCheckin, ActionDoorLinkMake, ActionDoorLinkStop, ActionMailRetry,
 	ActionTokenCreate, ActionTokenRevoke, ActionUserCreate, ActionLogin, ActionSetup,
 	ActionUserInvite, ActionUserReset, ActionUserPassword, ActionUserUpdate, ActionUserDisable, ActionUserEnable,
-	ActionWebhookCreate, ActionWebhookDelete, ActionWebhookResend}
+	ActionWebhookCreate, ActionWebhookDelete, ActionWebhookResend,
+	ActionIndustryCreate}
 
 // SalonAction names a salon change for the audit log: a change of status
 // is a publication or cancellation, anything else an edit.
