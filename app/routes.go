@@ -95,6 +95,7 @@ func (s *Server) routes() error {
 
 	// Pages. Forms carry CSRF tokens; the limiter guards the public writes.
 	app.Get("/", pages.Index) // no form that changes anything: no CSRF token
+	app.Get("/past", pages.Past)
 	app.Get("/salons/:slug", forms, pages.SalonPage)
 	app.Post("/salons/:slug/rsvp", writes, forms, pages.RSVPForm)
 	app.Get("/salons/:slug/rsvp", pages.RSVPLink)

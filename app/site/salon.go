@@ -41,6 +41,8 @@ type salonPage struct {
 	// sharing and the poster's QR code; Summary is the preview's text.
 	URL     string
 	Summary string
+	// IndustryName is the salon's industry in the page's language.
+	IndustryName string
 }
 
 // badField is one line of the error summary.
@@ -61,6 +63,13 @@ func (s *Site) salonPageData(c *fiber.Ctx, sa *events.Salon) salonPage {
 	p := salonPage{Page: web.NewPage(c, sa.Title), Salon: sa, Cal: s.salonCalendarLinks(sa, lang),
 		Maps: salonMapLinks(sa), Description: descriptionHTML(sa.Description),
 		URL: s.d.BaseURL + "/salons/" + sa.Slug, Summary: descriptionText(sa.Description, ogDescriptionLen)}
+	p.IndustryName = sa.Industry
+	if names, err := s.d.IndustryNames(c.UserContext(), lang); err == nil {
+		p.IndustryName = names.Of(sa.Industry)
+		p.Cal.SubscribeLabel = i18n.T(lang, "calendar.subscribe_industry", p.IndustryName)
+	} else {
+		web.LogInternal(s.d.Log, "industry names", err)
+	}
 	p.State = sa.PublicState(s.d.DB.Now())
 	p.Open = events.TakesRSVPs(p.State)
 	if p.State != events.StateOpen {

@@ -286,6 +286,9 @@ func (db *DB) FindIndustries(ctx context.Context, f events.SalonFilter) ([]strin
 	if f.From != nil {
 		where, args = append(where, "ends_at >= ?"), append(args, f.From.Unix())
 	}
+	if f.EndedBefore != nil {
+		where, args = append(where, "ends_at < ?"), append(args, f.EndedBefore.Unix())
+	}
 	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT industry FROM salons WHERE `+strings.Join(where, " AND ")+` ORDER BY industry`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to list industries: %w", err)

@@ -102,6 +102,22 @@ func testFindSalonsPast(t *testing.T, db *store) {
 	if err != nil || len(soonest) != 1 || soonest[0].Slug != made[4].Slug {
 		t.Fatalf("upcoming: %v %v", slugsOf(soonest), err)
 	}
+	law := "law"
+	if _, err := db.UpdateSalon(ctx, made[0].ID, events.SalonUpdate{Industry: &law}); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		f    events.SalonFilter
+		want string
+	}{
+		"past":     {events.SalonFilter{EndedBefore: &now}, "fintech,law"},
+		"upcoming": {events.SalonFilter{From: &now}, "fintech"},
+	} {
+		got, err := db.FindIndustries(ctx, c.f)
+		if err != nil || strings.Join(got, ",") != c.want {
+			t.Errorf("industries of %s salons: %v %v, want %s", name, got, err, c.want)
+		}
+	}
 }
 
 // testIndustries: an added industry is listed with both names; one whose
