@@ -25,10 +25,10 @@ var (
 
 // englishParts are the English catalogue's pieces, one per area, merged
 // at start; a key may appear in only one.
-var englishParts = []map[string]string{english, englishMail, englishConsole, englishTicket, englishWallet, englishSite, englishAccounts, englishPrivacy, englishListing}
+var englishParts = []map[string]string{english, englishMail, englishConsole, englishTicket, englishWallet, englishSite, englishAccounts, englishPrivacy, englishListing, englishAPIErrors}
 
 // chineseParts are the Simplified Chinese pieces, key for key.
-var chineseParts = []map[string]string{chinese, chineseConsole, chineseTicket, chineseWallet, chineseSite, chineseAccounts, chinesePrivacy, chineseListing}
+var chineseParts = []map[string]string{chinese, chineseConsole, chineseTicket, chineseWallet, chineseSite, chineseAccounts, chinesePrivacy, chineseListing, chineseAPIErrors}
 
 // englishPlurals override keys whose first number decides the noun's form:
 // singular, then plural.
