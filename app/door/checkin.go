@@ -71,6 +71,9 @@ type checkinGuest struct {
 	JobTitle    string  `json:"job_title"`
 	Status      string  `json:"status"`
 	CheckedInAt *string `json:"checked_in_at"`
+	// Search is what the door's name search matches (see searchKey);
+	// only the guest list carries it.
+	Search string `json:"search,omitempty"`
 }
 
 // foreignGuest is what a door sees of a genuine ticket for another salon:
@@ -176,7 +179,9 @@ func (s *Door) Data(c *fiber.Ctx) error {
 		if t.Status == tickets.StatusCancelled {
 			revoked = append(revoked, strconv.FormatInt(t.ID, 10))
 		}
-		guests = append(guests, guestJSON(t, loc))
+		g := guestJSON(t, loc)
+		g.Search = searchKey(t.Name, t.Company)
+		guests = append(guests, g)
 	}
 	keys := []fiber.Map{}
 	for _, k := range s.d.Keys.PublicKeys() {

@@ -28,6 +28,11 @@ var englishListing = map[string]string{
 	"console.err.duplicate":      "Another industry already has this.",
 	"console.err.chinese":        "Write it in Chinese.",
 	"audit.industry.create":      "added an industry",
+	"door.settings":              "The door key on this phone",
+	"door.forget_help":           "For a phone that is handed on or lost: this phone stops scanning until the door link is opened again. Scans not yet uploaded stay on it and upload once a key is given again.",
+	"door.forget_confirm":        "Forget the key on this phone? Scanning stops here.",
+	"door.forget_yes":            "Yes, forget the key",
+	"door.forget_keep":           "No, keep it",
 }
 
 // chineseListing is englishListing in Simplified Chinese, key for key.
@@ -57,4 +62,9 @@ var chineseListing = map[string]string{
 	"console.err.duplicate":      "已有行业使用了这个名称或标签。",
 	"console.err.chinese":        "请用中文填写。",
 	"audit.industry.create":      "新增了一个行业",
+	"door.settings":              "这部手机上的入口密钥",
+	"door.forget_help":           "手机要转交他人或丢失时使用：删除后，这部手机将无法扫码，直到再次打开入口链接。尚未上传的扫码记录会保留在手机上，重新输入密钥后自动上传。",
+	"door.forget_confirm":        "确定从这部手机上删除密钥？删除后将无法在此扫码。",
+	"door.forget_yes":            "确定删除密钥",
+	"door.forget_keep":           "不删除，保留",
 }

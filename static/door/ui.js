@@ -139,7 +139,7 @@ function renderCount() {
 }
 
 function fold(s) {
-  return String(s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return String(s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ');
 }
 
 // picked is what a tap on a guest's check-in button does (checkin.js's
@@ -153,7 +153,14 @@ export function renderGuests() {
   var q = fold($('door-search').value.trim());
   var data = state.data;
   if (!q || !data || !data.body) return;
-  var list = data.body.guests.filter(function (g) { return fold(g.name).indexOf(q) >= 0; }).slice(0, 30);
+  // The server sends each guest a search key: the name and company, and
+  // for Chinese names their pinyin in full and as initials, so "wangf" or
+  // "wf" finds 王芳. A list saved before keys existed falls back to names.
+  var bare = q.replace(/\s+/g, '');
+  var list = data.body.guests.filter(function (g) {
+    var key = g.search || fold(g.name + ' ' + (g.company || ''));
+    return key.indexOf(q) >= 0 || key.indexOf(bare) >= 0;
+  }).slice(0, 30);
   if (!list.length) {
     var none = document.createElement('li');
     none.textContent = t('door.search_none');
