@@ -155,6 +155,9 @@ func (s *Server) routes() error {
 	app.Post("/admin/webhooks/:id/delete", org(con.DeleteWebhook)...)
 	app.Post("/admin/webhooks/:id/deliveries/:delivery/resend", org(con.ResendDelivery)...)
 
+	app.Get("/admin/industries", org(con.Industries)...)
+	app.Post("/admin/industries", org(con.CreateIndustry)...)
+
 	app.Get("/admin/users", admin(con.UsersPage)...)
 	app.Post("/admin/users", admin(con.CreateUser)...)
 

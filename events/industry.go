@@ -83,16 +83,17 @@ func (i *Industry) Validate() error {
 	return f.Err()
 }
 
-// Clash names the field of i that another industry already has ("slug",
-// "name" (compared case-insensitively) or "name_zh"), or "" when none.
+// Clash names the field of i that another industry already has ("name",
+// compared case-insensitively, "name_zh" or "slug"), or "" when none. The
+// names come first: a slug made from a taken name is the name's fault.
 func (i *Industry) Clash(other *Industry) string {
 	switch {
-	case i.Slug == other.Slug:
-		return "slug"
 	case strings.EqualFold(i.Name, other.Name):
 		return "name"
 	case i.NameZh == other.NameZh:
 		return "name_zh"
+	case i.Slug == other.Slug:
+		return "slug"
 	}
 	return ""
 }

@@ -40,6 +40,7 @@ var flashes = map[string]string{
 	"enabled":      "console.ok.enabled",
 	"password":     "console.ok.password",
 	"password_set": "console.ok.password_set",
+	"industry":     "console.industry.created",
 }
 
 func (s *Console) newConsolePage(c *fiber.Ctx, titleKey string) consolePage {

@@ -41,6 +41,8 @@ type consoleSalonPage struct {
 	// NewDoorURL is a door link just made: shown this once, never stored.
 	NewDoorURL string
 	Errors     map[string]string
+	// IndustryName is the salon's industry in the page's language.
+	IndustryName string
 }
 
 func (s *Console) renderConsoleSalon(c *fiber.Ctx, status int, sa *events.Salon, newDoorURL string, errs map[string]string) error {
@@ -56,6 +58,11 @@ func (s *Console) renderConsoleSalon(c *fiber.Ctx, status int, sa *events.Salon,
 	p := consoleSalonPage{consolePage: s.newConsolePage(c, "console.salon"), Salon: sa, DoorLinks: links, Audit: log,
 		NewDoorURL: newDoorURL, Errors: errs}
 	p.Title = sa.Title
+	names, err := s.d.IndustryNames(ctx, p.Lang)
+	if err != nil {
+		return err
+	}
+	p.IndustryName = names.Of(sa.Industry)
 	return s.pages.Render(c, status, "console_salon", p)
 }
 

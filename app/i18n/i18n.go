@@ -70,7 +70,14 @@ func T(lang, key string, args ...any) string {
 	if !ok {
 		p = printers["en"]
 	}
-	return p.Sprintf(key, args...)
+	if lang != "zh" || len(args) == 0 {
+		return p.Sprintf(key, args...)
+	}
+	marked := make([]any, len(args))
+	for i, a := range args {
+		marked[i] = seamed{a}
+	}
+	return space(p.Sprintf(key, marked...))
 }
 
 // ChineseKeys lists every key of the Chinese catalogue, for tests.

@@ -91,7 +91,8 @@ export function fmtTime(iso) {
   if (!iso) return '';
   var d = new Date(iso);
   if (isNaN(d.getTime())) return String(iso);
-  var opts = { hour: '2-digit', minute: '2-digit' };
+  // 24-hour times in every language, as the server writes them.
+  var opts = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
   var data = state.data;
   var tz = data && data.body && data.body.salon && data.body.salon.timezone;
   try {
