@@ -103,6 +103,7 @@ func (s *Server) routes() error {
 
 	// Pages. Forms carry CSRF tokens; the limiter guards the public writes.
 	app.Get("/", pages.Index) // no form that changes anything: no CSRF token
+	app.Get("/past", pages.Past)
 	app.Get("/salons/:slug", forms, pages.SalonPage)
 	app.Post("/salons/:slug/rsvp", writes, forms, pages.RSVPForm)
 	app.Get("/salons/:slug/rsvp", pages.RSVPLink)
@@ -167,6 +168,9 @@ func (s *Server) routes() error {
 	app.Post("/admin/webhooks/:id/deliveries/:delivery/resend", org(con.ResendDelivery)...)
 	app.Post("/admin/salons/:slug/cover", org(con.UploadCover)...)
 	app.Post("/admin/salons/:slug/cover/remove", org(con.RemoveCover)...)
+
+	app.Get("/admin/industries", org(con.Industries)...)
+	app.Post("/admin/industries", org(con.CreateIndustry)...)
 
 	app.Get("/admin/users", admin(con.UsersPage)...)
 	app.Post("/admin/users", admin(con.CreateUser)...)

@@ -12,8 +12,12 @@ type SalonFilter struct {
 	// Statuses, when not empty, keeps only salons with one of these statuses.
 	Statuses    []string
 	OrganizerID *int64
-	Offset      int
-	Limit       int
+	// EndedBefore keeps salons that ended before it: the past salons.
+	EndedBefore *time.Time
+	// Newest lists the latest start first instead of the soonest.
+	Newest bool
+	Offset int
+	Limit  int
 }
 
 // SalonUpdate is a partial change to a salon. Nil fields stay as they are.

@@ -69,6 +69,8 @@ const (
 	// Approval actions (see Approvals).
 	ActionTicketApprove = "ticket.approve"
 	ActionTicketDecline = "ticket.decline"
+	// ActionIndustryCreate records an industry added to the list.
+	ActionIndustryCreate = "industry.create"
 )
 
 // AuditActions lists every action a store records.
@@ -77,7 +79,8 @@ var AuditActions = []string{ActionSalonCreate, ActionSalonUpdate, ActionSalonPub
 	ActionTokenCreate, ActionTokenRevoke, ActionUserCreate, ActionLogin, ActionSetup,
 	ActionUserInvite, ActionUserReset, ActionUserPassword, ActionUserUpdate, ActionUserDisable, ActionUserEnable,
 	ActionWebhookCreate, ActionWebhookDelete, ActionWebhookResend,
-	ActionTicketApprove, ActionTicketDecline}
+	ActionTicketApprove, ActionTicketDecline,
+	ActionIndustryCreate}
 
 // SalonAction names a salon change for the audit log: a change of status
 // is a publication or cancellation, anything else an edit.

@@ -234,6 +234,19 @@ type Admin interface {
 	ObserveWriteWait(f func(time.Duration))
 }
 
+// Industries keeps the industries organizers and admins added beside the
+// fixed list (events.Industries).
+type Industries interface {
+	// CreateIndustry normalizes and validates ind and saves it. A slug,
+	// English name (case-insensitively) or Chinese name that the fixed list
+	// or an added industry already has is EINVALID on that field, also when
+	// two alike are added at once, from any process: one of them wins.
+	// Audited as industry.create.
+	CreateIndustry(ctx context.Context, ind *events.Industry) error
+	// FindAddedIndustries lists the added industries, oldest first.
+	FindAddedIndustries(ctx context.Context) ([]*events.Industry, error)
+}
+
 // Store is everything the app needs of a backend.
 type Store interface {
 	Salons
@@ -253,6 +266,7 @@ type Store interface {
 	Messages
 	PasswordChanges
 	Covers
+	Industries
 	// Close waits for the writes already begun and releases the store.
 	Close() error
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,6 +17,14 @@ const replayMessage = "This Idempotency-Key already made this RSVP. Its links ar
 // CreateRSVP takes an RSVP; an Idempotency-Key makes a retry answer the
 // first RSVP instead of taking another.
 func (s *API) CreateRSVP(c *fiber.Ctx) error {
+	// Errors follow the body's lang, even when the rest of the body is
+	// refused; without one, Accept-Language.
+	var peek struct {
+		Lang string `json:"lang"`
+	}
+	if json.Unmarshal(c.Body(), &peek) == nil {
+		web.SetErrorLang(c, peek.Lang)
+	}
 	var in tickets.RSVPInput
 	if err := web.DecodeJSON(c, &in, false); err != nil {
 		return err

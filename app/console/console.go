@@ -18,6 +18,7 @@ var templateFS embed.FS
 var consolePageNames = []string{
 	"console_home", "console_salon", "console_salon_form", "console_cancel", "console_attendees",
 	"console_outbox", "console_audit", "console_tokens", "console_users", "console_account", "console_webhooks", "console_webhook",
+	"console_industries",
 }
 
 // Console serves the console pages and forms.

@@ -43,6 +43,7 @@ var flashes = map[string]string{
 	// Covers.
 	"cover":         "console.ok.cover",
 	"cover_removed": "console.ok.cover_removed",
+	"industry":      "console.industry.created",
 }
 
 func (s *Console) newConsolePage(c *fiber.Ctx, titleKey string) consolePage {

@@ -127,7 +127,14 @@ type salonFormPage struct {
 	Preview *events.Salon
 	// Guests is how many a change notice would mail now.
 	Guests int
+	// Industries are the industry choices, named in the page's language;
+	// a salon's tag that no industry has is kept as a choice of its own.
+	Industries []industryChoice
+	Names      web.IndustryNames
 }
+
+// industryChoice is one option of the salon form's industry.
+type industryChoice struct{ Slug, Name string }
 
 // Action is where the form posts.
 func (p salonFormPage) Action() string {
@@ -150,6 +157,19 @@ func (s *Console) renderSalonForm(c *fiber.Ctx, status int, sa *events.Salon, f 
 			return err
 		}
 		p.Guests = n
+	}
+	list, err := s.d.Industries(c.UserContext())
+	if err != nil {
+		return err
+	}
+	p.Names, _ = s.d.IndustryNames(c.UserContext(), p.Lang)
+	known := false
+	for _, ind := range list {
+		p.Industries = append(p.Industries, industryChoice{ind.Slug, ind.NameIn(p.Lang)})
+		known = known || ind.Slug == f.Industry
+	}
+	if !known && f.Industry != "" {
+		p.Industries = append(p.Industries, industryChoice{f.Industry, f.Industry})
 	}
 	return s.pages.Render(c, status, "console_salon_form", p)
 }

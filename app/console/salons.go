@@ -43,6 +43,8 @@ type consoleSalonPage struct {
 	Errors     map[string]string
 	// Message is the "Message guests" form.
 	Message messageForm
+	// IndustryName is the salon's industry in the page's language.
+	IndustryName string
 }
 
 func (s *Console) renderConsoleSalon(c *fiber.Ctx, status int, sa *events.Salon, newDoorURL string, errs map[string]string) error {
@@ -72,6 +74,11 @@ func (s *Console) renderSalonPage(c *fiber.Ctx, status int, sa *events.Salon, ne
 		NewDoorURL: newDoorURL, Errors: errs, Message: f}
 	p.Title = sa.Title
 	countedFlash(c, &p.consolePage)
+	names, err := s.d.IndustryNames(ctx, p.Lang)
+	if err != nil {
+		return err
+	}
+	p.IndustryName = names.Of(sa.Industry)
 	return s.pages.Render(c, status, "console_salon", p)
 }
 

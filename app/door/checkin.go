@@ -73,6 +73,9 @@ type checkinGuest struct {
 	CheckedInAt *string `json:"checked_in_at"`
 	// Guests are the companions the ticket admits with its holder.
 	Guests int `json:"guests"`
+	// Search is what the door's name search matches (see searchKey);
+	// only the guest list carries it.
+	Search string `json:"search,omitempty"`
 }
 
 // foreignGuest is what a door sees of a genuine ticket for another salon:
@@ -178,7 +181,9 @@ func (s *Door) Data(c *fiber.Ctx) error {
 		if t.Status == tickets.StatusCancelled {
 			revoked = append(revoked, strconv.FormatInt(t.ID, 10))
 		}
-		guests = append(guests, guestJSON(t, loc))
+		g := guestJSON(t, loc)
+		g.Search = searchKey(t.Name, t.Company)
+		guests = append(guests, g)
 	}
 	keys := []fiber.Map{}
 	for _, k := range s.d.Keys.PublicKeys() {

@@ -99,7 +99,7 @@ var englishConsole = map[string]string{
 	"console.f.title_zh":           "Title in Chinese",
 	"console.f.description_zh":     "Description in Chinese",
 	"console.f.industry":           "Industry",
-	"console.f.industry_help":      "A short lowercase tag, such as fintech or biotech.",
+	"console.f.industry_help":      "The listing shows the salon under this industry. None fits? Add one under Industries.",
 	"console.f.description":        "Description",
 	"console.f.venue":              "Venue",
 	"console.f.address":            "Address",

@@ -30,6 +30,7 @@ var englishParts = []map[string]string{
 	englishApproval,
 	englishQuestions,
 	englishOrganizer,
+	englishListing, englishAPIErrors,
 }
 
 // chineseParts are the Simplified Chinese pieces, key for key.
@@ -38,6 +39,7 @@ var chineseParts = []map[string]string{
 	chineseApproval,
 	chineseQuestions,
 	chineseOrganizer,
+	chineseListing, chineseAPIErrors,
 }
 
 // englishPlurals override keys whose first number decides the noun's form:
@@ -80,7 +82,14 @@ func T(lang, key string, args ...any) string {
 	if !ok {
 		p = printers["en"]
 	}
-	return p.Sprintf(key, args...)
+	if lang != "zh" || len(args) == 0 {
+		return p.Sprintf(key, args...)
+	}
+	marked := make([]any, len(args))
+	for i, a := range args {
+		marked[i] = seamed{a}
+	}
+	return space(p.Sprintf(key, marked...))
 }
 
 // ChineseKeys lists every key of the Chinese catalogue, for tests.

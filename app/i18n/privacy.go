@@ -22,5 +22,5 @@ var chinesePrivacy = map[string]string{
 	"ticket.erase_effect":  "你的姓名、邮箱、公司和职位将从本门票、相关邮件和日志中永久删除。门票随之取消，座位让给候补名单；我们不会为此给你发邮件。",
 	"ticket.erase_yes":     "确定删除",
 	"ticket.erase_keep":    "不删除",
-	"ticket.erased":        "本门票的个人信息已于 %s 删除。",
+	"ticket.erased":        "本门票的个人信息已于%s删除。",
 }

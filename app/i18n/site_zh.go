@@ -14,7 +14,7 @@ var chineseSite = map[string]string{
 	"badge.rsvp_closed":     "报名截止",
 	"badge.started":         "进行中",
 	"badge.ended":           "已结束",
-	"salon.going":           "%d 人参加",
+	"salon.going":           "%d人参加",
 	"salon.map":             "在地图中打开",
 	"salon.map_amap":        "高德地图",
 	"salon.map_apple":       "Apple 地图",

@@ -16,7 +16,7 @@ var englishWallet = map[string]string{
 // chineseWallet is englishWallet in Simplified Chinese, key for key.
 var chineseWallet = map[string]string{
 	"wallet.add":         "添加到 Apple 钱包",
-	"wallet.description": "%s 的门票",
+	"wallet.description": "%s的门票",
 	"wallet.event":       "沙龙",
 	"wallet.when":        "时间",
 	"wallet.venue":       "地点",

@@ -162,8 +162,12 @@ func (r *Renderer) build(m *storage.Message, s *events.Salon, t *tickets.Ticket,
 	tr := func(key string, args ...any) string { return i18n.T(lang, key, args...) }
 	n := &notice{Lang: lang, Kind: m.Kind, t: tr, Hello: tr("mail.hello", t.Name),
 		When: r.Format(lang, s), TicketURL: r.BaseURL + "/t/" + t.Token, QRSrc: template.URL("cid:" + qrContentID)}
-	if s.Venue != "" || s.Address != "" {
-		n.Where = strings.Trim(s.Venue+", "+s.Address, ", ")
+	// Venue and address, joined as the language joins them ("，" in Chinese).
+	switch {
+	case s.Venue != "" && s.Address != "":
+		n.Where = s.Venue + tr("list.comma") + s.Address
+	default:
+		n.Where = s.Venue + s.Address
 	}
 	if feed != "" {
 		n.FeedURL = r.BaseURL + "/feeds/" + feed + ".ics"

@@ -133,7 +133,7 @@ func TestTicketPage_OldAndNew(t *testing.T) {
 	}
 	_, body = getIn(t, c, base+"/t/"+zh, "en-US")
 	for _, want := range []string{
-		`<span class="change-label">时间：</span><del>12月4日 周六 19:00–21:00 (Asia/Shanghai)</del> → <ins>12月4日 周六 20:30–22:00 (Asia/Shanghai)</ins>`,
+		`<span class="change-label">时间：</span><del>12月4日 周六 19:00–21:00（Asia/Shanghai）</del> → <ins>12月4日 周六 20:30–22:00（Asia/Shanghai）</ins>`,
 		`<span class="change-label">地点：</span><del>Room A</del>`,
 		`<span class="change-label">名称：</span><del>生物科技之夜</del> → <ins>生物科技夜</ins>`,
 	} {

@@ -46,6 +46,8 @@ type salonPage struct {
 	// link previews (nil without a cover).
 	Cover   *coverImage
 	OGImage *ogImage
+	// IndustryName is the salon's industry in the page's language.
+	IndustryName string
 }
 
 // coverImage is what the page's <img> needs of a cover.
@@ -99,6 +101,13 @@ func (s *Site) salonPageData(c *fiber.Ctx, sa *events.Salon) salonPage {
 		Maps: salonMapLinks(sa), Description: descriptionHTML(sa.Description),
 		URL: s.d.BaseURL + "/salons/" + sa.Slug, Summary: descriptionText(sa.Description, ogDescriptionLen)}
 	p.Cover, p.OGImage = s.salonCover(sa)
+	p.IndustryName = sa.Industry
+	if names, err := s.d.IndustryNames(c.UserContext(), lang); err == nil {
+		p.IndustryName = names.Of(sa.Industry)
+		p.Cal.SubscribeLabel = i18n.T(lang, "calendar.subscribe_industry", p.IndustryName)
+	} else {
+		web.LogInternal(s.d.Log, "industry names", err)
+	}
 	p.State = sa.PublicState(s.d.DB.Now())
 	p.Open = events.TakesRSVPs(p.State)
 	if p.State != events.StateOpen {

@@ -59,6 +59,8 @@ type Deps struct {
 	Webhooks *webhook.Guard
 	// errors renders the error page.
 	errors *Templates
+	// industries keeps the list of industries; see Industries.
+	industries industryCache
 
 	// OnPasswordCheck, when set (only by tests), is called before every
 	// password verification, so a test can count and hold them.

@@ -108,8 +108,11 @@ func (d *Deps) ErrorHandler(c *fiber.Ctx, err error) error {
 	}
 	if strings.HasPrefix(c.Path(), "/api/") || !acceptsHTML(c) {
 		c.Set(fiber.HeaderCacheControl, "no-store")
+		c.Vary(fiber.HeaderAcceptLanguage)
+		msg, fields = LocalizeError(ErrorLang(c), code, msg, fields)
 		return c.Status(status).JSON(errorBody{Error: errorDetail{Code: code, Message: msg, Fields: fields}})
 	}
+	msg, _ = LocalizeError(PageLang(c), code, msg, nil)
 	return d.renderError(c, status, code, msg)
 }
 

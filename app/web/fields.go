@@ -1,6 +1,9 @@
 package web
 
-import "salon/app/i18n"
+import (
+	"salon/app/i18n"
+	"salon/events"
+)
 
 // fieldMessageKeys turn the rules' field messages into catalogue keys, so
 // public and console forms say what is wrong in the reader's language.
@@ -20,6 +23,8 @@ var fieldMessageKeys = map[string]string{
 	"an account with this email exists":                           "console.err.email_taken",
 	"must be admin, organizer or staff":                           "console.err.role",
 	"not a valid time (RFC 3339, e.g. 2026-12-05T19:00:00+08:00)": "console.err.time",
+	events.DuplicateIndustryMessage:                               "console.err.duplicate",
+	"must be written in Chinese":                                  "console.err.chinese",
 }
 
 // TranslateFields translates each field's message with fieldMessageKeys; a

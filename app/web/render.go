@@ -97,7 +97,37 @@ func (p Page) WhenLocal(s *events.Salon) string { return FormatLocalRange(p.Lang
 // dates ("12月5日 周六 19:00–21:30", "Sat 5 Dec, 19:00–21:30"), in the
 // salon's zone, with the zone named.
 func FormatRange(lang string, s *events.Salon) string {
-	return FormatLocalRange(lang, s) + " (" + s.Timezone + ")"
+	return FormatLocalRange(lang, s) + Zone(lang, s.Timezone)
+}
+
+// Zone writes a zone's name in parentheses to follow a time: " (zone)",
+// or in Chinese "（zone）", full-width and with no space before it.
+func Zone(lang, tz string) string {
+	if lang == "zh" {
+		return "（" + tz + "）"
+	}
+	return " (" + tz + ")"
+}
+
+// Zone is the package's Zone in the page's language.
+func (p Page) Zone(tz string) string { return Zone(p.Lang, tz) }
+
+// Optional marks a form label as optional: " (optional)", or in Chinese
+// "（选填）" with no space before the full-width parenthesis.
+func (p Page) Optional() template.HTML {
+	sep := " "
+	if p.Lang == "zh" {
+		sep = ""
+	}
+	return template.HTML(sep + `<span class="opt">` + template.HTMLEscapeString(Paren(p.Lang, p.T("form.optional"))) + `</span>`)
+}
+
+// Paren puts s in parentheses, full-width in Chinese.
+func Paren(lang, s string) string {
+	if lang == "zh" {
+		return "（" + s + "）"
+	}
+	return "(" + s + ")"
 }
 
 // FormatLocalRange is FormatRange without the zone.

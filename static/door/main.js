@@ -39,7 +39,7 @@ function start() {
     return;
   }
   $('door-auth').hidden = true;
-  $('door-forget').hidden = false;
+  $('door-settings').hidden = false;
   $('door-scan').hidden = false;
   $('door-manual').hidden = false;
   renderAll();
@@ -71,7 +71,19 @@ function main() {
     $('door-key').value = '';
     start();
   });
+  // Forgetting the key stops this phone scanning, so it sits apart from
+  // the scan controls, folded away, and asks again before it acts.
   $('door-forget').addEventListener('click', function () {
+    $('door-forget').hidden = true;
+    $('door-forget-confirm').hidden = false;
+    $('door-forget-no').focus();
+  });
+  $('door-forget-no').addEventListener('click', function () {
+    $('door-forget-confirm').hidden = true;
+    $('door-forget').hidden = false;
+    $('door-forget').focus();
+  });
+  $('door-forget-yes').addEventListener('click', function () {
     store.del('key:' + slug);
     location.reload();
   });

@@ -96,7 +96,8 @@ export function fmtTime(iso) {
   if (!iso) return '';
   var d = new Date(iso);
   if (isNaN(d.getTime())) return String(iso);
-  var opts = { hour: '2-digit', minute: '2-digit' };
+  // 24-hour times in every language, as the server writes them.
+  var opts = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' };
   var data = state.data;
   var tz = data && data.body && data.body.salon && data.body.salon.timezone;
   try {
@@ -145,7 +146,7 @@ function renderCount() {
 }
 
 function fold(s) {
-  return String(s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return String(s || '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/\s+/g, ' ');
 }
 
 // picked is what a tap on a guest's check-in button does (checkin.js's
@@ -159,7 +160,14 @@ export function renderGuests() {
   var q = fold($('door-search').value.trim());
   var data = state.data;
   if (!q || !data || !data.body) return;
-  var list = data.body.guests.filter(function (g) { return fold(g.name).indexOf(q) >= 0; }).slice(0, 30);
+  // The server sends each guest a search key: the name and company, and
+  // for Chinese names their pinyin in full and as initials, so "wangf" or
+  // "wf" finds 王芳. A list saved before keys existed falls back to names.
+  var bare = q.replace(/\s+/g, '');
+  var list = data.body.guests.filter(function (g) {
+    var key = g.search || fold(g.name + ' ' + (g.company || ''));
+    return key.indexOf(q) >= 0 || key.indexOf(bare) >= 0;
+  }).slice(0, 30);
   if (!list.length) {
     var none = document.createElement('li');
     none.textContent = t('door.search_none');

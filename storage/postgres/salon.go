@@ -78,10 +78,12 @@ func (db *DB) FindSalons(ctx context.Context, f events.SalonFilter) ([]*events.S
 		where, args = append(where, "industry = ?"), append(args, *f.Industry)
 	}
 	if f.Q != nil {
+		// Every word must appear in one of the four texts, as typed or in
+		// another case; % and _ in a word are literal characters.
 		for _, w := range strings.Fields(*f.Q) {
 			pat := "%" + escapeLike(strings.ToLower(w)) + "%"
 			where = append(where, `(lower(title) LIKE ? ESCAPE '\' OR lower(description) LIKE ? ESCAPE '\'
-				OR title_zh LIKE ? ESCAPE '\' OR description_zh LIKE ? ESCAPE '\')`)
+				OR lower(title_zh) LIKE ? ESCAPE '\' OR lower(description_zh) LIKE ? ESCAPE '\')`)
 			args = append(args, pat, pat, pat, pat)
 		}
 	}
@@ -100,10 +102,17 @@ func (db *DB) FindSalons(ctx context.Context, f events.SalonFilter) ([]*events.S
 	if f.OrganizerID != nil {
 		where, args = append(where, "organizer_id = ?"), append(args, *f.OrganizerID)
 	}
+	if f.EndedBefore != nil {
+		where, args = append(where, "ends_at < ?"), append(args, f.EndedBefore.Unix())
+	}
+	order := "starts_at, id"
+	if f.Newest {
+		order = "starts_at DESC, id DESC"
+	}
 	limit := limitArg(f.Limit)
 	args = append(args, limit, f.Offset)
 	rows, err := db.read.QueryContext(ctx, `SELECT `+salonColumns+` FROM salons WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY starts_at, id LIMIT ? OFFSET ?`, args...)
+		strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to list salons: %w", err)
 	}
@@ -287,6 +296,9 @@ func (db *DB) FindIndustries(ctx context.Context, f events.SalonFilter) ([]strin
 	}
 	if f.From != nil {
 		where, args = append(where, "ends_at >= ?"), append(args, f.From.Unix())
+	}
+	if f.EndedBefore != nil {
+		where, args = append(where, "ends_at < ?"), append(args, f.EndedBefore.Unix())
 	}
 	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT industry FROM salons WHERE `+strings.Join(where, " AND ")+` ORDER BY industry`, args...)
 	if err != nil {

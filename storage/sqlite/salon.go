@@ -3,11 +3,14 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	msqlite "modernc.org/sqlite"
 
 	"salon/events"
 	"salon/storage"
@@ -78,10 +81,12 @@ func (db *DB) FindSalons(ctx context.Context, f events.SalonFilter) ([]*events.S
 		where, args = append(where, "industry = ?"), append(args, *f.Industry)
 	}
 	if f.Q != nil {
+		// Every word must appear in one of the four texts, as typed or in
+		// another case; % and _ in a word are literal characters.
 		for _, w := range strings.Fields(*f.Q) {
 			pat := "%" + escapeLike(strings.ToLower(w)) + "%"
-			where = append(where, `(lower(title) LIKE ? ESCAPE '\' OR lower(description) LIKE ? ESCAPE '\'
-				OR title_zh LIKE ? ESCAPE '\' OR description_zh LIKE ? ESCAPE '\')`)
+			where = append(where, `(salon_fold(title) LIKE ? ESCAPE '\' OR salon_fold(description) LIKE ? ESCAPE '\'
+				OR salon_fold(title_zh) LIKE ? ESCAPE '\' OR salon_fold(description_zh) LIKE ? ESCAPE '\')`)
 			args = append(args, pat, pat, pat, pat)
 		}
 	}
@@ -100,13 +105,20 @@ func (db *DB) FindSalons(ctx context.Context, f events.SalonFilter) ([]*events.S
 	if f.OrganizerID != nil {
 		where, args = append(where, "organizer_id = ?"), append(args, *f.OrganizerID)
 	}
+	if f.EndedBefore != nil {
+		where, args = append(where, "ends_at < ?"), append(args, f.EndedBefore.Unix())
+	}
+	order := "starts_at, id"
+	if f.Newest {
+		order = "starts_at DESC, id DESC"
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = -1
 	}
 	args = append(args, limit, f.Offset)
 	rows, err := db.read.QueryContext(ctx, `SELECT `+salonColumns+` FROM salons WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY starts_at, id LIMIT ? OFFSET ?`, args...)
+		strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to list salons: %w", err)
 	}
@@ -286,6 +298,9 @@ func (db *DB) FindIndustries(ctx context.Context, f events.SalonFilter) ([]strin
 	if f.From != nil {
 		where, args = append(where, "ends_at >= ?"), append(args, f.From.Unix())
 	}
+	if f.EndedBefore != nil {
+		where, args = append(where, "ends_at < ?"), append(args, f.EndedBefore.Unix())
+	}
 	rows, err := db.read.QueryContext(ctx, `SELECT DISTINCT industry FROM salons WHERE `+strings.Join(where, " AND ")+` ORDER BY industry`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to list industries: %w", err)
@@ -300,4 +315,21 @@ func (db *DB) FindIndustries(ctx context.Context, f events.SalonFilter) ([]strin
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// salon_fold is strings.ToLower for the listing's search: SQLite's own
+// lower() and LIKE fold ASCII letters only, so "ZOË" would not match "zoë".
+func init() {
+	err := msqlite.RegisterDeterministicScalarFunction("salon_fold", 1, func(_ *msqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		switch v := args[0].(type) {
+		case string:
+			return strings.ToLower(v), nil
+		case []byte:
+			return strings.ToLower(string(v)), nil
+		}
+		return args[0], nil
+	})
+	if err != nil {
+		panic("sqlite: " + err.Error())
+	}
 }

@@ -76,6 +76,9 @@ var contracts = []contract{
 	{"Parties_Concurrent", testPartiesConcurrent},
 	{"Parties_HeadBlocks", testPartiesHeadBlocks},
 	{"Parties_Idempotency", testPartiesIdempotency},
+	{"FindSalons_Search", testFindSalonsSearch},
+	{"FindSalons_Past", testFindSalonsPast},
+	{"Industries", testIndustries},
 }
 
 // Run runs every contract against stores from open, each in a subtest of
