@@ -51,3 +51,7 @@ const ResendWindow = 10 * time.Minute
 func ResendAllowed(lastResend, now time.Time) bool {
 	return lastResend.IsZero() || !lastResend.After(now.Add(-ResendWindow))
 }
+
+// NoticeEmailLink carries a one-time link to every ticket of the address it
+// is mailed to, for export and erasure; it is about no salon.
+const NoticeEmailLink = "email_link"
