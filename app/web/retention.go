@@ -39,7 +39,10 @@ func (r Retention) Of(s *events.Salon) (state string, at time.Time) {
 	if r.Days == 0 {
 		return RetentionKept, time.Time{}
 	}
-	at = s.EndsAt.AddDate(0, 0, r.Days)
+	// Days are counted in the salon's zone, so 23:30 stays 23:30 across a
+	// change of daylight saving time. The hourly job counts them in the
+	// server's zone, which differs by that hour at most.
+	at = s.EndsAt.In(s.Location()).AddDate(0, 0, r.Days)
 	switch {
 	case r.Now.Before(at):
 		return RetentionDue, at
