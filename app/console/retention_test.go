@@ -40,7 +40,7 @@ func TestRetentionDates(t *testing.T) {
 		t.Fatalf("ended salon: %s", page)
 	}
 	_, list := apptest.Get(t, c, base+"/admin")
-	if !strings.Contains(list, `<td class="retention">2031-04-09</td>`) || !strings.Contains(list, `<td class="retention">erased</td>`) {
+	if !strings.Contains(list, `<td class="retention">2031-04-09</td>`) || !strings.Contains(list, `<td class="retention">Erased</td>`) {
 		t.Fatalf("salon list: %s", list)
 	}
 

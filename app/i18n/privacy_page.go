@@ -45,11 +45,11 @@ var englishPrivacyPage = map[string]string{
 
 	"me.title":             "All your tickets",
 	"me.lead":              "Every ticket of %s on this server:",
-	"me.status.confirmed":  "confirmed",
-	"me.status.waitlisted": "on the waitlist",
-	"me.status.cancelled":  "cancelled",
-	"me.status.pending":    "waiting for approval",
-	"me.status.declined":   "declined",
+	"me.status.confirmed":  "Confirmed",
+	"me.status.waitlisted": "On the waitlist",
+	"me.status.cancelled":  "Cancelled",
+	"me.status.pending":    "Waiting for approval",
+	"me.status.declined":   "Declined",
 	"me.export":            "Download all my data (JSON)",
 	"me.erase":             "Erase all my data",
 	"me.until":             "This link works until %s (Asia/Shanghai time).",
@@ -70,8 +70,8 @@ var englishPrivacyPage = map[string]string{
 	"console.retention.erasing":      "Guests' personal data is being erased: its time came on %s, %d days after the salon ended.",
 	"console.retention.erased":       "Guests' personal data was erased on %s, %d days after the salon ended.",
 	"console.retention.kept":         "Guests' personal data is kept: this server erases none by time (--retention-days 0).",
-	"console.retention.short_kept":   "kept",
-	"console.retention.short_erased": "erased",
+	"console.retention.short_kept":   "Kept",
+	"console.retention.short_erased": "Erased",
 }
 
 // chinesePrivacyPage is englishPrivacyPage in Simplified Chinese, key for key.
