@@ -43,6 +43,10 @@ type Config struct {
 	// WebhookAllow lists addresses or CIDRs webhooks may reach besides
 	// public ones, over http too (--webhook-allow).
 	WebhookAllow []string
+	// PrivacyContact is whom the privacy page names for questions about
+	// personal data (--privacy-contact); empty names the --mail-from
+	// address.
+	PrivacyContact string
 	// WebhookPoll and WebhookBackoff, when set (tests), replace the
 	// webhook worker's poll interval and first retry delay.
 	WebhookPoll, WebhookBackoff time.Duration
@@ -157,6 +161,8 @@ func (e *envFlags) bindServe(c *Config) {
 	e.bindWallet(&c.Wallet)
 	e.int(&c.RetentionDays, "retention-days", "SALON_RETENTION_DAYS", DefaultRetentionDays,
 		"days after a salon ended that its attendees' personal data is erased; 0 keeps it")
+	e.string(&c.PrivacyContact, "privacy-contact", "SALON_PRIVACY_CONTACT", "",
+		"address the privacy page names for questions about personal data; empty: the --mail-from address")
 	var hooks string
 	e.string(&hooks, "webhook-allow", "SALON_WEBHOOK_ALLOW", "", "comma-separated addresses or CIDRs webhooks may also reach, over http too; empty: only public https addresses")
 	e.duration(&c.ShutdownTimeout, "shutdown-timeout", "SALON_SHUTDOWN_TIMEOUT", DefaultShutdownTimeout, "how long in-flight requests may finish at shutdown")
@@ -196,6 +202,11 @@ func (c *Config) Validate() error {
 	}
 	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
 		return fmt.Errorf("--mail-from must be an address such as \"Salon <no-reply@example.com>\", got %q", c.MailFrom)
+	}
+	if c.PrivacyContact != "" {
+		if _, err := mail.ParseAddress(c.PrivacyContact); err != nil {
+			return fmt.Errorf("--privacy-contact must be an address such as \"Privacy <privacy@example.com>\", got %q", c.PrivacyContact)
+		}
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = DefaultShutdownTimeout

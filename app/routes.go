@@ -117,6 +117,17 @@ func (s *Server) routes() error {
 	app.Get("/t/:token/erase", forms, pages.ErasePage)
 	app.Post("/t/:token/erase", writes, forms, pages.EraseForm)
 
+	// Personal data: the privacy page, and the one-time email link over
+	// every ticket of an address (asked for from a ticket, mailed to its
+	// address). The download is the API's export document, so the api
+	// package answers it, behind the page's form token.
+	app.Get("/privacy", pages.Privacy)
+	app.Post("/t/:token/all", writes, forms, pages.AllTicketsForm)
+	app.Get("/me/:token", forms, pages.EmailLinkPage)
+	app.Post("/me/:token/export", writes, forms, a.ExportEmail)
+	app.Get("/me/:token/erase", forms, pages.EmailErasePage)
+	app.Post("/me/:token/erase", writes, forms, pages.EmailEraseForm)
+
 	// The console: sign-in pages, the first-admin setup link and /admin.
 	// Every console route checks the session itself (no group middleware),
 	// and every form carries a CSRF token of the console's own cookie.

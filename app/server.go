@@ -55,6 +55,8 @@ func NewServer(cfg Config, db storage.Store, log *slog.Logger) (*Server, error) 
 	if err != nil {
 		return nil, err
 	}
+	s.d.RetentionDays = cfg.RetentionDays
+	s.d.PrivacyContact = privacyContact(cfg)
 	if s.d.Wallet, err = loadWallet(cfg.Wallet, time.Now()); err != nil {
 		return nil, err
 	}
@@ -206,7 +208,7 @@ func (s *Server) StartWorkers(ctx context.Context) error {
 	}()
 	go func() {
 		defer s.wg.Done()
-		s.retain(ctx, time.Hour)
+		s.retain(ctx, web.RetentionInterval)
 	}()
 	return nil
 }

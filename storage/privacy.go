@@ -30,6 +30,7 @@ type Privacy interface {
 	// ended before before, and returns how many it erased. Concurrent
 	// callers, in any process, never erase one ticket twice.
 	EraseEnded(ctx context.Context, before time.Time, limit int) (int, error)
+	EmailLinks
 }
 
 // Export is everything a store holds about one ticket's holder.

@@ -73,3 +73,7 @@ func NoticeFor(status string) string {
 	}
 	return NoticeWaitlisted
 }
+
+// NoticeEmailLink carries a one-time link to every ticket of the address it
+// is mailed to, for export and erasure; it is about no salon.
+const NoticeEmailLink = "email_link"

@@ -8,6 +8,7 @@ import (
 
 	"salon/app/web"
 	"salon/events"
+	"salon/storage"
 )
 
 // exportJSON is everything held about one ticket's holder. Audit entries
@@ -68,9 +69,20 @@ func (s *API) ExportTicket(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	feed, err := s.feedToken(c, ex.Ticket.Email)
+	out, err := s.exportDoc(c, ex)
 	if err != nil {
 		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="salon-ticket-`+strconv.FormatInt(ex.Ticket.ID, 10)+`.json"`)
+	return c.JSON(out)
+}
+
+// exportDoc is the export document of one ticket.
+func (s *API) exportDoc(c *fiber.Ctx, ex *storage.Export) (exportJSON, error) {
+	feed, err := s.feedToken(c, ex.Ticket.Email)
+	if err != nil {
+		return exportJSON{}, err
 	}
 	loc := ex.Salon.Location()
 	f := func(t time.Time) string { return t.In(loc).Format(time.RFC3339) }
@@ -91,9 +103,7 @@ func (s *API) ExportTicket(c *fiber.Ctx) error {
 	for _, e := range ex.Audit {
 		out.Audit = append(out.Audit, exportAuditJSON{Action: e.Action, Detail: e.Detail, CreatedAt: f(e.CreatedAt)})
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="salon-ticket-`+strconv.FormatInt(ex.Ticket.ID, 10)+`.json"`)
-	return c.JSON(out)
+	return out, nil
 }
 
 // EraseTicket erases the ticket holder's personal data for good and

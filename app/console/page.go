@@ -17,6 +17,8 @@ type consolePage struct {
 	web.Page
 	User  *events.User
 	Flash string
+	// retention dates the erasure of guests' personal data.
+	retention web.Retention
 }
 
 // flashes are the notices a redirect may ask for with ?ok=; only these keys
@@ -47,7 +49,7 @@ var flashes = map[string]string{
 }
 
 func (s *Console) newConsolePage(c *fiber.Ctx, titleKey string) consolePage {
-	p := consolePage{Page: web.NewPage(c, ""), User: web.CurrentUser(c)}
+	p := consolePage{Page: web.NewPage(c, ""), User: web.CurrentUser(c), retention: s.d.Retention()}
 	p.Title = p.T(titleKey)
 	if key, ok := flashes[c.Query("ok")]; ok {
 		p.Flash = p.T(key)

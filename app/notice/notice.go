@@ -54,6 +54,9 @@ func (r *Renderer) Render(ctx context.Context, m *storage.Message) (*mail.Msg, e
 	if m.Kind == tickets.NoticeMessage {
 		return r.renderMessage(ctx, m)
 	}
+	if m.Kind == tickets.NoticeEmailLink {
+		return r.renderEmailLink(m)
+	}
 	s, err := r.DB.FindSalonByID(ctx, m.SalonID)
 	if err != nil {
 		return nil, gone(fmt.Errorf("notice: salon of message %d: %w", m.ID, err))

@@ -27,7 +27,8 @@ type Site struct {
 
 // New builds the public pages on the kernel.
 func New(d *web.Deps) (*Site, error) {
-	t, err := web.ParseTemplates(templateFS, nil, "index", "salon", "ticket", "cancel", "erase")
+	t, err := web.ParseTemplates(templateFS, nil, "index", "salon", "ticket", "cancel", "erase",
+		"privacy", "all", "me", "me_erase")
 	if err != nil {
 		return nil, err
 	}

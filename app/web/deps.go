@@ -57,6 +57,12 @@ type Deps struct {
 	MailSends bool
 	// Webhooks decides which addresses webhooks may be registered for.
 	Webhooks *webhook.Guard
+	// RetentionDays is --retention-days: how long after its salon ended a
+	// ticket's personal data is kept; 0 keeps it.
+	RetentionDays int
+	// PrivacyContact is the address the privacy page names (bare, no
+	// display name).
+	PrivacyContact string
 	// errors renders the error page.
 	errors *Templates
 	// industries keeps the list of industries; see Industries.

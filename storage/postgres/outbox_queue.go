@@ -59,9 +59,11 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int) ([]*storage.Message,
 }
 
 // MarkSent records that the server accepted the message.
+// An email link's mail forgets its link then: the link lives nowhere else.
 func (db *DB) MarkSent(ctx context.Context, id, claim int64) error {
 	return db.moveMessage(ctx, id, claim, "mark sent", storage.OutboxSending, false,
-		`UPDATE outbox SET status = ?, sent_at = ?, last_error = '', lease_until = NULL WHERE id = ? AND status = ? AND claim = ?`,
+		`UPDATE outbox SET status = ?, sent_at = ?, last_error = '',
+			payload = CASE WHEN kind = 'email_link' THEN '{}' ELSE payload END, lease_until = NULL WHERE id = ? AND status = ? AND claim = ?`,
 		func(now int64) []any { return []any{storage.OutboxSent, now, id, storage.OutboxSending, claim} }, nil)
 }
 

@@ -201,6 +201,10 @@ func eraseTicket(ctx context.Context, tx *Tx, id, salonID int64, email, why stri
 			return fmt.Errorf("storage: unable to erase feed: %w", err)
 		}
 	}
+	// The ticket's email links end with its address.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM email_links WHERE ticket_id = ?`, id); err != nil {
+		return fmt.Errorf("storage: unable to erase email links: %w", err)
+	}
 	detail := strconv.FormatInt(id, 10)
 	if why != "" {
 		detail += " " + why
