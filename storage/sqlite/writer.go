@@ -278,13 +278,16 @@ func (db *DB) run(b *batch, i int) error {
 }
 
 // needsUndo reports whether a write that failed may have left changes in
-// the transaction: it wrote something, or SQLite itself failed (which may
-// have rolled back more than the statement), or it panicked midway. A write
-// refused before it wrote (salon full, not found, a duplicate INSERT, which
-// SQLite undoes by itself) needs nothing undone.
+// the transaction: it wrote something, or SQLite itself failed (some
+// failures roll back more than the statement), or it panicked midway. A
+// write refused before it wrote (salon full, not found, a duplicate INSERT,
+// which SQLite undoes alone) needs nothing undone.
 func needsUndo(tx *Tx, err error) bool {
 	var se *msqlite.Error
-	return tx.wrote || errors.As(err, &se) || errors.Is(err, errPanicked)
+	if tx.wrote || errors.Is(err, errPanicked) {
+		return true
+	}
+	return errors.As(err, &se) && !isUniqueViolation(err)
 }
 
 // rerun rolls b back and runs all its writes again in a new transaction,
