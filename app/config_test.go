@@ -20,6 +20,7 @@ func TestServeFlagsHaveEnvironment(t *testing.T) {
 		"shutdown-timeout": "3s", "retention-days": "30", "webhook-allow": "127.0.0.1, 10.9.0.0/16",
 		"wallet-cert": "pass.pem", "wallet-key": "pass.key", "wallet-wwdr": "wwdr.pem",
 		"wallet-pass-type-id": "pass.example.salon", "wallet-team-id": "A1B2C3D4E5",
+		"gogc": "250", "memory-limit": "64MiB",
 	}
 	var c Config
 	f := newEnvFlags("salon serve")

@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"math"
+	"os"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -28,13 +29,20 @@ type GCConfig struct {
 	Limit int64
 }
 
-// bindGC registers --gogc and --memory-limit. Their variables are Go's own,
-// GOGC and GOMEMLIMIT, so a value the runtime already read is the one the
-// server keeps.
+// bindGC registers --gogc and --memory-limit (SALON_GOGC,
+// SALON_MEMORY_LIMIT). Where those are unset, Go's own GOGC and GOMEMLIMIT
+// are their defaults, so a value the runtime already read stays in force.
 func (e *envFlags) bindGC(c *GCConfig) (after func() error) {
 	var percent, limit string
-	e.string(&percent, "gogc", "GOGC", DefaultGOGC, "garbage collector target, percent of live heap, or off")
-	e.string(&limit, "memory-limit", "GOMEMLIMIT", DefaultMemoryLimit, "soft limit of Go's memory, such as 128MiB or 1GiB, or off")
+	defPercent, defLimit := DefaultGOGC, DefaultMemoryLimit
+	if v, ok := os.LookupEnv("GOGC"); ok {
+		defPercent = v
+	}
+	if v, ok := os.LookupEnv("GOMEMLIMIT"); ok {
+		defLimit = v
+	}
+	e.string(&percent, "gogc", "SALON_GOGC", defPercent, "garbage collector target, percent of live heap, or off; else GOGC, else "+DefaultGOGC)
+	e.string(&limit, "memory-limit", "SALON_MEMORY_LIMIT", defLimit, "soft limit of Go's memory, such as 128MiB or 1GiB, or off; else GOMEMLIMIT, else "+DefaultMemoryLimit)
 	return func() error {
 		var err error
 		if c.Percent, err = ParseGOGC(percent); err != nil {

@@ -108,19 +108,20 @@ func (db *DB) syncer() {
 	}
 }
 
-// answer answers each write of g its own outcome, or err for one that
-// succeeded when err is set, then wakes the mail worker if a write that is
-// now answered nil queued mail.
+// answer wakes the mail worker if a write of g queued mail and is about to
+// be answered nil (before the answer, so that a caller's mail is on its way
+// when it returns), then answers each write of g its own outcome, or err
+// for one that succeeded when err is set.
 func (db *DB) answer(g *group, err error) {
+	if g.mail && err == nil {
+		db.wakeMail()
+	}
 	for i, j := range g.jobs {
 		r := g.results[i]
 		if r == nil {
 			r = err
 		}
 		j.done <- r
-	}
-	if g.mail && err == nil {
-		db.wakeMail()
 	}
 }
 
