@@ -104,6 +104,7 @@ func runServe(args []string, stderr io.Writer) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
+	cfg.GC.Apply()
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

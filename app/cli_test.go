@@ -289,6 +289,8 @@ func TestCLI_ServeBadUsage(t *testing.T) {
 		{"addr no port", "--addr", "localhost", "--addr"},
 		{"addr port not a number", "--addr", "127.0.0.1:eighty", "--addr"},
 		{"addr only a colon", "--addr", ":", "--addr"},
+		{"gogc not a number", "--gogc", "lots", "--gogc"},
+		{"memory limit unit", "--memory-limit", "128MB", "--memory-limit"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "never.db")

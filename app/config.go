@@ -50,6 +50,9 @@ type Config struct {
 	// WebhookPoll and WebhookBackoff, when set (tests), replace the
 	// webhook worker's poll interval and first retry delay.
 	WebhookPoll, WebhookBackoff time.Duration
+	// GC is how the process sets Go's garbage collector (--gogc,
+	// --memory-limit); runServe applies it.
+	GC GCConfig
 }
 
 // DefaultRetentionDays is how long attendees' personal data is kept after
@@ -166,7 +169,11 @@ func (e *envFlags) bindServe(c *Config) {
 	var hooks string
 	e.string(&hooks, "webhook-allow", "SALON_WEBHOOK_ALLOW", "", "comma-separated addresses or CIDRs webhooks may also reach, over http too; empty: only public https addresses")
 	e.duration(&c.ShutdownTimeout, "shutdown-timeout", "SALON_SHUTDOWN_TIMEOUT", DefaultShutdownTimeout, "how long in-flight requests may finish at shutdown")
+	gc := e.bindGC(&c.GC)
 	e.after = func() error {
+		if err := gc(); err != nil {
+			return err
+		}
 		for _, p := range strings.Split(proxies, ",") {
 			if p = strings.TrimSpace(p); p != "" {
 				c.TrustedProxies = append(c.TrustedProxies, p)

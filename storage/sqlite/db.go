@@ -43,8 +43,23 @@ type DB struct {
 
 	jobs    chan *writeJob
 	closing chan struct{}
+	// stopped is closed once the writer has stopped and the syncer has
+	// answered every write the writer ran.
 	stopped chan struct{}
 	once    sync.Once
+
+	// groups are committed batches on their way to the syncer; syncFree
+	// holds a token while the syncer has nothing to sync (see writer).
+	groups   chan *group
+	syncFree chan struct{}
+	wal      *walFile
+	// syncErr is set by the first failed WAL sync (see failed).
+	syncErr atomic.Pointer[error]
+	// syncs, syncNanos and reruns count WAL syncs, the time spent in them
+	// and batches run again with savepoints, for benchmarks and tests.
+	syncs, syncNanos, reruns atomic.Int64
+
+	opts options
 
 	changes changes
 	// mailQueued is told after a commit that queued mail (OnMailQueued).
@@ -86,9 +101,31 @@ const (
 // more connections than a couple per core only add page caches.
 const readers = 4
 
+// options are how Open sets up the writer. Open uses defaultOptions; tests
+// and benchmarks vary them to compare with the way it was before group
+// commit and to make syncs fail.
+type options struct {
+	// fullSync commits with synchronous=FULL, each commit syncing the WAL
+	// inside the writer, and no syncer.
+	fullSync bool
+	// savepoints runs every write under a SAVEPOINT of its own, not only
+	// the writes of a batch that has to be run again.
+	savepoints bool
+	// ckEvery spaces checkpoints.
+	ckEvery time.Duration
+	// sync, when set, replaces the syncer's WAL sync.
+	sync func() error
+}
+
+func defaultOptions() options { return options{ckEvery: ckEvery} }
+
 // Open opens (creating if needed) the database at path, checks it, applies
 // migrations and starts the writer.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, defaultOptions())
+}
+
+func open(ctx context.Context, path string, opts options) (*DB, error) {
 	if path == "" {
 		return nil, fmt.Errorf("storage: database path required")
 	}
@@ -99,7 +136,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	// a pwrite per changed page per write, a fifth of the writer's CPU.
 	// wal_autocheckpoint=0: the checkpointer goroutine copies the WAL into
 	// the database on a connection of its own, off the writer's path.
-	write, err := sql.Open("sqlite", u+writerCache+"&_pragma=temp_store(memory)&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
+	// synchronous=NORMAL on the writer alone: its commits are synced by the
+	// syncer goroutine before they are answered (see sync.go); the last
+	// pragma given wins.
+	wu := u + writerCache + "&_pragma=temp_store(memory)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
+	if !opts.fullSync {
+		wu += "&_pragma=synchronous(NORMAL)"
+	}
+	write, err := sql.Open("sqlite", wu)
 	if err != nil {
 		return nil, fmt.Errorf("storage: open writer: %w", err)
 	}
@@ -118,14 +162,30 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		stopped: make(chan struct{}),
 		ckDone:  make(chan struct{}),
 		Clock:   time.Now,
+
+		groups:   make(chan *group, maxBatch),
+		syncFree: make(chan struct{}, 1),
+		wal:      &walFile{dbPath: path, path: path + "-wal"},
+		opts:     opts,
 	}
+	db.syncFree <- struct{}{}
 	if err := db.prepare(ctx); err != nil {
 		write.Close()
 		return nil, err
 	}
+	// What prepare committed (migrations, the server key) is synced before
+	// any write can depend on it.
+	if !opts.fullSync {
+		if err := db.syncWAL(); err != nil {
+			write.Close()
+			db.wal.close()
+			return nil, db.cannotWrite(fmt.Errorf("storage: sync %s: %w", db.path, err))
+		}
+	}
 	read, err := sql.Open("sqlite", u+readerCache+"&_pragma=query_only(1)")
 	if err != nil {
 		write.Close()
+		db.wal.close()
 		return nil, fmt.Errorf("storage: open readers: %w", err)
 	}
 	read.SetMaxOpenConns(readers)
@@ -135,12 +195,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		write.Close()
 		read.Close()
+		db.wal.close()
 		return nil, fmt.Errorf("storage: open checkpointer: %w", err)
 	}
 	ck.SetMaxOpenConns(1)
 	ck.SetMaxIdleConns(1)
 	db.ck = ck
 	go db.writer()
+	go db.syncer()
 	go db.checkpointer()
 	return db, nil
 }
@@ -303,6 +365,7 @@ func (db *DB) Close() error {
 	}
 	db.wstmts.close()
 	errs = append(errs, db.write.Close())
+	db.wal.close()
 	return errors.Join(errs...)
 }
 

@@ -24,7 +24,10 @@ const probeRoom = 16
 // then commits a one-row update. Open runs the same probe, so a file that
 // cannot be written is refused at start-up.
 func (db *DB) CheckWritable(ctx context.Context) error {
-	err := db.update(ctx, func(tx *Tx) error { return probeWrite(ctx, tx.Tx, tx.now) })
+	err := db.update(ctx, func(tx *Tx) error {
+		tx.wrote = true // the probe writes through the sql.Tx itself
+		return probeWrite(ctx, tx.Tx, tx.now)
+	})
 	return db.cannotWrite(err)
 }
 

@@ -13,6 +13,7 @@ import (
 func (db *DB) QueueReminders(ctx context.Context) (int, error) {
 	var n int64
 	err := db.update(ctx, func(tx *Tx) error {
+		n = 0 // counted afresh if the write runs again
 		type due struct {
 			id       int64
 			sequence int

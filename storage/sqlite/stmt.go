@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"sync"
 )
 
@@ -149,16 +150,35 @@ func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
 // waits for its real outcome anyway.
 
 // ExecContext runs a write statement, prepared, in the batch's transaction.
-func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+// A statement that succeeds marks the write as one that may have changed
+// rows; one that fails was undone by SQLite (a constraint aborts only its
+// statement), or failed in a way needsUndo sees in the error.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (res sql.Result, err error) {
 	ctx = context.WithoutCancel(ctx)
 	if st := tx.stmt(ctx, query); st != nil {
-		return st.ExecContext(ctx, args...)
+		res, err = st.ExecContext(ctx, args...)
+	} else {
+		res, err = tx.Tx.ExecContext(ctx, query, args...)
 	}
-	return tx.Tx.ExecContext(ctx, query, args...)
+	if err == nil {
+		tx.wrote = true
+	}
+	return res, err
+}
+
+// mayWrite marks the write as one that may have changed rows unless query
+// is a plain SELECT: an UPDATE … RETURNING is read through QueryRowContext,
+// and so is any statement, whose error only its Scan tells.
+func (tx *Tx) mayWrite(query string) {
+	q := strings.TrimLeft(query, " \t\r\n")
+	if len(q) < 6 || !strings.EqualFold(q[:6], "SELECT") {
+		tx.wrote = true
+	}
 }
 
 // QueryRowContext runs a prepared query in the batch's transaction.
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	tx.mayWrite(query)
 	ctx = context.WithoutCancel(ctx)
 	if st := tx.stmt(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
@@ -168,6 +188,7 @@ func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *s
 
 // QueryContext runs a prepared query in the batch's transaction.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	tx.mayWrite(query)
 	ctx = context.WithoutCancel(ctx)
 	if st := tx.stmt(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)

@@ -3,8 +3,11 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
+
+	msqlite "modernc.org/sqlite"
 
 	"salon/storage"
 )
@@ -24,6 +27,9 @@ type Tx struct {
 	mail bool
 	// salons and tickets are set by a write that changed them.
 	salons, tickets bool
+	// wrote is set once a statement of this write may have changed a row
+	// (see stmt.go); a write that fails before it has nothing to undo.
+	wrote bool
 }
 
 // writeBatch is what the writes of one batch share besides the transaction: the
@@ -45,11 +51,14 @@ type writeJob struct {
 	after    []func()
 }
 
-// update runs fn inside the writer. The single writer goroutine gathers the
-// writes waiting for it, runs each under its own SAVEPOINT (a failing one
-// rolls back alone), commits once (one disk sync for the batch), then answers
-// each caller. fn must only touch the database through tx and must not call
-// update itself.
+// update runs fn inside the writer. The single writer goroutine runs the
+// writes waiting for it in one open transaction, commits them together and
+// answers each caller once that commit is on disk (see group). A write that
+// fails without having written anything fails alone; one that fails after
+// writing has the batch run again with a SAVEPOINT per write, so that it
+// rolls back alone. So fn may run more than once: it must set, not
+// accumulate, what it hands out, and must have no effect outside tx. fn must
+// only touch the database through tx and must not call update itself.
 func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	job := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1), enqueued: time.Now()}
 	select {
@@ -67,9 +76,9 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	// Once queued the write may commit, so wait for its real outcome even if
 	// the caller has gone: answering early could report a committed RSVP as failed.
 	// The send can also win against Close after the writer drained the queue
-	// for the last time; then nobody will run the job. The writer answers every
-	// job it runs before it stops, so once stopped is closed an empty done
-	// means the job never ran.
+	// for the last time; then nobody will run the job. Every job the writer
+	// runs is answered before stopped is closed, so once stopped is closed an
+	// empty done means the job never ran.
 	var err error
 	select {
 	case err = <-job.done:
@@ -88,104 +97,261 @@ func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
 	return err
 }
 
+// batch is the writer's open transaction and the writes run in it so far.
+type batch struct {
+	tx      *sql.Tx
+	now     time.Time
+	shared  *writeBatch
+	jobs    []*writeJob
+	results []error
+	// txs are the writes' views of the transaction, for what their commit
+	// triggers (mail, changed salons or tickets, callbacks).
+	txs []*Tx
+	// savepoints is set once the batch runs each write under a SAVEPOINT of
+	// its own: always with options.savepoints, else after a write failed
+	// having written.
+	savepoints bool
+}
+
+// writer is the single writer goroutine. It keeps one transaction open,
+// runs each write as it arrives, and commits when the syncer is free to
+// sync that commit (or the batch is full), so that the writes arriving
+// while the disk syncs the previous commit join the next one instead of
+// waiting for it. With options.fullSync it commits as soon as the queue is
+// empty, each commit syncing the disk itself, as before group commit.
 func (db *DB) writer() {
-	defer close(db.stopped)
-	batch := make([]*writeJob, 0, maxBatch)
+	defer close(db.groups)
+	var b *batch
 	for {
-		var first *writeJob
-		select {
-		case first = <-db.jobs:
-		case <-db.closing:
-			// Finish what was queued before Close, then stop.
-			for {
+		if b == nil {
+			select {
+			case j := <-db.jobs:
+				b = db.begin(j)
+				if b == nil {
+					continue
+				}
+			case <-db.closing:
+				db.drainOnClose()
+				return
+			}
+		}
+		// Run what is queued now, without waiting.
+	drain:
+		for len(b.jobs) < maxBatch {
+			select {
+			case j := <-db.jobs:
+				if !db.add(b, j) {
+					b = nil
+					break drain
+				}
+			default:
+				break drain
+			}
+		}
+		if b == nil {
+			continue
+		}
+		if len(b.jobs) < maxBatch && !db.opts.fullSync {
+			// Commit once the syncer is free; until then take more writes.
+			select {
+			case <-db.syncFree:
+			default:
 				select {
+				case <-db.syncFree:
 				case j := <-db.jobs:
-					db.runBatch(append(batch[:0], j))
-				default:
+					if !db.add(b, j) {
+						b = nil
+					}
+					continue
+				case <-db.closing:
+					db.commit(b)
+					db.drainOnClose()
 					return
 				}
 			}
 		}
-		batch = append(batch[:0], first)
-	gather:
-		for len(batch) < maxBatch {
-			select {
-			case j := <-db.jobs:
-				batch = append(batch, j)
-			default:
-				break gather
-			}
-		}
-		db.runBatch(batch)
+		db.commit(b)
+		b = nil
 	}
 }
 
-// runBatch runs one batch, answers its callers, then prepares the statements
-// the batch met for the first time, while the connection is free.
-func (db *DB) runBatch(batch []*writeJob) {
-	db.runBatchAnswer(batch)
+// drainOnClose runs the writes queued before Close, one batch, then stops.
+func (db *DB) drainOnClose() {
+	var b *batch
+	for {
+		select {
+		case j := <-db.jobs:
+			if b == nil {
+				if b = db.begin(j); b == nil {
+					continue
+				}
+			} else if !db.add(b, j) {
+				b = nil
+				continue
+			}
+			if len(b.jobs) == maxBatch {
+				db.commit(b)
+				b = nil
+			}
+		default:
+			if b != nil {
+				db.commit(b)
+			}
+			return
+		}
+	}
+}
+
+// begin opens a transaction and runs j in it; nil when the transaction
+// could not begin (j is answered the error).
+func (db *DB) begin(j *writeJob) *batch {
+	if err := db.failed(); err != nil {
+		j.done <- err
+		return nil
+	}
+	sqlTx, err := db.write.BeginTx(context.Background(), nil)
+	if err != nil {
+		j.done <- fmt.Errorf("storage: begin write: %w", err)
+		return nil
+	}
+	b := &batch{tx: sqlTx, now: db.Now().UTC().Truncate(time.Second), savepoints: db.opts.savepoints,
+		shared: &writeBatch{stmts: db.wstmts, bound: make(map[*sql.Stmt]*sql.Stmt)}}
+	if !db.add(b, j) {
+		return nil
+	}
+	return b
+}
+
+// add runs j in b. It reports false when b is gone: the batch could not go
+// on (a savepoint or the re-run failed), and every write of it, j too, has
+// been answered that error.
+func (db *DB) add(b *batch, j *writeJob) bool {
+	if db.observeWait != nil {
+		db.observeWait(time.Since(j.enqueued))
+	}
+	b.jobs = append(b.jobs, j)
+	b.results = append(b.results, nil)
+	b.txs = append(b.txs, nil)
+	i := len(b.jobs) - 1
+	if err := db.run(b, i); err != nil {
+		db.abandon(b, err)
+		return false
+	}
+	if b.results[i] != nil && !b.savepoints && needsUndo(b.txs[i], b.results[i]) {
+		if err := db.rerun(b); err != nil {
+			db.abandon(b, err)
+			return false
+		}
+	}
+	return true
+}
+
+// run runs the i-th write of b, under a SAVEPOINT when b.savepoints; the
+// error returned is the batch's (a savepoint that failed), the write's own
+// outcome goes to b.results[i].
+func (db *DB) run(b *batch, i int) error {
+	j := b.jobs[i]
+	tx := &Tx{Tx: b.tx, now: b.now, batch: b.shared}
+	b.txs[i] = tx
+	if err := j.ctx.Err(); err != nil {
+		b.results[i] = err
+		return nil
+	}
+	if !b.savepoints {
+		b.results[i] = runJob(j, tx)
+		return nil
+	}
+	ctx := context.Background()
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
+		return fmt.Errorf("storage: savepoint: %w", err)
+	}
+	b.results[i] = runJob(j, tx)
+	if b.results[i] != nil {
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO w`); err != nil {
+			return fmt.Errorf("storage: rollback to savepoint: %w", err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `RELEASE w`); err != nil {
+		return fmt.Errorf("storage: release savepoint: %w", err)
+	}
+	return nil
+}
+
+// needsUndo reports whether a write that failed may have left changes in
+// the transaction: it wrote something, or SQLite itself failed (some
+// failures roll back more than the statement), or it panicked midway. A
+// write refused before it wrote (salon full, not found, a duplicate INSERT,
+// which SQLite undoes alone) needs nothing undone.
+func needsUndo(tx *Tx, err error) bool {
+	var se *msqlite.Error
+	if tx.wrote || errors.Is(err, errPanicked) {
+		return true
+	}
+	return errors.As(err, &se) && !isUniqueViolation(err)
+}
+
+// rerun rolls b back and runs all its writes again in a new transaction,
+// each under its own SAVEPOINT, so that the one that failed after writing
+// rolls back alone. The writes run in the same order, at the same time
+// (b.now), on the same database, so they decide as they did.
+func (db *DB) rerun(b *batch) error {
+	b.tx.Rollback()
+	db.reruns.Add(1)
+	sqlTx, err := db.write.BeginTx(context.Background(), nil)
+	if err != nil {
+		b.tx = nil
+		return fmt.Errorf("storage: begin write: %w", err)
+	}
+	b.tx, b.savepoints = sqlTx, true
+	b.shared.bound = make(map[*sql.Stmt]*sql.Stmt)
+	for i := range b.jobs {
+		b.results[i] = nil
+		if err := db.run(b, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// abandon rolls b back and answers each of its writes err, or its own
+// error for one that failed by itself.
+func (db *DB) abandon(b *batch, err error) {
+	if b.tx != nil {
+		b.tx.Rollback()
+	}
+	for i, j := range b.jobs {
+		if b.results[i] != nil {
+			j.done <- b.results[i]
+		} else {
+			j.done <- err
+		}
+	}
 	db.wstmts.preparePending(context.Background())
 }
 
-func (db *DB) runBatchAnswer(batch []*writeJob) {
-	start := time.Now()
-	if db.observeWait != nil {
-		for _, j := range batch {
-			db.observeWait(start.Sub(j.enqueued))
-		}
+// commit commits b and hands it to the syncer, which answers its writes
+// once the commit is on disk; a batch that cannot commit is answered its
+// error at once. Then it prepares the statements the batch met for the
+// first time, while the connection is free.
+func (db *DB) commit(b *batch) {
+	defer db.wstmts.preparePending(context.Background())
+	g := &group{jobs: b.jobs, results: b.results}
+	err := db.failed()
+	var sv, tv uint64
+	if err == nil {
+		sv, tv, err = db.commitTx(b, g)
 	}
-	results := make([]error, len(batch))
-	err := db.runBatchTx(batch, results)
-	for i, j := range batch {
-		if err != nil && results[i] == nil {
-			results[i] = err
-		}
-		j.done <- results[i]
-	}
-}
-
-func (db *DB) runBatchTx(batch []*writeJob, results []error) error {
-	ctx := context.Background()
-	sqlTx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("storage: begin write: %w", err)
-	}
-	defer sqlTx.Rollback()
-	now := db.Now().UTC().Truncate(time.Second)
-	b := &writeBatch{stmts: db.wstmts, bound: make(map[*sql.Stmt]*sql.Stmt)}
-	btx := &Tx{Tx: sqlTx, now: now, batch: b}
-	mail, salons, tickets := false, false, false
-	for i, j := range batch {
-		if err := j.ctx.Err(); err != nil {
-			results[i] = err
-			continue
-		}
-		tx := &Tx{Tx: sqlTx, now: now, batch: b}
-		if _, err := btx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
-			return fmt.Errorf("storage: savepoint: %w", err)
-		}
-		results[i] = runJob(j, tx)
-		if results[i] != nil {
-			if _, err := btx.ExecContext(ctx, `ROLLBACK TO w`); err != nil {
-				return fmt.Errorf("storage: rollback to savepoint: %w", err)
-			}
-		} else {
-			j.after = tx.after
-			mail = mail || tx.mail
-			salons, tickets = salons || tx.salons, tickets || tx.tickets
-		}
-		if _, err := btx.ExecContext(ctx, `RELEASE w`); err != nil {
-			return fmt.Errorf("storage: release savepoint: %w", err)
-		}
-	}
-	sv, tv, err := countChanges(ctx, btx, salons, tickets)
-	if err != nil {
-		return fmt.Errorf("storage: count changes: %w", err)
-	}
-	if err := sqlTx.Commit(); err != nil {
+		b.tx.Rollback()
 		// Every write of the batch is answered this error, and update runs
 		// the callbacks only of a write answered nil.
-		return fmt.Errorf("storage: commit: %w", err)
+		for i := range g.results {
+			if g.results[i] == nil {
+				g.results[i] = err
+			}
+		}
+		db.answer(g, nil)
+		return
 	}
 	// Before the callers are answered, so a caller sees its own change.
 	raise(&db.changes.salons, sv)
@@ -195,52 +361,46 @@ func (db *DB) runBatchTx(batch []*writeJob, results []error) error {
 	case db.ckWake <- struct{}{}:
 	default:
 	}
-	if mail {
-		db.wakeMail()
+	if db.opts.fullSync {
+		// The commit synced the WAL itself.
+		db.answer(g, nil)
+		return
 	}
-	return nil
+	db.groups <- g
 }
 
-// ckEvery spaces checkpoints: each costs a sync of the database file, so
-// under a stream of commits one runs at most this often.
-const ckEvery = 25 * time.Millisecond
-
-// checkpointer copies committed WAL frames into the database file (a
-// PASSIVE checkpoint: it never blocks the writer or readers) after commits,
-// on its own connection, so that the single writer spends its time on
-// writes. SQLite's automatic checkpoint would run inside the writer's
-// commit, about a tenth of the writer's time under load. Once everything is
-// copied and no reader needs the old frames, the writer's next transaction
-// starts the WAL over from its beginning, so it stays small.
-func (db *DB) checkpointer() {
-	defer close(db.ckDone)
-	var done uint64
-	for {
-		select {
-		case <-db.ckWake:
-		case <-db.stopped:
-			return
+// commitTx counts b's changes and commits it, noting in g what the commit
+// must trigger once it is on disk.
+func (db *DB) commitTx(b *batch, g *group) (sv, tv uint64, err error) {
+	salons, tickets := false, false
+	for i, tx := range b.txs {
+		if g.results[i] != nil {
+			continue
 		}
-		if n := db.ckCommit.Load(); n != done {
-			done = n
-			// An error here (a busy database) only delays the copy to the
-			// next commit; the data is safe in the WAL.
-			db.ck.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
-		}
-		select {
-		case <-time.After(ckEvery):
-		case <-db.stopped:
-			return
-		}
+		b.jobs[i].after = tx.after
+		g.mail = g.mail || tx.mail
+		salons, tickets = salons || tx.salons, tickets || tx.tickets
 	}
+	btx := &Tx{Tx: b.tx, now: b.now, batch: b.shared}
+	sv, tv, err = countChanges(context.Background(), btx, salons, tickets)
+	if err != nil {
+		return 0, 0, fmt.Errorf("storage: count changes: %w", err)
+	}
+	if err := b.tx.Commit(); err != nil {
+		return 0, 0, fmt.Errorf("storage: commit: %w", err)
+	}
+	return sv, tv, nil
 }
+
+// errPanicked marks the error of a write that panicked.
+var errPanicked = errors.New("storage: write panicked")
 
 // runJob runs one write, turning a panic into an error so that one bad write
 // cannot take down the writer and every caller waiting on it.
 func runJob(j *writeJob, tx *Tx) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("storage: write panicked: %v", r)
+			err = fmt.Errorf("%w: %v", errPanicked, r)
 		}
 	}()
 	return j.fn(tx)

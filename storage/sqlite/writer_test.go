@@ -228,8 +228,11 @@ func holdWriter(t *testing.T, db *DB) (release func()) {
 	ch := make(chan struct{})
 	held := make(chan struct{})
 	holder := make(chan error, 1)
+	// The holder may run again, when a write of its batch fails after
+	// writing and the batch is re-run with savepoints.
+	var once sync.Once
 	go func() {
-		holder <- db.update(context.Background(), func(*Tx) error { close(held); <-ch; return nil })
+		holder <- db.update(context.Background(), func(*Tx) error { once.Do(func() { close(held) }); <-ch; return nil })
 	}()
 	<-held
 	return func() {
