@@ -249,6 +249,18 @@ type Store interface {
 	Changes
 	Admin
 	Privacy
+	Integrity
 	// Close waits for the writes already begun and releases the store.
 	Close() error
+}
+
+// Integrity looks for damage in what is stored. It is kept off the start
+// path: on a large database a full read takes seconds, and a server should
+// answer before that.
+type Integrity interface {
+	// CheckIntegrity reads the stored data and returns one line per
+	// problem found, none when all is whole; an error means the check
+	// could not run. quick skips the slowest checks (index contents). It
+	// never blocks writes, and honours ctx.
+	CheckIntegrity(ctx context.Context, quick bool) ([]string, error)
 }

@@ -69,6 +69,9 @@ var contracts = []contract{
 	{"Webhook_DeliveriesWithChange", testWebhookDeliveriesWithChange},
 	{"Webhook_ClaimOnce", testWebhookClaimOnce},
 	{"Webhook_Scope", testWebhookScope},
+	{"TicketPages", testTicketPages},
+	{"TicketPages_UnderInserts", testTicketPagesUnderInserts},
+	{"CheckIntegrity", testCheckIntegrity},
 }
 
 // Run runs every contract against stores from open, each in a subtest of
