@@ -106,4 +106,3 @@ func runCheck(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "ok: no damage found in %s (%.1f s)\n", displayDB(dbPath), time.Since(start).Seconds())
 	return nil
 }
-
