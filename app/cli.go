@@ -29,6 +29,7 @@ commands:
   token create --email E [--label L]
   backup --out FILE         a consistent copy of the live database
   key rotate                a new ticket-code signing key; codes already issued stay valid
+  check [--quick]           the full integrity check of the database; exit 1 on damage
   version                   print the version
 
 Run "salon <command> -h" for a command's flags.`
@@ -85,6 +86,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return usageError(`"salon key" takes the subcommand "rotate"`)
 		}
 		return runKeyRotate(rest[1:], stdout, stderr)
+	case "check":
+		return runCheck(rest, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "salon", Version)
 		return nil

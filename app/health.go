@@ -24,6 +24,11 @@ const healthProbeTimeout = 2 * time.Second
 type healthJSON struct {
 	Status string `json:"status"`
 	Reason string `json:"reason,omitempty"`
+	// Integrity is the background integrity check's outcome: checking,
+	// ok, damaged or check_failed. It does not decide the status: a
+	// damaged index still serves, and taking the server out of a load
+	// balancer would stop what still works.
+	Integrity string `json:"integrity,omitempty"`
 }
 
 // writeHealth keeps the last write probe's answer for healthFor. Callers
@@ -58,9 +63,9 @@ func (s *Server) handleHealth(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(healthJSON{Status: "unavailable", Reason: "database_down"})
 	}
 	if err := s.health.check(ctx, s.probeWrite); err != nil {
-		return c.Status(fiber.StatusServiceUnavailable).JSON(healthJSON{Status: "unavailable", Reason: writeFailure(err)})
+		return c.Status(fiber.StatusServiceUnavailable).JSON(healthJSON{Status: "unavailable", Reason: writeFailure(err), Integrity: s.integrity.get()})
 	}
-	return c.JSON(healthJSON{Status: "ok"})
+	return c.JSON(healthJSON{Status: "ok", Integrity: s.integrity.get()})
 }
 
 // probeWrite is the write probe, logged once per failing probe rather than

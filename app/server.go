@@ -31,6 +31,8 @@ type Server struct {
 	d *web.Deps
 	// health keeps the last write probe's answer for /healthz.
 	health writeHealth
+	// integrity is the background integrity check's outcome.
+	integrity integrityState
 	// calOpts are the calendar options every .ics, page link and mail
 	// invitation is built with, made once from the configuration.
 	calOpts events.CalendarOptions
@@ -145,6 +147,12 @@ func Serve(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	served := make(chan error, 1)
 	go func() { served <- s.Listener(ln) }()
+	// Off the start path: see CheckIntegrity.
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		s.CheckIntegrity(workers)
+	}()
 	log.Info("salon listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "db", displayDB(cfg.DB), "version", Version)
 
 	select {

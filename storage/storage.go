@@ -267,6 +267,7 @@ type Store interface {
 	PasswordChanges
 	Covers
 	Industries
+	Integrity
 	// Close waits for the writes already begun and releases the store.
 	Close() error
 }
@@ -288,4 +289,15 @@ type Approvals interface {
 	// queues the polite notice; it frees nothing, as a pending ticket
 	// holds nothing. Errors as ApproveTicket. Audited as ticket.decline.
 	DeclineTicket(ctx context.Context, salonID, ticketID int64) (*tickets.Ticket, error)
+}
+
+// Integrity looks for damage in what is stored. It is kept off the start
+// path: on a large database a full read takes seconds, and a server should
+// answer before that.
+type Integrity interface {
+	// CheckIntegrity reads the stored data and returns one line per
+	// problem found, none when all is whole; an error means the check
+	// could not run. quick skips the slowest checks (index contents). It
+	// never blocks writes, and honours ctx.
+	CheckIntegrity(ctx context.Context, quick bool) ([]string, error)
 }

@@ -9,4 +9,8 @@ type TicketFilter struct {
 	Q      string
 	Limit  int
 	Offset int
+	// After keeps only tickets with a greater id: keyset paging, so a
+	// page starts where the last one ended however many tickets arrive
+	// meanwhile (new ones have greater ids and land on later pages).
+	After int64
 }

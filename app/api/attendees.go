@@ -6,10 +6,19 @@ import (
 	"salon/app/web"
 )
 
-// ListAttendees lists the attendees of a salon the token's account manages,
-// filtered by status and q.
+// ListAttendees lists a page of the attendees of a salon the token's
+// account manages, filtered by status and q, in arrival (id) order:
+// `limit` of them (web.AttendeePageDefault unless asked, at most
+// web.AttendeePageMax), from `cursor` on. The answer keeps its old shape,
+// {"attendees": [...]}, as the first page, with `next_cursor` beside it
+// (null on the last page), so a client that never pages still works on a
+// salon that fits in one page.
 func (s *API) ListAttendees(c *fiber.Ctx) error {
-	sa, _, list, err := s.d.SalonAttendees(c, 0)
+	limit, err := web.AttendeeLimit(c)
+	if err != nil {
+		return err
+	}
+	sa, _, list, next, err := s.d.AttendeePage(c, limit)
 	if err != nil {
 		return err
 	}
@@ -17,16 +26,14 @@ func (s *API) ListAttendees(c *fiber.Ctx) error {
 	for _, t := range list {
 		out = append(out, s.attendeeJSON(t, sa.Location()))
 	}
+	var cursor *string
+	if next != "" {
+		cursor = &next
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(fiber.Map{"attendees": out})
+	return c.JSON(fiber.Map{"attendees": out, "next_cursor": cursor})
 }
 
 // AttendeesCSV exports the attendees of a salon the token's account
-// manages; see web.SendAttendeesCSV.
-func (s *API) AttendeesCSV(c *fiber.Ctx) error {
-	sa, _, list, err := s.d.SalonAttendees(c, 0)
-	if err != nil {
-		return err
-	}
-	return web.SendAttendeesCSV(c, sa, list)
-}
+// manages, streamed; see web.Deps.SendAttendeesCSV.
+func (s *API) AttendeesCSV(c *fiber.Ctx) error { return s.d.SendAttendeesCSV(c) }

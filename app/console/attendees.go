@@ -18,6 +18,10 @@ type consoleAttendeesPage struct {
 	Q        string
 	Status   string
 	Statuses []string
+	// Next is the cursor of the page after this one, "" on the last;
+	// Paged says this is not the first page.
+	Next  string
+	Paged bool
 }
 
 // HasPending reports whether any listed ticket awaits a decision, so the
@@ -30,6 +34,32 @@ func (p consoleAttendeesPage) HasPending() bool {
 	}
 	return false
 }
+
+// pageURL is the list with the page's filters, from cursor on ("" for the
+// first page).
+func (p consoleAttendeesPage) pageURL(cursor string) string {
+	v := url.Values{}
+	if p.Q != "" {
+		v.Set("q", p.Q)
+	}
+	if p.Status != "" {
+		v.Set("status", p.Status)
+	}
+	if cursor != "" {
+		v.Set("cursor", cursor)
+	}
+	u := "/admin/salons/" + p.Salon.Slug + "/attendees"
+	if len(v) > 0 {
+		u += "?" + v.Encode()
+	}
+	return u
+}
+
+// NextURL is the next page's address.
+func (p consoleAttendeesPage) NextURL() string { return p.pageURL(p.Next) }
+
+// FirstURL is the first page's address, with the same filters.
+func (p consoleAttendeesPage) FirstURL() string { return p.pageURL("") }
 
 // CSVURL exports what the page shows, with the same filters.
 func (p consoleAttendeesPage) CSVURL() string {
@@ -47,15 +77,17 @@ func (p consoleAttendeesPage) CSVURL() string {
 	return u
 }
 
-// Attendees lists a salon's attendees, filtered by status and q.
+// Attendees lists a salon's attendees, filtered by status and q, a page
+// of web.ConsoleAttendeePage at a time with a link to the next.
 func (s *Console) Attendees(c *fiber.Ctx) error {
-	sa, f, list, err := s.d.SalonAttendees(c, 2000)
+	sa, f, list, next, err := s.d.AttendeePage(c, web.ConsoleAttendeePage)
 	if err != nil {
 		return err
 	}
 	p := consoleAttendeesPage{consolePage: s.newConsolePage(c, "console.attendees"), Salon: sa, Tickets: list,
 		Q: f.Q, Status: f.Status, Statuses: []string{tickets.StatusConfirmed, tickets.StatusWaitlisted, tickets.StatusPending,
-			tickets.StatusDeclined, tickets.StatusCancelled}}
+			tickets.StatusDeclined, tickets.StatusCancelled},
+		Next: next, Paged: f.After > 0}
 	p.Title = p.T("console.attendees") + " · " + sa.Title
 	if c.Query("ok") == "decided" {
 		p.Flash = decidedFlash(c, p.T)
@@ -129,11 +161,5 @@ func (s *Console) UndoCheckin(c *fiber.Ctx) error {
 }
 
 // AttendeesCSV exports the attendees of a salon the signed-in
-// organizer manages; see web.SendAttendeesCSV.
-func (s *Console) AttendeesCSV(c *fiber.Ctx) error {
-	sa, _, list, err := s.d.SalonAttendees(c, 0)
-	if err != nil {
-		return err
-	}
-	return web.SendAttendeesCSV(c, sa, list)
-}
+// organizer manages, streamed; see web.Deps.SendAttendeesCSV.
+func (s *Console) AttendeesCSV(c *fiber.Ctx) error { return s.d.SendAttendeesCSV(c) }

@@ -199,4 +199,9 @@ var englishConsole = map[string]string{
 	"audit.token.create":        "made an API token",
 	"audit.token.revoke":        "revoked an API token",
 	"audit.user.create":         "added an account",
+
+	// Attendee list pages.
+	"console.pages":      "Pages of attendees",
+	"console.first_page": "First page",
+	"console.next_page":  "Next page",
 }

@@ -198,4 +198,9 @@ var chineseConsole = map[string]string{
 	"audit.token.create":        "生成了 API 令牌",
 	"audit.token.revoke":        "撤销了 API 令牌",
 	"audit.user.create":         "添加了账户",
+
+	// 参加者列表分页。
+	"console.pages":      "参加者分页",
+	"console.first_page": "第一页",
+	"console.next_page":  "下一页",
 }

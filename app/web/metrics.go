@@ -19,6 +19,7 @@ type Metrics struct {
 	duration  *prometheus.HistogramVec
 	rsvps     *prometheus.CounterVec
 	writeWait prometheus.Histogram
+	integrity *prometheus.GaugeVec
 }
 
 // NewMetrics makes the series on a registry of their own.
@@ -40,13 +41,27 @@ func NewMetrics() *Metrics {
 			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1},
 		}),
 	}
-	m.reg.MustRegister(m.requests, m.duration, m.rsvps, m.writeWait,
+	m.integrity = prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "salon_integrity", Help: "The last integrity check of the database: ok 1 when it found no damage, damaged 1 when it did; seconds is how long it took.",
+	}, []string{"field"})
+	m.reg.MustRegister(m.requests, m.duration, m.rsvps, m.writeWait, m.integrity,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
 
 // ObserveWriteWait records how long a write waited for the writer.
 func (m *Metrics) ObserveWriteWait(d time.Duration) { m.writeWait.Observe(d.Seconds()) }
+
+// SetIntegrity records the outcome of an integrity check.
+func (m *Metrics) SetIntegrity(damaged bool, took time.Duration) {
+	ok, bad := 1.0, 0.0
+	if damaged {
+		ok, bad = 0, 1
+	}
+	m.integrity.WithLabelValues("ok").Set(ok)
+	m.integrity.WithLabelValues("damaged").Set(bad)
+	m.integrity.WithLabelValues("seconds").Set(took.Seconds())
+}
 
 // Middleware counts every request by its route pattern (never the raw path,
 // which would make a series per ticket token).

@@ -16,6 +16,14 @@ import (
 // that have ended drop off the listing).
 const pageTTL = 10 * time.Second
 
+// PageTicketsStale is how long the salon page and the listing may show seat
+// counts from before the latest RSVPs: each page is rendered again at most
+// this often while RSVPs arrive (and readers meanwhile get the last
+// render, never a wait), so readers stay cheap during an RSVP storm. Salon
+// edits show at once. The counts are never used to decide anything: the
+// RSVP itself is decided in the store.
+const PageTicketsStale = 500 * time.Millisecond
+
 // newPageToken makes what templates get in place of the CSRF token; each
 // answer splices the reader's own token in its place. It is random per
 // process, so no typed text can contain it.
@@ -24,12 +32,19 @@ func newPageToken() string { return "csrf-" + tickets.NewToken() }
 // ServePage answers an HTML page from the cache when it can; otherwise
 // render makes the page (with d.PageToken as the CSRF token) and it is kept
 // until until, or pageTTL at most.
+// Ticket changes show within PageTicketsStale.
 func (d *Deps) ServePage(c *fiber.Ctx, key string, render func() ([]byte, time.Time, error)) error {
-	return d.ServeCached(c, key, fiber.MIMETextHTMLCharsetUTF8, "no-cache", render)
+	return d.serveCached(c, key, fiber.MIMETextHTMLCharsetUTF8, "no-cache", PageTicketsStale, render)
 }
 
-// ServeCached is ServePage for any content type.
+// ServeCached is ServePage for any content type, exact: every change of a
+// salon or ticket makes the body again.
 func (d *Deps) ServeCached(c *fiber.Ctx, key, contentType, cacheControl string, render func() ([]byte, time.Time, error)) error {
+	return d.serveCached(c, key, contentType, cacheControl, 0, render)
+}
+
+func (d *Deps) serveCached(c *fiber.Ctx, key, contentType, cacheControl string, ticketsStale time.Duration,
+	render func() ([]byte, time.Time, error)) error {
 	// The versions are read before any data: see storage.Changes.
 	v := Versions{Salons: d.DB.SalonsVersion(), Tickets: d.DB.TicketsVersion()}
 	html := contentType == fiber.MIMETextHTMLCharsetUTF8
@@ -42,7 +57,7 @@ func (d *Deps) ServeCached(c *fiber.Ctx, key, contentType, cacheControl string, 
 		if html {
 			at = bytes.Index(body, []byte(d.PageToken))
 		}
-		return Rendered{Body: body, Until: until, TokenAt: at}, err
+		return Rendered{Body: body, Until: until, TokenAt: at, TicketsStale: ticketsStale}, err
 	})
 	if err != nil {
 		return err

@@ -41,6 +41,12 @@ type CachedFile struct {
 	// enough that the body must be made again; zero for never.
 	expires time.Time
 
+	// renderedAt is when the render began (the data is as of then), and
+	// ticketsStale how long after it the body may still be served when
+	// only tickets have changed; see Rendered.TicketsStale.
+	renderedAt   time.Time
+	ticketsStale time.Duration
+
 	used atomic.Uint64 // cache clock of the last hit, for eviction
 }
 
@@ -59,7 +65,19 @@ type Rendered struct {
 	// Until, when set, is when the body turns stale on its own (a page whose
 	// RSVP form closes at the deadline).
 	Until time.Time
+	// TicketsStale, when set, lets the body be served for that long after
+	// its render although tickets changed since (salon changes still make
+	// it stale at once), and up to StaleWhileRendering while a new render
+	// runs for another reader. During an RSVP storm every RSVP raises the
+	// tickets version; without this each reader of a page paid a
+	// re-render, with it a page is made at most once per TicketsStale.
+	TicketsStale time.Duration
 }
+
+// StaleWhileRendering is the longest a body with TicketsStale is served
+// while another reader renders its successor; past it readers wait for the
+// new body, so a render that hangs does not keep old counts up.
+const StaleWhileRendering = 2 * time.Second
 
 // calendarTTL bounds how long a body with a time window is served before it
 // is made again, and matches the max-age clients are told.
@@ -123,6 +141,25 @@ func (cc *RenderCache) get(key string, v Versions, now time.Time) *CachedFile {
 	return f
 }
 
+// staleEnough returns the entry for key when it may be served although
+// tickets changed since its render (Rendered.TicketsStale): within its
+// TicketsStale, or within StaleWhileRendering while a render of key runs.
+// cc.flightMu must be held.
+func (cc *RenderCache) staleEnough(key string, v Versions, now time.Time) *CachedFile {
+	cc.mu.RLock()
+	f := cc.entries[key]
+	cc.mu.RUnlock()
+	if f == nil || f.ticketsStale <= 0 || f.salonsV != v.Salons || (!f.expires.IsZero() && !now.Before(f.expires)) {
+		return nil
+	}
+	age := now.Sub(f.renderedAt)
+	if _, rendering := cc.flight[key]; age >= f.ticketsStale && (!rendering || age >= StaleWhileRendering) {
+		return nil
+	}
+	f.used.Store(cc.clock.Add(1))
+	return f
+}
+
 // Load returns a fresh file for key, rendering it when needed. v must be
 // read by the caller BEFORE render reads the data: a write landing in
 // between then leaves the entry looking stale, never fresh.
@@ -132,6 +169,10 @@ func (cc *RenderCache) Load(ctx context.Context, key string, v Versions, tickets
 		return f, nil
 	}
 	cc.flightMu.Lock()
+	if f := cc.staleEnough(key, v, now()); f != nil {
+		cc.flightMu.Unlock()
+		return f, nil
+	}
 	if call, ok := cc.flight[key]; ok {
 		cc.flightMu.Unlock()
 		select {
@@ -172,6 +213,7 @@ func (cc *RenderCache) Load(ctx context.Context, key string, v Versions, tickets
 // renderNow renders key and stores the result.
 func (cc *RenderCache) renderNow(ctx context.Context, key string, v Versions, tickets bool, now func() time.Time,
 	render func(context.Context) (Rendered, error)) (*CachedFile, error) {
+	began := now()
 	r, err := render(ctx)
 	if err != nil {
 		return nil, err
@@ -182,6 +224,7 @@ func (cc *RenderCache) renderNow(ctx context.Context, key string, v Versions, ti
 		Body: r.Body, ETag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`,
 		LastModified: r.LastModified.UTC().Truncate(time.Second),
 		salonsV:      v.Salons, ticketsV: v.Tickets, tickets: tickets, TokenAt: r.TokenAt,
+		renderedAt: began, ticketsStale: r.TicketsStale,
 	}
 	if r.Filename != "" {
 		f.Disposition = `inline; filename="` + r.Filename + `"`

@@ -134,3 +134,93 @@ func TestCalendarCacheConcurrent(t *testing.T) {
 		t.Errorf("%d entries, limit 8", n)
 	}
 }
+
+// TestRenderCache_TicketsStale: a body with TicketsStale is served as it is
+// for that long after its render when only tickets changed, then made
+// again once; while that render runs other readers get the old body at
+// once; a salon change, or a body without TicketsStale, renders at once.
+func TestRenderCache_TicketsStale(t *testing.T) {
+	ctx := context.Background()
+	cc := NewRenderCache(16, 1<<20)
+	t0 := time.Now()
+	var at atomic.Int64 // offset from t0
+	now := func() time.Time { return t0.Add(time.Duration(at.Load())) }
+	var n atomic.Int64
+	render := func(context.Context) (Rendered, error) {
+		return Rendered{Body: []byte("r" + strconv.FormatInt(n.Add(1), 10)), TicketsStale: 500 * time.Millisecond}, nil
+	}
+	load := func(v Versions) string {
+		t.Helper()
+		f, err := cc.Load(ctx, "page", v, true, now, render)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(f.Body)
+	}
+	if got := load(Versions{1, 1}); got != "r1" {
+		t.Fatal(got)
+	}
+	// Tickets change: within 500 ms of the render the old body serves.
+	at.Store(int64(100 * time.Millisecond))
+	if got := load(Versions{1, 2}); got != "r1" {
+		t.Fatalf("within the bound: %s", got)
+	}
+	at.Store(int64(499 * time.Millisecond))
+	if got := load(Versions{1, 9}); got != "r1" {
+		t.Fatalf("just within the bound: %s", got)
+	}
+	// Past it, the next reader renders.
+	at.Store(int64(500 * time.Millisecond))
+	if got := load(Versions{1, 9}); got != "r2" {
+		t.Fatalf("past the bound: %s", got)
+	}
+	// A salon change renders at once.
+	at.Store(int64(510 * time.Millisecond))
+	if got := load(Versions{2, 9}); got != "r3" {
+		t.Fatalf("salon change: %s", got)
+	}
+	// Past the bound while a render runs: other readers get the last body
+	// without waiting; the renderer's reader gets the new one.
+	at.Store(int64(1200 * time.Millisecond))
+	started, release := make(chan struct{}), make(chan struct{})
+	slow := func(context.Context) (Rendered, error) {
+		close(started)
+		<-release
+		return Rendered{Body: []byte("slow"), TicketsStale: 500 * time.Millisecond}, nil
+	}
+	done := make(chan string)
+	go func() {
+		f, _ := cc.Load(ctx, "page", Versions{2, 10}, true, now, slow)
+		done <- string(f.Body)
+	}()
+	<-started
+	for range 3 {
+		if got := load(Versions{2, 11}); got != "r3" {
+			t.Fatalf("while another render runs: %s", got)
+		}
+	}
+	// Not past StaleWhileRendering, though: then readers wait and render.
+	at.Store(int64(510*time.Millisecond + StaleWhileRendering))
+	waited := make(chan string)
+	go func() { waited <- load(Versions{2, 11}) }()
+	select {
+	case got := <-waited:
+		t.Fatalf("a body %s old was served: %s", StaleWhileRendering, got)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	if got := <-done; got != "slow" {
+		t.Fatal(got)
+	}
+	if got := <-waited; got != "r4" && got != "slow" {
+		t.Fatalf("after the wait: %s", got)
+	}
+	// Without TicketsStale (QR images, calendars) every ticket change renders.
+	exact := NewRenderCache(16, 1<<20)
+	for i := range 3 {
+		f, _ := exact.Load(ctx, "qr", Versions{1, uint64(i)}, true, now, body("q"+strconv.Itoa(i)))
+		if string(f.Body) != "q"+strconv.Itoa(i) {
+			t.Fatalf("exact body %d: %s", i, f.Body)
+		}
+	}
+}

@@ -119,8 +119,8 @@ type options struct {
 
 func defaultOptions() options { return options{ckEvery: ckEvery} }
 
-// Open opens (creating if needed) the database at path, checks it, applies
-// migrations and starts the writer.
+// Open opens (creating if needed) the database at path, applies migrations
+// and starts the writer.
 func Open(ctx context.Context, path string) (*DB, error) {
 	return open(ctx, path, defaultOptions())
 }
@@ -207,8 +207,11 @@ func open(ctx context.Context, path string, opts options) (*DB, error) {
 	return db, nil
 }
 
-// prepare checks the file, migrates it and loads the server key, all on the
-// writer connection before anyone else can use the database.
+// prepare checks the journal mode, migrates the file and loads the server
+// key, all on the writer connection before anyone else can use the
+// database. It reads no more of the file than that: the integrity check,
+// which reads all of it (5 s at a million tickets), is CheckIntegrity, run
+// after the server answers and by `salon check`.
 func (db *DB) prepare(ctx context.Context) error {
 	var mode string
 	if err := db.write.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
@@ -216,13 +219,6 @@ func (db *DB) prepare(ctx context.Context) error {
 	}
 	if mode != "wal" {
 		return fmt.Errorf("storage: journal mode is %q, want wal", mode)
-	}
-	var check string
-	if err := db.write.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&check); err != nil {
-		return fmt.Errorf("storage: integrity check: %w", err)
-	}
-	if check != "ok" {
-		return fmt.Errorf("storage: integrity check failed: %s", check)
 	}
 	if err := db.migrate(ctx); err != nil {
 		return db.cannotWrite(err)

@@ -46,6 +46,7 @@ func TestQueryPlans(t *testing.T) {
 		"salon waitlisted": {SalonID: 1, Status: "waitlisted"},
 		"salon confirmed":  {SalonID: 1, Status: "confirmed"},
 		"salon search":     {SalonID: 1, Q: "ana"},
+		"salon page":       {SalonID: 1, After: 500, Limit: 100},
 		"email":            {Email: "a@example.com"},
 	} {
 		q, args := ticketsQuery(f)
@@ -70,6 +71,11 @@ func TestQueryPlans(t *testing.T) {
 		for _, step := range plan {
 			// "SCAN s" over salons is fine (a few thousand rows at most);
 			// any scan of tickets is not.
+			// A salon's pages come in id order from the index: a sort
+			// would read the whole salon for every page.
+			if strings.HasPrefix(name, "tickets: salon") && strings.Contains(step, "TEMP B-TREE") {
+				t.Errorf("%s sorts the salon's tickets for each page:\n%s", name, strings.Join(plan, "\n"))
+			}
 			if strings.HasPrefix(step, "SCAN t ") || step == "SCAN t" || strings.HasPrefix(step, "SCAN tickets") || strings.HasPrefix(step, "SCAN w") {
 				t.Errorf("%s reads every ticket:\n%s", name, strings.Join(plan, "\n"))
 			}

@@ -79,6 +79,9 @@ var contracts = []contract{
 	{"FindSalons_Search", testFindSalonsSearch},
 	{"FindSalons_Past", testFindSalonsPast},
 	{"Industries", testIndustries},
+	{"TicketPages", testTicketPages},
+	{"TicketPages_UnderInserts", testTicketPagesUnderInserts},
+	{"CheckIntegrity", testCheckIntegrity},
 }
 
 // Run runs every contract against stores from open, each in a subtest of

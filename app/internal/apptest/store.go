@@ -2,6 +2,9 @@ package apptest
 
 import (
 	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,4 +40,32 @@ func Guest(t *testing.T, ta *App, slug string, in tickets.RSVPInput) *tickets.Ti
 		t.Fatal(err)
 	}
 	return res.Ticket
+}
+
+// Guests RSVPs n guests (emails prefix0@example.com …) to a salon directly
+// in storage, from 32 goroutines so the writer commits them in batches.
+func Guests(t testing.TB, ta *App, slug, prefix string, n int) {
+	t.Helper()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(n) {
+					return
+				}
+				in := tickets.RSVPInput{Name: fmt.Sprintf("Guest %d", i), Email: fmt.Sprintf("%s%d@example.com", prefix, i),
+					Company: "=Acme, \"Ltd\"", JobTitle: "工程师"}
+				in.Normalize()
+				if _, err := ta.DB.CreateRSVP(context.Background(), storage.RSVPRequest{Slug: slug, Input: in}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -95,30 +95,43 @@ type attendee struct {
 	WaitlistPosition *int   `json:"waitlist_position"`
 }
 
+// attendees lists every ticket of status, following the list's cursor
+// a thousand at a time.
 func (b *bench) attendees(slug, status string) ([]attendee, error) {
 	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseRequest(req)
 	defer fasthttp.ReleaseResponse(resp)
-	req.SetRequestURI("http://" + b.srv.addr + "/api/v1/salons/" + slug + "/attendees?status=" + status)
-	req.Header.Set("Authorization", "Bearer "+b.token)
-	if err := fasthttp.DoTimeout(req, resp, 30*time.Second); err != nil {
-		return nil, fmt.Errorf("list %s attendees: %w", status, err)
-	}
-	if resp.StatusCode() != 200 {
-		return nil, fmt.Errorf("list %s attendees: %d %s", status, resp.StatusCode(), resp.Body())
-	}
-	var out struct {
-		Attendees []attendee `json:"attendees"`
-	}
-	if err := json.Unmarshal(resp.Body(), &out); err != nil {
-		return nil, fmt.Errorf("list %s attendees: %w", status, err)
-	}
-	for _, a := range out.Attendees {
-		if a.Status != status {
-			return nil, fmt.Errorf("list %s attendees: ticket %s is %s", status, a.ID, a.Status)
+	var all []attendee
+	cursor := ""
+	for {
+		req.Reset()
+		resp.Reset()
+		req.SetRequestURI("http://" + b.srv.addr + "/api/v1/salons/" + slug + "/attendees?limit=1000&status=" + status + "&cursor=" + cursor)
+		req.Header.Set("Authorization", "Bearer "+b.token)
+		if err := fasthttp.DoTimeout(req, resp, 30*time.Second); err != nil {
+			return nil, fmt.Errorf("list %s attendees: %w", status, err)
 		}
+		if resp.StatusCode() != 200 {
+			return nil, fmt.Errorf("list %s attendees: %d %s", status, resp.StatusCode(), resp.Body())
+		}
+		var out struct {
+			Attendees  []attendee `json:"attendees"`
+			NextCursor *string    `json:"next_cursor"`
+		}
+		if err := json.Unmarshal(resp.Body(), &out); err != nil {
+			return nil, fmt.Errorf("list %s attendees: %w", status, err)
+		}
+		for _, a := range out.Attendees {
+			if a.Status != status {
+				return nil, fmt.Errorf("list %s attendees: ticket %s is %s", status, a.ID, a.Status)
+			}
+		}
+		all = append(all, out.Attendees...)
+		if out.NextCursor == nil {
+			return all, nil
+		}
+		cursor = *out.NextCursor
 	}
-	return out.Attendees, nil
 }
 
 func trimNote(s string) string {
