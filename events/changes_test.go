@@ -46,10 +46,12 @@ func TestDuplicate(t *testing.T) {
 	start := time.Date(2026, 12, 5, 11, 0, 0, 0, time.UTC)
 	s := &Salon{ID: 7, Slug: "law-night", Title: "Law night", Status: StatusPublished, Sequence: 3, Capacity: 30,
 		StartsAt: start, EndsAt: start.Add(2 * time.Hour), RSVPDeadline: start.Add(-time.Hour), Confirmed: 12,
-		Waitlisted: 2, CheckedIn: 4, Venue: "Hall", ReminderBefore: 3 * time.Hour, CreatedAt: start}
+		Waitlisted: 2, Pending: 3, CheckedIn: 4, Venue: "Hall", ReminderBefore: 3 * time.Hour, CreatedAt: start,
+		Questions: []Question{{ID: "diet", Label: "Diet", Type: QuestionText}}, HostName: "Ana",
+		Cover: Cover{Key: "abc", Sizes: []CoverSize{{Width: 480, Height: 240}}}}
 	d := s.Duplicate(DefaultDuplicateShift)
 	if d.ID != 0 || d.Slug != "" || d.Status != StatusDraft || d.Sequence != 0 || d.Confirmed != 0 || d.Waitlisted != 0 ||
-		d.CheckedIn != 0 || !d.CreatedAt.IsZero() {
+		d.Pending != 0 || d.CheckedIn != 0 || !d.CreatedAt.IsZero() || d.Cover.Has() {
 		t.Fatalf("duplicate keeps what belongs to the original: %+v", d)
 	}
 	week := 7 * 24 * time.Hour
@@ -57,7 +59,8 @@ func TestDuplicate(t *testing.T) {
 		!d.RSVPDeadline.Equal(start.Add(week-time.Hour)) {
 		t.Fatalf("dates: %v %v %v", d.StartsAt, d.EndsAt, d.RSVPDeadline)
 	}
-	if d.Title != "Law night" || d.Venue != "Hall" || d.Capacity != 30 || d.ReminderBefore != 3*time.Hour {
+	if d.Title != "Law night" || d.Venue != "Hall" || d.Capacity != 30 || d.ReminderBefore != 3*time.Hour ||
+		len(d.Questions) != 1 || d.HostName != "Ana" {
 		t.Fatalf("organizer's text lost: %+v", d)
 	}
 	if s.Slug != "law-night" || s.Confirmed != 12 {

@@ -16,7 +16,9 @@ const MaxDuplicateDays = 366
 func (s *Salon) Duplicate(shift time.Duration) *Salon {
 	c := *s
 	c.ID, c.Slug, c.Status, c.Sequence = 0, "", StatusDraft, 0
-	c.Confirmed, c.Waitlisted, c.CheckedIn, c.Notified = 0, 0, 0, 0
+	c.Confirmed, c.Waitlisted, c.Pending, c.CheckedIn, c.Notified = 0, 0, 0, 0, 0
+	// The cover lives beside the salon, not in it: a copy starts without one.
+	c.Cover = Cover{}
 	c.CreatedAt, c.UpdatedAt = time.Time{}, time.Time{}
 	c.StartsAt, c.EndsAt = s.StartsAt.Add(shift), s.EndsAt.Add(shift)
 	c.RSVPDeadline = s.RSVPDeadline.Add(shift)
