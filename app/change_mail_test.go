@@ -24,7 +24,7 @@ func TestMail_ChangeOldAndNew(t *testing.T) {
 	want := map[string][]string{
 		"ana@example.com": {"What changed:", "Time: Sat 4 Dec, 19:00–21:00 (Asia/Shanghai) → Sat 4 Dec, 20:00–22:30 (Asia/Shanghai)",
 			"Place: Room A → Columbia Circle", "Title: Biotech evening → Biotech night"},
-		"fang@example.com": {"变更内容：", "时间：12月4日 周六 19:00–21:00（Asia/Shanghai）→ 12月4日 周六 20:00–22:30（Asia/Shanghai）",
+		"fang@example.com": {"变更内容：", "时间：12月4日 周六 19:00–21:00（Asia/Shanghai） → 12月4日 周六 20:00–22:30（Asia/Shanghai）",
 			"地点：Room A → Columbia Circle"},
 	}
 	seen := 0
