@@ -46,6 +46,10 @@ type Config struct {
 	// WebhookPoll and WebhookBackoff, when set (tests), replace the
 	// webhook worker's poll interval and first retry delay.
 	WebhookPoll, WebhookBackoff time.Duration
+	// WriteTimeout, when set (tests), replaces web.DefaultWriteTimeout: how
+	// long a client may take over an answer, or over each piece of a
+	// streamed one.
+	WriteTimeout time.Duration
 }
 
 // DefaultRetentionDays is how long attendees' personal data is kept after

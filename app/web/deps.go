@@ -9,6 +9,7 @@ package web
 import (
 	"log/slog"
 	"sync/atomic"
+	"time"
 
 	"salon/app/webhook"
 	"salon/events"
@@ -57,6 +58,9 @@ type Deps struct {
 	MailSends bool
 	// Webhooks decides which addresses webhooks may be registered for.
 	Webhooks *webhook.Guard
+	// WriteTimeout bounds how long a client may take over an answer, or,
+	// streaming one, over each piece of it; DefaultWriteTimeout when 0.
+	WriteTimeout time.Duration
 	// errors renders the error page.
 	errors *Templates
 
