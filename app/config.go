@@ -53,6 +53,10 @@ type Config struct {
 	// GC is how the process sets Go's garbage collector (--gogc,
 	// --memory-limit); runServe applies it.
 	GC GCConfig
+	// WriteTimeout, when set (tests), replaces web.DefaultWriteTimeout: how
+	// long a client may take over an answer, or over each piece of a
+	// streamed one.
+	WriteTimeout time.Duration
 }
 
 // DefaultRetentionDays is how long attendees' personal data is kept after

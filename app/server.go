@@ -69,6 +69,10 @@ func NewServer(cfg Config, db storage.Store, log *slog.Logger) (*Server, error) 
 		return nil, err
 	}
 	db.ObserveWriteWait(s.d.Metrics.ObserveWriteWait)
+	s.d.WriteTimeout = cfg.WriteTimeout
+	if s.d.WriteTimeout <= 0 {
+		s.d.WriteTimeout = web.DefaultWriteTimeout
+	}
 	s.app = fiber.New(fiber.Config{
 		// Values from the request must not change under us after the
 		// handler returns (Gatus issue #1268).
@@ -82,7 +86,7 @@ func NewServer(cfg Config, db storage.Store, log *slog.Logger) (*Server, error) 
 		// out in two writes and served 28% fewer views per second.
 		WriteBufferSize:         16 * 1024,
 		ReadTimeout:             30 * time.Second,
-		WriteTimeout:            30 * time.Second,
+		WriteTimeout:            s.d.WriteTimeout,
 		IdleTimeout:             90 * time.Second,
 		ErrorHandler:            s.d.ErrorHandler,
 		DisableStartupMessage:   true,

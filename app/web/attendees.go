@@ -7,12 +7,12 @@ import (
 	"encoding/csv"
 	"io"
 	"log/slog"
-	"net"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"salon/events"
 	"salon/storage"
@@ -29,10 +29,10 @@ const (
 	attendeeCSVChunk    = 500
 )
 
-// csvChunkWriteTimeout is how long the client may take over each chunk of a
-// streamed export: the server's write timeout, which otherwise bounds the
-// whole answer.
-const csvChunkWriteTimeout = 30 * time.Second
+// DefaultWriteTimeout is how long a client may take over any part of an
+// answer: fasthttp's write deadline for a whole ordinary answer, and for a
+// streamed one the longest it may go without taking a byte.
+const DefaultWriteTimeout = 30 * time.Second
 
 // attendeeFilter reads the attendee list's query: status, q and cursor.
 func attendeeFilter(c *fiber.Ctx, sa *events.Salon) (storage.TicketFilter, error) {
@@ -187,45 +187,73 @@ func (d *Deps) SendAttendeesCSV(c *fiber.Ctx) error {
 		// Small enough for one chunk: a plain answer with its length.
 		return c.Send(s.buf.Bytes())
 	}
-	s.conn = c.Context().Conn()
+	s.rc = c.Context()
+	s.timeout = d.WriteTimeout
+	if s.timeout <= 0 {
+		s.timeout = DefaultWriteTimeout
+	}
 	c.Context().SetBodyStream(s, -1)
 	return nil
 }
 
-// csvStream reads the attendees CSV chunk by chunk as it is sent.
+// csvStream reads the attendees CSV chunk by chunk as it is sent. fasthttp
+// calls Read after it has written what the last Read gave, and
+// CloseWithError when the answer is over, with the write's error.
 type csvStream struct {
-	ctx  context.Context
-	db   storage.Tickets
-	f    storage.TicketFilter
-	loc  *time.Location
-	qs   []events.Question
-	log  *slog.Logger
-	conn net.Conn
-	buf  bytes.Buffer
-	w    *csv.Writer
-	done bool
+	ctx     context.Context
+	db      storage.Tickets
+	f       storage.TicketFilter
+	loc     *time.Location
+	qs      []events.Question
+	log     *slog.Logger
+	rc      *fasthttp.RequestCtx
+	timeout time.Duration
+	buf     bytes.Buffer
+	w       *csv.Writer
+	done    bool
+	sent    int64
+	// failed is the store's error that cut the answer short, already
+	// logged.
+	failed error
 }
 
 // Read hands out the CSV, reading the next chunk when the last is sent.
+//
+// The write deadline moves on at every Read, after the store was read: a
+// deadline for the whole answer (fasthttp's, set once when the handler
+// returns) cut big exports to slow or busy clients short, and one set per
+// chunk before the store read counted the store's time, under load
+// seconds, against the client. So the deadline bounds only how long the
+// client takes over each piece written, and a client that stops reading
+// still times out.
 func (s *csvStream) Read(p []byte) (int, error) {
 	for s.buf.Len() == 0 {
 		if s.done {
 			return 0, io.EOF
 		}
 		s.buf.Reset()
-		if s.conn != nil {
-			// The server's write timeout bounds the whole answer from its
-			// start; a big export to a slow client may take longer, so
-			// each chunk gets that long again. A client that stops
-			// reading still times out.
-			s.conn.SetWriteDeadline(time.Now().Add(csvChunkWriteTimeout))
-		}
 		if err := s.fill(); err != nil {
-			s.log.Error("attendees CSV cut short", "salon_id", s.f.SalonID, "err", err)
+			s.failed = err
+			s.log.Error("attendees CSV cut short: the store failed", "salon_id", s.f.SalonID, "sent_bytes", s.sent, "err", err)
 			return 0, err
 		}
 	}
-	return s.buf.Read(p)
+	if s.rc != nil {
+		s.rc.SetWriteDeadline(time.Now().Add(s.timeout))
+	}
+	n, err := s.buf.Read(p)
+	s.sent += int64(n)
+	return n, err
+}
+
+// CloseWithError is called by fasthttp once the answer is over; err is why
+// it ended early (the client went away or took too long), nil when it was
+// sent whole. A cut-short export is logged, so it is not silent.
+func (s *csvStream) CloseWithError(err error) error {
+	if err != nil && s.failed == nil {
+		s.log.Warn("attendees CSV cut short: the client stopped taking it", "salon_id", s.f.SalonID, "sent_bytes", s.sent, "err", err)
+	}
+	return nil
 }
 
 // fill reads the next chunk of tickets and writes their rows.

@@ -9,6 +9,7 @@ package web
 import (
 	"log/slog"
 	"sync/atomic"
+	"time"
 
 	"salon/app/webhook"
 	"salon/events"
@@ -63,6 +64,9 @@ type Deps struct {
 	// PrivacyContact is the address the privacy page names (bare, no
 	// display name).
 	PrivacyContact string
+	// WriteTimeout bounds how long a client may take over an answer, or,
+	// streaming one, over each piece of it; DefaultWriteTimeout when 0.
+	WriteTimeout time.Duration
 	// errors renders the error page.
 	errors *Templates
 	// industries keeps the list of industries; see Industries.

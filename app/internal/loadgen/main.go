@@ -33,7 +33,7 @@ func main() {
 		keep     = flag.Bool("keep", false, "keep the temporary directory (database, server log)")
 		ref      = flag.String("ref", "", "internal: serve the reference server of this kind")
 		refDir   = flag.String("dir", "", "internal: the reference server's directory")
-		only     = flag.String("only", "", "run only these rows, comma-separated: rsvp, burst, reads, checkins (start-up and memory are always measured)")
+		only     = flag.String("only", "", "run only these rows, comma-separated: rsvp, burst, reads, checkins, csv, big (start-up and memory are always measured)")
 		failExit = flag.Bool("fail-exit", false, "exit 1 when a target is missed")
 	)
 	flag.Parse()
