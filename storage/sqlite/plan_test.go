@@ -32,6 +32,7 @@ func TestQueryPlans(t *testing.T) {
 		"resends":   lastResendQuery,
 		"feed":      feedQuery,
 		"resend":    resendQuery,
+		"retention": eraseEndedQuery,
 	}
 	queries := map[string]query{}
 	for name, q := range plain {

@@ -112,6 +112,15 @@ func (db *DB) EraseTicket(ctx context.Context, token string) (*tickets.Ticket, e
 	return db.FindTicketByID(ctx, salonID, id)
 }
 
+// eraseEndedQuery finds a batch of tickets past retention: from the ended
+// salons to their tickets by the salon index. Joined the other way round
+// and ordered by ticket id, it scanned every ticket in the writer (290 ms
+// at a million) at each start and each hour, even with nothing due, and
+// held up every write meanwhile, the first health probe included.
+const eraseEndedQuery = `SELECT t.id, t.salon_id, t.email FROM tickets t
+	WHERE t.salon_id IN (SELECT id FROM salons WHERE ends_at < ?) AND t.erased_at IS NULL
+	ORDER BY t.salon_id, t.id LIMIT ?`
+
 // EraseEnded erases up to limit tickets of salons that ended before before,
 // leaving their status and the salons' counts as they are.
 func (db *DB) EraseEnded(ctx context.Context, before time.Time, limit int) (int, error) {
@@ -121,8 +130,7 @@ func (db *DB) EraseEnded(ctx context.Context, before time.Time, limit int) (int,
 	var n int
 	err := db.update(ctx, func(tx *Tx) error {
 		n = 0
-		rows, err := tx.QueryContext(ctx, `SELECT t.id, t.salon_id, t.email FROM tickets t JOIN salons s ON s.id = t.salon_id
-			WHERE s.ends_at < ? AND t.erased_at IS NULL ORDER BY t.id LIMIT ?`, before.Unix(), limit)
+		rows, err := tx.QueryContext(ctx, eraseEndedQuery, before.Unix(), limit)
 		if err != nil {
 			return fmt.Errorf("storage: unable to find tickets past retention: %w", err)
 		}
