@@ -33,6 +33,7 @@ func TestQueryPlans(t *testing.T) {
 		"feed":      feedQuery,
 		"resend":    resendQuery,
 		"retention": eraseEndedQuery,
+		"party":     waitingPartyQuery,
 	}
 	queries := map[string]query{}
 	for name, q := range plain {

@@ -142,7 +142,7 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 		if status == tickets.StatusWaitlisted {
 			// The new ticket has the highest id, so every waitlisted ticket
 			// of the salon is ahead of it or is it.
-			if t.WaitlistPosition, err = waitlistPosition(ctx, tx, s.ID, id); err != nil {
+			if t.WaitlistPosition, err = newWaitlistPosition(ctx, tx, s, t); err != nil {
 				return err
 			}
 		}
@@ -228,6 +228,28 @@ func resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID int64, em
 		return nil
 	}
 	return enqueue(ctx, tx, tickets.NoticeAlreadyRegistered, salonID, ticketID, email, lang, 0, 0)
+}
+
+// waitingPartyQuery finds a waitlisted party of a salon, if any, by the
+// partial index of migration 0020.
+const waitingPartyQuery = `SELECT 1 FROM tickets WHERE salon_id = ? AND status = 'waitlisted' AND guests > 0 LIMIT 1`
+
+// newWaitlistPosition is the place in line of t, just waitlisted as the
+// salon's newest ticket. While every waitlisted ticket is a single guest
+// (t too, and no party waits: one probe of tickets_waitlisted_parties),
+// seats and tickets are the same number, so the place is the waitlisted
+// seat count s now holds; otherwise the waitlist is counted.
+func newWaitlistPosition(ctx context.Context, tx *Tx, s *events.Salon, t *tickets.Ticket) (int, error) {
+	if t.Guests == 0 {
+		var party int
+		err := tx.QueryRowContext(ctx, waitingPartyQuery, s.ID).Scan(&party)
+		if errors.Is(err, sql.ErrNoRows) {
+			return s.Waitlisted, nil
+		} else if err != nil {
+			return 0, fmt.Errorf("storage: unable to look for waiting parties: %w", err)
+		}
+	}
+	return waitlistPosition(ctx, tx, s.ID, t.ID)
 }
 
 // waitlistPosition is a waitlisted ticket's place in line: how many
