@@ -3,6 +3,7 @@ package site_test
 import (
 	"context"
 	"encoding/base64"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -19,18 +20,33 @@ import (
 // RSVP goes through; the poster is a PNG whose QR code opens the salon.
 func TestSalonPageBrowser(t *testing.T) {
 	exe := apptest.RequireChromium(t)
-	for _, size := range []struct {
+	type sized struct {
 		name string
 		w, h int
-	}{{"phone", 390, 844}, {"laptop", 1280, 900}} {
-		t.Run(size.name, func(t *testing.T) {
+		lang string
+	}
+	var runs []sized
+	// Both sizes in both languages: the Chinese page has its own line
+	// lengths, error texts and poster fonts.
+	for _, lang := range []string{"en-US", "zh-CN"} {
+		for _, z := range []sized{{"phone", 390, 844, lang}, {"laptop", 1280, 900, lang}} {
+			runs = append(runs, z)
+		}
+	}
+	for _, size := range runs {
+		t.Run(size.name+"/"+size.lang, func(t *testing.T) {
 			ta, base := apptest.NewBrowserApp(t)
 			long := strings.Repeat("A long paragraph about the evening, its talks and who should come. ", 12)
 			slug := ta.Salon(`"slug":"phone-night","title":"法律之夜 Law night","venue":"WeWork","address":"威海路 755 号","description":"` +
 				long + `\n\n` + long + `\n\n- one\n- two\n- three","capacity":5`)
-			ctx := apptest.StartChromium(t, exe, size.w, size.h)
+			ctx := apptest.StartChromium(t, exe, size.w, size.h, chromedp.Flag("lang", size.lang))
 			apptest.WatchConsole(t, ctx, size.name)
 			page := base + "/salons/" + slug
+			// The language switch sets the reader's choice, as a person does.
+			first := page
+			if size.lang == "zh-CN" {
+				first = base + "/lang/zh?next=" + url.QueryEscape("/salons/"+slug)
+			}
 
 			// A window is at least 500 px wide; the phone is emulated.
 			apptest.BrowserStep(t, ctx, "open the salon page", 15*time.Second,
@@ -39,7 +55,10 @@ func TestSalonPageBrowser(t *testing.T) {
 						Width: int64(size.w), Height: int64(size.h), DeviceScaleFactor: 1, Mobile: size.name == "phone"})
 					return err
 				}),
-				chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS("h1")))
+				chromedp.Navigate(first), chromedp.WaitVisible(chromedp.CSS("h1")))
+			if l := apptest.BrowserEval[string](t, ctx, `document.documentElement.lang`); l[:2] != size.lang[:2] {
+				t.Fatalf("page language %q, want %s", l, size.lang)
+			}
 			if w := apptest.BrowserEval[int](t, ctx, `window.innerWidth`); w > size.w {
 				t.Fatalf("viewport %d px wide, want at most %d", w, size.w)
 			}
