@@ -137,11 +137,14 @@ func testAnswersStored(t *testing.T, db *store) {
 			t.Fatalf("%s: answers %s, want %s", what, a, want)
 		}
 	}
-	// A ticket without answers has none, and an unticked checkbox is kept
-	// as false.
+	// Optional questions left out stay out of the stored answers, and a
+	// ticket of a salon without questions has none.
 	res, err = rsvpAnswers(t, db, s.Slug, "bob@example.com", `{"diet":"None","photo":true}`, "")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got, _ := db.FindTicketByID(ctx, s.ID, res.Ticket.ID); answersJSON(got.Answers) != `{"diet":"None","photo":true}` {
+		t.Fatalf("answers with optional ones left out: %s", answersJSON(got.Answers))
 	}
 	noQ := mustCreateSalon(t, db, 5, true)
 	plain, err := rsvp(t, db, noQ.Slug, "cy@example.com")
