@@ -47,8 +47,8 @@ func getPage(t *testing.T, ta *apptest.App, path string) attendeePage {
 }
 
 // TestAttendees_Pages: the list pages by cursor, each ticket once in id
-// order while RSVPs arrive between pages; without limit it is the first
-// page of 100 in the old shape; bad limits and cursors are invalid, naming
+// order while RSVPs arrive between pages; without limit or cursor it is
+// the whole list, with a cursor alone pages of 100; bad limits and cursors are invalid, naming
 // the field.
 func TestAttendees_Pages(t *testing.T) {
 	ta := apptest.New(t)
@@ -56,7 +56,16 @@ func TestAttendees_Pages(t *testing.T) {
 	apptest.Guests(t, ta, slug, "p", 130)
 	base := "/api/v1/salons/" + slug + "/attendees"
 
-	first := getPage(t, ta, base)
+	// A client that never heard of pages gets the whole list, as the
+	// contract always had it; one that follows cursors gets 100 a page.
+	if whole := getPage(t, ta, base); len(whole.Attendees) != 130 || whole.NextCursor != nil {
+		t.Fatalf("without limit or cursor: %d attendees, next %v", len(whole.Attendees), whole.NextCursor)
+	}
+	one := getPage(t, ta, base+"?limit=1")
+	if len(one.Attendees) != 1 || one.NextCursor == nil {
+		t.Fatalf("limit=1: %d attendees, next %v", len(one.Attendees), one.NextCursor)
+	}
+	first := getPage(t, ta, base+"?cursor="+*one.NextCursor)
 	if len(first.Attendees) != web.AttendeePageDefault || first.NextCursor == nil {
 		t.Fatalf("default page: %d attendees, next %v", len(first.Attendees), first.NextCursor)
 	}

@@ -71,11 +71,16 @@ func parseAttendeeCursor(cur string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-// AttendeeLimit reads the API's limit: AttendeePageDefault when absent,
-// at most AttendeePageMax.
+// AttendeeLimit reads the API's limit: at most AttendeePageMax;
+// AttendeePageDefault when a cursor comes without one; 0 (every ticket,
+// the contract's list as it always was) when neither is given, so a
+// client that never heard of pages still gets the whole list.
 func AttendeeLimit(c *fiber.Ctx) (int, error) {
 	v := c.Query("limit")
 	if v == "" {
+		if c.Query("cursor") == "" {
+			return 0, nil
+		}
 		return AttendeePageDefault, nil
 	}
 	n, err := strconv.Atoi(v)
@@ -107,8 +112,12 @@ func (d *Deps) SalonAttendees(c *fiber.Ctx, limit int) (*events.Salon, storage.T
 }
 
 // AttendeePage is SalonAttendees a page of at most limit at a time, with
-// the cursor of the next page, "" on the last.
+// the cursor of the next page, "" on the last; limit 0 is every ticket.
 func (d *Deps) AttendeePage(c *fiber.Ctx, limit int) (*events.Salon, storage.TicketFilter, []*tickets.Ticket, string, error) {
+	if limit == 0 {
+		sa, f, list, err := d.SalonAttendees(c, 0)
+		return sa, f, list, "", err
+	}
 	// One more than the page tells whether another page follows.
 	sa, f, list, err := d.SalonAttendees(c, limit+1)
 	if err != nil || len(list) <= limit {
