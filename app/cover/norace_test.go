@@ -1,5 +1,0 @@
-//go:build !race
-
-package cover
-
-const raceEnabled = false
