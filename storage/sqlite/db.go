@@ -35,6 +35,8 @@ type DB struct {
 	write *sql.DB
 	// wstmts are the writer connection's prepared statements.
 	wstmts *stmtCache
+	// wcache is the writer goroutine's salon cache (see salonCache).
+	wcache *salonCache
 	// ck is the checkpointer's connection; ckWake tells it of a commit.
 	ck       *sql.DB
 	ckWake   chan struct{}
@@ -156,6 +158,7 @@ func open(ctx context.Context, path string, opts options) (*DB, error) {
 		path:    path,
 		write:   write,
 		wstmts:  newStmtCache(write),
+		wcache:  newSalonCache(),
 		jobs:    make(chan *writeJob, 1024),
 		ckWake:  make(chan struct{}, 1),
 		closing: make(chan struct{}),

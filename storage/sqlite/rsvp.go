@@ -65,8 +65,10 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 		keyHash = tickets.HashToken(r.Slug + "\x00" + r.IdempotencyKey)
 		bodyHash = tickets.HashToken(in.IdempotencyBody())
 	}
-	err := db.update(ctx, func(tx *Tx) error {
-		s, err := scanRSVPSalon(tx.QueryRowContext(ctx, rsvpSalonColumns, r.Slug))
+	// The salon's row, its counts and its webhook subscribers come from the
+	// writer's salon cache (see salonCache): read once, written once per batch.
+	err := db.updateCached(ctx, func(tx *Tx) error {
+		s, err := tx.rsvpSalon(ctx, r.Slug)
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && !s.Visible()) {
 			return notFound("Salon")
 		} else if err != nil {
@@ -136,7 +138,7 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 			JobTitle: in.JobTitle, Lang: in.Lang, Status: status, Guests: in.Guests, CreatedAt: tx.now, UpdatedAt: tx.now, Answers: answers}
 		kind := tickets.NoticeFor(status)
 		dc, dw, dp := tickets.SeatCounts(status, t.Seats())
-		if err := addCounts(ctx, tx, s, dc, dw, dp); err != nil {
+		if err := tx.addCachedCounts(s, dc, dw, dp); err != nil {
 			return err
 		}
 		if status == tickets.StatusWaitlisted {
@@ -161,7 +163,11 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 				return fmt.Errorf("storage: unable to record idempotency key: %w", err)
 			}
 		}
-		if err := emitWebhook(ctx, tx, s.ID, storage.EventRSVPCreated, func() (any, error) { return storage.TicketEventData(t), nil }); err != nil {
+		hooks, err := tx.cachedSubscribers(ctx, s.ID, storage.EventRSVPCreated)
+		if err != nil {
+			return err
+		}
+		if err := deliverWebhook(ctx, tx, hooks, storage.EventRSVPCreated, func() (any, error) { return storage.TicketEventData(t), nil }); err != nil {
 			return err
 		}
 		db.ticketsChanged(tx)

@@ -98,23 +98,36 @@ const subscribersQuery = `SELECT w.id FROM webhooks w JOIN users u ON u.id = w.u
 // salonID, in the caller's transaction. data is only built when someone
 // subscribed, so a write nobody listens to pays one indexed query.
 func emitWebhook(ctx context.Context, tx *Tx, salonID int64, eventType string, data func() (any, error)) error {
+	hooks, err := subscribers(ctx, tx, salonID, eventType)
+	if err != nil {
+		return err
+	}
+	return deliverWebhook(ctx, tx, hooks, eventType, data)
+}
+
+// subscribers are the webhooks that get eventType for salonID.
+func subscribers(ctx context.Context, tx *Tx, salonID int64, eventType string) ([]int64, error) {
 	rows, err := tx.QueryContext(ctx, subscribersQuery, salonID, ","+eventType+",")
 	if err != nil {
-		return fmt.Errorf("storage: unable to find webhooks: %w", err)
+		return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
 	}
+	defer rows.Close()
 	var hooks []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return fmt.Errorf("storage: unable to find webhooks: %w", err)
+			return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
 		}
 		hooks = append(hooks, id)
 	}
-	rows.Close()
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("storage: unable to find webhooks: %w", err)
+		return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
 	}
+	return hooks, nil
+}
+
+// deliverWebhook writes one delivery of eventType per webhook of hooks.
+func deliverWebhook(ctx context.Context, tx *Tx, hooks []int64, eventType string, data func() (any, error)) error {
 	if len(hooks) == 0 {
 		return nil
 	}

@@ -30,6 +30,10 @@ type Tx struct {
 	// wrote is set once a statement of this write may have changed a row
 	// (see stmt.go); a write that fails before it has nothing to undo.
 	wrote bool
+	// cache is the writer's salon cache, for a write queued with
+	// updateCached; counts are its changes to the cached counts.
+	cache  *salonCache
+	counts []countChange
 }
 
 // writeBatch is what the writes of one batch share besides the transaction: the
@@ -49,6 +53,10 @@ type writeJob struct {
 	done     chan error
 	enqueued time.Time
 	after    []func()
+	// cached marks a write that reads and changes salons only through the
+	// writer's salon cache (updateCached); any other write has the cached
+	// counts written before it runs and the cache emptied after.
+	cached bool
 }
 
 // update runs fn inside the writer. The single writer goroutine runs the
@@ -60,7 +68,18 @@ type writeJob struct {
 // accumulate, what it hands out, and must have no effect outside tx. fn must
 // only touch the database through tx and must not call update itself.
 func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
-	job := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1), enqueued: time.Now()}
+	return db.queue(ctx, fn, false)
+}
+
+// updateCached is update for a write that reads its salon with
+// tx.rsvpSalon, changes its counts only with tx.addCachedCounts and changes
+// nothing else of salons, webhooks or accounts (see salonCache).
+func (db *DB) updateCached(ctx context.Context, fn func(*Tx) error) error {
+	return db.queue(ctx, fn, true)
+}
+
+func (db *DB) queue(ctx context.Context, fn func(*Tx) error, cached bool) error {
+	job := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1), enqueued: time.Now(), cached: cached}
 	select {
 	case <-db.closing:
 		return storage.ErrClosed
@@ -214,6 +233,16 @@ func (db *DB) begin(j *writeJob) *batch {
 		j.done <- fmt.Errorf("storage: begin write: %w", err)
 		return nil
 	}
+	// Another connection's commit empties the salon cache; so does one
+	// grown past its bound (nothing of it is unwritten between batches).
+	if len(db.wcache.bySlug) > maxCachedSalons {
+		db.wcache.reset()
+	}
+	if err := db.wcache.checkVersion(context.Background(), sqlTx); err != nil {
+		sqlTx.Rollback()
+		j.done <- err
+		return nil
+	}
 	b := &batch{tx: sqlTx, now: db.Now().UTC().Truncate(time.Second), savepoints: db.opts.savepoints,
 		shared: &writeBatch{stmts: db.wstmts, bound: make(map[*sql.Stmt]*sql.Stmt)}}
 	if !db.add(b, j) {
@@ -257,15 +286,29 @@ func (db *DB) run(b *batch, i int) error {
 		b.results[i] = err
 		return nil
 	}
+	ctx := context.Background()
+	if j.cached {
+		tx.cache = db.wcache
+	} else {
+		// A write that does not go through the cache reads the salons as
+		// they stand, so the batch's counts are written first (outside its
+		// savepoint: they are the earlier writes'), and whatever it changes
+		// is read again by the writes after it.
+		if err := db.wcache.flush(ctx, &Tx{Tx: b.tx, now: b.now, batch: b.shared}); err != nil {
+			return err
+		}
+		defer db.wcache.reset()
+	}
 	if !b.savepoints {
 		b.results[i] = runJob(j, tx)
+		db.undoCounts(tx, b.results[i])
 		return nil
 	}
-	ctx := context.Background()
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
 		return fmt.Errorf("storage: savepoint: %w", err)
 	}
 	b.results[i] = runJob(j, tx)
+	db.undoCounts(tx, b.results[i])
 	if b.results[i] != nil {
 		if _, err := tx.ExecContext(ctx, `ROLLBACK TO w`); err != nil {
 			return fmt.Errorf("storage: rollback to savepoint: %w", err)
@@ -275,6 +318,16 @@ func (db *DB) run(b *batch, i int) error {
 		return fmt.Errorf("storage: release savepoint: %w", err)
 	}
 	return nil
+}
+
+// undoCounts takes back the cached count changes of a write that failed.
+// Without savepoints, a write that made any has the batch run again anyway
+// (needsUndo), which starts the cache afresh.
+func (db *DB) undoCounts(tx *Tx, err error) {
+	if err != nil && len(tx.counts) > 0 {
+		db.wcache.undo(tx.counts)
+		tx.counts = nil
+	}
 }
 
 // needsUndo reports whether a write that failed may have left changes in
@@ -296,6 +349,7 @@ func needsUndo(tx *Tx, err error) bool {
 // (b.now), on the same database, so they decide as they did.
 func (db *DB) rerun(b *batch) error {
 	b.tx.Rollback()
+	db.wcache.reset()
 	db.reruns.Add(1)
 	sqlTx, err := db.write.BeginTx(context.Background(), nil)
 	if err != nil {
@@ -319,6 +373,7 @@ func (db *DB) abandon(b *batch, err error) {
 	if b.tx != nil {
 		b.tx.Rollback()
 	}
+	db.wcache.reset()
 	for i, j := range b.jobs {
 		if b.results[i] != nil {
 			j.done <- b.results[i]
@@ -343,6 +398,7 @@ func (db *DB) commit(b *batch) {
 	}
 	if err != nil {
 		b.tx.Rollback()
+		db.wcache.reset()
 		// Every write of the batch is answered this error, and update runs
 		// the callbacks only of a write answered nil.
 		for i := range g.results {
@@ -382,6 +438,9 @@ func (db *DB) commitTx(b *batch, g *group) (sv, tv uint64, err error) {
 		salons, tickets = salons || tx.salons, tickets || tx.tickets
 	}
 	btx := &Tx{Tx: b.tx, now: b.now, batch: b.shared}
+	if err := db.wcache.flush(context.Background(), btx); err != nil {
+		return 0, 0, err
+	}
 	sv, tv, err = countChanges(context.Background(), btx, salons, tickets)
 	if err != nil {
 		return 0, 0, fmt.Errorf("storage: count changes: %w", err)

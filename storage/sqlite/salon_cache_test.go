@@ -1,0 +1,309 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"salon/events"
+	"salon/storage"
+	"salon/tickets"
+)
+
+func cacheSalon(t *testing.T, db *DB, capacity int) *events.Salon {
+	t.Helper()
+	start := time.Now().Add(7 * 24 * time.Hour).Truncate(time.Minute)
+	s := &events.Salon{Title: "Cache", Industry: "fintech", StartsAt: start, EndsAt: start.Add(2 * time.Hour),
+		Capacity: capacity, Waitlist: true, Status: events.StatusPublished}
+	if err := db.CreateSalon(context.Background(), s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// queueRSVP calls CreateRSVP on a goroutine of its own and returns once the
+// write is queued (the writer being held).
+func queueRSVP(db *DB, slug, email string) <-chan rsvpAnswer {
+	n := len(db.jobs)
+	ch := make(chan rsvpAnswer, 1)
+	go func() { ch <- rsvpNow(db, slug, email) }()
+	for len(db.jobs) <= n {
+		time.Sleep(time.Millisecond)
+	}
+	return ch
+}
+
+func rsvpNow(db *DB, slug, email string) rsvpAnswer {
+	in := tickets.RSVPInput{Name: "Guest", Email: email}
+	in.Normalize()
+	res, err := db.CreateRSVP(context.Background(), storage.RSVPRequest{Slug: slug, Input: in})
+	return rsvpAnswer{res, err}
+}
+
+type rsvpAnswer struct {
+	res *storage.RSVPResult
+	err error
+}
+
+func (a rsvpAnswer) status(t *testing.T) string {
+	t.Helper()
+	if a.err != nil {
+		t.Fatalf("RSVP: %v", a.err)
+	}
+	return fmt.Sprintf("%s %d", a.res.Ticket.Status, a.res.Ticket.WaitlistPosition)
+}
+
+// checkCounts fails unless the salon's stored counts are its tickets'.
+func checkCounts(t *testing.T, db *DB, s *events.Salon, confirmed, waitlisted int) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := db.FindSalonByID(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c, w int
+	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(status = 'confirmed'), 0), COALESCE(SUM(status = 'waitlisted'), 0)
+		FROM tickets WHERE salon_id = ?`, s.ID).Scan(&c, &w); err != nil {
+		t.Fatal(err)
+	}
+	if got.Confirmed != c || got.Waitlisted != w {
+		t.Fatalf("salon counts %d confirmed, %d waitlisted; its tickets %d, %d", got.Confirmed, got.Waitlisted, c, w)
+	}
+	if c != confirmed || w != waitlisted {
+		t.Fatalf("%d confirmed, %d waitlisted; want %d, %d", c, w, confirmed, waitlisted)
+	}
+}
+
+// TestSalonCache_OtherWritesInTheBatch: in one batch, RSVPs (which count
+// seats in the writer's cache) and other writes of the same salon (which
+// read and change it in the database) each see the others' changes in
+// order: a write after two RSVPs reads their counts, a capacity cut between
+// RSVPs holds for the RSVP after it, and a cancellation frees its seat for
+// the waitlist. The stored counts are the tickets' at the end.
+func TestSalonCache_OtherWritesInTheBatch(t *testing.T) {
+	for _, savepoints := range []bool{false, true} {
+		t.Run(fmt.Sprintf("savepoints=%v", savepoints), func(t *testing.T) {
+			ctx := context.Background()
+			db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{savepoints: savepoints})
+			s := cacheSalon(t, db, 3)
+			// Fill the cache before the batch.
+			if got := rsvpNow(db, s.Slug, "first@example.com").status(t); got != "confirmed 0" {
+				t.Fatalf("first: %s", got)
+			}
+
+			release := holdWriter(t, db)
+			a := queueRSVP(db, s.Slug, "a@example.com")
+			var seen int
+			read := queueWrite(db, ctx, func(tx *Tx) error {
+				return tx.QueryRowContext(ctx, `SELECT confirmed FROM salons WHERE id = ?`, s.ID).Scan(&seen)
+			})
+			cut := queueWrite(db, ctx, func(tx *Tx) error {
+				_, err := tx.ExecContext(ctx, `UPDATE salons SET capacity = 2 WHERE id = ?`, s.ID)
+				return err
+			})
+			b := queueRSVP(db, s.Slug, "b@example.com")
+			c := queueRSVP(db, s.Slug, "c@example.com")
+			release()
+			if err := <-read; err != nil {
+				t.Fatal(err)
+			}
+			if err := <-cut; err != nil {
+				t.Fatal(err)
+			}
+			if seen != 2 {
+				t.Errorf("a write after two RSVPs read %d confirmed, want 2", seen)
+			}
+			if got := (<-a).status(t); got != "confirmed 0" {
+				t.Errorf("a: %s", got)
+			}
+			for name, ch := range map[string]<-chan rsvpAnswer{"b": b, "c": c} {
+				if got := (<-ch).status(t); got != "waitlisted 1" && got != "waitlisted 2" {
+					t.Errorf("%s after the capacity cut: %s, want waitlisted", name, got)
+				}
+			}
+			checkCounts(t, db, s, 2, 2)
+
+			// A cancellation in a batch of RSVPs promotes the first in line;
+			// the RSVP after it finds the salon full again.
+			var firstID int64
+			if err := db.read.QueryRowContext(ctx, `SELECT id FROM tickets WHERE email = 'first@example.com'`).Scan(&firstID); err != nil {
+				t.Fatal(err)
+			}
+			release = holdWriter(t, db)
+			d := queueRSVP(db, s.Slug, "d@example.com")
+			cancelled := make(chan error, 1)
+			n := len(db.jobs)
+			go func() { _, err := db.CancelTicket(ctx, s.ID, firstID); cancelled <- err }()
+			for len(db.jobs) <= n {
+				time.Sleep(time.Millisecond)
+			}
+			e := queueRSVP(db, s.Slug, "e@example.com")
+			release()
+			if err := <-cancelled; err != nil {
+				t.Fatal(err)
+			}
+			if got := (<-d).status(t); got != "waitlisted 3" {
+				t.Errorf("d: %s", got)
+			}
+			if got := (<-e).status(t); got != "waitlisted 3" {
+				t.Errorf("e, after the cancellation promoted the first in line: %s, want waitlisted 3", got)
+			}
+			checkCounts(t, db, s, 2, 3)
+		})
+	}
+}
+
+// TestSalonCache_FailedWriteUndoesItsCounts: a write that counts a seat in
+// the cache and then fails leaves no trace in the counts, with savepoints
+// and without (where its batch is run again): the RSVPs around it count as
+// if it had never run.
+func TestSalonCache_FailedWriteUndoesItsCounts(t *testing.T) {
+	for _, savepoints := range []bool{false, true} {
+		t.Run(fmt.Sprintf("savepoints=%v", savepoints), func(t *testing.T) {
+			ctx := context.Background()
+			db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{savepoints: savepoints})
+			s := cacheSalon(t, db, 2)
+			refused := errors.New("refused")
+			release := holdWriter(t, db)
+			a := queueRSVP(db, s.Slug, "a@example.com")
+			n := len(db.jobs)
+			bad := make(chan error, 1)
+			go func() {
+				bad <- db.updateCached(ctx, func(tx *Tx) error {
+					got, err := tx.rsvpSalon(ctx, s.Slug)
+					if err != nil {
+						return err
+					}
+					if err := tx.addCachedCounts(got, 1, 0, 0); err != nil {
+						return err
+					}
+					return refused
+				})
+			}()
+			for len(db.jobs) <= n {
+				time.Sleep(time.Millisecond)
+			}
+			b := queueRSVP(db, s.Slug, "b@example.com")
+			c := queueRSVP(db, s.Slug, "c@example.com")
+			release()
+			if err := <-bad; !errors.Is(err, refused) {
+				t.Fatalf("failed write: %v", err)
+			}
+			for name, want := range map[string]string{"a": "confirmed 0", "b": "confirmed 0", "c": "waitlisted 1"} {
+				ch := map[string]<-chan rsvpAnswer{"a": a, "b": b, "c": c}[name]
+				if got := (<-ch).status(t); got != want {
+					t.Errorf("%s: %s, want %s", name, got, want)
+				}
+			}
+			checkCounts(t, db, s, 2, 1)
+			if n := db.reruns.Load(); savepoints && n != 0 || !savepoints && n != 1 {
+				t.Errorf("%d re-runs", n)
+			}
+		})
+	}
+}
+
+// TestSalonCache_SeesOtherConnections: a change another connection commits
+// (a script on the same file, say) holds for the next RSVP, even though
+// the writer had the salon cached.
+func TestSalonCache_SeesOtherConnections(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "salon.db")
+	db := openWith(t, path, options{})
+	s := cacheSalon(t, db, 5)
+	if got := rsvpNow(db, s.Slug, "a@example.com").status(t); got != "confirmed 0" {
+		t.Fatalf("a: %s", got)
+	}
+	raw, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.ExecContext(ctx, `UPDATE salons SET capacity = 1 WHERE id = ?`, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := rsvpNow(db, s.Slug, "b@example.com").status(t); got != "waitlisted 1" {
+		t.Errorf("b after another connection cut the capacity to 1: %s", got)
+	}
+	checkCounts(t, db, s, 1, 1)
+}
+
+// TestSalonCache_ConcurrentMix runs RSVPs, cancellations and capacity
+// changes of a few salons at once (under -race in CI): never oversold, and
+// every salon's stored counts are its tickets' at the end.
+func TestSalonCache_ConcurrentMix(t *testing.T) {
+	ctx := context.Background()
+	db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{})
+	salons := []*events.Salon{cacheSalon(t, db, 20), cacheSalon(t, db, 20), cacheSalon(t, db, 20)}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var ids []int64
+	for g := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 40 {
+				s := salons[(g+i)%len(salons)]
+				in := tickets.RSVPInput{Name: "Guest", Email: fmt.Sprintf("g%d-%d@example.com", g, i)}
+				in.Normalize()
+				res, err := db.CreateRSVP(ctx, storage.RSVPRequest{Slug: s.Slug, Input: in})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				mu.Lock()
+				ids = append(ids, res.Ticket.ID)
+				var cancel int64
+				if i%5 == 4 {
+					cancel = ids[len(ids)/2]
+				}
+				mu.Unlock()
+				if cancel != 0 {
+					var salonID int64
+					if err := db.read.QueryRowContext(ctx, `SELECT salon_id FROM tickets WHERE id = ?`, cancel).Scan(&salonID); err != nil {
+						t.Error(err)
+						return
+					}
+					if _, err := db.CancelTicket(ctx, salonID, cancel); err != nil {
+						var ee *events.Error
+						if !errors.As(err, &ee) {
+							t.Error(err)
+							return
+						}
+					}
+				}
+				if i%13 == 0 {
+					c := 15 + (g+i)%10
+					if _, err := db.UpdateSalon(ctx, s.ID, events.SalonUpdate{Capacity: &c}); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, s := range salons {
+		got, err := db.FindSalonByID(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c, w int
+		if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(status = 'confirmed'), 0), COALESCE(SUM(status = 'waitlisted'), 0)
+			FROM tickets WHERE salon_id = ?`, s.ID).Scan(&c, &w); err != nil {
+			t.Fatal(err)
+		}
+		if got.Confirmed != c || got.Waitlisted != w {
+			t.Errorf("salon %d: counts %d/%d, tickets %d/%d", s.ID, got.Confirmed, got.Waitlisted, c, w)
+		}
+		if c > 24 {
+			t.Errorf("salon %d: %d confirmed, above every capacity it had", s.ID, c)
+		}
+	}
+}
