@@ -227,6 +227,13 @@ func (b *bench) fillMillion() error {
 			return err
 		}
 	}
+	var off int64
+	if err := db.QueryRowContext(ctx, countsOff).Scan(&off); err != nil {
+		return err
+	}
+	if off > 0 {
+		return fmt.Errorf("after filling to %d tickets, %d salons' confirmed counts differ from their tickets", bigTickets, off)
+	}
 	b.ticketsWritten = bigTickets
 	step("filled in %.1f s", time.Since(t0).Seconds())
 	return nil
@@ -278,6 +285,11 @@ func postgresFill(url string) filler {
 		},
 		after: []string{`VACUUM (ANALYZE) tickets`, `VACUUM (ANALYZE) salons`}}
 }
+
+// countsOff counts the salons whose confirmed count is not the seats of
+// their confirmed tickets (each one and its guests).
+const countsOff = `SELECT COUNT(*) FROM salons s WHERE s.confirmed <>
+	(SELECT COALESCE(SUM(1 + t.guests), 0) FROM tickets t WHERE t.salon_id = s.id AND t.status = 'confirmed')`
 
 // countsUp raises each filled salon's capacity and confirmed count by the
 // tickets it got; the same statement on both backends.
