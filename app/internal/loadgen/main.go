@@ -2,7 +2,9 @@
 // temporary directory (unless -bin names one already built), starts it on a
 // fresh database in that directory, drives each speed target of the project
 // with real HTTP over loopback, measures the reference servers in the same
-// run, and prints one table.
+// run, and prints one table. With SALON_BENCH_PG set to a PostgreSQL URL it
+// then runs the same rows on a fresh schema there and prints each under its
+// SQLite row.
 //
 // It is kept under app/internal so it never ships in the salon binary. Run
 // it from the module root:
@@ -33,7 +35,7 @@ func main() {
 		keep     = flag.Bool("keep", false, "keep the temporary directory (database, server log)")
 		ref      = flag.String("ref", "", "internal: serve the reference server of this kind")
 		refDir   = flag.String("dir", "", "internal: the reference server's directory")
-		only     = flag.String("only", "", "run only these rows, comma-separated: rsvp, burst, reads, checkins, csv, big (start-up and memory are always measured)")
+		only     = flag.String("only", "", "run only these rows, comma-separated: rsvp, burst, reads, checkins, csv, big (start-up and memory are always measured; with "+pgEnv+" set, the same parts run on PostgreSQL too)")
 		failExit = flag.Bool("fail-exit", false, "exit 1 when a target is missed")
 	)
 	flag.Parse()

@@ -143,3 +143,17 @@ func (s *salonServer) sampleRSS(every time.Duration) func() int64 {
 		return <-done
 	}
 }
+
+// postgres reports whether the server's database is a PostgreSQL URL.
+func (s *salonServer) postgres() bool {
+	return strings.HasPrefix(s.db, "postgres://") || strings.HasPrefix(s.db, "postgresql://")
+}
+
+// rssNote is what a memory row adds about whose memory it measured: on
+// PostgreSQL the serve process's, not the database server's.
+func (s *salonServer) rssNote() string {
+	if s.postgres() {
+		return "; the serve process only, PostgreSQL's own processes not counted"
+	}
+	return ""
+}

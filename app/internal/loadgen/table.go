@@ -16,6 +16,15 @@ type row struct {
 	// info marks a row measured for reading the others, with no target.
 	info bool
 	note string
+	// key names the figure across backends: a PostgreSQL row goes right
+	// under the SQLite row of the same key (see beside).
+	key string
+	// value is the row's rate, for the ratio between backends; 0 when the
+	// figure is not a rate.
+	value float64
+	// short, when set, stands for measured where another backend's row
+	// names this one as its reference.
+	short string
 }
 
 // printTable writes the table and returns how many rows missed their target.
