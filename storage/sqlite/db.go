@@ -37,6 +37,8 @@ type DB struct {
 	wstmts *stmtCache
 	// wcache is the writer goroutine's salon cache (see salonCache).
 	wcache *salonCache
+	// raw are the writer's statements on its driver connection (rawRow).
+	raw *rawStmts
 	// ck is the checkpointer's connection; ckWake tells it of a commit.
 	ck       *sql.DB
 	ckWake   chan struct{}
@@ -145,7 +147,7 @@ func open(ctx context.Context, path string, opts options) (*DB, error) {
 	if !opts.fullSync {
 		wu += "&_pragma=synchronous(NORMAL)"
 	}
-	write, err := sql.Open("sqlite", wu)
+	write, wc, err := openWriter(wu)
 	if err != nil {
 		return nil, fmt.Errorf("storage: open writer: %w", err)
 	}
@@ -159,6 +161,7 @@ func open(ctx context.Context, path string, opts options) (*DB, error) {
 		write:   write,
 		wstmts:  newStmtCache(write),
 		wcache:  newSalonCache(),
+		raw:     &rawStmts{wc: wc},
 		jobs:    make(chan *writeJob, 1024),
 		ckWake:  make(chan struct{}, 1),
 		closing: make(chan struct{}),
@@ -362,6 +365,7 @@ func (db *DB) Close() error {
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
 	}
+	db.raw.close()
 	db.wstmts.close()
 	errs = append(errs, db.write.Close())
 	db.wal.close()

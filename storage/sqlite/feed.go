@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/subtle"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 
@@ -29,6 +30,29 @@ func readFeed(ctx context.Context, q interface {
 }, email string) (feedRef, error) {
 	f := feedRef{email: email}
 	if err := q.QueryRowContext(ctx, feedQuery, email, email).Scan(&f.first, &f.version); err != nil {
+		return feedRef{}, fmt.Errorf("storage: unable to fetch feed: %w", err)
+	}
+	return f, nil
+}
+
+// readFeedRaw is readFeed for a write, on the writer's driver connection
+// (rawRow).
+func readFeedRaw(ctx context.Context, tx *Tx, email string) (feedRef, error) {
+	f := feedRef{email: email}
+	var row [2]driver.Value
+	found, err := tx.rawRow(ctx, feedQuery, row[:], email, email)
+	if err == nil && !found {
+		err = errors.New("no row")
+	}
+	var version int64
+	if err == nil {
+		f.first.Int64, f.first.Valid, err = rawInt64(row[0])
+	}
+	if err == nil {
+		version, _, err = rawInt64(row[1])
+		f.version = int(version)
+	}
+	if err != nil {
 		return feedRef{}, fmt.Errorf("storage: unable to fetch feed: %w", err)
 	}
 	return f, nil

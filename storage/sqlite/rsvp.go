@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -150,7 +151,7 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 		}
 		// The personal feed needs no row of its own: its token names the
 		// email's first ticket (this one, for a new email).
-		if feed, err = readFeed(ctx, tx, in.Email); err != nil {
+		if feed, err = readFeedRaw(ctx, tx, in.Email); err != nil {
 			return err
 		}
 		if err := insertNotice(ctx, tx, kind, s.ID, id, in.Email, in.Lang,
@@ -247,12 +248,12 @@ const waitingPartyQuery = `SELECT 1 FROM tickets WHERE salon_id = ? AND status =
 // seat count s now holds; otherwise the waitlist is counted.
 func newWaitlistPosition(ctx context.Context, tx *Tx, s *events.Salon, t *tickets.Ticket) (int, error) {
 	if t.Guests == 0 {
-		var party int
-		err := tx.QueryRowContext(ctx, waitingPartyQuery, s.ID).Scan(&party)
-		if errors.Is(err, sql.ErrNoRows) {
-			return s.Waitlisted, nil
-		} else if err != nil {
+		var party [1]driver.Value
+		found, err := tx.rawRow(ctx, waitingPartyQuery, party[:], s.ID)
+		if err != nil {
 			return 0, fmt.Errorf("storage: unable to look for waiting parties: %w", err)
+		} else if !found {
+			return s.Waitlisted, nil
 		}
 	}
 	return waitlistPosition(ctx, tx, s.ID, t.ID)

@@ -41,6 +41,7 @@ type Tx struct {
 type writeBatch struct {
 	stmts *stmtCache
 	bound map[*sql.Stmt]*sql.Stmt
+	raw   *rawStmts
 }
 
 // AfterCommit registers f to run after this write's batch commits; f never
@@ -244,7 +245,7 @@ func (db *DB) begin(j *writeJob) *batch {
 		return nil
 	}
 	b := &batch{tx: sqlTx, now: db.Now().UTC().Truncate(time.Second), savepoints: db.opts.savepoints,
-		shared: &writeBatch{stmts: db.wstmts, bound: make(map[*sql.Stmt]*sql.Stmt)}}
+		shared: &writeBatch{stmts: db.wstmts, bound: make(map[*sql.Stmt]*sql.Stmt), raw: db.raw}}
 	if !db.add(b, j) {
 		return nil
 	}
