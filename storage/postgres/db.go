@@ -42,6 +42,12 @@ type DB struct {
 	closed     atomic.Bool
 	// writes counts writes in progress, for Close.
 	writes sync.WaitGroup
+	// rsvps combines this process's RSVPs into batches; rsvpLanes, when
+	// above zero (tests), is its number of lanes, and onRSVPBatch is told
+	// of every batch committed.
+	rsvps       rsvpBatcher
+	rsvpLanes   int
+	onRSVPBatch func(n int, savepoints bool)
 
 	// Clock is the store's clock (Now); tests replace it before use.
 	Clock func() time.Time
@@ -120,6 +126,7 @@ func (db *DB) Close() error {
 		return nil
 	}
 	db.writes.Wait()
+	db.rsvps.shutdown()
 	return db.pool.Close()
 }
 
