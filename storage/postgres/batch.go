@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -244,24 +245,72 @@ func (db *DB) runRSVPBatch(batch []*rsvpJob) {
 	}
 }
 
-// lockedSalon is one salon of a batch as locked, or why it could not be
-// read (nil and nil: no such salon).
-type lockedSalon struct {
-	s   *events.Salon
-	err error
+// batchSalon is one salon of a batch as locked and then changed by the
+// batch's RSVPs, or why it could not be read.
+type batchSalon struct {
+	s *events.Salon
+	// lastPosition is the waitlist position of the batch's last
+	// waitlisted RSVP for the salon, 0 before the first.
+	lastPosition int
+	err          error
+	// deferred says the counts are moved in memory and written once, by
+	// flushCounts; dc, dw and dp are what is to be added then.
+	deferred   bool
+	dc, dw, dp int
+}
+
+// addCounts moves the salon's counts by an RSVP's seats. Without
+// savepoints they move in memory only, and flushCounts writes them once
+// for the batch: one UPDATE of the salon's row per RSVP would leave a new
+// version of the row each time, none of which can be pruned before the
+// commit. With savepoints each RSVP writes its own, so that the schema's
+// guard judges each alone.
+func (bs *batchSalon) addCounts(ctx context.Context, tx *Tx, confirmed, waitlisted, pending int) error {
+	if !bs.deferred {
+		return addCounts(ctx, tx, bs.s, confirmed, waitlisted, pending)
+	}
+	bs.s.Confirmed, bs.s.Waitlisted, bs.s.Pending = bs.s.Confirmed+confirmed, bs.s.Waitlisted+waitlisted, bs.s.Pending+pending
+	bs.dc, bs.dw, bs.dp = bs.dc+confirmed, bs.dw+waitlisted, bs.dp+pending
+	return nil
+}
+
+// flushCounts writes the counts the batch moved in memory, salon by salon
+// in id order, and checks that the rows agree with them: under the
+// batch's locks nobody else moved them.
+func flushCounts(ctx context.Context, tx *Tx, salons map[string]*batchSalon) error {
+	due := make([]*batchSalon, 0, len(salons))
+	for _, bs := range salons {
+		if bs.deferred && (bs.dc != 0 || bs.dw != 0 || bs.dp != 0) {
+			due = append(due, bs)
+		}
+	}
+	sort.Slice(due, func(i, j int) bool { return due[i].s.ID < due[j].s.ID })
+	for _, bs := range due {
+		row := *bs.s
+		if err := addCounts(ctx, tx, &row, bs.dc, bs.dw, bs.dp); err != nil {
+			return err
+		}
+		if row.Confirmed != bs.s.Confirmed || row.Waitlisted != bs.s.Waitlisted || row.Pending != bs.s.Pending {
+			return fmt.Errorf("storage: salon %d counts %d/%d/%d, the batch counted %d/%d/%d", bs.s.ID,
+				row.Confirmed, row.Waitlisted, row.Pending, bs.s.Confirmed, bs.s.Waitlisted, bs.s.Pending)
+		}
+	}
+	return nil
 }
 
 // lockSalons locks the salons the jobs name, in one statement and in id
 // order, and returns them by slug.
-func lockSalons(ctx context.Context, tx *Tx, jobs []*rsvpJob) (map[string]lockedSalon, error) {
+// A slug with no salon has no entry.
+func lockSalons(ctx context.Context, tx *Tx, jobs []*rsvpJob) (map[string]*batchSalon, error) {
 	slugs := make([]string, 0, len(jobs))
-	seen := make(map[string]lockedSalon, len(jobs))
+	seen := make(map[string]bool, len(jobs))
 	for _, j := range jobs {
-		if _, ok := seen[j.r.Slug]; !ok {
-			seen[j.r.Slug] = lockedSalon{}
+		if !seen[j.r.Slug] {
+			seen[j.r.Slug] = true
 			slugs = append(slugs, j.r.Slug)
 		}
 	}
+	salons := make(map[string]*batchSalon, len(slugs))
 	rows, err := tx.QueryContext(ctx, lockRSVPSalons, slugs)
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to lock salons: %w", err)
@@ -274,15 +323,15 @@ func lockSalons(ctx context.Context, tx *Tx, jobs []*rsvpJob) (map[string]locked
 		} else if err != nil {
 			// A salon whose questions cannot be read fails its own RSVPs,
 			// not the others of the batch.
-			seen[s.Slug] = lockedSalon{err: fmt.Errorf("storage: unable to fetch salon: %w", err)}
+			salons[s.Slug] = &batchSalon{err: fmt.Errorf("storage: unable to fetch salon: %w", err)}
 			continue
 		}
-		seen[s.Slug] = lockedSalon{s: s}
+		salons[s.Slug] = &batchSalon{s: s}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("storage: unable to lock salons: %w", err)
 	}
-	return seen, nil
+	return salons, nil
 }
 
 // rsvpBatchTx runs jobs in one transaction, each decided in order by
@@ -297,10 +346,13 @@ func (db *DB) rsvpBatchTx(ctx context.Context, jobs []*rsvpJob, savepoints bool)
 		return nil, fmt.Errorf("storage: begin write: %w", err)
 	}
 	defer sqlTx.Rollback()
-	tx := &Tx{tx: sqlTx, now: db.Now().UTC().Truncate(time.Second)}
+	tx := &Tx{tx: sqlTx, now: db.Now().UTC().Truncate(time.Second), hooks: map[hookKey][]int64{}}
 	salons, err := lockSalons(ctx, tx, jobs)
 	if err != nil {
 		return nil, err
+	}
+	for _, bs := range salons {
+		bs.deferred = !savepoints
 	}
 	if db.observeWait != nil {
 		for _, j := range jobs {
@@ -308,14 +360,15 @@ func (db *DB) rsvpBatchTx(ctx context.Context, jobs []*rsvpJob, savepoints bool)
 		}
 	}
 	for _, j := range jobs {
-		ls := salons[j.r.Slug]
-		if ls.err != nil {
-			j.out, j.refusal, j.err = nil, nil, ls.err
+		bs := salons[j.r.Slug]
+		if bs != nil && bs.err != nil {
+			j.out, j.refusal, j.err = nil, nil, bs.err
 			continue
 		}
-		var saved events.Salon
-		if ls.s != nil {
-			saved = *ls.s
+		var saved batchSalon
+		var savedSalon events.Salon
+		if bs != nil {
+			saved, savedSalon = *bs, *bs.s
 		}
 		if savepoints {
 			if _, err := tx.ExecContext(ctx, `SAVEPOINT rsvp`); err != nil {
@@ -324,7 +377,7 @@ func (db *DB) rsvpBatchTx(ctx context.Context, jobs []*rsvpJob, savepoints bool)
 		}
 		wrote := tx.writes
 		jctx := context.WithoutCancel(j.ctx)
-		j.err = runFn(func(tx *Tx) error { return db.decideRSVP(jctx, tx, ls.s, j) }, tx)
+		j.err = runFn(func(tx *Tx) error { return db.decideRSVP(jctx, tx, bs, j) }, tx)
 		var refused *events.Error
 		switch {
 		case j.err == nil:
@@ -342,8 +395,8 @@ func (db *DB) rsvpBatchTx(ctx context.Context, jobs []*rsvpJob, savepoints bool)
 			if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT rsvp`); err != nil {
 				return nil, fmt.Errorf("storage: release savepoint: %w", err)
 			}
-			if ls.s != nil {
-				*ls.s = saved
+			if bs != nil {
+				*bs, *saved.s = saved, savedSalon
 			}
 			j.out, j.refusal = nil, nil
 		case errors.As(j.err, &refused) && tx.writes == wrote:
@@ -351,6 +404,14 @@ func (db *DB) rsvpBatchTx(ctx context.Context, jobs []*rsvpJob, savepoints bool)
 		default:
 			return nil, errSavepoints
 		}
+	}
+	if err := flushCounts(ctx, tx, salons); err != nil {
+		if retryable(err) {
+			return nil, err
+		}
+		// The guard or the check refused the batch's counts: run it again
+		// with each RSVP's counts written and judged on their own.
+		return nil, errSavepoints
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return nil, fmt.Errorf("storage: commit: %w", err)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -135,7 +136,8 @@ func TestRSVPBatch_FailuresStayAlone(t *testing.T) {
 		// its ticket and the salon's counts were written.
 		boom  bool
 		batch []rsvp
-		// want is each email's error code, or the status of its ticket.
+		// want is each email's error code, or the status of its ticket
+		// (and its waitlist position).
 		want           map[string]string
 		wantSavepoints bool
 	}{
@@ -143,7 +145,7 @@ func TestRSVPBatch_FailuresStayAlone(t *testing.T) {
 			name: "refused before writing",
 			batch: []rsvp{{a, "ok1@example.com", ""}, {a, "dup@example.com", ""}, {a, "bad@example.com", badAnswers},
 				{b, "closed@example.com", ""}, {none, "lost@example.com", ""}, {a, "ok2@example.com", `{"diet":"Vegan"}`}},
-			want: map[string]string{"ok1@example.com": tickets.StatusConfirmed, "ok2@example.com": tickets.StatusWaitlisted,
+			want: map[string]string{"ok1@example.com": tickets.StatusConfirmed, "ok2@example.com": "waitlisted 1",
 				"dup@example.com": events.EALREADYREGISTERED, "bad@example.com": events.EINVALID,
 				"closed@example.com": events.ESALONCANCELLED, "lost@example.com": events.ENOTFOUND},
 		},
@@ -151,12 +153,16 @@ func TestRSVPBatch_FailuresStayAlone(t *testing.T) {
 			name: "failed after writing",
 			boom: true,
 			// boom takes the last seat before it fails: ok1 gets that seat
-			// only if the batch forgot boom's counts with its writes.
+			// only if the batch forgot boom's counts with its writes; boom2
+			// takes waitlist position 2 before it fails, and ok3 gets it
+			// only if the batch forgot that position too.
 			batch: []rsvp{{a, "boom@example.com", ""}, {a, "ok1@example.com", ""}, {a, "dup@example.com", ""},
-				{a, "bad@example.com", badAnswers}, {b, "closed@example.com", ""}, {a, "ok2@example.com", ""}},
+				{a, "bad@example.com", badAnswers}, {b, "closed@example.com", ""}, {a, "ok2@example.com", ""},
+				{a, "boom2@example.com", ""}, {a, "ok3@example.com", ""}},
 			want: map[string]string{"boom@example.com": events.EINTERNAL, "ok1@example.com": tickets.StatusConfirmed,
-				"ok2@example.com": tickets.StatusWaitlisted, "dup@example.com": events.EALREADYREGISTERED,
-				"bad@example.com": events.EINVALID, "closed@example.com": events.ESALONCANCELLED},
+				"ok2@example.com": "waitlisted 1", "dup@example.com": events.EALREADYREGISTERED,
+				"bad@example.com": events.EINVALID, "closed@example.com": events.ESALONCANCELLED,
+				"boom2@example.com": events.EINTERNAL, "ok3@example.com": "waitlisted 2"},
 			wantSavepoints: true,
 		},
 	}
@@ -171,7 +177,7 @@ func TestRSVPBatch_FailuresStayAlone(t *testing.T) {
 			postgres.OnRSVPBatch(db, log.record)
 			if tc.boom {
 				if _, err := conn.Exec(`CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$
-					BEGIN IF NEW.recipient = 'boom@example.com' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$;
+					BEGIN IF NEW.recipient LIKE 'boom%' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$;
 					CREATE TRIGGER boom BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION boom()`); err != nil {
 					t.Fatal(err)
 				}
@@ -204,14 +210,25 @@ func TestRSVPBatch_FailuresStayAlone(t *testing.T) {
 			if r := <-first; r.err != nil {
 				t.Fatal(r.err)
 			}
+			wantTickets := map[string]string{"dup@example.com": tickets.StatusConfirmed, "first@example.com": tickets.StatusConfirmed}
+			wantKinds := map[string]int{"dup@example.com " + tickets.NoticeConfirmed: 1,
+				"dup@example.com " + tickets.NoticeAlreadyRegistered: 1, "first@example.com " + tickets.NoticeConfirmed: 1}
+			waitlisted := 0
 			for email, want := range tc.want {
 				r := <-answers[email]
+				status, pos, isTicket := strings.Cut(want, " ")
+				if want == tickets.StatusConfirmed {
+					isTicket = true
+				}
 				switch {
-				case want == tickets.StatusConfirmed || want == tickets.StatusWaitlisted:
-					if r.err != nil || r.res.Ticket.Status != want {
-						t.Errorf("%s: %+v, %v; want a %s ticket", email, r.res, r.err, want)
-					} else if want == tickets.StatusWaitlisted && r.res.Ticket.WaitlistPosition != 1 {
-						t.Errorf("%s: waitlist position %d, want 1", email, r.res.Ticket.WaitlistPosition)
+				case isTicket:
+					wantTickets[email] = status
+					wantKinds[email+" "+tickets.NoticeFor(status)] = 1
+					if status == tickets.StatusWaitlisted {
+						waitlisted++
+					}
+					if r.err != nil || r.res.Ticket.Status != status || (pos != "" && fmt.Sprint(r.res.Ticket.WaitlistPosition) != pos) {
+						t.Errorf("%s: %+v, %v; want a ticket %s", email, r.res, r.err, want)
 					}
 				case events.ErrorCode(r.err) != want:
 					t.Errorf("%s: %+v, %v; want %s", email, r.res, r.err, want)
@@ -230,14 +247,12 @@ func TestRSVPBatch_FailuresStayAlone(t *testing.T) {
 			for _, tk := range all {
 				got[tk.Email] = tk.Status
 			}
-			want := map[string]string{"dup@example.com": tickets.StatusConfirmed, "first@example.com": tickets.StatusConfirmed,
-				"ok1@example.com": tickets.StatusConfirmed, "ok2@example.com": tickets.StatusWaitlisted}
-			if fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Fatalf("tickets %v, want %v", got, want)
+			if fmt.Sprint(got) != fmt.Sprint(wantTickets) {
+				t.Fatalf("tickets %v, want %v", got, wantTickets)
 			}
 			s, err := db.FindSalonByID(ctx, sa.ID)
-			if err != nil || s.Confirmed != 3 || s.Waitlisted != 1 {
-				t.Fatalf("salon counts %d/%d, want 3/1 (%v)", s.Confirmed, s.Waitlisted, err)
+			if err != nil || s.Confirmed != 3 || s.Waitlisted != waitlisted {
+				t.Fatalf("salon counts %d/%d, want 3/%d (%v)", s.Confirmed, s.Waitlisted, waitlisted, err)
 			}
 			kinds := map[string]int{}
 			msgs, err := db.FindMessages(ctx, storage.OutboxFilter{SalonID: sa.ID})
@@ -247,9 +262,6 @@ func TestRSVPBatch_FailuresStayAlone(t *testing.T) {
 			for _, m := range msgs {
 				kinds[m.Recipient+" "+m.Kind]++
 			}
-			wantKinds := map[string]int{"dup@example.com " + tickets.NoticeConfirmed: 1,
-				"dup@example.com " + tickets.NoticeAlreadyRegistered: 1, "first@example.com " + tickets.NoticeConfirmed: 1,
-				"ok1@example.com " + tickets.NoticeConfirmed: 1, "ok2@example.com " + tickets.NoticeWaitlisted: 1}
 			if fmt.Sprint(kinds) != fmt.Sprint(wantKinds) {
 				t.Fatalf("outbox %v, want %v", kinds, wantKinds)
 			}

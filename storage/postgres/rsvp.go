@@ -85,12 +85,12 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 	return out, nil
 }
 
-// decideRSVP decides and writes one RSVP of a batch in tx, with s its
+// decideRSVP decides and writes one RSVP of a batch in tx, with bs its
 // salon as locked and counted by this transaction (nil when there is no
 // such salon). It sets j's outcome rather than adding to it, so that it
-// may run again when its batch is run again. It keeps s's counts in step
-// with what it writes.
-func (db *DB) decideRSVP(ctx context.Context, tx *Tx, s *events.Salon, j *rsvpJob) error {
+// may run again when its batch is run again. It keeps bs in step with
+// what it writes.
+func (db *DB) decideRSVP(ctx context.Context, tx *Tx, bs *batchSalon, j *rsvpJob) error {
 	j.out, j.refusal, j.zone, j.feed = nil, nil, "", feedRef{}
 	in := j.r.Input
 	// The salon's row lock is the capacity guarantee across processes:
@@ -99,9 +99,10 @@ func (db *DB) decideRSVP(ctx context.Context, tx *Tx, s *events.Salon, j *rsvpJo
 	// decision below sees every seat taken before it. Arrival order is
 	// the order in which RSVPs get the lock, and within a batch the order
 	// in which they reached the batcher.
-	if s == nil || !s.Visible() {
+	if bs == nil || !bs.s.Visible() {
 		return notFound("Salon")
 	}
+	s := bs.s
 	j.zone = s.Timezone
 	keyHash, bodyHash := j.keyHash, j.bodyHash
 	if keyHash != "" {
@@ -171,15 +172,21 @@ func (db *DB) decideRSVP(ctx context.Context, tx *Tx, s *events.Salon, j *rsvpJo
 		JobTitle: in.JobTitle, Lang: in.Lang, Status: status, Guests: in.Guests, CreatedAt: tx.now, UpdatedAt: tx.now, Answers: answers}
 	kind := tickets.NoticeFor(status)
 	dc, dw, dp := tickets.SeatCounts(status, t.Seats())
-	if err := addCounts(ctx, tx, s, dc, dw, dp); err != nil {
+	if err := bs.addCounts(ctx, tx, dc, dw, dp); err != nil {
 		return err
 	}
 	if status == tickets.StatusWaitlisted {
 		// The new ticket has the highest id, so every waitlisted ticket
-		// of the salon is ahead of it or is it.
-		if t.WaitlistPosition, err = waitlistPosition(ctx, tx, s.ID, id); err != nil {
+		// of the salon is ahead of it or is it. Under the batch's lock
+		// nobody else adds or moves a waitlisted ticket of the salon, and
+		// each RSVP adds one, so after the batch's first waitlisted RSVP
+		// of the salon the next is one behind the last, without a count.
+		if bs.lastPosition > 0 {
+			t.WaitlistPosition = bs.lastPosition + 1
+		} else if t.WaitlistPosition, err = waitlistPosition(ctx, tx, s.ID, id); err != nil {
 			return err
 		}
+		bs.lastPosition = t.WaitlistPosition
 	}
 	// The personal feed needs no row of its own: its token names the
 	// email's first ticket (this one, for a new email).

@@ -26,6 +26,15 @@ type Tx struct {
 	// writes counts the statements that may have written, so a batch can
 	// tell an RSVP refused before writing anything (see rsvpBatchTx).
 	writes int
+	// hooks, when not nil, keeps the webhooks subscribed to an event of a
+	// salon as first read in this transaction (see emitWebhook).
+	hooks map[hookKey][]int64
+}
+
+// hookKey names the subscribers of one event type of one salon.
+type hookKey struct {
+	salonID   int64
+	eventType string
 }
 
 // errRetry asks update to run the write again in a new transaction: it

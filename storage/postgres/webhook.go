@@ -96,22 +96,9 @@ const subscribersQuery = `SELECT w.id FROM webhooks w JOIN users u ON u.id = w.u
 // salonID, in the caller's transaction. data is only built when someone
 // subscribed, so a write nobody listens to pays one indexed query.
 func emitWebhook(ctx context.Context, tx *Tx, salonID int64, eventType string, data func() (any, error)) error {
-	rows, err := tx.QueryContext(ctx, subscribersQuery, salonID, ","+eventType+",")
+	hooks, err := subscribers(ctx, tx, salonID, eventType)
 	if err != nil {
-		return fmt.Errorf("storage: unable to find webhooks: %w", err)
-	}
-	var hooks []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return fmt.Errorf("storage: unable to find webhooks: %w", err)
-		}
-		hooks = append(hooks, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("storage: unable to find webhooks: %w", err)
+		return err
 	}
 	if len(hooks) == 0 {
 		return nil
@@ -131,6 +118,37 @@ func emitWebhook(ctx context.Context, tx *Tx, salonID int64, eventType string, d
 		}
 	}
 	return nil
+}
+
+// subscribers reads the webhooks subscribed to eventType for salonID. A
+// batch of RSVPs (tx.hooks set) reads them once per salon, as one write
+// would: a webhook created while the batch runs gets the events of the
+// batches after it.
+func subscribers(ctx context.Context, tx *Tx, salonID int64, eventType string) ([]int64, error) {
+	key := hookKey{salonID, eventType}
+	if hooks, ok := tx.hooks[key]; ok {
+		return hooks, nil
+	}
+	rows, err := tx.QueryContext(ctx, subscribersQuery, salonID, ","+eventType+",")
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
+	}
+	defer rows.Close()
+	hooks := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
+		}
+		hooks = append(hooks, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
+	}
+	if tx.hooks != nil {
+		tx.hooks[key] = hooks
+	}
+	return hooks, nil
 }
 
 // ticketEvent emits eventType for ticket id as it is now in tx.
