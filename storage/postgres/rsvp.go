@@ -147,19 +147,41 @@ func (db *DB) decideRSVP(ctx context.Context, tx *Tx, bs *batchSalon, j *rsvpJob
 		}
 		return err
 	}
-	// A repeated email meets the unique index on active tickets; ON
-	// CONFLICT answers it with no row instead of an error, which in
-	// PostgreSQL would abort the whole transaction.
+	seats := 1 + in.Guests
+	position := 0
+	if status == tickets.StatusWaitlisted {
+		// The new ticket will have the highest id of the salon's, so its
+		// place is behind every waitlisted ticket there is. Under the
+		// batch's lock nobody else adds or moves a waitlisted ticket of
+		// the salon, and each RSVP adds one, so after the batch's first
+		// waitlisted RSVP of the salon the next is one behind the last,
+		// without a count.
+		if bs.lastPosition > 0 {
+			position = bs.lastPosition + 1
+		} else if position, err = waitlistAhead(ctx, tx, s.ID); err != nil {
+			return err
+		} else {
+			position++
+		}
+	}
+	kind := tickets.NoticeFor(status)
+	answersJSON := storage.EncodeAnswers(answers)
+	// The ticket, its notice and what its feed token is made of, in one
+	// round trip. A repeated email meets the unique index on active
+	// tickets; ON CONFLICT answers it with no row (and so no notice)
+	// instead of an error, which in PostgreSQL would abort the whole
+	// transaction.
 	var id int64
-	err = tx.QueryRowContext(ctx, `INSERT INTO tickets (salon_id, name, email, company, job_title, lang, status,
-		token_salt, created_at, updated_at, guests, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (salon_id, email) WHERE status <> 'cancelled' AND erased_at IS NULL DO NOTHING RETURNING id`,
-		s.ID, in.Name, in.Email, in.Company, in.JobTitle, in.Lang, status, j.salt,
-		tx.now.Unix(), tx.now.Unix(), in.Guests, storage.EncodeAnswers(answers)).Scan(&id)
+	j.feed = feedRef{email: in.Email}
+	err = tx.QueryRowContext(ctx, createTicketQuery,
+		s.ID, in.Name, in.Email, in.Company, in.JobTitle, in.Lang, status, j.salt, tx.now.Unix(), tx.now.Unix(), in.Guests, answersJSON,
+		kind, s.ID, in.Email, in.Lang, tickets.NoticePayload(kind, position, 0), j.messageID, tx.now.Unix(), tx.now.Unix(),
+		in.Email, in.Email).Scan(&id, &j.feed.first, &j.feed.version)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Refused, but the owner gets their ticket mailed again (unless
 		// throttled, see resendConfirmation); the refusal is returned
 		// only after that notice, if any, is safely queued.
+		j.feed = feedRef{}
 		if resent, rerr := db.resendIfRegistered(ctx, tx, s.ID, in.Email); rerr != nil || resent {
 			j.refusal = alreadyRegistered()
 			return rerr
@@ -168,34 +190,16 @@ func (db *DB) decideRSVP(ctx context.Context, tx *Tx, bs *batchSalon, j *rsvpJob
 	} else if err != nil {
 		return fmt.Errorf("storage: unable to create ticket: %w", err)
 	}
+	tx.queuedMail()
 	t := &tickets.Ticket{ID: id, SalonID: s.ID, Salon: s.Slug, Name: in.Name, Email: in.Email, Company: in.Company,
-		JobTitle: in.JobTitle, Lang: in.Lang, Status: status, Guests: in.Guests, CreatedAt: tx.now, UpdatedAt: tx.now, Answers: answers}
-	kind := tickets.NoticeFor(status)
-	dc, dw, dp := tickets.SeatCounts(status, t.Seats())
+		JobTitle: in.JobTitle, Lang: in.Lang, Status: status, Guests: in.Guests, CreatedAt: tx.now, UpdatedAt: tx.now,
+		Answers: answers, WaitlistPosition: position}
+	dc, dw, dp := tickets.SeatCounts(status, seats)
 	if err := bs.addCounts(ctx, tx, dc, dw, dp); err != nil {
 		return err
 	}
 	if status == tickets.StatusWaitlisted {
-		// The new ticket has the highest id, so every waitlisted ticket
-		// of the salon is ahead of it or is it. Under the batch's lock
-		// nobody else adds or moves a waitlisted ticket of the salon, and
-		// each RSVP adds one, so after the batch's first waitlisted RSVP
-		// of the salon the next is one behind the last, without a count.
-		if bs.lastPosition > 0 {
-			t.WaitlistPosition = bs.lastPosition + 1
-		} else if t.WaitlistPosition, err = waitlistPosition(ctx, tx, s.ID, id); err != nil {
-			return err
-		}
-		bs.lastPosition = t.WaitlistPosition
-	}
-	// The personal feed needs no row of its own: its token names the
-	// email's first ticket (this one, for a new email).
-	if j.feed, err = readFeed(ctx, tx, in.Email); err != nil {
-		return err
-	}
-	if err := insertNotice(ctx, tx, kind, s.ID, id, in.Email, in.Lang,
-		tickets.NoticePayload(kind, t.WaitlistPosition, 0), j.messageID); err != nil {
-		return err
+		bs.lastPosition = position
 	}
 	if keyHash != "" {
 		res, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (key_hash, body_hash, ticket_id, created_at) VALUES (?, ?, ?, ?)
@@ -261,6 +265,33 @@ func resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID int64, em
 		return nil
 	}
 	return enqueue(ctx, tx, tickets.NoticeAlreadyRegistered, salonID, ticketID, email, lang, 0, 0)
+}
+
+// createTicketQuery inserts an RSVP's ticket and, when it was inserted,
+// its notice (the same row insertNotice writes), and returns its id with
+// what the email's feed token is made of (see feedQuery): the sub-queries
+// read the tickets as they were before this statement, so the email's
+// first ticket is this one unless it had one before.
+const createTicketQuery = `WITH t AS (
+	INSERT INTO tickets (salon_id, name, email, company, job_title, lang, status,
+		token_salt, created_at, updated_at, guests, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (salon_id, email) WHERE status <> 'cancelled' AND erased_at IS NULL DO NOTHING RETURNING id
+), notice AS (
+	INSERT INTO outbox (kind, salon_id, ticket_id, recipient, lang, payload, message_id, next_attempt_at, created_at)
+		SELECT ?, ?, t.id, ?, ?, ?, ?, ?, ? FROM t
+)
+SELECT t.id, LEAST(t.id, (SELECT MIN(id) FROM tickets WHERE email = ?)),
+	COALESCE((SELECT version FROM feeds WHERE email = ?), 1) FROM t`
+
+// waitlistAhead counts a salon's waitlisted tickets (parties, whatever
+// their size): a new RSVP waitlisted now comes after all of them.
+func waitlistAhead(ctx context.Context, tx *Tx, salonID int64) (int, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM tickets WHERE salon_id = ? AND status = 'waitlisted'`,
+		salonID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("storage: unable to count waitlist: %w", err)
+	}
+	return n, nil
 }
 
 // waitlistPosition is a waitlisted ticket's place in line: how many
