@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -274,26 +273,49 @@ func (bs *batchSalon) addCounts(ctx context.Context, tx *Tx, confirmed, waitlist
 	return nil
 }
 
-// flushCounts writes the counts the batch moved in memory, salon by salon
-// in id order, and checks that the rows agree with them: under the
-// batch's locks nobody else moved them.
+// flushCountsQuery adds each salon's differences to its counts, in one
+// statement for the whole batch; the schema's guard still judges each row.
+const flushCountsQuery = `UPDATE salons SET confirmed = confirmed + d.c, waitlisted = waitlisted + d.w, pending = pending + d.p
+	FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[]) AS d(id, c, w, p) WHERE salons.id = d.id
+	RETURNING salons.id, salons.confirmed, salons.waitlisted, salons.pending`
+
+// flushCounts writes the counts the batch moved in memory, and checks that
+// the rows agree with them: under the batch's locks nobody else moved them.
 func flushCounts(ctx context.Context, tx *Tx, salons map[string]*batchSalon) error {
-	due := make([]*batchSalon, 0, len(salons))
+	byID := map[int64]*batchSalon{}
+	var ids, dc, dw, dp []int64
 	for _, bs := range salons {
 		if bs.deferred && (bs.dc != 0 || bs.dw != 0 || bs.dp != 0) {
-			due = append(due, bs)
+			byID[bs.s.ID] = bs
+			ids, dc, dw, dp = append(ids, bs.s.ID), append(dc, int64(bs.dc)), append(dw, int64(bs.dw)), append(dp, int64(bs.dp))
 		}
 	}
-	sort.Slice(due, func(i, j int) bool { return due[i].s.ID < due[j].s.ID })
-	for _, bs := range due {
-		row := *bs.s
-		if err := addCounts(ctx, tx, &row, bs.dc, bs.dw, bs.dp); err != nil {
-			return err
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, flushCountsQuery, ids, dc, dw, dp)
+	if err != nil {
+		return fmt.Errorf("storage: unable to update counts: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var id int64
+		var c, w, p int
+		if err := rows.Scan(&id, &c, &w, &p); err != nil {
+			return fmt.Errorf("storage: unable to update counts: %w", err)
 		}
-		if row.Confirmed != bs.s.Confirmed || row.Waitlisted != bs.s.Waitlisted || row.Pending != bs.s.Pending {
-			return fmt.Errorf("storage: salon %d counts %d/%d/%d, the batch counted %d/%d/%d", bs.s.ID,
-				row.Confirmed, row.Waitlisted, row.Pending, bs.s.Confirmed, bs.s.Waitlisted, bs.s.Pending)
+		bs := byID[id]
+		if bs == nil || c != bs.s.Confirmed || w != bs.s.Waitlisted || p != bs.s.Pending {
+			return fmt.Errorf("storage: salon %d counts %d/%d/%d differ from the batch's", id, c, w, p)
 		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("storage: unable to update counts: %w", err)
+	}
+	if n != len(ids) {
+		return fmt.Errorf("storage: %d of %d salons' counts updated", n, len(ids))
 	}
 	return nil
 }
@@ -351,8 +373,15 @@ func (db *DB) rsvpBatchTx(ctx context.Context, jobs []*rsvpJob, savepoints bool)
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]int64, 0, len(salons))
 	for _, bs := range salons {
 		bs.deferred = !savepoints
+		if bs.s != nil {
+			ids = append(ids, bs.s.ID)
+		}
+	}
+	if err := readSubscribers(ctx, tx, ids, storage.EventRSVPCreated); err != nil {
+		return nil, err
 	}
 	if db.observeWait != nil {
 		for _, j := range jobs {

@@ -389,3 +389,75 @@ func TestRSVPBatch_CancelledWhileQueued(t *testing.T) {
 		t.Fatalf("confirmed %d, want 2", got.Confirmed)
 	}
 }
+
+// TestRSVPBatch_Webhooks: a batch of RSVPs for three salons queues each
+// rsvp.created delivery for the salon's organizer's webhook and every
+// admin's, and none for another organizer's, a disabled organizer's, or a
+// webhook of another event.
+func TestRSVPBatch_Webhooks(t *testing.T) {
+	ctx := context.Background()
+	u := pgtest.URL(t)
+	db := openDB(t, u)
+	conn := openSQL(t, u)
+	postgres.SetRSVPLanes(db, 1)
+	var log batchLog
+	postgres.OnRSVPBatch(db, log.record)
+	user := func(email, role string) int64 {
+		u := &events.User{Email: email, Role: role}
+		if err := db.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		return u.ID
+	}
+	hook := func(owner int64, ev string) int64 {
+		w := &storage.Webhook{UserID: owner, URL: fmt.Sprintf("https://hooks.example.com/%d", owner), Events: []string{ev}, Secret: "whsec_dGVzdA=="}
+		if err := db.CreateWebhook(ctx, w); err != nil {
+			t.Fatal(err)
+		}
+		return w.ID
+	}
+	salon := func(organizer int64) *events.Salon {
+		start := time.Now().Add(7 * 24 * time.Hour).Truncate(time.Minute)
+		s := &events.Salon{Title: "Hooks", Industry: "fintech", StartsAt: start, EndsAt: start.Add(2 * time.Hour),
+			Capacity: 10, Status: events.StatusPublished, OrganizerID: organizer}
+		if err := db.CreateSalon(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	orgA, orgB, orgC := user("a@example.com", events.RoleOrganizer), user("b@example.com", events.RoleOrganizer), user("c@example.com", events.RoleOrganizer)
+	admin := user("admin@example.com", events.RoleAdmin)
+	hA, hB, hC, hAdmin := hook(orgA, storage.EventRSVPCreated), hook(orgB, storage.EventRSVPCreated), hook(orgC, storage.EventRSVPCreated), hook(admin, storage.EventRSVPCreated)
+	hOther := hook(orgA, storage.EventSalonChanged)
+	if _, err := conn.Exec(`UPDATE users SET disabled_at = 1 WHERE id = $1`, orgC); err != nil {
+		t.Fatal(err)
+	}
+	sa, sb, sc := salon(orgA), salon(orgB), salon(orgC)
+	pid, release := holdSalon(t, conn, sa.ID)
+	answers := []<-chan rsvpResult{goRSVP(t, ctx, db, sa.Slug, "first@example.com", "")}
+	eventually(t, "the first batch to wait for the lock", func() bool { return blockedBy(t, conn, pid) == 1 })
+	for i, slug := range []string{sa.Slug, sb.Slug, sa.Slug, sc.Slug} {
+		answers = append(answers, goRSVP(t, ctx, db, slug, fmt.Sprintf("g%d@example.com", i), ""))
+		eventually(t, "the RSVP to queue", func() bool { return postgres.QueuedRSVPs(db) == i+1 })
+	}
+	release()
+	for i, a := range answers {
+		if r := <-a; r.err != nil {
+			t.Fatalf("RSVP %d: %v", i, r.err)
+		}
+	}
+	if sizes, _ := log.get(); fmt.Sprint(sizes) != "[1 4]" {
+		t.Fatalf("batches %v, want [1 4]", sizes)
+	}
+	for _, c := range []struct {
+		name       string
+		hook       int64
+		deliveries int
+	}{{"salon A's organizer", hA, 3}, {"salon B's organizer", hB, 1}, {"a disabled organizer", hC, 0},
+		{"an admin", hAdmin, 5}, {"another event", hOther, 0}} {
+		ds, err := db.FindDeliveries(ctx, c.hook, 0)
+		if err != nil || len(ds) != c.deliveries {
+			t.Errorf("%s's webhook: %d deliveries (%v), want %d", c.name, len(ds), err, c.deliveries)
+		}
+	}
+}

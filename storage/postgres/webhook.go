@@ -121,9 +121,9 @@ func emitWebhook(ctx context.Context, tx *Tx, salonID int64, eventType string, d
 }
 
 // subscribers reads the webhooks subscribed to eventType for salonID. A
-// batch of RSVPs (tx.hooks set) reads them once per salon, as one write
-// would: a webhook created while the batch runs gets the events of the
-// batches after it.
+// batch of RSVPs (tx.hooks set) reads them once for all its salons (see
+// readSubscribers), as one write would: a webhook created while the batch
+// runs gets the events of the batches after it.
 func subscribers(ctx context.Context, tx *Tx, salonID int64, eventType string) ([]int64, error) {
 	key := hookKey{salonID, eventType}
 	if hooks, ok := tx.hooks[key]; ok {
@@ -149,6 +149,40 @@ func subscribers(ctx context.Context, tx *Tx, salonID int64, eventType string) (
 		tx.hooks[key] = hooks
 	}
 	return hooks, nil
+}
+
+// salonsSubscribersQuery is subscribersQuery for several salons at once,
+// by salon.
+const salonsSubscribersQuery = `SELECT s.id, w.id FROM salons s, webhooks w JOIN users u ON u.id = w.user_id
+	WHERE s.id = ANY(?) AND (u.role = 'admin' OR (u.role = 'organizer' AND w.user_id = s.organizer_id))
+	AND u.disabled_at IS NULL AND strpos(w.events, ?) > 0 ORDER BY s.id, w.id`
+
+// readSubscribers reads, in one query, the webhooks subscribed to
+// eventType of each of salonIDs into tx.hooks, for subscribers to find.
+func readSubscribers(ctx context.Context, tx *Tx, salonIDs []int64, eventType string) error {
+	if len(salonIDs) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, salonsSubscribersQuery, salonIDs, ","+eventType+",")
+	if err != nil {
+		return fmt.Errorf("storage: unable to find webhooks: %w", err)
+	}
+	defer rows.Close()
+	for _, id := range salonIDs {
+		tx.hooks[hookKey{id, eventType}] = []int64{}
+	}
+	for rows.Next() {
+		var salonID, id int64
+		if err := rows.Scan(&salonID, &id); err != nil {
+			return fmt.Errorf("storage: unable to find webhooks: %w", err)
+		}
+		key := hookKey{salonID, eventType}
+		tx.hooks[key] = append(tx.hooks[key], id)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("storage: unable to find webhooks: %w", err)
+	}
+	return nil
 }
 
 // ticketEvent emits eventType for ticket id as it is now in tx.
