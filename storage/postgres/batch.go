@@ -188,6 +188,17 @@ func (db *DB) runRSVPLane(ch chan *rsvpJob, stop chan struct{}) {
 	}
 }
 
+// How a batch is run: all its RSVPs written in one statement (bulkRSVPs),
+// else one at a time (decideRSVP), else one at a time each under a
+// savepoint of its own. A batch starts in the first mode that may apply
+// and moves down when one of its RSVPs fails in a way that mode cannot
+// keep to itself.
+const (
+	modeBulk       = "bulk"
+	modeOneByOne   = "one by one"
+	modeSavepoints = "savepoints"
+)
+
 // errSavepoints asks for a batch to be run again with a SAVEPOINT around
 // each RSVP: one of them failed after writing, or in a way that aborted
 // the transaction, and only its own writes may be undone.
@@ -213,30 +224,32 @@ func (db *DB) runRSVPBatch(batch []*rsvpJob) {
 	// Once taken, a batch runs to its real outcome whatever its callers'
 	// contexts do, so a committed RSVP is never answered as failed.
 	ctx := context.Background()
-	savepoints := false
+	mode := modeBulk
 	var err error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		var tx *Tx
-		tx, err = db.rsvpBatchTx(ctx, jobs, savepoints)
+		var ran string
+		tx, ran, err = db.rsvpBatchTx(ctx, jobs, mode)
 		if err == nil {
 			db.afterCommit(ctx, tx)
 			if db.onRSVPBatch != nil {
-				db.onRSVPBatch(len(jobs), savepoints)
+				db.onRSVPBatch(len(jobs), ran)
 			}
 			for _, j := range jobs {
 				j.finish(j.err)
 			}
 			return
 		}
-		if errors.Is(err, errSavepoints) {
-			savepoints = true
-			continue
-		}
-		if !retryable(err) {
-			break
+		switch {
+		case errors.Is(err, errNoBulk):
+			mode = modeOneByOne
+		case errors.Is(err, errSavepoints):
+			mode = modeSavepoints
+		case !retryable(err):
+			attempt = maxAttempts
 		}
 	}
-	if retryable(err) || errors.Is(err, errSavepoints) {
+	if retryable(err) || errors.Is(err, errSavepoints) || errors.Is(err, errNoBulk) {
 		err = fmt.Errorf("storage: write kept conflicting: %w", err)
 	}
 	for _, j := range jobs {
@@ -356,38 +369,83 @@ func lockSalons(ctx context.Context, tx *Tx, jobs []*rsvpJob) (map[string]*batch
 	return salons, nil
 }
 
-// rsvpBatchTx runs jobs in one transaction, each decided in order by
-// decideRSVP on the salons as locked at its start, and commits it. A job
-// refused before it wrote anything needs nothing undone. Any other failure
-// of a job asks, without savepoints, for the batch to run again with them
-// (errSavepoints); with them, it undoes that job's writes alone. The
-// counts of the salons in memory are put back with them.
-func (db *DB) rsvpBatchTx(ctx context.Context, jobs []*rsvpJob, savepoints bool) (*Tx, error) {
+// rsvpBatchTx runs jobs in one transaction in the given mode (or, for a
+// batch bulkRSVPs does not take, one by one) and commits it. It returns
+// the mode it ran in.
+func (db *DB) rsvpBatchTx(ctx context.Context, jobs []*rsvpJob, mode string) (*Tx, string, error) {
 	sqlTx, err := db.pool.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("storage: begin write: %w", err)
+		return nil, "", fmt.Errorf("storage: begin write: %w", err)
 	}
 	defer sqlTx.Rollback()
 	tx := &Tx{tx: sqlTx, now: db.Now().UTC().Truncate(time.Second), hooks: map[hookKey][]int64{}}
 	salons, err := lockSalons(ctx, tx, jobs)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	ids := make([]int64, 0, len(salons))
 	for _, bs := range salons {
-		bs.deferred = !savepoints
+		bs.deferred = mode != modeSavepoints
 		if bs.s != nil {
 			ids = append(ids, bs.s.ID)
 		}
 	}
 	if err := readSubscribers(ctx, tx, ids, storage.EventRSVPCreated); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if db.observeWait != nil {
 		for _, j := range jobs {
 			db.observeWait(time.Since(j.start))
 		}
 	}
+	done := false
+	if mode == modeBulk {
+		if done, err = runBulk(func() (bool, error) { return db.bulkRSVPs(ctx, tx, salons, jobs) }); err != nil {
+			if retryable(err) {
+				return nil, "", err
+			}
+			return nil, "", errNoBulk
+		}
+		if !done {
+			mode = modeOneByOne
+		}
+	}
+	if !done {
+		if err := db.oneByOne(ctx, tx, salons, jobs, mode == modeSavepoints); err != nil {
+			return nil, "", err
+		}
+	}
+	if err := flushCounts(ctx, tx, salons); err != nil {
+		if retryable(err) {
+			return nil, "", err
+		}
+		// The guard or the check refused the batch's counts: run it again
+		// with each RSVP's counts written and judged on their own.
+		return nil, "", errSavepoints
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return nil, "", fmt.Errorf("storage: commit: %w", err)
+	}
+	return tx, mode, nil
+}
+
+// runBulk runs bulkRSVPs, turning a panic into an error.
+func runBulk(fn func() (bool, error)) (done bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			done, err = false, fmt.Errorf("storage: write panicked: %v", r)
+		}
+	}()
+	return fn()
+}
+
+// oneByOne runs jobs in tx one at a time, each decided in order by
+// decideRSVP on the salons as the batch has them. A job refused before it
+// wrote anything needs nothing undone. Any other failure of a job asks,
+// without savepoints, for the batch to run again with them
+// (errSavepoints); with them, it undoes that job's writes alone, and puts
+// back the salon as the batch had it before.
+func (db *DB) oneByOne(ctx context.Context, tx *Tx, salons map[string]*batchSalon, jobs []*rsvpJob, savepoints bool) error {
 	for _, j := range jobs {
 		bs := salons[j.r.Slug]
 		if bs != nil && bs.err != nil {
@@ -401,7 +459,7 @@ func (db *DB) rsvpBatchTx(ctx context.Context, jobs []*rsvpJob, savepoints bool)
 		}
 		if savepoints {
 			if _, err := tx.ExecContext(ctx, `SAVEPOINT rsvp`); err != nil {
-				return nil, fmt.Errorf("storage: savepoint: %w", err)
+				return fmt.Errorf("storage: savepoint: %w", err)
 			}
 		}
 		wrote := tx.writes
@@ -412,17 +470,17 @@ func (db *DB) rsvpBatchTx(ctx context.Context, jobs []*rsvpJob, savepoints bool)
 		case j.err == nil:
 			if savepoints {
 				if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT rsvp`); err != nil {
-					return nil, fmt.Errorf("storage: release savepoint: %w", err)
+					return fmt.Errorf("storage: release savepoint: %w", err)
 				}
 			}
 		case retryable(j.err):
-			return nil, j.err
+			return j.err
 		case savepoints:
 			if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT rsvp`); err != nil {
-				return nil, fmt.Errorf("storage: rollback to savepoint: %w", err)
+				return fmt.Errorf("storage: rollback to savepoint: %w", err)
 			}
 			if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT rsvp`); err != nil {
-				return nil, fmt.Errorf("storage: release savepoint: %w", err)
+				return fmt.Errorf("storage: release savepoint: %w", err)
 			}
 			if bs != nil {
 				*bs, *saved.s = saved, savedSalon
@@ -431,19 +489,8 @@ func (db *DB) rsvpBatchTx(ctx context.Context, jobs []*rsvpJob, savepoints bool)
 		case errors.As(j.err, &refused) && tx.writes == wrote:
 			// Refused before it wrote anything: nothing to undo.
 		default:
-			return nil, errSavepoints
+			return errSavepoints
 		}
 	}
-	if err := flushCounts(ctx, tx, salons); err != nil {
-		if retryable(err) {
-			return nil, err
-		}
-		// The guard or the check refused the batch's counts: run it again
-		// with each RSVP's counts written and judged on their own.
-		return nil, errSavepoints
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return nil, fmt.Errorf("storage: commit: %w", err)
-	}
-	return tx, nil
+	return nil
 }

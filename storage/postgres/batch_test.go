@@ -103,19 +103,19 @@ func holdSalon(t *testing.T, conn *sql.DB, id int64) (pid int, release func()) {
 type batchLog struct {
 	mu    sync.Mutex
 	sizes []int
-	saves []bool
+	modes []string
 }
 
-func (l *batchLog) record(n int, savepoints bool) {
+func (l *batchLog) record(n int, mode string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.sizes, l.saves = append(l.sizes, n), append(l.saves, savepoints)
+	l.sizes, l.modes = append(l.sizes, n), append(l.modes, mode)
 }
 
-func (l *batchLog) get() ([]int, []bool) {
+func (l *batchLog) get() ([]int, []string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return append([]int(nil), l.sizes...), append([]bool(nil), l.saves...)
+	return append([]int(nil), l.sizes...), append([]string(nil), l.modes...)
 }
 
 // TestRSVPBatch_FailuresStayAlone: RSVPs gathered into one batch while
@@ -138,16 +138,27 @@ func TestRSVPBatch_FailuresStayAlone(t *testing.T) {
 		batch []rsvp
 		// want is each email's error code, or the status of its ticket
 		// (and its waitlist position).
-		want           map[string]string
-		wantSavepoints bool
+		want map[string]string
+		// wantMode is how the batch ran (see postgres.OnRSVPBatch).
+		wantMode string
 	}{
 		{
+			name: "refused in one statement",
+			batch: []rsvp{{a, "ok1@example.com", ""}, {a, "bad@example.com", badAnswers}, {b, "closed@example.com", ""},
+				{none, "lost@example.com", ""}, {a, "ok2@example.com", `{"diet":"Vegan"}`}},
+			want: map[string]string{"ok1@example.com": tickets.StatusConfirmed, "ok2@example.com": "waitlisted 1",
+				"bad@example.com": events.EINVALID, "closed@example.com": events.ESALONCANCELLED, "lost@example.com": events.ENOTFOUND},
+			wantMode: "bulk",
+		},
+		{
+			// dup has a ticket, which only the RSVPs one by one can answer.
 			name: "refused before writing",
 			batch: []rsvp{{a, "ok1@example.com", ""}, {a, "dup@example.com", ""}, {a, "bad@example.com", badAnswers},
 				{b, "closed@example.com", ""}, {none, "lost@example.com", ""}, {a, "ok2@example.com", `{"diet":"Vegan"}`}},
 			want: map[string]string{"ok1@example.com": tickets.StatusConfirmed, "ok2@example.com": "waitlisted 1",
 				"dup@example.com": events.EALREADYREGISTERED, "bad@example.com": events.EINVALID,
 				"closed@example.com": events.ESALONCANCELLED, "lost@example.com": events.ENOTFOUND},
+			wantMode: "one by one",
 		},
 		{
 			name: "failed after writing",
@@ -163,7 +174,19 @@ func TestRSVPBatch_FailuresStayAlone(t *testing.T) {
 				"ok2@example.com": "waitlisted 1", "dup@example.com": events.EALREADYREGISTERED,
 				"bad@example.com": events.EINVALID, "closed@example.com": events.ESALONCANCELLED,
 				"boom2@example.com": events.EINTERNAL, "ok3@example.com": "waitlisted 2"},
-			wantSavepoints: true,
+			wantMode: "savepoints",
+		},
+		{
+			// The same without dup: the one statement fails, the batch
+			// runs one by one, fails again, and runs with savepoints.
+			name: "failed in one statement",
+			boom: true,
+			batch: []rsvp{{a, "boom@example.com", ""}, {a, "ok1@example.com", ""}, {a, "bad@example.com", badAnswers},
+				{b, "closed@example.com", ""}, {a, "ok2@example.com", ""}, {a, "boom2@example.com", ""}, {a, "ok3@example.com", ""}},
+			want: map[string]string{"boom@example.com": events.EINTERNAL, "ok1@example.com": tickets.StatusConfirmed,
+				"ok2@example.com": "waitlisted 1", "bad@example.com": events.EINVALID, "closed@example.com": events.ESALONCANCELLED,
+				"boom2@example.com": events.EINTERNAL, "ok3@example.com": "waitlisted 2"},
+			wantMode: "savepoints",
 		},
 	}
 	for _, tc := range cases {
@@ -211,8 +234,10 @@ func TestRSVPBatch_FailuresStayAlone(t *testing.T) {
 				t.Fatal(r.err)
 			}
 			wantTickets := map[string]string{"dup@example.com": tickets.StatusConfirmed, "first@example.com": tickets.StatusConfirmed}
-			wantKinds := map[string]int{"dup@example.com " + tickets.NoticeConfirmed: 1,
-				"dup@example.com " + tickets.NoticeAlreadyRegistered: 1, "first@example.com " + tickets.NoticeConfirmed: 1}
+			wantKinds := map[string]int{"dup@example.com " + tickets.NoticeConfirmed: 1, "first@example.com " + tickets.NoticeConfirmed: 1}
+			if _, ok := tc.want["dup@example.com"]; ok {
+				wantKinds["dup@example.com "+tickets.NoticeAlreadyRegistered] = 1
+			}
 			waitlisted := 0
 			for email, want := range tc.want {
 				r := <-answers[email]
@@ -234,10 +259,9 @@ func TestRSVPBatch_FailuresStayAlone(t *testing.T) {
 					t.Errorf("%s: %+v, %v; want %s", email, r.res, r.err, want)
 				}
 			}
-			sizes, saves := log.get()
-			if len(sizes) != 3 || sizes[2] != len(tc.batch) || saves[2] != tc.wantSavepoints {
-				t.Fatalf("batches %v (savepoints %v), want the last of 3 to hold %d with savepoints %v",
-					sizes, saves, len(tc.batch), tc.wantSavepoints)
+			sizes, modes := log.get()
+			if len(sizes) != 3 || sizes[2] != len(tc.batch) || modes[2] != tc.wantMode {
+				t.Fatalf("batches %v (%q), want the last of 3 to hold %d, run %q", sizes, modes, len(tc.batch), tc.wantMode)
 			}
 			all, err := db.FindTickets(ctx, storage.TicketFilter{SalonID: sa.ID})
 			if err != nil {
@@ -459,5 +483,57 @@ func TestRSVPBatch_Webhooks(t *testing.T) {
 		if err != nil || len(ds) != c.deliveries {
 			t.Errorf("%s's webhook: %d deliveries (%v), want %d", c.name, len(ds), err, c.deliveries)
 		}
+	}
+}
+
+// TestRSVPBatch_FeedTokens: in one batch, an email RSVPing to two salons
+// gets one feed token for both, and an email with a ticket from before
+// keeps the token of that ticket: each the token FeedToken gives.
+func TestRSVPBatch_FeedTokens(t *testing.T) {
+	ctx := context.Background()
+	u := pgtest.URL(t)
+	db := openDB(t, u)
+	conn := openSQL(t, u)
+	postgres.SetRSVPLanes(db, 1)
+	var log batchLog
+	postgres.OnRSVPBatch(db, log.record)
+	sa, sb, sc := createSalon(t, db, 5), createSalon(t, db, 5), createSalon(t, db, 5)
+	if r := <-goRSVP(t, ctx, db, sc.Slug, "old@example.com", ""); r.err != nil {
+		t.Fatal(r.err)
+	}
+	pid, release := holdSalon(t, conn, sa.ID)
+	first := goRSVP(t, ctx, db, sa.Slug, "first@example.com", "")
+	eventually(t, "the first batch to wait for the lock", func() bool { return blockedBy(t, conn, pid) == 1 })
+	var answers []<-chan rsvpResult
+	for i, r := range []struct{ slug, email string }{{sa.Slug, "new@example.com"}, {sb.Slug, "new@example.com"},
+		{sa.Slug, "old@example.com"}, {sb.Slug, "old@example.com"}} {
+		answers = append(answers, goRSVP(t, ctx, db, r.slug, r.email, ""))
+		eventually(t, "the RSVP to queue", func() bool { return postgres.QueuedRSVPs(db) == i+1 })
+	}
+	release()
+	if r := <-first; r.err != nil {
+		t.Fatal(r.err)
+	}
+	var got []string
+	for i, a := range answers {
+		r := <-a
+		if r.err != nil {
+			t.Fatalf("RSVP %d: %v", i, r.err)
+		}
+		got = append(got, r.res.FeedToken)
+	}
+	if _, modes := log.get(); fmt.Sprint(modes) != "[bulk bulk bulk]" {
+		t.Fatalf("batches ran %q, want each in one statement", modes)
+	}
+	newToken, err := db.FeedToken(ctx, "new@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldToken, err := db.FeedToken(ctx, "old@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{newToken, newToken, oldToken, oldToken}; fmt.Sprint(got) != fmt.Sprint(want) || newToken == oldToken {
+		t.Fatalf("feed tokens %q, want %q", got, want)
 	}
 }

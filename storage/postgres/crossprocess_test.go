@@ -373,8 +373,13 @@ func TestCrossProcess_Burst(t *testing.T) {
 	const n, seats = 1000, 100
 	u := pgtest.URL(t)
 	db := openDB(t, u)
-	var commits atomic.Int64
-	postgres.OnRSVPBatch(db, func(int, bool) { commits.Add(1) })
+	var commits, bulk atomic.Int64
+	postgres.OnRSVPBatch(db, func(_ int, mode string) {
+		commits.Add(1)
+		if mode == "bulk" {
+			bulk.Add(1)
+		}
+	})
 	ctx := context.Background()
 	s := createSalon(t, db, seats)
 	goOn, wait := startHelper(t, u, s.Slug, "other", n)
@@ -440,5 +445,8 @@ func TestCrossProcess_Burst(t *testing.T) {
 	if c := commits.Load(); c > n/4 {
 		t.Fatalf("%d RSVPs took %d commits in this process; they were not combined", n, c)
 	}
-	t.Logf("%d RSVPs in %d commits in this process", n, commits.Load())
+	if bulk.Load() == 0 {
+		t.Fatal("no batch was written in one statement")
+	}
+	t.Logf("%d RSVPs in %d commits in this process, %d of them in one statement", n, commits.Load(), bulk.Load())
 }

@@ -47,7 +47,7 @@ type DB struct {
 	// of every batch committed.
 	rsvps       rsvpBatcher
 	rsvpLanes   int
-	onRSVPBatch func(n int, savepoints bool)
+	onRSVPBatch func(n int, mode string)
 
 	// Clock is the store's clock (Now); tests replace it before use.
 	Clock func() time.Time

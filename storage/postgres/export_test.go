@@ -6,9 +6,10 @@ package postgres
 func SetRSVPLanes(db *DB, n int) { db.rsvpLanes = n }
 
 // OnRSVPBatch sets f to be told the size of every RSVP batch db commits,
-// and whether it ran with a savepoint around each RSVP. Set it before
-// db's first RSVP.
-func OnRSVPBatch(db *DB, f func(n int, savepoints bool)) { db.onRSVPBatch = f }
+// and how it ran: "bulk" (one statement for all), "one by one", or
+// "savepoints" (one by one, each under a savepoint). Set it before db's
+// first RSVP.
+func OnRSVPBatch(db *DB, f func(n int, mode string)) { db.onRSVPBatch = f }
 
 // QueuedRSVPs counts the RSVPs waiting in db's lanes, not yet taken into
 // a batch.

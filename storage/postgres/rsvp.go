@@ -125,15 +125,7 @@ func (db *DB) decideRSVP(ctx context.Context, tx *Tx, bs *batchSalon, j *rsvpJob
 			return fmt.Errorf("storage: unable to check idempotency key: %w", err)
 		}
 	}
-	if err := s.RSVPOpen(tx.now); err != nil {
-		return err
-	}
-	if err := tickets.CheckGuests(in.Guests, s.MaxGuests); err != nil {
-		return err
-	}
-	// Checked against the questions as this write reads them, so an
-	// edit of the questions cannot slip between check and insert.
-	answers, err := tickets.ParseAnswers(s.Questions, in.Answers)
+	answers, err := checkRSVP(tx.now, s, in)
 	if err != nil {
 		return err
 	}
@@ -150,18 +142,8 @@ func (db *DB) decideRSVP(ctx context.Context, tx *Tx, bs *batchSalon, j *rsvpJob
 	seats := 1 + in.Guests
 	position := 0
 	if status == tickets.StatusWaitlisted {
-		// The new ticket will have the highest id of the salon's, so its
-		// place is behind every waitlisted ticket there is. Under the
-		// batch's lock nobody else adds or moves a waitlisted ticket of
-		// the salon, and each RSVP adds one, so after the batch's first
-		// waitlisted RSVP of the salon the next is one behind the last,
-		// without a count.
-		if bs.lastPosition > 0 {
-			position = bs.lastPosition + 1
-		} else if position, err = waitlistAhead(ctx, tx, s.ID); err != nil {
+		if position, err = bs.nextPosition(ctx, tx); err != nil {
 			return err
-		} else {
-			position++
 		}
 	}
 	kind := tickets.NoticeFor(status)
@@ -265,6 +247,35 @@ func resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID int64, em
 		return nil
 	}
 	return enqueue(ctx, tx, tickets.NoticeAlreadyRegistered, salonID, ticketID, email, lang, 0, 0)
+}
+
+// checkRSVP checks an RSVP against its salon as the batch has it (open,
+// its party size, its answers to the questions as this write reads them,
+// so an edit of the questions cannot slip between check and insert), and
+// returns its answers as stored.
+func checkRSVP(now time.Time, s *events.Salon, in tickets.RSVPInput) (tickets.Answers, error) {
+	if err := s.RSVPOpen(now); err != nil {
+		return nil, err
+	}
+	if err := tickets.CheckGuests(in.Guests, s.MaxGuests); err != nil {
+		return nil, err
+	}
+	return tickets.ParseAnswers(s.Questions, in.Answers)
+}
+
+// nextPosition is the waitlist position of a ticket waitlisted now: the
+// new ticket will have the highest id of the salon's, so its place is
+// behind every waitlisted ticket there is. Under the batch's lock nobody
+// else adds or moves a waitlisted ticket of the salon, and each RSVP adds
+// one, so after the batch's first waitlisted RSVP of the salon the next is
+// one behind the last, without a count. The caller sets lastPosition
+// once the ticket is written.
+func (bs *batchSalon) nextPosition(ctx context.Context, tx *Tx) (int, error) {
+	if bs.lastPosition > 0 {
+		return bs.lastPosition + 1, nil
+	}
+	n, err := waitlistAhead(ctx, tx, bs.s.ID)
+	return n + 1, err
 }
 
 // createTicketQuery inserts an RSVP's ticket and, when it was inserted,
