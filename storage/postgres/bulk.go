@@ -11,10 +11,12 @@ import (
 )
 
 // anyActiveQuery says whether any of the (salon, email) pairs given
-// already has an active ticket.
-const anyActiveQuery = `SELECT EXISTS (SELECT 1 FROM tickets t
-	JOIN unnest(?::bigint[], ?::text[]) AS p(salon_id, email) ON t.salon_id = p.salon_id AND t.email = p.email
-	WHERE t.status <> 'cancelled' AND t.erased_at IS NULL)`
+// already has an active ticket. Each pair is looked up on its own in the
+// unique index of active tickets (the LIMIT keeps the sub-query from being
+// made a join, which would read every ticket as the table grows).
+const anyActiveQuery = `SELECT EXISTS (SELECT 1 FROM unnest(?::bigint[], ?::text[]) AS p(salon_id, email)
+	CROSS JOIN LATERAL (SELECT 1 FROM tickets t WHERE t.salon_id = p.salon_id AND t.email = p.email
+		AND t.status <> 'cancelled' AND t.erased_at IS NULL LIMIT 1) AS active)`
 
 // bulkInsertQuery inserts a batch's tickets in arrival order (ord), so
 // that their ids rise in that order, and a notice for each ticket
