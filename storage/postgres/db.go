@@ -1,10 +1,12 @@
 // Package postgres is the PostgreSQL backend of storage, for several Salon
 // processes on one database. Every write is a transaction of its own on a
-// pooled connection; what SQLite's single writer gives for free is got here
-// from row locks: each capacity decision locks its salon's row (SELECT …
-// FOR UPDATE) and re-reads the counts under that lock, mail is claimed with
-// FOR UPDATE SKIP LOCKED under a lease, and idempotency records and scan
-// nonces are resolved with ON CONFLICT.
+// pooled connection, except RSVPs, which each process combines into
+// batches of one transaction (see rsvpBatcher); what SQLite's single
+// writer gives for free is got here from row locks: each capacity
+// decision locks its salon's row (SELECT … FOR UPDATE) and re-reads the
+// counts under that lock, mail is claimed with FOR UPDATE SKIP LOCKED
+// under a lease, and idempotency records and scan nonces are resolved with
+// ON CONFLICT.
 package postgres
 
 import (
