@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -361,4 +362,91 @@ func TestCrossProcess_ChangesSeen(t *testing.T) {
 			t.Fatalf("versions differ across stores: %d and %d", a.SalonsVersion(), b.SalonsVersion())
 		}
 	}
+}
+
+// TestCrossProcess_Burst: 2,000 RSVPs at once for one salon of 100 seats,
+// half from another OS process, each process combining its RSVPs into
+// batches: exactly 100 confirmed, the waitlist 1 to 1,900 in ticket
+// (arrival) order with every position answered once, one notice per
+// ticket, and this process's 1,000 in far fewer commits than RSVPs.
+func TestCrossProcess_Burst(t *testing.T) {
+	const n, seats = 1000, 100
+	u := pgtest.URL(t)
+	db := openDB(t, u)
+	var commits, bulk atomic.Int64
+	postgres.OnRSVPBatch(db, func(_ int, mode string) {
+		commits.Add(1)
+		if mode == "bulk" {
+			bulk.Add(1)
+		}
+	})
+	ctx := context.Background()
+	s := createSalon(t, db, seats)
+	goOn, wait := startHelper(t, u, s.Slug, "other", n)
+	goOn()
+	answered := make([]*tickets.Ticket, n)
+	var wg sync.WaitGroup
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			in := tickets.RSVPInput{Name: "Guest", Email: fmt.Sprintf("here%d@example.com", i)}
+			in.Normalize()
+			res, err := db.CreateRSVP(ctx, storage.RSVPRequest{Slug: s.Slug, Input: in})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			answered[i] = res.Ticket
+		}()
+	}
+	wg.Wait()
+	if err := wait(); err != nil {
+		t.Fatalf("helper process: %v", err)
+	}
+	if t.Failed() {
+		t.FailNow()
+	}
+	all, err := db.FindTickets(ctx, storage.TicketFilter{SalonID: s.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+	byID := map[int64]*tickets.Ticket{}
+	confirmed, next := 0, 1
+	for _, tk := range all {
+		byID[tk.ID] = tk
+		switch tk.Status {
+		case tickets.StatusConfirmed:
+			confirmed++
+		case tickets.StatusWaitlisted:
+			if tk.WaitlistPosition != next {
+				t.Fatalf("ticket %d is at waitlist position %d, want %d (ticket order)", tk.ID, tk.WaitlistPosition, next)
+			}
+			next++
+		}
+	}
+	if len(all) != 2*n || confirmed != seats || next-1 != 2*n-seats {
+		t.Fatalf("%d tickets, %d confirmed, %d waitlisted; want %d, %d, %d", len(all), confirmed, next-1, 2*n, seats, 2*n-seats)
+	}
+	for i, tk := range answered {
+		got := byID[tk.ID]
+		if got == nil || got.Status != tk.Status || got.WaitlistPosition != tk.WaitlistPosition {
+			t.Fatalf("RSVP %d was answered %s at %d, stored as %+v", i, tk.Status, tk.WaitlistPosition, got)
+		}
+	}
+	got, err := db.FindSalonByID(ctx, s.ID)
+	if err != nil || got.Confirmed != seats || got.Waitlisted != 2*n-seats {
+		t.Fatalf("salon counts %d/%d, %v", got.Confirmed, got.Waitlisted, err)
+	}
+	if c, w := countKind(t, db, s.ID, tickets.NoticeConfirmed), countKind(t, db, s.ID, tickets.NoticeWaitlisted); c != seats || w != 2*n-seats {
+		t.Fatalf("%d confirmations and %d waitlist notices, want %d and %d", c, w, seats, 2*n-seats)
+	}
+	if c := commits.Load(); c > n/4 {
+		t.Fatalf("%d RSVPs took %d commits in this process; they were not combined", n, c)
+	}
+	if bulk.Load() == 0 {
+		t.Fatal("no batch was written in one statement")
+	}
+	t.Logf("%d RSVPs in %d commits in this process, %d of them in one statement", n, commits.Load(), bulk.Load())
 }

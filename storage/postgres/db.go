@@ -1,10 +1,12 @@
 // Package postgres is the PostgreSQL backend of storage, for several Salon
 // processes on one database. Every write is a transaction of its own on a
-// pooled connection; what SQLite's single writer gives for free is got here
-// from row locks: each capacity decision locks its salon's row (SELECT …
-// FOR UPDATE) and re-reads the counts under that lock, mail is claimed with
-// FOR UPDATE SKIP LOCKED under a lease, and idempotency records and scan
-// nonces are resolved with ON CONFLICT.
+// pooled connection, except RSVPs, which each process combines into
+// batches of one transaction (see rsvpBatcher); what SQLite's single
+// writer gives for free is got here from row locks: each capacity
+// decision locks its salon's row (SELECT … FOR UPDATE) and re-reads the
+// counts under that lock, mail is claimed with FOR UPDATE SKIP LOCKED
+// under a lease, and idempotency records and scan nonces are resolved with
+// ON CONFLICT.
 package postgres
 
 import (
@@ -42,6 +44,12 @@ type DB struct {
 	closed     atomic.Bool
 	// writes counts writes in progress, for Close.
 	writes sync.WaitGroup
+	// rsvps combines this process's RSVPs into batches; rsvpLanes, when
+	// above zero (tests), is its number of lanes, and onRSVPBatch is told
+	// of every batch committed.
+	rsvps       rsvpBatcher
+	rsvpLanes   int
+	onRSVPBatch func(n int, mode string)
 
 	// Clock is the store's clock (Now); tests replace it before use.
 	Clock func() time.Time
@@ -120,6 +128,7 @@ func (db *DB) Close() error {
 		return nil
 	}
 	db.writes.Wait()
+	db.rsvps.shutdown()
 	return db.pool.Close()
 }
 

@@ -23,6 +23,18 @@ type Tx struct {
 	// mail, salons and tickets are set by a write that queued mail or
 	// changed salons or tickets, for what runs after its commit.
 	mail, salons, tickets bool
+	// writes counts the statements that may have written, so a batch can
+	// tell an RSVP refused before writing anything (see rsvpBatchTx).
+	writes int
+	// hooks, when not nil, keeps the webhooks subscribed to an event of a
+	// salon as first read in this transaction (see emitWebhook).
+	hooks map[hookKey][]int64
+}
+
+// hookKey names the subscribers of one event type of one salon.
+type hookKey struct {
+	salonID   int64
+	eventType string
 }
 
 // errRetry asks update to run the write again in a new transaction: it
@@ -103,17 +115,29 @@ func retryable(err error) bool {
 
 // ExecContext runs a write statement in the transaction.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	tx.writes++
 	return tx.tx.ExecContext(ctx, rebind(query), args...)
 }
 
 // QueryRowContext runs a query expected to return at most one row.
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	tx.countWrite(query)
 	return tx.tx.QueryRowContext(ctx, rebind(query), args...)
 }
 
 // QueryContext runs a query in the transaction.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	tx.countWrite(query)
 	return tx.tx.QueryContext(ctx, rebind(query), args...)
+}
+
+// countWrite counts query as a write unless it is a plain SELECT (an
+// INSERT … RETURNING or a WITH may write).
+func (tx *Tx) countWrite(query string) {
+	q := strings.TrimLeft(query, " \t\n")
+	if len(q) < 6 || !strings.EqualFold(q[:6], "SELECT") {
+		tx.writes++
+	}
 }
 
 // queuedMail marks this write as one that queued mail.

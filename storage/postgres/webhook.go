@@ -96,22 +96,9 @@ const subscribersQuery = `SELECT w.id FROM webhooks w JOIN users u ON u.id = w.u
 // salonID, in the caller's transaction. data is only built when someone
 // subscribed, so a write nobody listens to pays one indexed query.
 func emitWebhook(ctx context.Context, tx *Tx, salonID int64, eventType string, data func() (any, error)) error {
-	rows, err := tx.QueryContext(ctx, subscribersQuery, salonID, ","+eventType+",")
+	hooks, err := subscribers(ctx, tx, salonID, eventType)
 	if err != nil {
-		return fmt.Errorf("storage: unable to find webhooks: %w", err)
-	}
-	var hooks []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return fmt.Errorf("storage: unable to find webhooks: %w", err)
-		}
-		hooks = append(hooks, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("storage: unable to find webhooks: %w", err)
+		return err
 	}
 	if len(hooks) == 0 {
 		return nil
@@ -129,6 +116,71 @@ func emitWebhook(ctx context.Context, tx *Tx, salonID int64, eventType string, d
 			VALUES (?, ?, ?, ?, ?, ?)`, h, storage.NewEventID(), eventType, body, tx.now.Unix(), tx.now.Unix()); err != nil {
 			return fmt.Errorf("storage: unable to queue webhook delivery: %w", err)
 		}
+	}
+	return nil
+}
+
+// subscribers reads the webhooks subscribed to eventType for salonID. A
+// batch of RSVPs (tx.hooks set) reads them once for all its salons (see
+// readSubscribers), as one write would: a webhook created while the batch
+// runs gets the events of the batches after it.
+func subscribers(ctx context.Context, tx *Tx, salonID int64, eventType string) ([]int64, error) {
+	key := hookKey{salonID, eventType}
+	if hooks, ok := tx.hooks[key]; ok {
+		return hooks, nil
+	}
+	rows, err := tx.QueryContext(ctx, subscribersQuery, salonID, ","+eventType+",")
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
+	}
+	defer rows.Close()
+	hooks := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
+		}
+		hooks = append(hooks, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
+	}
+	if tx.hooks != nil {
+		tx.hooks[key] = hooks
+	}
+	return hooks, nil
+}
+
+// salonsSubscribersQuery is subscribersQuery for several salons at once,
+// by salon.
+const salonsSubscribersQuery = `SELECT s.id, w.id FROM salons s, webhooks w JOIN users u ON u.id = w.user_id
+	WHERE s.id = ANY(?) AND (u.role = 'admin' OR (u.role = 'organizer' AND w.user_id = s.organizer_id))
+	AND u.disabled_at IS NULL AND strpos(w.events, ?) > 0 ORDER BY s.id, w.id`
+
+// readSubscribers reads, in one query, the webhooks subscribed to
+// eventType of each of salonIDs into tx.hooks, for subscribers to find.
+func readSubscribers(ctx context.Context, tx *Tx, salonIDs []int64, eventType string) error {
+	if len(salonIDs) == 0 {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, salonsSubscribersQuery, salonIDs, ","+eventType+",")
+	if err != nil {
+		return fmt.Errorf("storage: unable to find webhooks: %w", err)
+	}
+	defer rows.Close()
+	for _, id := range salonIDs {
+		tx.hooks[hookKey{id, eventType}] = []int64{}
+	}
+	for rows.Next() {
+		var salonID, id int64
+		if err := rows.Scan(&salonID, &id); err != nil {
+			return fmt.Errorf("storage: unable to find webhooks: %w", err)
+		}
+		key := hookKey{salonID, eventType}
+		tx.hooks[key] = append(tx.hooks[key], id)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("storage: unable to find webhooks: %w", err)
 	}
 	return nil
 }
