@@ -307,3 +307,21 @@ func TestSalonCache_ConcurrentMix(t *testing.T) {
 		}
 	}
 }
+
+// TestSalonCache_ReadsTheRowOnce: RSVPs one after another, each its own
+// batch and commit (checkpoints running meanwhile), read their salon's row
+// once: neither the writer's own commits nor checkpoints empty the cache.
+func TestSalonCache_ReadsTheRowOnce(t *testing.T) {
+	db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{ckEvery: time.Millisecond})
+	s := cacheSalon(t, db, 100)
+	for i := range 40 {
+		if a := rsvpNow(db, s.Slug, fmt.Sprintf("g%d@example.com", i)); a.err != nil {
+			t.Fatal(a.err)
+		}
+		time.Sleep(2 * time.Millisecond) // let the checkpointer run between them
+	}
+	db.Close() // the writer has stopped: its cache can be read
+	if db.wcache.misses != 1 {
+		t.Errorf("the salon's row was read %d times for 40 RSVPs, want once", db.wcache.misses)
+	}
+}
