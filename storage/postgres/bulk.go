@@ -23,7 +23,8 @@ const anyActiveQuery = `SELECT EXISTS (SELECT 1 FROM unnest(?::bigint[], ?::text
 // inserted, and returns each ticket's id by ord with what the email's feed
 // token is made of before this statement (its first ticket, if any, and
 // the feed's version). The same rows as createTicketQuery's, one statement
-// for the whole batch.
+// for the whole batch. The first ticket is found as firstTicketOf does
+// (MIN(id + 0); see feedQuery for why).
 const bulkInsertQuery = `WITH input AS (
 	SELECT * FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[],
 		?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[]) WITH ORDINALITY
@@ -38,7 +39,7 @@ const bulkInsertQuery = `WITH input AS (
 		SELECT i.kind, i.salon_id, t.id, i.email, i.lang, i.payload, i.message_id, ?, ? FROM t JOIN input i USING (salon_id, email)
 		ORDER BY t.id
 )
-SELECT i.ord, t.id, (SELECT MIN(id) FROM tickets WHERE email = i.email),
+SELECT i.ord, t.id, (SELECT MIN(id + 0) FROM tickets WHERE email = i.email),
 	COALESCE((SELECT version FROM feeds WHERE email = i.email), 1) FROM t JOIN input i USING (salon_id, email)`
 
 // errNoBulk asks for a batch to be run again one RSVP at a time: its one

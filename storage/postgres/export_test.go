@@ -22,3 +22,7 @@ func QueuedRSVPs(db *DB) int {
 	}
 	return n
 }
+
+// FeedQuery is the statement that reads an email's first ticket and feed
+// version, with PostgreSQL's placeholders.
+var FeedQuery = rebind(feedQuery)

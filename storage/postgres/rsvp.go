@@ -291,7 +291,7 @@ const createTicketQuery = `WITH t AS (
 	INSERT INTO outbox (kind, salon_id, ticket_id, recipient, lang, payload, message_id, next_attempt_at, created_at)
 		SELECT ?, ?, t.id, ?, ?, ?, ?, ?, ? FROM t
 )
-SELECT t.id, LEAST(t.id, (SELECT MIN(id) FROM tickets WHERE email = ?)),
+SELECT t.id, LEAST(t.id, ` + firstTicketOf + `),
 	COALESCE((SELECT version FROM feeds WHERE email = ?), 1) FROM t`
 
 // waitlistAhead counts a salon's waitlisted tickets (parties, whatever
