@@ -151,31 +151,14 @@ func (db *DB) EraseEmail(ctx context.Context, token string) (int, error) {
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, salon_id, status FROM tickets WHERE email = ? AND erased_at IS NULL
+		all, err := queryTicketRefs(ctx, tx, `SELECT id, salon_id, status FROM tickets WHERE email = ? AND erased_at IS NULL
 			ORDER BY id`, l.Email)
 		if err != nil {
 			return fmt.Errorf("storage: unable to find the address's tickets: %w", err)
 		}
-		type due struct {
-			id, salonID int64
-			status      string
-		}
-		var all []due
-		for rows.Next() {
-			var d due
-			if err := rows.Scan(&d.id, &d.salonID, &d.status); err != nil {
-				rows.Close()
-				return fmt.Errorf("storage: unable to read ticket: %w", err)
-			}
-			all = append(all, d)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("storage: unable to read tickets: %w", err)
-		}
 		for _, d := range all {
-			if d.status != tickets.StatusCancelled {
-				s, err := releaseSeat(ctx, tx, d.id, d.salonID, d.status)
+			if status := d.text; status != tickets.StatusCancelled {
+				s, err := releaseSeat(ctx, tx, d.id, d.salonID, status)
 				if err != nil {
 					return err
 				}
