@@ -325,3 +325,31 @@ func TestSalonCache_ReadsTheRowOnce(t *testing.T) {
 		t.Errorf("the salon's row was read %d times for 40 RSVPs, want once", db.wcache.misses)
 	}
 }
+
+// TestSalonCache_RefusesWhatTheTriggerRefuses: the cache refuses a seat
+// above capacity and a count below zero, as the count guard trigger would,
+// and the refused change leaves the counts as they were.
+func TestSalonCache_RefusesWhatTheTriggerRefuses(t *testing.T) {
+	ctx := context.Background()
+	db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{})
+	s := cacheSalon(t, db, 1)
+	if got := rsvpNow(db, s.Slug, "a@example.com").status(t); got != "confirmed 0" {
+		t.Fatalf("a: %s", got)
+	}
+	for name, d := range map[string][3]int{"above capacity": {1, 0, 0}, "waitlisted below zero": {0, -1, 0}, "pending below zero": {0, 0, -1}} {
+		err := db.updateCached(ctx, func(tx *Tx) error {
+			got, err := tx.rsvpSalon(ctx, s.Slug)
+			if err != nil {
+				return err
+			}
+			return tx.addCachedCounts(got, d[0], d[1], d[2])
+		})
+		if !errors.Is(err, errCountsOutOfBounds) {
+			t.Errorf("%s: %v, want errCountsOutOfBounds", name, err)
+		}
+	}
+	if got := rsvpNow(db, s.Slug, "b@example.com").status(t); got != "waitlisted 1" {
+		t.Errorf("b: %s", got)
+	}
+	checkCounts(t, db, s, 1, 1)
+}
