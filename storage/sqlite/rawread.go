@@ -90,9 +90,8 @@ func (r *rawStmts) get(ctx context.Context, query string) (driver.Stmt, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(r.stmts) < maxStmts {
-		r.stmts[query] = st
-	}
+	// Kept without a bound: rawRow's queries are constants, a handful.
+	r.stmts[query] = st
 	return st, nil
 }
 
