@@ -59,10 +59,7 @@ func TestApprovalBrowser(t *testing.T) {
 	id := strconv.FormatInt(list[0].ID, 10)
 	apptest.BrowserStep(t, ctx, "sign in", 20*time.Second,
 		chromedp.Navigate(base+"/admin"),
-		chromedp.WaitVisible(chromedp.CSS("#password")),
-		chromedp.SetValue(chromedp.CSS("#email"), "mei@example.com"),
-		chromedp.SetValue(chromedp.CSS("#password"), apptest.TestPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		apptest.SignIn("mei@example.com"),
 		chromedp.WaitVisible(chromedp.CSS(".console-nav")),
 		chromedp.Navigate(base+"/admin/salons/curated-dinner/attendees"),
 		chromedp.WaitVisible(chromedp.CSS("#select-"+id)),

@@ -26,10 +26,7 @@ func TestConsoleBrowser(t *testing.T) {
 	// Sign in: the console sends the browser to the login form and back.
 	apptest.BrowserStep(t, org, "sign in", 20*time.Second,
 		chromedp.Navigate(base+"/admin"),
-		chromedp.WaitVisible(chromedp.CSS("#password")),
-		chromedp.SetValue(chromedp.CSS("#email"), "mei@example.com"),
-		chromedp.SetValue(chromedp.CSS("#password"), apptest.TestPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		apptest.SignIn("mei@example.com"),
 		chromedp.WaitVisible(chromedp.CSS(".console-nav")),
 	)
 

@@ -34,10 +34,7 @@ func TestConsolePhone(t *testing.T) {
 	apptest.BrowserStep(t, phone, "sign in", 20*time.Second,
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(3), chromedp.EmulateMobile),
 		chromedp.Navigate(base+"/admin/salons/phone-night/attendees"),
-		chromedp.WaitVisible(chromedp.CSS("#password")),
-		chromedp.SetValue(chromedp.CSS("#email"), "mei@example.com"),
-		chromedp.SetValue(chromedp.CSS("#password"), apptest.TestPassword),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		apptest.SignIn("mei@example.com"),
 		chromedp.WaitVisible(chromedp.CSS("#attendees")),
 	)
 	if w := apptest.BrowserEval[float64](t, phone, `window.innerWidth`); w > 400 {

@@ -158,3 +158,23 @@ func WaitJS(expr string) chromedp.Action[chromedp.Void] {
 		}
 	})
 }
+
+// SignIn fills the console's sign-in form, which the page just navigated
+// to shows, with email and TestPassword and submits it: one action, to put
+// between the navigation and what the signed-in page should show.
+func SignIn(email string) chromedp.Action[chromedp.Void] {
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.WaitVisible(chromedp.CSS("#password")),
+		chromedp.SetValue(chromedp.CSS("#email"), email),
+		chromedp.SetValue(chromedp.CSS("#password"), TestPassword),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+	}
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		for _, step := range steps {
+			if _, err := step(ctx, tg); err != nil {
+				return chromedp.Void{}, err
+			}
+		}
+		return chromedp.Void{}, nil
+	}
+}
