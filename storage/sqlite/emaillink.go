@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 
+	"salon/events"
 	"salon/storage"
 	"salon/tickets"
 )
@@ -97,36 +98,41 @@ func readLink(row *sql.Row, now int64) (*storage.EmailLink, error) {
 
 // FindEmailLink returns the link a token opens, with its address's tickets.
 func (db *DB) FindEmailLink(ctx context.Context, token string) (*storage.EmailLink, error) {
-	l, err := readLink(db.read.QueryRowContext(ctx, linkQuery, tickets.HashToken(token)), db.Now().Unix())
+	l, all, err := db.linkTickets(ctx, token)
 	if err != nil {
 		return nil, err
+	}
+	salons := map[int64]*events.Salon{}
+	for _, t := range all {
+		s, ok := salons[t.SalonID]
+		if !ok {
+			if s, err = db.FindSalonByID(ctx, t.SalonID); err != nil {
+				return nil, err
+			}
+			salons[t.SalonID] = s
+		}
+		l.Tickets = append(l.Tickets, &storage.EmailTicket{TicketID: t.ID, Status: t.Status, Salon: s})
+	}
+	return l, nil
+}
+
+// linkTickets reads the link a token opens and its address's tickets.
+func (db *DB) linkTickets(ctx context.Context, token string) (*storage.EmailLink, []*tickets.Ticket, error) {
+	l, err := readLink(db.read.QueryRowContext(ctx, linkQuery, tickets.HashToken(token)), db.Now().Unix())
+	if err != nil {
+		return nil, nil, err
 	}
 	all, err := db.FindTickets(ctx, storage.TicketFilter{Email: l.Email})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	salons := map[int64]*storage.EmailTicket{}
-	for _, t := range all {
-		et := &storage.EmailTicket{TicketID: t.ID, Status: t.Status}
-		if s, ok := salons[t.SalonID]; ok {
-			et.Salon = s.Salon
-		} else if et.Salon, err = db.FindSalonByID(ctx, t.SalonID); err != nil {
-			return nil, err
-		}
-		salons[t.SalonID] = et
-		l.Tickets = append(l.Tickets, et)
-	}
-	return l, nil
+	return l, all, nil
 }
 
 // ExportEmail returns the export of every ticket of the link's address.
 // The reads are separate, so a write in between may show.
 func (db *DB) ExportEmail(ctx context.Context, token string) (*storage.EmailExport, error) {
-	l, err := readLink(db.read.QueryRowContext(ctx, linkQuery, tickets.HashToken(token)), db.Now().Unix())
-	if err != nil {
-		return nil, err
-	}
-	all, err := db.FindTickets(ctx, storage.TicketFilter{Email: l.Email})
+	l, all, err := db.linkTickets(ctx, token)
 	if err != nil {
 		return nil, err
 	}
