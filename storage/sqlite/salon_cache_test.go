@@ -59,22 +59,30 @@ func (a rsvpAnswer) status(t *testing.T) string {
 	return fmt.Sprintf("%s %d", a.res.Ticket.Status, a.res.Ticket.WaitlistPosition)
 }
 
-// checkCounts fails unless the salon's stored counts are its tickets'.
-func checkCounts(t *testing.T, db *DB, s *events.Salon, confirmed, waitlisted int) {
+// ticketCounts fails unless the salon's stored counts are its tickets', and
+// returns them.
+func ticketCounts(t *testing.T, db *DB, s *events.Salon) (c, w int) {
 	t.Helper()
 	ctx := context.Background()
 	got, err := db.FindSalonByID(ctx, s.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c, w int
 	if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(status = 'confirmed'), 0), COALESCE(SUM(status = 'waitlisted'), 0)
 		FROM tickets WHERE salon_id = ?`, s.ID).Scan(&c, &w); err != nil {
 		t.Fatal(err)
 	}
 	if got.Confirmed != c || got.Waitlisted != w {
-		t.Fatalf("salon counts %d confirmed, %d waitlisted; its tickets %d, %d", got.Confirmed, got.Waitlisted, c, w)
+		t.Fatalf("salon %d counts %d confirmed, %d waitlisted; its tickets %d, %d", s.ID, got.Confirmed, got.Waitlisted, c, w)
 	}
+	return c, w
+}
+
+// checkCounts fails unless the salon's stored counts are its tickets' and
+// those are confirmed and waitlisted.
+func checkCounts(t *testing.T, db *DB, s *events.Salon, confirmed, waitlisted int) {
+	t.Helper()
+	c, w := ticketCounts(t, db, s)
 	if c != confirmed || w != waitlisted {
 		t.Fatalf("%d confirmed, %d waitlisted; want %d, %d", c, w, confirmed, waitlisted)
 	}
@@ -290,19 +298,7 @@ func TestSalonCache_ConcurrentMix(t *testing.T) {
 	}
 	wg.Wait()
 	for _, s := range salons {
-		got, err := db.FindSalonByID(ctx, s.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var c, w int
-		if err := db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(status = 'confirmed'), 0), COALESCE(SUM(status = 'waitlisted'), 0)
-			FROM tickets WHERE salon_id = ?`, s.ID).Scan(&c, &w); err != nil {
-			t.Fatal(err)
-		}
-		if got.Confirmed != c || got.Waitlisted != w {
-			t.Errorf("salon %d: counts %d/%d, tickets %d/%d", s.ID, got.Confirmed, got.Waitlisted, c, w)
-		}
-		if c > 24 {
+		if c, _ := ticketCounts(t, db, s); c > 24 {
 			t.Errorf("salon %d: %d confirmed, above every capacity it had", s.ID, c)
 		}
 	}
