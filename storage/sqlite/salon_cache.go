@@ -2,7 +2,7 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 
@@ -72,9 +72,16 @@ func (c *salonCache) reset() {
 
 // checkVersion empties the cache when another connection committed since the
 // last check, so that a change made outside this writer is seen.
-func (c *salonCache) checkVersion(ctx context.Context, tx *sql.Tx) error {
+func (c *salonCache) checkVersion(ctx context.Context, tx *Tx) error {
+	var row [1]driver.Value
+	found, err := tx.rawRow(ctx, `PRAGMA data_version`, row[:])
 	var v int64
-	if err := tx.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+	if err == nil && found {
+		v, _, err = rawInt64(row[0])
+	} else if err == nil {
+		err = errors.New("no row")
+	}
+	if err != nil {
 		return fmt.Errorf("storage: data version: %w", err)
 	}
 	if v != c.dataVersion {

@@ -239,13 +239,13 @@ func (db *DB) begin(j *writeJob) *batch {
 	if len(db.wcache.bySlug) > maxCachedSalons {
 		db.wcache.reset()
 	}
-	if err := db.wcache.checkVersion(context.Background(), sqlTx); err != nil {
+	b := &batch{tx: sqlTx, now: db.Now().UTC().Truncate(time.Second), savepoints: db.opts.savepoints,
+		shared: &writeBatch{stmts: db.wstmts, bound: make(map[*sql.Stmt]*sql.Stmt), raw: db.raw}}
+	if err := db.wcache.checkVersion(context.Background(), &Tx{Tx: sqlTx, batch: b.shared}); err != nil {
 		sqlTx.Rollback()
 		j.done <- err
 		return nil
 	}
-	b := &batch{tx: sqlTx, now: db.Now().UTC().Truncate(time.Second), savepoints: db.opts.savepoints,
-		shared: &writeBatch{stmts: db.wstmts, bound: make(map[*sql.Stmt]*sql.Stmt), raw: db.raw}}
 	if !db.add(b, j) {
 		return nil
 	}
