@@ -1,11 +1,8 @@
 package notice
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/wneessen/go-mail"
@@ -30,24 +27,9 @@ func (r *Renderer) renderEmailLink(m *storage.Message) (*mail.Msg, error) {
 	// The expiry is written in the default salon zone, named, as the
 	// reader most likely lives there; UTC would make them count hours.
 	loc := events.ZoneOrDefault(events.DefaultTimezone)
-	v := struct{ Lang, Subject, Lead, URL, Expires, Footer string }{Lang: m.Lang, URL: p.URL,
+	v := linkView{Lang: m.Lang, URL: p.URL,
 		Subject: tr("mail.subject.email_link"), Lead: tr("mail.email_link", m.Recipient),
 		Expires: tr("mail.email_link_expires", time.Unix(p.ExpiresAt, 0).In(loc).Format("2006-01-02 15:04")),
 		Footer:  tr("mail.email_link_footer")}
-	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
-	if err := msg.From(r.From); err != nil {
-		return nil, mailer.Unbuildable("the sender address (--mail-from) is not valid", err)
-	}
-	if err := mailer.To(msg, p.Name, m.Recipient); err != nil {
-		return nil, mailer.Unbuildable("the recipient address is not valid", err)
-	}
-	mailer.Subject(msg, v.Subject)
-	msg.SetDate()
-	msg.SetBodyString(mail.TypeTextPlain, strings.Join([]string{v.Lead, v.URL, "", v.Expires, "", "-- ", v.Footer, ""}, "\n"))
-	var html bytes.Buffer
-	if err := invitationHTML.Execute(&html, v); err != nil {
-		return nil, mailer.Unbuildable("its text could not be written", fmt.Errorf("notice: email link html: %w", err))
-	}
-	msg.AddAlternativeString(mail.TypeTextHTML, html.String())
-	return msg, nil
+	return r.linkMail(m, p.Name, v, "email link")
 }

@@ -2,6 +2,7 @@ package notice
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -38,27 +39,55 @@ func (r *Renderer) renderInvitation(m *storage.Message) (*mail.Msg, error) {
 		return nil, mailer.Unbuildable("the link was used or replaced, or its account disabled", errors.New("notice: invitation without a link"))
 	}
 	tr := func(key string, args ...any) string { return i18n.T(m.Lang, key, args...) }
-	v := struct{ Lang, Subject, Lead, URL, Expires, Footer string }{Lang: m.Lang, URL: p.URL,
+	v := linkView{Lang: m.Lang, URL: p.URL,
 		Subject: tr("mail.subject.invitation"), Lead: tr("mail.invitation", m.Recipient),
 		Expires: tr("mail.invitation_expires", time.Unix(p.ExpiresAt, 0).UTC().Format("2006-01-02 15:04")),
 		Footer:  tr("mail.invitation_footer")}
 	if p.Purpose == storage.LinkReset {
 		v.Subject, v.Lead = tr("mail.subject.reset"), tr("mail.reset", m.Recipient)
 	}
+	return r.linkMail(m, p.Name, v, "invitation")
+}
+
+// linkView is what a mail carrying a one-time link shows, in the
+// invitation's layout.
+type linkView struct{ Lang, Subject, Lead, URL, Expires, Footer string }
+
+// linkMail builds a mail carrying a one-time link (an invitation, a reset,
+// an email link) to name <m.Recipient>; what names the mail in an error.
+func (r *Renderer) linkMail(m *storage.Message, name string, v linkView, what string) (*mail.Msg, error) {
+	msg, err := r.newMessage(context.Background(), name, m.Recipient, v.Subject, 0)
+	if err != nil {
+		return nil, err
+	}
+	msg.SetBodyString(mail.TypeTextPlain, strings.Join([]string{v.Lead, v.URL, "", v.Expires, "", "-- ", v.Footer, ""}, "\n"))
+	var html bytes.Buffer
+	if err := invitationHTML.Execute(&html, v); err != nil {
+		return nil, mailer.Unbuildable("its text could not be written", fmt.Errorf("notice: %s html: %w", what, err))
+	}
+	msg.AddAlternativeString(mail.TypeTextHTML, html.String())
+	return msg, nil
+}
+
+// newMessage starts a mail from r.From to name <addr> with its subject and
+// date; replies go to the organizer organizerID names, when it has a usable
+// address (otherwise to From). A sender or recipient that cannot be written
+// makes the mail unbuildable.
+func (r *Renderer) newMessage(ctx context.Context, name, addr, subject string, organizerID int64) (*mail.Msg, error) {
 	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
 	if err := msg.From(r.From); err != nil {
 		return nil, mailer.Unbuildable("the sender address (--mail-from) is not valid", err)
 	}
-	if err := mailer.To(msg, p.Name, m.Recipient); err != nil {
+	// Any name the RSVP accepted can be written and read back (mailer.To).
+	if err := mailer.To(msg, name, addr); err != nil {
 		return nil, mailer.Unbuildable("the recipient address is not valid", err)
 	}
-	mailer.Subject(msg, v.Subject)
-	msg.SetDate()
-	msg.SetBodyString(mail.TypeTextPlain, strings.Join([]string{v.Lead, v.URL, "", v.Expires, "", "-- ", v.Footer, ""}, "\n"))
-	var html bytes.Buffer
-	if err := invitationHTML.Execute(&html, v); err != nil {
-		return nil, mailer.Unbuildable("its text could not be written", fmt.Errorf("notice: invitation html: %w", err))
+	if organizerID != 0 {
+		if org, err := r.DB.FindUserByID(ctx, organizerID); err == nil {
+			_ = mailer.ReplyTo(msg, org.Name, org.Email)
+		}
 	}
-	msg.AddAlternativeString(mail.TypeTextHTML, html.String())
+	mailer.Subject(msg, subject)
+	msg.SetDate()
 	return msg, nil
 }

@@ -77,20 +77,10 @@ func (r *Renderer) renderMessage(ctx context.Context, m *storage.Message) (*mail
 			v.Paragraphs = append(v.Paragraphs, strings.Split(p, "\n"))
 		}
 	}
-	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
-	if err := msg.From(r.From); err != nil {
-		return nil, mailer.Unbuildable("the sender address (--mail-from) is not valid", err)
+	msg, err := r.newMessage(ctx, t.Name, t.Email, v.Subject, s.OrganizerID)
+	if err != nil {
+		return nil, err
 	}
-	if err := mailer.To(msg, t.Name, t.Email); err != nil {
-		return nil, mailer.Unbuildable("the recipient address is not valid", err)
-	}
-	if s.OrganizerID != 0 {
-		if org, err := r.DB.FindUserByID(ctx, s.OrganizerID); err == nil {
-			_ = mailer.ReplyTo(msg, org.Name, org.Email)
-		}
-	}
-	mailer.Subject(msg, v.Subject)
-	msg.SetDate()
 	msg.SetBodyString(mail.TypeTextPlain, v.text(sm.Body, tr))
 	var html bytes.Buffer
 	if err := messageHTML.Execute(&html, v); err != nil {

@@ -73,22 +73,10 @@ func (r *Renderer) Render(ctx context.Context, m *storage.Message) (*mail.Msg, e
 	// the other as fallback, for the subject, the body and the invitation.
 	s = s.In(m.Lang)
 	n := r.build(m, s, t, feed)
-	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
-	if err := msg.From(r.From); err != nil {
-		return nil, mailer.Unbuildable("the sender address (--mail-from) is not valid", err)
+	msg, err := r.newMessage(ctx, t.Name, t.Email, n.Subject, s.OrganizerID)
+	if err != nil {
+		return nil, err
 	}
-	// Any name the RSVP accepted can be written and read back (mailer.To).
-	if err := mailer.To(msg, t.Name, t.Email); err != nil {
-		return nil, mailer.Unbuildable("the recipient address is not valid", err)
-	}
-	if s.OrganizerID != 0 {
-		if org, err := r.DB.FindUserByID(ctx, s.OrganizerID); err == nil {
-			// Without a usable organizer address, replies go to From.
-			_ = mailer.ReplyTo(msg, org.Name, org.Email)
-		}
-	}
-	mailer.Subject(msg, n.Subject)
-	msg.SetDate()
 	msg.SetBodyString(mail.TypeTextPlain, n.Text())
 	var html bytes.Buffer
 	if err := htmlTemplate.Execute(&html, n); err != nil {
