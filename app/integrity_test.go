@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 	"salon/events"
 	"salon/storage"
 	"salon/storage/sqlite"
+	"salon/storage/sqlite/sqlitetest"
 	"salon/tickets"
 )
 
@@ -47,32 +47,6 @@ func fillForCheck(t *testing.T, path string, n int) {
 	}
 	wg.Wait()
 	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// damageIndex overwrites the root page of index name in the closed file at
-// path with garbage, as a torn write or a bad disk would.
-func damageIndex(t *testing.T, path, name string) {
-	t.Helper()
-	conn, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var root, size int64
-	if err := conn.QueryRow(`SELECT rootpage FROM sqlite_master WHERE name = ?`, name).Scan(&root); err != nil {
-		t.Fatal(err)
-	}
-	if err := conn.QueryRow(`PRAGMA page_size`).Scan(&size); err != nil {
-		t.Fatal(err)
-	}
-	conn.Close()
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.WriteAt([]byte(strings.Repeat("\xff", int(size))), (root-1)*size); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -116,7 +90,7 @@ func TestCheck_SoundAndDamaged(t *testing.T) {
 	}
 	stop()
 
-	damageIndex(t, path, "tickets_salon_email")
+	sqlitetest.DamageIndex(t, path, "tickets_salon_email")
 	before, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

@@ -2,44 +2,16 @@ package sqlite_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"salon/storage"
 	"salon/storage/sqlite"
+	"salon/storage/sqlite/sqlitetest"
 	"salon/tickets"
 )
-
-// damageIndex overwrites the root page of index name in the closed file at
-// path with garbage, as a torn write or a bad disk would.
-func damageIndex(t *testing.T, path, name string) {
-	t.Helper()
-	conn, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var root, size int64
-	if err := conn.QueryRow(`SELECT rootpage FROM sqlite_master WHERE name = ?`, name).Scan(&root); err != nil {
-		t.Fatal(err)
-	}
-	if err := conn.QueryRow(`PRAGMA page_size`).Scan(&size); err != nil {
-		t.Fatal(err)
-	}
-	conn.Close()
-	f, err := os.OpenFile(path, os.O_RDWR, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if _, err := f.WriteAt([]byte(strings.Repeat("\xff", int(size))), (root-1)*size); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // TestOpen_DamagedFileStillOpens: Open no longer reads the whole file, so a
 // file damaged in a ticket index opens (and starts fast); the damage is
@@ -68,7 +40,7 @@ func TestOpen_DamagedFileStillOpens(t *testing.T) {
 	if problems, err := sqlite.CheckFile(context.Background(), path, false); err != nil || len(problems) != 0 {
 		t.Fatalf("sound closed file: %v %v", problems, err)
 	}
-	damageIndex(t, path, "tickets_salon_email")
+	sqlitetest.DamageIndex(t, path, "tickets_salon_email")
 
 	started := time.Now()
 	db, err = sqlite.Open(context.Background(), path)
