@@ -130,10 +130,12 @@ func TestSalonCache_OtherWritesInTheBatch(t *testing.T) {
 			if got := (<-a).status(t); got != "confirmed 0" {
 				t.Errorf("a: %s", got)
 			}
-			for name, ch := range map[string]<-chan rsvpAnswer{"b": b, "c": c} {
-				if got := (<-ch).status(t); got != "waitlisted 1" && got != "waitlisted 2" {
-					t.Errorf("%s after the capacity cut: %s, want waitlisted", name, got)
-				}
+			// In arrival order: b first in line, c second.
+			if got := (<-b).status(t); got != "waitlisted 1" {
+				t.Errorf("b after the capacity cut: %s, want waitlisted 1", got)
+			}
+			if got := (<-c).status(t); got != "waitlisted 2" {
+				t.Errorf("c after the capacity cut: %s, want waitlisted 2", got)
 			}
 			checkCounts(t, db, s, 2, 2)
 
