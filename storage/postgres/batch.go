@@ -288,7 +288,7 @@ func (db *DB) rsvpBatchTx(ctx context.Context, jobs []*rsvpJob, mode string) (*T
 	}
 	done := false
 	if mode == modeBulk {
-		if done, err = runBulk(func() (bool, error) { return db.bulkRSVPs(ctx, tx, salons, jobs) }); err != nil {
+		if err = runFn(func(tx *Tx) (err error) { done, err = db.bulkRSVPs(ctx, tx, salons, jobs); return err }, tx); err != nil {
 			if retryable(err) {
 				return nil, "", err
 			}
@@ -315,16 +315,6 @@ func (db *DB) rsvpBatchTx(ctx context.Context, jobs []*rsvpJob, mode string) (*T
 		return nil, "", fmt.Errorf("storage: commit: %w", err)
 	}
 	return tx, mode, nil
-}
-
-// runBulk runs bulkRSVPs, turning a panic into an error.
-func runBulk(fn func() (bool, error)) (done bool, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			done, err = false, fmt.Errorf("storage: write panicked: %v", r)
-		}
-	}()
-	return fn()
 }
 
 // oneByOne runs jobs in tx one at a time, each decided in order by
