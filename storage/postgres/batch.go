@@ -94,7 +94,6 @@ func (b *rsvpBatcher) start(db *DB, n int) {
 // shutdown stops the lanes once the RSVPs already queued are answered;
 // RSVPs submitted after it are refused with storage.ErrClosed.
 func (b *rsvpBatcher) shutdown() {
-	b.once.Do(func() {})
 	b.mu.Lock()
 	b.stopped = true
 	started := b.lanes != nil
