@@ -329,12 +329,14 @@ func (db *DB) oneByOne(ctx context.Context, tx *Tx, salons map[string]*batchSalo
 			j.out, j.refusal, j.err = nil, nil, bs.err
 			continue
 		}
+		// What to put back should the RSVP's writes be undone; without
+		// savepoints they never are alone.
 		var saved batchSalon
 		var savedSalon events.Salon
-		if bs != nil {
-			saved, savedSalon = *bs, *bs.s
-		}
 		if savepoints {
+			if bs != nil {
+				saved, savedSalon = *bs, *bs.s
+			}
 			if _, err := tx.ExecContext(ctx, `SAVEPOINT rsvp`); err != nil {
 				return fmt.Errorf("storage: savepoint: %w", err)
 			}
