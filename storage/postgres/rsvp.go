@@ -54,10 +54,12 @@ func scanRSVPSalon(row scanner) (*events.Salon, error) {
 // transaction (see rsvpBatcher): each is decided on its own, in arrival
 // order, and answered only once that transaction committed.
 //
-// A repeated email is found by the unique index on active tickets
-// (the INSERT ... ON CONFLICT DO NOTHING returns no row), not by a query
-// before every INSERT; the first-come decision and the waitlist position
-// come from the counts on the salon row, kept in the same transaction.
+// A repeated email is found by the unique index on active tickets (the
+// INSERT ... ON CONFLICT DO NOTHING returns no row), not by a query before
+// every INSERT; a batch written in one statement asks that index once for
+// all its RSVPs (see bulkRSVPs). The first-come decision comes from the
+// counts on the salon row, kept in the same transaction, and the waitlist
+// position from one count per salon per batch (see batchSalon.position).
 func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.RSVPResult, error) {
 	// Everything that does not depend on the database (random salts, keyed
 	// hashes) is done here, by the caller's goroutine, so that the batch
