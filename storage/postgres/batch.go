@@ -94,7 +94,6 @@ func (b *rsvpBatcher) start(db *DB, n int) {
 // shutdown stops the lanes once the RSVPs already queued are answered;
 // RSVPs submitted after it are refused with storage.ErrClosed.
 func (b *rsvpBatcher) shutdown() {
-	b.once.Do(func() {})
 	b.mu.Lock()
 	b.stopped = true
 	started := b.lanes != nil
@@ -288,7 +287,7 @@ func (db *DB) rsvpBatchTx(ctx context.Context, jobs []*rsvpJob, mode string) (*T
 	}
 	done := false
 	if mode == modeBulk {
-		if done, err = runBulk(func() (bool, error) { return db.bulkRSVPs(ctx, tx, salons, jobs) }); err != nil {
+		if err = runFn(func(tx *Tx) (err error) { done, err = db.bulkRSVPs(ctx, tx, salons, jobs); return err }, tx); err != nil {
 			if retryable(err) {
 				return nil, "", err
 			}
@@ -317,16 +316,6 @@ func (db *DB) rsvpBatchTx(ctx context.Context, jobs []*rsvpJob, mode string) (*T
 	return tx, mode, nil
 }
 
-// runBulk runs bulkRSVPs, turning a panic into an error.
-func runBulk(fn func() (bool, error)) (done bool, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			done, err = false, fmt.Errorf("storage: write panicked: %v", r)
-		}
-	}()
-	return fn()
-}
-
 // oneByOne runs jobs in tx one at a time, each decided in order by
 // decideRSVP on the salons as the batch has them. A job refused before it
 // wrote anything needs nothing undone. Any other failure of a job asks,
@@ -340,12 +329,14 @@ func (db *DB) oneByOne(ctx context.Context, tx *Tx, salons map[string]*batchSalo
 			j.out, j.refusal, j.err = nil, nil, bs.err
 			continue
 		}
+		// What to put back should the RSVP's writes be undone; without
+		// savepoints they never are alone.
 		var saved batchSalon
 		var savedSalon events.Salon
-		if bs != nil {
-			saved, savedSalon = *bs, *bs.s
-		}
 		if savepoints {
+			if bs != nil {
+				saved, savedSalon = *bs, *bs.s
+			}
 			if _, err := tx.ExecContext(ctx, `SAVEPOINT rsvp`); err != nil {
 				return fmt.Errorf("storage: savepoint: %w", err)
 			}

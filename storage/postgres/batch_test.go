@@ -537,3 +537,52 @@ func TestRSVPBatch_FeedTokens(t *testing.T) {
 		t.Fatalf("feed tokens %q, want %q", got, want)
 	}
 }
+
+// TestRSVPBatch_CountsRefused: when the salon row refuses the batch's
+// counts written at once (here a trigger that lets the waitlist grow by
+// one per UPDATE at most), the batch runs again with each RSVP's counts
+// written on their own, and every RSVP gets its seat or place.
+func TestRSVPBatch_CountsRefused(t *testing.T) {
+	ctx := context.Background()
+	u := pgtest.URL(t)
+	db := openDB(t, u)
+	conn := openSQL(t, u)
+	postgres.SetRSVPLanes(db, 1)
+	var log batchLog
+	postgres.OnRSVPBatch(db, log.record)
+	s := createSalon(t, db, 2)
+	if _, err := conn.Exec(`CREATE FUNCTION one_at_a_time() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN IF NEW.waitlisted > OLD.waitlisted + 1 THEN RAISE EXCEPTION 'one at a time'; END IF; RETURN NEW; END $$;
+		CREATE TRIGGER one_at_a_time BEFORE UPDATE ON salons FOR EACH ROW EXECUTE FUNCTION one_at_a_time()`); err != nil {
+		t.Fatal(err)
+	}
+	pid, release := holdSalon(t, conn, s.ID)
+	first := goRSVP(t, ctx, db, s.Slug, "first@example.com", "")
+	eventually(t, "the first batch to wait for the lock", func() bool { return blockedBy(t, conn, pid) == 1 })
+	var answers []<-chan rsvpResult
+	for i := 0; i < 4; i++ {
+		answers = append(answers, goRSVP(t, ctx, db, s.Slug, fmt.Sprintf("g%d@example.com", i), ""))
+		eventually(t, "the RSVP to queue", func() bool { return postgres.QueuedRSVPs(db) == i+1 })
+	}
+	release()
+	if r := <-first; r.err != nil {
+		t.Fatal(r.err)
+	}
+	var got []string
+	for i, a := range answers {
+		r := <-a
+		if r.err != nil {
+			t.Fatalf("RSVP %d: %v", i, r.err)
+		}
+		got = append(got, fmt.Sprintf("%s %d", r.res.Ticket.Status, r.res.Ticket.WaitlistPosition))
+	}
+	if want := "[confirmed 0 waitlisted 1 waitlisted 2 waitlisted 3]"; fmt.Sprint(got) != want {
+		t.Fatalf("answers %v, want %s", got, want)
+	}
+	if _, modes := log.get(); fmt.Sprint(modes) != "[bulk savepoints]" {
+		t.Fatalf("batches ran %q, want the second with savepoints", modes)
+	}
+	if got, err := db.FindSalonByID(ctx, s.ID); err != nil || got.Confirmed != 2 || got.Waitlisted != 3 {
+		t.Fatalf("salon counts %d/%d (%v), want 2/3", got.Confirmed, got.Waitlisted, err)
+	}
+}

@@ -118,20 +118,19 @@ func (db *DB) bulkRSVPs(ctx context.Context, tx *Tx, salons map[string]*batchSal
 		}
 		// The email has no active ticket for the salon (checked above),
 		// so a refusal here is the refusal as it is.
-		status, err := tickets.DecideNew(s, 1+in.Guests)
+		seats := 1 + in.Guests
+		status, err := tickets.DecideNew(s, seats)
 		if err != nil {
 			j.err = err
 			continue
 		}
-		position := 0
-		if status == tickets.StatusWaitlisted {
-			if position, err = bs.nextPosition(ctx, tx); err != nil {
-				return false, err
-			}
-			bs.lastPosition = position
+		position, err := bs.position(ctx, tx, status)
+		if err != nil {
+			return false, err
 		}
-		dc, dw, dp := tickets.SeatCounts(status, 1+in.Guests)
-		if err := bs.addCounts(ctx, tx, dc, dw, dp); err != nil {
+		// Counted before the ticket is written: should the statement
+		// fail, the batch's transaction is rolled back, salons and all.
+		if err := bs.took(ctx, tx, status, seats, position); err != nil {
 			return false, err
 		}
 		kind := tickets.NoticeFor(status)
@@ -196,11 +195,8 @@ func (db *DB) bulkRSVPs(ctx context.Context, tx *Tx, salons map[string]*batchSal
 			first = sql.NullInt64{Int64: firstInBatch[in.Email], Valid: true}
 		}
 		p.j.feed = feedRef{email: in.Email, first: first, version: versions[k]}
-		t := &tickets.Ticket{ID: ids[k], SalonID: p.bs.s.ID, Salon: p.bs.s.Slug, Name: in.Name, Email: in.Email,
-			Company: in.Company, JobTitle: in.JobTitle, Lang: in.Lang, Status: p.status, Guests: in.Guests,
-			CreatedAt: tx.now, UpdatedAt: tx.now, Answers: p.answers, WaitlistPosition: p.position}
-		jctx := context.WithoutCancel(p.j.ctx)
-		if err := emitWebhook(jctx, tx, t.SalonID, storage.EventRSVPCreated, func() (any, error) { return storage.TicketEventData(t), nil }); err != nil {
+		t, err := rsvpCreated(ctx, tx, ids[k], p.bs.s, in, p.status, p.answers, p.position)
+		if err != nil {
 			return false, err
 		}
 		p.j.out = &storage.RSVPResult{Ticket: t}

@@ -171,17 +171,8 @@ func (db *DB) EraseEmail(ctx context.Context, token string) (int, error) {
 			id, salonID int64
 			status      string
 		}
-		var all []due
-		for rows.Next() {
-			var d due
-			if err := rows.Scan(&d.id, &d.salonID, &d.status); err != nil {
-				rows.Close()
-				return fmt.Errorf("storage: unable to read ticket: %w", err)
-			}
-			all = append(all, d)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		all, err := scanAll(rows, func(d *due) []any { return []any{&d.id, &d.salonID, &d.status} })
+		if err != nil {
 			return fmt.Errorf("storage: unable to read tickets: %w", err)
 		}
 		for _, d := range all {

@@ -26,3 +26,7 @@ func QueuedRSVPs(db *DB) int {
 // FeedQuery is the statement that reads an email's first ticket and feed
 // version, with PostgreSQL's placeholders.
 var FeedQuery = rebind(feedQuery)
+
+// BulkInsertQuery is the statement that writes a batch's tickets in one,
+// with PostgreSQL's placeholders.
+var BulkInsertQuery = rebind(bulkInsertQuery)

@@ -144,17 +144,8 @@ func (db *DB) EraseEnded(ctx context.Context, before time.Time, limit int) (int,
 			id, salonID int64
 			email       string
 		}
-		var all []due
-		for rows.Next() {
-			var d due
-			if err := rows.Scan(&d.id, &d.salonID, &d.email); err != nil {
-				rows.Close()
-				return fmt.Errorf("storage: unable to read ticket: %w", err)
-			}
-			all = append(all, d)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		all, err := scanAll(rows, func(d *due) []any { return []any{&d.id, &d.salonID, &d.email} })
+		if err != nil {
 			return fmt.Errorf("storage: unable to read tickets: %w", err)
 		}
 		for _, d := range all {

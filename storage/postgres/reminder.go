@@ -23,17 +23,8 @@ func (db *DB) QueueReminders(ctx context.Context) (int, error) {
 		if err != nil {
 			return fmt.Errorf("storage: unable to find due reminders: %w", err)
 		}
-		var salons []due
-		for rows.Next() {
-			var d due
-			if err := rows.Scan(&d.id, &d.sequence); err != nil {
-				rows.Close()
-				return fmt.Errorf("storage: unable to find due reminders: %w", err)
-			}
-			salons = append(salons, d)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		salons, err := scanAll(rows, func(d *due) []any { return []any{&d.id, &d.sequence} })
+		if err != nil {
 			return fmt.Errorf("storage: unable to find due reminders: %w", err)
 		}
 		// One INSERT per salon, so that each salon's payload is made by

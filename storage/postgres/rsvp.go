@@ -54,10 +54,12 @@ func scanRSVPSalon(row scanner) (*events.Salon, error) {
 // transaction (see rsvpBatcher): each is decided on its own, in arrival
 // order, and answered only once that transaction committed.
 //
-// A repeated email is found by the unique index on active tickets
-// (the INSERT ... ON CONFLICT DO NOTHING returns no row), not by a query
-// before every INSERT; the first-come decision and the waitlist position
-// come from the counts on the salon row, kept in the same transaction.
+// A repeated email is found by the unique index on active tickets (the
+// INSERT ... ON CONFLICT DO NOTHING returns no row), not by a query before
+// every INSERT; a batch written in one statement asks that index once for
+// all its RSVPs (see bulkRSVPs). The first-come decision comes from the
+// counts on the salon row, kept in the same transaction, and the waitlist
+// position from one count per salon per batch (see batchSalon.position).
 func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.RSVPResult, error) {
 	// Everything that does not depend on the database (random salts, keyed
 	// hashes) is done here, by the caller's goroutine, so that the batch
@@ -140,11 +142,9 @@ func (db *DB) decideRSVP(ctx context.Context, tx *Tx, bs *batchSalon, j *rsvpJob
 		return err
 	}
 	seats := 1 + in.Guests
-	position := 0
-	if status == tickets.StatusWaitlisted {
-		if position, err = bs.nextPosition(ctx, tx); err != nil {
-			return err
-		}
+	position, err := bs.position(ctx, tx, status)
+	if err != nil {
+		return err
 	}
 	kind := tickets.NoticeFor(status)
 	answersJSON := storage.EncodeAnswers(answers)
@@ -173,15 +173,8 @@ func (db *DB) decideRSVP(ctx context.Context, tx *Tx, bs *batchSalon, j *rsvpJob
 		return fmt.Errorf("storage: unable to create ticket: %w", err)
 	}
 	tx.queuedMail()
-	t := &tickets.Ticket{ID: id, SalonID: s.ID, Salon: s.Slug, Name: in.Name, Email: in.Email, Company: in.Company,
-		JobTitle: in.JobTitle, Lang: in.Lang, Status: status, Guests: in.Guests, CreatedAt: tx.now, UpdatedAt: tx.now,
-		Answers: answers, WaitlistPosition: position}
-	dc, dw, dp := tickets.SeatCounts(status, seats)
-	if err := bs.addCounts(ctx, tx, dc, dw, dp); err != nil {
+	if err := bs.took(ctx, tx, status, seats, position); err != nil {
 		return err
-	}
-	if status == tickets.StatusWaitlisted {
-		bs.lastPosition = position
 	}
 	if keyHash != "" {
 		res, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (key_hash, body_hash, ticket_id, created_at) VALUES (?, ?, ?, ?)
@@ -195,12 +188,25 @@ func (db *DB) decideRSVP(ctx context.Context, tx *Tx, bs *batchSalon, j *rsvpJob
 			return errRetry
 		}
 	}
-	if err := emitWebhook(ctx, tx, s.ID, storage.EventRSVPCreated, func() (any, error) { return storage.TicketEventData(t), nil }); err != nil {
+	t, err := rsvpCreated(ctx, tx, id, s, in, status, answers, position)
+	if err != nil {
 		return err
 	}
 	db.ticketsChanged(tx)
 	j.out = &storage.RSVPResult{Ticket: t}
 	return nil
+}
+
+// rsvpCreated is the ticket id of salon s, written now for in with status,
+// answers and waitlist position, as the RSVP's answer; it queues the
+// ticket's rsvp.created deliveries.
+func rsvpCreated(ctx context.Context, tx *Tx, id int64, s *events.Salon, in tickets.RSVPInput, status string,
+	answers tickets.Answers, position int) (*tickets.Ticket, error) {
+	t := &tickets.Ticket{ID: id, SalonID: s.ID, Salon: s.Slug, Name: in.Name, Email: in.Email, Company: in.Company,
+		JobTitle: in.JobTitle, Lang: in.Lang, Status: status, Guests: in.Guests, CreatedAt: tx.now, UpdatedAt: tx.now,
+		Answers: answers, WaitlistPosition: position}
+	err := emitWebhook(ctx, tx, s.ID, storage.EventRSVPCreated, func() (any, error) { return storage.TicketEventData(t), nil })
+	return t, err
 }
 
 func alreadyRegistered() error {
@@ -263,19 +269,35 @@ func checkRSVP(now time.Time, s *events.Salon, in tickets.RSVPInput) (tickets.An
 	return tickets.ParseAnswers(s.Questions, in.Answers)
 }
 
-// nextPosition is the waitlist position of a ticket waitlisted now: the
-// new ticket will have the highest id of the salon's, so its place is
-// behind every waitlisted ticket there is. Under the batch's lock nobody
-// else adds or moves a waitlisted ticket of the salon, and each RSVP adds
-// one, so after the batch's first waitlisted RSVP of the salon the next is
-// one behind the last, without a count. The caller sets lastPosition
-// once the ticket is written.
-func (bs *batchSalon) nextPosition(ctx context.Context, tx *Tx) (int, error) {
+// position is the waitlist position of a ticket of status written now: 0
+// unless it is waitlisted. The new ticket will have the highest id of the
+// salon's, so its place is behind every waitlisted ticket there is. Under
+// the batch's lock nobody else adds or moves a waitlisted ticket of the
+// salon, and each RSVP adds one, so after the batch's first waitlisted
+// RSVP of the salon the next is one behind the last, without a count.
+// took records it once the ticket is written.
+func (bs *batchSalon) position(ctx context.Context, tx *Tx, status string) (int, error) {
+	if status != tickets.StatusWaitlisted {
+		return 0, nil
+	}
 	if bs.lastPosition > 0 {
 		return bs.lastPosition + 1, nil
 	}
 	n, err := waitlistAhead(ctx, tx, bs.s.ID)
 	return n + 1, err
+}
+
+// took keeps bs in step with an RSVP's ticket written with status, seats
+// and position: the salon's counts, and its last waitlist position.
+func (bs *batchSalon) took(ctx context.Context, tx *Tx, status string, seats, position int) error {
+	dc, dw, dp := tickets.SeatCounts(status, seats)
+	if err := bs.addCounts(ctx, tx, dc, dw, dp); err != nil {
+		return err
+	}
+	if status == tickets.StatusWaitlisted {
+		bs.lastPosition = position
+	}
+	return nil
 }
 
 // createTicketQuery inserts an RSVP's ticket and, when it was inserted,

@@ -85,12 +85,12 @@ func (db *DB) DeleteWebhook(ctx context.Context, id, owner int64) error {
 	})
 }
 
-// subscribersQuery finds the webhooks that get an event of a salon: its
-// organizer's and every admin's, subscribed to the event type, of accounts
-// that are not disabled.
-const subscribersQuery = `SELECT w.id FROM webhooks w JOIN users u ON u.id = w.user_id
-	WHERE (u.role = 'admin' OR (u.role = 'organizer' AND w.user_id = (SELECT organizer_id FROM salons WHERE id = ?)))
-	AND u.disabled_at IS NULL AND strpos(w.events, ?) > 0 ORDER BY w.id`
+// subscribersQuery finds the webhooks that get an event of each of some
+// salons, by salon: the salon's organizer's and every admin's, subscribed
+// to the event type, of accounts that are not disabled.
+const subscribersQuery = `SELECT s.id, w.id FROM salons s, webhooks w JOIN users u ON u.id = w.user_id
+	WHERE s.id = ANY(?) AND (u.role = 'admin' OR (u.role = 'organizer' AND w.user_id = s.organizer_id))
+	AND u.disabled_at IS NULL AND strpos(w.events, ?) > 0 ORDER BY s.id, w.id`
 
 // emitWebhook writes one delivery per subscribed webhook of eventType for
 // salonID, in the caller's transaction. data is only built when someone
@@ -120,69 +120,52 @@ func emitWebhook(ctx context.Context, tx *Tx, salonID int64, eventType string, d
 	return nil
 }
 
-// subscribers reads the webhooks subscribed to eventType for salonID. A
-// batch of RSVPs (tx.hooks set) reads them once for all its salons (see
-// readSubscribers), as one write would: a webhook created while the batch
-// runs gets the events of the batches after it.
+// subscribers returns the webhooks subscribed to eventType for salonID:
+// as its batch read them (see readSubscribers), else read now.
 func subscribers(ctx context.Context, tx *Tx, salonID int64, eventType string) ([]int64, error) {
-	key := hookKey{salonID, eventType}
-	if hooks, ok := tx.hooks[key]; ok {
+	if hooks, ok := tx.hooks[hookKey{salonID, eventType}]; ok {
 		return hooks, nil
 	}
-	rows, err := tx.QueryContext(ctx, subscribersQuery, salonID, ","+eventType+",")
-	if err != nil {
-		return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
-	}
-	defer rows.Close()
-	hooks := []int64{}
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
-		}
-		hooks = append(hooks, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
-	}
-	if tx.hooks != nil {
-		tx.hooks[key] = hooks
-	}
-	return hooks, nil
+	bySalon, err := querySubscribers(ctx, tx, []int64{salonID}, eventType)
+	return bySalon[salonID], err
 }
 
-// salonsSubscribersQuery is subscribersQuery for several salons at once,
-// by salon.
-const salonsSubscribersQuery = `SELECT s.id, w.id FROM salons s, webhooks w JOIN users u ON u.id = w.user_id
-	WHERE s.id = ANY(?) AND (u.role = 'admin' OR (u.role = 'organizer' AND w.user_id = s.organizer_id))
-	AND u.disabled_at IS NULL AND strpos(w.events, ?) > 0 ORDER BY s.id, w.id`
-
 // readSubscribers reads, in one query, the webhooks subscribed to
-// eventType of each of salonIDs into tx.hooks, for subscribers to find.
+// eventType of each of salonIDs into tx.hooks, for subscribers to find. A
+// batch of RSVPs reads them so, once for all its salons, as one write
+// would: a webhook created while the batch runs gets the events of the
+// batches after it.
 func readSubscribers(ctx context.Context, tx *Tx, salonIDs []int64, eventType string) error {
 	if len(salonIDs) == 0 {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, salonsSubscribersQuery, salonIDs, ","+eventType+",")
+	bySalon, err := querySubscribers(ctx, tx, salonIDs, eventType)
 	if err != nil {
-		return fmt.Errorf("storage: unable to find webhooks: %w", err)
+		return err
 	}
-	defer rows.Close()
 	for _, id := range salonIDs {
-		tx.hooks[hookKey{id, eventType}] = []int64{}
-	}
-	for rows.Next() {
-		var salonID, id int64
-		if err := rows.Scan(&salonID, &id); err != nil {
-			return fmt.Errorf("storage: unable to find webhooks: %w", err)
-		}
-		key := hookKey{salonID, eventType}
-		tx.hooks[key] = append(tx.hooks[key], id)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("storage: unable to find webhooks: %w", err)
+		tx.hooks[hookKey{id, eventType}] = bySalon[id]
 	}
 	return nil
+}
+
+// querySubscribers runs subscribersQuery: the webhooks subscribed to
+// eventType of each of salonIDs, by salon.
+func querySubscribers(ctx context.Context, tx *Tx, salonIDs []int64, eventType string) (map[int64][]int64, error) {
+	rows, err := tx.QueryContext(ctx, subscribersQuery, salonIDs, ","+eventType+",")
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
+	}
+	type sub struct{ salonID, id int64 }
+	subs, err := scanAll(rows, func(s *sub) []any { return []any{&s.salonID, &s.id} })
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
+	}
+	bySalon := make(map[int64][]int64, len(salonIDs))
+	for _, s := range subs {
+		bySalon[s.salonID] = append(bySalon[s.salonID], s.id)
+	}
+	return bySalon, nil
 }
 
 // ticketEvent emits eventType for ticket id as it is now in tx.
