@@ -22,9 +22,10 @@ import (
 // console's tokens are the same but also bound to the session (see
 // sessionCSRF), so that sign-out revokes them.
 type signedCSRF struct {
-	key []byte
-	ttl time.Duration
-	now func() time.Time
+	// macs computes the tokens' MACs under the store's key.
+	macs *tickets.KeyedMAC
+	ttl  time.Duration
+	now  func() time.Time
 }
 
 // csrfNonce and csrfMAC are the random and the authenticating parts of a
@@ -36,7 +37,7 @@ const (
 )
 
 func newSignedCSRF(key []byte, ttl time.Duration) *signedCSRF {
-	return &signedCSRF{key: key, ttl: ttl, now: time.Now}
+	return &signedCSRF{macs: tickets.NewKeyedMAC(key), ttl: ttl, now: time.Now}
 }
 
 // NewToken is the middleware's KeyGenerator.
@@ -55,11 +56,8 @@ func (s *signedCSRF) newTokenFor(bind string) string {
 // mac authenticates the token's nonce and expiry and what it is bound to;
 // the binding enters as its SHA-256, so its length needs no framing.
 func (s *signedCSRF) mac(b []byte, bind string) []byte {
-	m := hmac.New(sha256.New, s.key)
-	m.Write(b)
 	sum := sha256.Sum256([]byte(bind))
-	m.Write(sum[:])
-	return m.Sum(nil)[:csrfMAC]
+	return s.macs.Sum(make([]byte, 0, sha256.Size), b, sum[:])[:csrfMAC]
 }
 
 // valid reports whether token was made by NewToken of a store with this
