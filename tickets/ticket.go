@@ -141,6 +141,21 @@ func (in *RSVPInput) Validate() error {
 	return f.Err()
 }
 
+// CheckRSVP checks an RSVP against its salon as the deciding write reads
+// it: RSVPs are open at now, the party is one the salon takes, and the
+// answers fit the salon's questions (read in the same write, so an edit of
+// the questions cannot slip between check and insert). It returns the
+// answers as they are stored.
+func CheckRSVP(now time.Time, s *events.Salon, in RSVPInput) (Answers, error) {
+	if err := s.RSVPOpen(now); err != nil {
+		return nil, err
+	}
+	if err := CheckGuests(in.Guests, s.MaxGuests); err != nil {
+		return nil, err
+	}
+	return ParseAnswers(s.Questions, in.Answers)
+}
+
 // CheckGuests refuses a party larger than the salon allows: more guests than
 // maxGuests is EINVALID naming the field guests.
 func CheckGuests(guests, maxGuests int) error {

@@ -111,7 +111,7 @@ func (db *DB) bulkRSVPs(ctx context.Context, tx *Tx, salons map[string]*batchSal
 		}
 		s, in := bs.s, j.r.Input
 		j.zone = s.Timezone
-		a, err := checkRSVP(tx.now, s, in)
+		a, err := tickets.CheckRSVP(tx.now, s, in)
 		if err != nil {
 			j.err = err
 			continue

@@ -127,7 +127,7 @@ func (db *DB) decideRSVP(ctx context.Context, tx *Tx, bs *batchSalon, j *rsvpJob
 			return fmt.Errorf("storage: unable to check idempotency key: %w", err)
 		}
 	}
-	answers, err := checkRSVP(tx.now, s, in)
+	answers, err := tickets.CheckRSVP(tx.now, s, in)
 	if err != nil {
 		return err
 	}
@@ -253,20 +253,6 @@ func resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID int64, em
 		return nil
 	}
 	return enqueue(ctx, tx, tickets.NoticeAlreadyRegistered, salonID, ticketID, email, lang, 0, 0)
-}
-
-// checkRSVP checks an RSVP against its salon as the batch has it (open,
-// its party size, its answers to the questions as this write reads them,
-// so an edit of the questions cannot slip between check and insert), and
-// returns its answers as stored.
-func checkRSVP(now time.Time, s *events.Salon, in tickets.RSVPInput) (tickets.Answers, error) {
-	if err := s.RSVPOpen(now); err != nil {
-		return nil, err
-	}
-	if err := tickets.CheckGuests(in.Guests, s.MaxGuests); err != nil {
-		return nil, err
-	}
-	return tickets.ParseAnswers(s.Questions, in.Answers)
 }
 
 // position is the waitlist position of a ticket of status written now: 0

@@ -96,15 +96,7 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 				return fmt.Errorf("storage: unable to check idempotency key: %w", err)
 			}
 		}
-		if err := s.RSVPOpen(tx.now); err != nil {
-			return err
-		}
-		if err := tickets.CheckGuests(in.Guests, s.MaxGuests); err != nil {
-			return err
-		}
-		// Checked against the questions as this write reads them, so an
-		// edit of the questions cannot slip between check and insert.
-		answers, err := tickets.ParseAnswers(s.Questions, in.Answers)
+		answers, err := tickets.CheckRSVP(tx.now, s, in)
 		if err != nil {
 			return err
 		}
