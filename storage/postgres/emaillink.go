@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	"salon/storage"
+	"salon/storage/internal/sqlscan"
 	"salon/tickets"
 )
 
@@ -171,7 +172,7 @@ func (db *DB) EraseEmail(ctx context.Context, token string) (int, error) {
 			id, salonID int64
 			status      string
 		}
-		all, err := scanAll(rows, func(d *due) []any { return []any{&d.id, &d.salonID, &d.status} })
+		all, err := sqlscan.All(rows, func(d *due) []any { return []any{&d.id, &d.salonID, &d.status} })
 		if err != nil {
 			return fmt.Errorf("storage: unable to read tickets: %w", err)
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"salon/storage"
+	"salon/storage/internal/sqlscan"
 	"salon/tickets"
 )
 
@@ -144,7 +145,7 @@ func (db *DB) EraseEnded(ctx context.Context, before time.Time, limit int) (int,
 			id, salonID int64
 			email       string
 		}
-		all, err := scanAll(rows, func(d *due) []any { return []any{&d.id, &d.salonID, &d.email} })
+		all, err := sqlscan.All(rows, func(d *due) []any { return []any{&d.id, &d.salonID, &d.email} })
 		if err != nil {
 			return fmt.Errorf("storage: unable to read tickets: %w", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"salon/storage/internal/sqlscan"
 	"salon/tickets"
 )
 
@@ -23,7 +24,7 @@ func (db *DB) QueueReminders(ctx context.Context) (int, error) {
 		if err != nil {
 			return fmt.Errorf("storage: unable to find due reminders: %w", err)
 		}
-		salons, err := scanAll(rows, func(d *due) []any { return []any{&d.id, &d.sequence} })
+		salons, err := sqlscan.All(rows, func(d *due) []any { return []any{&d.id, &d.sequence} })
 		if err != nil {
 			return fmt.Errorf("storage: unable to find due reminders: %w", err)
 		}

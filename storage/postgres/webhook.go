@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"salon/storage"
+	"salon/storage/internal/sqlscan"
 )
 
 // CreateWebhook saves w; its events are kept between commas (see the
@@ -157,7 +158,7 @@ func querySubscribers(ctx context.Context, tx *Tx, salonIDs []int64, eventType s
 		return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
 	}
 	type sub struct{ salonID, id int64 }
-	subs, err := scanAll(rows, func(s *sub) []any { return []any{&s.salonID, &s.id} })
+	subs, err := sqlscan.All(rows, func(s *sub) []any { return []any{&s.salonID, &s.id} })
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
 	}

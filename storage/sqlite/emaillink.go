@@ -10,6 +10,7 @@ import (
 
 	"salon/events"
 	"salon/storage"
+	"salon/storage/internal/sqlscan"
 	"salon/tickets"
 )
 
@@ -157,14 +158,22 @@ func (db *DB) EraseEmail(ctx context.Context, token string) (int, error) {
 		if err != nil {
 			return err
 		}
-		all, err := queryTicketRefs(ctx, tx, `SELECT id, salon_id, status FROM tickets WHERE email = ? AND erased_at IS NULL
+		rows, err := tx.QueryContext(ctx, `SELECT id, salon_id, status FROM tickets WHERE email = ? AND erased_at IS NULL
 			ORDER BY id`, l.Email)
 		if err != nil {
 			return fmt.Errorf("storage: unable to find the address's tickets: %w", err)
 		}
+		type due struct {
+			id, salonID int64
+			status      string
+		}
+		all, err := sqlscan.All(rows, func(d *due) []any { return []any{&d.id, &d.salonID, &d.status} })
+		if err != nil {
+			return fmt.Errorf("storage: unable to read tickets: %w", err)
+		}
 		for _, d := range all {
-			if status := d.text; status != tickets.StatusCancelled {
-				s, err := releaseSeat(ctx, tx, d.id, d.salonID, status)
+			if d.status != tickets.StatusCancelled {
+				s, err := releaseSeat(ctx, tx, d.id, d.salonID, d.status)
 				if err != nil {
 					return err
 				}

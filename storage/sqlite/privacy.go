@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"salon/storage"
+	"salon/storage/internal/sqlscan"
 	"salon/tickets"
 )
 
@@ -130,12 +131,20 @@ func (db *DB) EraseEnded(ctx context.Context, before time.Time, limit int) (int,
 	var n int
 	err := db.update(ctx, func(tx *Tx) error {
 		n = 0
-		all, err := queryTicketRefs(ctx, tx, eraseEndedQuery, before.Unix(), limit)
+		rows, err := tx.QueryContext(ctx, eraseEndedQuery, before.Unix(), limit)
 		if err != nil {
 			return fmt.Errorf("storage: unable to find tickets past retention: %w", err)
 		}
+		type due struct {
+			id, salonID int64
+			email       string
+		}
+		all, err := sqlscan.All(rows, func(d *due) []any { return []any{&d.id, &d.salonID, &d.email} })
+		if err != nil {
+			return fmt.Errorf("storage: unable to read tickets: %w", err)
+		}
 		for _, d := range all {
-			if err := eraseTicket(ctx, tx, d.id, d.salonID, d.text, "retention"); err != nil {
+			if err := eraseTicket(ctx, tx, d.id, d.salonID, d.email, "retention"); err != nil {
 				return err
 			}
 		}
@@ -190,30 +199,4 @@ func eraseTicket(ctx context.Context, tx *Tx, id, salonID int64, email, why stri
 		detail += " " + why
 	}
 	return auditAlways(ctx, tx, storage.ActionTicketErase, salonID, detail)
-}
-
-// ticketRef is a ticket as a query of (id, salon_id, one text column) names
-// it; text is whatever that column is (the email, the status).
-type ticketRef struct {
-	id, salonID int64
-	text        string
-}
-
-// queryTicketRefs reads every row of query, which selects (id, salon_id,
-// a text column), before the caller writes anything for them.
-func queryTicketRefs(ctx context.Context, tx *Tx, query string, args ...any) ([]ticketRef, error) {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var all []ticketRef
-	for rows.Next() {
-		var r ticketRef
-		if err := rows.Scan(&r.id, &r.salonID, &r.text); err != nil {
-			return nil, err
-		}
-		all = append(all, r)
-	}
-	return all, rows.Err()
 }

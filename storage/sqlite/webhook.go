@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"salon/storage"
+	"salon/storage/internal/sqlscan"
 )
 
 // CreateWebhook saves w; its events are kept between commas (see the
@@ -111,16 +112,8 @@ func subscribers(ctx context.Context, tx *Tx, salonID int64, eventType string) (
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
 	}
-	defer rows.Close()
-	var hooks []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
-		}
-		hooks = append(hooks, id)
-	}
-	if err := rows.Err(); err != nil {
+	hooks, err := sqlscan.All(rows, func(id *int64) []any { return []any{id} })
+	if err != nil {
 		return nil, fmt.Errorf("storage: unable to find webhooks: %w", err)
 	}
 	return hooks, nil
