@@ -90,9 +90,13 @@ func TokenTicketID(token string) int64 {
 var derivedLen = base64.RawURLEncoding.EncodedLen(TokenBytes + 4)
 
 func derive(key []byte, purpose, id string, salt []byte) string {
-	var buf [sha256.Size]byte
-	sum := macFor(key).Sum(buf[:0], []byte(purpose), []byte{0}, []byte(id), []byte{0}, salt)
-	return base64.RawURLEncoding.EncodeToString(sum[:TokenBytes+4])
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(purpose))
+	m.Write([]byte{0})
+	m.Write([]byte(id))
+	m.Write([]byte{0})
+	m.Write(salt)
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:TokenBytes+4])
 }
 
 // ValidTokenShape reports whether s could be a token, so that obviously bad

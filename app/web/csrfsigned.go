@@ -23,7 +23,7 @@ import (
 // sessionCSRF), so that sign-out revokes them.
 type signedCSRF struct {
 	// macs computes the tokens' MACs under the store's key.
-	macs *tickets.KeyedMAC
+	macs *keyedMAC
 	ttl  time.Duration
 	now  func() time.Time
 }
@@ -37,7 +37,7 @@ const (
 )
 
 func newSignedCSRF(key []byte, ttl time.Duration) *signedCSRF {
-	return &signedCSRF{macs: tickets.NewKeyedMAC(key), ttl: ttl, now: time.Now}
+	return &signedCSRF{macs: newKeyedMAC(key), ttl: ttl, now: time.Now}
 }
 
 // NewToken is the middleware's KeyGenerator.
