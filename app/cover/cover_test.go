@@ -354,7 +354,6 @@ func BenchmarkProcessLargePhoto(b *testing.B) {
 	}
 	data := encodeJPEG(b, img)
 	b.SetBytes(int64(len(data)))
-	b.ResetTimer()
 	for b.Loop() {
 		res, err := Process(data)
 		if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -303,7 +304,7 @@ func (b *bench) rsvps() error {
 		target: "(the peer)", info: true, note: pbNote})
 	b.add(row{figure: fmt.Sprintf("RSVPs/s, %d conns, %d salons, synchronous=FULL (%d sent)", b.conns, rsvpSalons, o.n),
 		measured: perSec(r), target: "≥ 3.5× PocketBase", reference: perSec(pbRate) + " (PocketBase creates)",
-		ratio: ratio(r, pbRate), pass: pbRate > 0 && r >= 3.5*pbRate && o.errs == 0, note: orNote(errNote(o), cpuNote),
+		ratio: ratio(r, pbRate), pass: pbRate > 0 && r >= 3.5*pbRate && o.errs == 0, note: cmp.Or(errNote(o), cpuNote),
 		key: "rsvp", value: r})
 	b.add(row{figure: "RSVPs/s over the ceiling (the RSVP answer without storage: JSON, checks, Ed25519)", measured: perSec(r),
 		target: "≥ 0.5× ceiling", reference: perSec(ceil) + " (ceiling)", ratio: ratio(r, ceil), pass: r >= ceil/2 && o.errs == 0,

@@ -88,11 +88,3 @@ func commas(n int64) string {
 	}
 	return b.String()
 }
-
-// orNote is first, or else second: an error note wins over information.
-func orNote(first, second string) string {
-	if first != "" {
-		return first
-	}
-	return second
-}
