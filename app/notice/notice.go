@@ -289,3 +289,26 @@ func (n *notice) Text() string {
 	line(n.T("mail.footer"))
 	return b.String()
 }
+
+// newMessage starts a mail from r.From to name <addr> with its subject and
+// date; replies go to the organizer organizerID names, when it has a usable
+// address (otherwise to From). A sender or recipient that cannot be written
+// makes the mail unbuildable.
+func (r *Renderer) newMessage(ctx context.Context, name, addr, subject string, organizerID int64) (*mail.Msg, error) {
+	msg := mail.NewMsg(mail.WithNoDefaultUserAgent())
+	if err := msg.From(r.From); err != nil {
+		return nil, mailer.Unbuildable("the sender address (--mail-from) is not valid", err)
+	}
+	// Any name the RSVP accepted can be written and read back (mailer.To).
+	if err := mailer.To(msg, name, addr); err != nil {
+		return nil, mailer.Unbuildable("the recipient address is not valid", err)
+	}
+	if organizerID != 0 {
+		if org, err := r.DB.FindUserByID(ctx, organizerID); err == nil {
+			_ = mailer.ReplyTo(msg, org.Name, org.Email)
+		}
+	}
+	mailer.Subject(msg, subject)
+	msg.SetDate()
+	return msg, nil
+}
