@@ -20,7 +20,7 @@ import (
 	"salon/tickets"
 )
 
-func openWith(t *testing.T, path string, opts options) *DB {
+func openWith(t testing.TB, path string, opts options) *DB {
 	t.Helper()
 	if opts.ckEvery == 0 {
 		opts.ckEvery = ckEvery

@@ -26,7 +26,7 @@ func (db *DB) ClaimMessages(ctx context.Context, limit int) ([]*storage.Message,
 		return nil, nil
 	}
 	var out []*storage.Message
-	err := db.update(ctx, func(tx *Tx) error {
+	err := db.updateApart(ctx, func(tx *Tx) error {
 		out = out[:0]
 		rows, err := tx.QueryContext(ctx, `UPDATE outbox SET status = ?, attempts = attempts + 1, claim = claim + 1
 			WHERE id IN (SELECT id FROM outbox WHERE status = ? AND next_attempt_at <= ? ORDER BY id LIMIT ?)
@@ -103,7 +103,7 @@ func (db *DB) RetryMessage(ctx context.Context, id int64) error {
 // delivered; its stable Message-ID lets the receiver recognise the resend.
 func (db *DB) RequeueInFlight(ctx context.Context) (int, error) {
 	var n int64
-	err := db.update(ctx, func(tx *Tx) error {
+	err := db.updateApart(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE outbox SET status = ?, next_attempt_at = ? WHERE status = ?`,
 			storage.OutboxQueued, tx.now.Unix(), storage.OutboxSending)
 		if err != nil {
@@ -125,7 +125,7 @@ func (db *DB) RequeueInFlight(ctx context.Context) (int, error) {
 // was made for, zero for a move that needs none. queues says the change
 // puts the message in the queue for now, so the mail worker is woken.
 func (db *DB) moveMessage(ctx context.Context, id, claim int64, what, from string, queues bool, query string, args func(now int64) []any, moved func(*Tx) error) error {
-	err := db.update(ctx, func(tx *Tx) error {
+	err := db.updateApart(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, query, args(tx.now.Unix())...)
 		if err != nil {
 			return err

@@ -23,7 +23,7 @@ const maxUserAgent = 200
 func (db *DB) CreateSession(ctx context.Context, userID int64, ttl time.Duration, ip, userAgent string) (string, error) {
 	id := tickets.NewToken() + tickets.NewToken()
 	userAgent = storage.Truncate(userAgent, maxUserAgent)
-	err := db.update(ctx, func(tx *Tx) error {
+	err := db.updateApart(ctx, func(tx *Tx) error {
 		now := tx.now.Unix()
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now); err != nil {
 			return fmt.Errorf("storage: unable to prune sessions: %w", err)
@@ -68,7 +68,7 @@ func (db *DB) FindSession(ctx context.Context, id string) (*storage.Session, err
 
 // TouchSession records that the session was used now, for the idle timeout.
 func (db *DB) TouchSession(ctx context.Context, id string) error {
-	return db.update(ctx, func(tx *Tx) error {
+	return db.updateApart(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`, tx.now.Unix(), tickets.HashToken(id)); err != nil {
 			return fmt.Errorf("storage: unable to touch session: %w", err)
 		}
@@ -78,7 +78,7 @@ func (db *DB) TouchSession(ctx context.Context, id string) error {
 
 // DeleteSession ends a session; ending an unknown one is not an error.
 func (db *DB) DeleteSession(ctx context.Context, id string) error {
-	return db.update(ctx, func(tx *Tx) error {
+	return db.updateApart(ctx, func(tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id_hash = ?`, tickets.HashToken(id)); err != nil {
 			return fmt.Errorf("storage: unable to delete session: %w", err)
 		}

@@ -26,7 +26,7 @@ import (
 // are dropped in the same write so the table stays small.
 func (db *DB) ReserveLoginAttempt(ctx context.Context, window time.Duration, limits ...storage.LoginLimit) (*storage.LoginAttempt, error) {
 	a := &storage.LoginAttempt{Counts: make([]int, len(limits))}
-	err := db.update(ctx, func(tx *Tx) error {
+	err := db.updateApart(ctx, func(tx *Tx) error {
 		since := tx.now.Add(-window).Unix()
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_failures WHERE at <= ?`, since); err != nil {
 			return fmt.Errorf("storage: unable to prune login attempts: %w", err)
@@ -69,7 +69,7 @@ func (db *DB) ReserveLoginAttempt(ctx context.Context, window time.Duration, lim
 // right, so signing in costs nothing against the limits, and forgets every
 // attempt of the keys in forget (the account that just proved its password).
 func (db *DB) ReleaseLoginAttempt(ctx context.Context, a *storage.LoginAttempt, forget ...string) error {
-	return db.update(ctx, func(tx *Tx) error {
+	return db.updateApart(ctx, func(tx *Tx) error {
 		if len(a.Rows) > 0 {
 			args := make([]any, len(a.Rows))
 			for i, id := range a.Rows {

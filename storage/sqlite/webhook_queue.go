@@ -65,7 +65,7 @@ func (db *DB) ClaimDeliveries(ctx context.Context, limit int, lease time.Duratio
 		return nil, nil
 	}
 	var ids []int64
-	err := db.update(ctx, func(tx *Tx) error {
+	err := db.updateApart(ctx, func(tx *Tx) error {
 		ids = ids[:0]
 		now := tx.now.Unix()
 		rows, err := tx.QueryContext(ctx, `UPDATE webhook_deliveries SET status = 'sending', attempts = attempts + 1, lease_until = ?
@@ -134,7 +134,7 @@ func (db *DB) MarkDeliveryFailed(ctx context.Context, id int64, attempt, code in
 // moveDelivery runs one change of a claimed delivery; no row changed means
 // the claim is no longer the caller's.
 func (db *DB) moveDelivery(ctx context.Context, id int64, attempt int, query string, args func(now int64) []any) error {
-	err := db.update(ctx, func(tx *Tx) error {
+	err := db.updateApart(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, query, args(tx.now.Unix())...)
 		if err != nil {
 			return err
@@ -155,7 +155,7 @@ func (db *DB) moveDelivery(ctx context.Context, id int64, attempt int, query str
 // RetryDelivery queues a delivery of owner's webhook again, due now; its
 // 24 hours of retries start again.
 func (db *DB) RetryDelivery(ctx context.Context, id, owner int64) error {
-	return db.update(ctx, func(tx *Tx) error {
+	return db.updateApart(ctx, func(tx *Tx) error {
 		var status string
 		var hook int64
 		err := tx.QueryRowContext(ctx, `SELECT d.status, d.webhook_id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id

@@ -54,11 +54,23 @@ type writeJob struct {
 	done     chan error
 	enqueued time.Time
 	after    []func()
-	// cached marks a write that reads and changes salons only through the
-	// writer's salon cache (updateCached); any other write has the cached
-	// counts written before it runs and the cache emptied after.
-	cached bool
+	// cache is how the write stands to the writer's salon cache.
+	cache cacheUse
 }
+
+// cacheUse is how a write stands to the writer's salon cache (salonCache).
+type cacheUse int
+
+const (
+	// cacheUnknown: the write may read or change anything, so the cached
+	// counts are written before it runs and the cache is emptied after.
+	cacheUnknown cacheUse = iota
+	// cacheThrough: the write reads and changes salons only through the
+	// cache (updateCached).
+	cacheThrough
+	// cacheApart: the write touches nothing the cache holds (updateApart).
+	cacheApart
+)
 
 // update runs fn inside the writer. The single writer goroutine runs the
 // writes waiting for it in one open transaction, commits them together and
@@ -69,18 +81,28 @@ type writeJob struct {
 // accumulate, what it hands out, and must have no effect outside tx. fn must
 // only touch the database through tx and must not call update itself.
 func (db *DB) update(ctx context.Context, fn func(*Tx) error) error {
-	return db.queue(ctx, fn, false)
+	return db.queue(ctx, fn, cacheUnknown)
 }
 
 // updateCached is update for a write that reads its salon with
 // tx.rsvpSalon, changes its counts only with tx.addCachedCounts and changes
 // nothing else of salons, webhooks or accounts (see salonCache).
 func (db *DB) updateCached(ctx context.Context, fn func(*Tx) error) error {
-	return db.queue(ctx, fn, true)
+	return db.queue(ctx, fn, cacheThrough)
 }
 
-func (db *DB) queue(ctx context.Context, fn func(*Tx) error, cached bool) error {
-	job := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1), enqueued: time.Now(), cached: cached}
+// updateApart is update for a write that touches nothing the salon cache
+// holds: it reads no salon and changes no salon, webhook or account (the
+// moves of the mail and webhook queues, sessions, sign-in throttling). It
+// runs without the batch's counts written first and leaves the cache as it
+// is, so that the mail and webhook workers, which write about as often as
+// RSVPs arrive, do not empty it between RSVPs.
+func (db *DB) updateApart(ctx context.Context, fn func(*Tx) error) error {
+	return db.queue(ctx, fn, cacheApart)
+}
+
+func (db *DB) queue(ctx context.Context, fn func(*Tx) error, cache cacheUse) error {
+	job := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1), enqueued: time.Now(), cache: cache}
 	select {
 	case <-db.closing:
 		return storage.ErrClosed
@@ -288,9 +310,10 @@ func (db *DB) run(b *batch, i int) error {
 		return nil
 	}
 	ctx := context.Background()
-	if j.cached {
+	switch j.cache {
+	case cacheThrough:
 		tx.cache = db.wcache
-	} else {
+	case cacheUnknown:
 		// A write that does not go through the cache reads the salons as
 		// they stand, so the batch's counts are written first (outside its
 		// savepoint: they are the earlier writes'), and whatever it changes
