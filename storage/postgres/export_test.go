@@ -30,3 +30,7 @@ var FeedQuery = rebind(feedQuery)
 // BulkInsertQuery is the statement that writes a batch's tickets in one,
 // with PostgreSQL's placeholders.
 var BulkInsertQuery = rebind(bulkInsertQuery)
+
+// CreateTicketQuery is the statement that writes one RSVP's ticket and
+// notice when a batch runs one RSVP at a time, for the plan test.
+var CreateTicketQuery = rebind(createTicketQuery)

@@ -28,8 +28,9 @@ func TestFirstTicketPlan_WithoutStatistics(t *testing.T) {
 		SELECT $1, 'Guest', 'g' || g || '@example.com', 'cancelled', '\x00', 0, 0 FROM generate_series(1, 20000) g`, s.ID); err != nil {
 		t.Fatal(err)
 	}
-	// An RSVP one at a time reads the first ticket with feedQuery's
-	// sub-query; a batch in one statement, with its own.
+	// The feed reads the first ticket with firstTicketOf, and so does an
+	// RSVP of a batch run one at a time; a batch in one statement has its
+	// own sub-query.
 	one, emails := []int64{s.ID}, []string{"new@example.com"}
 	texts := []string{""}
 	for _, q := range []struct {
@@ -38,6 +39,8 @@ func TestFirstTicketPlan_WithoutStatistics(t *testing.T) {
 		args  []any
 	}{
 		{"the feed", postgres.FeedQuery, []any{"new@example.com", "new@example.com"}},
+		{"one RSVP's ticket", postgres.CreateTicketQuery, []any{s.ID, "Guest", "new@example.com", "", "", "en", "confirmed", []byte{0},
+			0, 0, 0, "", "confirmed", s.ID, "new@example.com", "en", "", "m", 0, 0, "new@example.com", "new@example.com"}},
 		{"a batch's tickets", postgres.BulkInsertQuery, []any{one, texts, emails, texts, texts, texts, texts, [][]byte{{0}},
 			[]int64{0}, texts, texts, texts, texts, 0, 0, 0, 0}},
 	} {
