@@ -284,3 +284,46 @@ func doorID(t *testing.T, s string) int64 {
 	}
 	return n
 }
+
+// TestDoorBrowser_CameraFailureMovesNothing: when the camera cannot start
+// (here: no camera at all), its message and start button appear over the
+// viewfinder, so the guest search and its buttons stay where they were. A
+// button that moves as it is tapped checks in whoever slid under the
+// finger.
+func TestDoorBrowser_CameraFailureMovesNothing(t *testing.T) {
+	exe := apptest.RequireChromium(t)
+	t.Parallel()
+	ta, base := apptest.NewBrowserApp(t)
+	link, _, _ := doorGuest(t, ta, base, "door-steady")
+	ctx := apptest.StartChromium(t, exe, 375, 667)
+	apptest.WatchConsole(t, ctx, "door")
+	apptest.BrowserStep(t, ctx, "camera fails", 20*time.Second,
+		chromedp.Navigate(link),
+		chromedp.WaitVisible(chromedp.CSS("#door-search")),
+		chromedp.WaitVisible(chromedp.CSS("#door-camera-start")),
+	)
+	// The same page in both states, switched by hand so the measure does
+	// not depend on when the camera gave up.
+	shift := apptest.BrowserEval[float64](t, ctx, `(function () {
+		var b = document.getElementById('door-camera-start'), m = document.getElementById('door-camera-msg');
+		var top = function () { return document.getElementById('door-search').getBoundingClientRect().top; };
+		var failed = top();
+		b.hidden = true; m.textContent = 'x';
+		var running = top();
+		b.hidden = false; m.textContent = 'A much longer message, one that takes two or three lines on a phone.';
+		return Math.abs(failed - running) + Math.abs(top() - running);
+	})()`)
+	if shift != 0 {
+		t.Fatalf("the guest search moves %.1f px with the camera's state (screenshot: %s)", shift, apptest.BrowserScreenshot(t, ctx))
+	}
+	// The start button is on the viewfinder and can be tapped.
+	inside := apptest.BrowserEval[bool](t, ctx, `(function () {
+		var v = document.querySelector('.door-video').getBoundingClientRect();
+		var b = document.getElementById('door-camera-start').getBoundingClientRect();
+		var hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+		return b.top >= v.top && b.bottom <= v.bottom && hit && hit.id === 'door-camera-start';
+	})()`)
+	if !inside {
+		t.Fatalf("the start button is not on the viewfinder (screenshot: %s)", apptest.BrowserScreenshot(t, ctx))
+	}
+}
