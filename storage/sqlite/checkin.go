@@ -80,7 +80,7 @@ func (db *DB) CheckIn(ctx context.Context, r storage.CheckinRequest) (*storage.C
 				scanned.Unix(), tx.now.Unix(), res.Ticket.ID); err != nil {
 				return fmt.Errorf("storage: unable to check in: %w", err)
 			}
-			if _, err := tx.ExecContext(ctx, `UPDATE salons SET checked_in = checked_in + ? WHERE id = ?`, res.Ticket.Seats(), r.SalonID); err != nil {
+			if _, err := tx.ExecContext(ctx, `UPDATE salon_counts SET checked_in = checked_in + ? WHERE salon_id = ?`, res.Ticket.Seats(), r.SalonID); err != nil {
 				return fmt.Errorf("storage: unable to count check-in: %w", err)
 			}
 			res.Ticket.CheckedInAt = &scanned
@@ -186,7 +186,7 @@ func (db *DB) UndoCheckIn(ctx context.Context, salonID, ticketID, userID int64) 
 		if _, err := tx.ExecContext(ctx, `UPDATE tickets SET checked_in_at = NULL, updated_at = ? WHERE id = ?`, tx.now.Unix(), ticketID); err != nil {
 			return fmt.Errorf("storage: unable to undo check-in: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE salons SET checked_in = checked_in - ? WHERE id = ?`, 1+guests, salonID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE salon_counts SET checked_in = checked_in - ? WHERE salon_id = ?`, 1+guests, salonID); err != nil {
 			return fmt.Errorf("storage: unable to count check-in: %w", err)
 		}
 		db.ticketsChanged(tx)

@@ -39,9 +39,10 @@ func TestCounts_GuardInSchema(t *testing.T) {
 	}
 	defer raw.Close()
 	for name, q := range map[string]string{
-		"confirmed above capacity": `UPDATE salons SET confirmed = confirmed + 1 WHERE id = ?`,
-		"confirmed below zero":     `UPDATE salons SET confirmed = -1 WHERE id = ?`,
-		"waitlisted below zero":    `UPDATE salons SET waitlisted = -1 WHERE id = ?`,
+		"confirmed above capacity": `UPDATE salon_counts SET confirmed = confirmed + 1 WHERE salon_id = ?`,
+		"confirmed below zero":     `UPDATE salon_counts SET confirmed = -1 WHERE salon_id = ?`,
+		"waitlisted below zero":    `UPDATE salon_counts SET waitlisted = -1 WHERE salon_id = ?`,
+		"pending below zero":       `UPDATE salon_counts SET pending = -1 WHERE salon_id = ?`,
 	} {
 		if _, err := raw.ExecContext(ctx, q, s.ID); err == nil || !strings.Contains(err.Error(), "out of bounds") {
 			t.Errorf("%s: %v", name, err)

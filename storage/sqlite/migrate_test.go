@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"salon/storage"
 	"salon/tickets"
 )
 
@@ -111,5 +112,71 @@ func TestMigrate_LeanWrites(t *testing.T) {
 	if _, err := db.write.Exec(`INSERT INTO outbox (kind, ticket_id, recipient, message_id, next_attempt_at, created_at)
 		VALUES ('confirmed', 999, 'x@example.com', 'm', 0, 0)`); err == nil {
 		t.Fatal("an outbox row for a missing ticket was accepted")
+	}
+}
+
+// TestMigrate_SalonCounts opens a database as the migrations before 0022
+// left it, with a salon's counts on its own row: the counts move to
+// salon_counts unchanged, the salons table no longer has them, the count
+// guard still refuses an overbooking, and RSVPs go on counting.
+func TestMigrate_SalonCounts(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "salon.db")
+	raw, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.SetMaxOpenConns(1)
+	mustExec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := raw.Exec(q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	mustExec(`CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`)
+	names, _ := fs.Glob(migrationFS, "migrations/*.sql")
+	for _, name := range names {
+		if name >= "migrations/0022" {
+			break
+		}
+		body, _ := fs.ReadFile(migrationFS, name)
+		mustExec(string(body))
+		mustExec(`INSERT INTO migrations (name, applied_at) VALUES (?, 0)`, name)
+	}
+	mustExec(`INSERT INTO salons (id, slug, title, industry, starts_at, ends_at, timezone, capacity, rsvp_deadline, status,
+		confirmed, waitlisted, pending, checked_in, created_at, updated_at) VALUES (1, 'counted', 'Counted', 'law', 4102444800,
+		4102452000, 'Asia/Shanghai', 5, 4102444800, 'published', 5, 2, 3, 4, 0, 0)`)
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	s, err := db.FindSalonByID(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Confirmed != 5 || s.Waitlisted != 2 || s.Pending != 3 || s.CheckedIn != 4 {
+		t.Fatalf("counts after migrating: confirmed %d, waitlisted %d, pending %d, checked in %d", s.Confirmed, s.Waitlisted, s.Pending, s.CheckedIn)
+	}
+	var cols int
+	if err := db.write.QueryRow(`SELECT COUNT(*) FROM pragma_table_info('salons')
+		WHERE name IN ('confirmed', 'waitlisted', 'pending', 'checked_in')`).Scan(&cols); err != nil || cols != 0 {
+		t.Fatalf("count columns left on salons: %d %v", cols, err)
+	}
+	if _, err := db.write.Exec(`UPDATE salon_counts SET confirmed = confirmed + 1 WHERE salon_id = 1`); err == nil || !strings.Contains(err.Error(), "out of bounds") {
+		t.Fatalf("overbooking after migrating: %v", err)
+	}
+	if _, err := db.write.Exec(`INSERT INTO salon_counts (salon_id) VALUES (99)`); err == nil {
+		t.Fatal("counts for a salon that does not exist")
+	}
+	if _, err := db.CreateRSVP(ctx, storage.RSVPRequest{Slug: "counted", Input: tickets.RSVPInput{Name: "Ana", Email: "ana@example.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := db.FindSalonByID(ctx, 1); s.Confirmed != 5 || s.Waitlisted != 3 {
+		t.Fatalf("an RSVP to the full salon after migrating: confirmed %d, waitlisted %d", s.Confirmed, s.Waitlisted)
 	}
 }

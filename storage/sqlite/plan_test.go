@@ -12,7 +12,8 @@ import (
 // TestQueryPlans checks that the per-salon, per-email and waitlist queries
 // find their rows through an index rather than reading every ticket, with
 // the indexes migration 0005 left (one per salon, one per email, a partial
-// one for the waitlist). A full scan here would not show in small tests,
+// one for the waitlist), and that a salon's counts are found by its id. A
+// full scan here would not show in small tests,
 // only as pages slowing down with a big database.
 func TestQueryPlans(t *testing.T) {
 	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "salon.db"))
@@ -25,15 +26,17 @@ func TestQueryPlans(t *testing.T) {
 		args []any
 	}
 	plain := map[string]string{
-		"waitlist":  waitlistQuery,
-		"notify":    notifyQuery,
-		"reminders": remindersQuery,
-		"due":       remindersDueQuery,
-		"resends":   lastResendQuery,
-		"feed":      feedQuery,
-		"resend":    resendQuery,
-		"retention": eraseEndedQuery,
-		"party":     waitingPartyQuery,
+		"waitlist":   waitlistQuery,
+		"notify":     notifyQuery,
+		"reminders":  remindersQuery,
+		"due":        remindersDueQuery,
+		"resends":    lastResendQuery,
+		"feed":       feedQuery,
+		"resend":     resendQuery,
+		"retention":  eraseEndedQuery,
+		"party":      waitingPartyQuery,
+		"rsvp salon": rsvpSalonColumns,
+		"salon":      salonByID,
 	}
 	queries := map[string]query{}
 	for name, q := range plain {
@@ -77,6 +80,10 @@ func TestQueryPlans(t *testing.T) {
 			// would read the whole salon for every page.
 			if strings.HasPrefix(name, "tickets: salon") && strings.Contains(step, "TEMP B-TREE") {
 				t.Errorf("%s sorts the salon's tickets for each page:\n%s", name, strings.Join(plan, "\n"))
+			}
+			// A salon's counts are one lookup by its id (migration 0022).
+			if strings.Contains(step, "salon_counts") && !strings.Contains(step, "INTEGER PRIMARY KEY") {
+				t.Errorf("%s does not find the salon's counts by its id:\n%s", name, strings.Join(plan, "\n"))
 			}
 			if strings.HasPrefix(step, "SCAN t ") || step == "SCAN t" || strings.HasPrefix(step, "SCAN tickets") || strings.HasPrefix(step, "SCAN w") {
 				t.Errorf("%s reads every ticket:\n%s", name, strings.Join(plan, "\n"))

@@ -17,7 +17,7 @@ import (
 // rsvpSalonColumns are what an RSVP decision needs of its salon, and no
 // more: the full row (description and all) cost more to read than to decide.
 const rsvpSalonColumns = `SELECT id, slug, status, capacity, waitlist, confirmed, waitlisted,
-	starts_at, rsvp_deadline, timezone, approval, max_guests, pending, questions FROM salons WHERE slug = ?`
+	starts_at, rsvp_deadline, timezone, approval, max_guests, pending, questions` + salonsFrom + ` WHERE slug = ?`
 
 func scanRSVPSalon(row scanner) (*events.Salon, error) {
 	var s events.Salon

@@ -22,8 +22,14 @@ const salonColumns = `id, slug, title, title_zh, industry, description, descript
 	COALESCE(organizer_id, 0), confirmed, waitlisted, created_at, updated_at, checked_in,
 	approval, max_guests, pending, questions, host_name, host_about, cover_key, cover_sizes`
 
+// salonsFrom is where salonColumns are read from: the salons and their
+// counts, which have a narrow table of their own (migration 0022). CROSS
+// JOIN keeps salons the outer loop, so their indexes serve the WHERE and
+// ORDER BY and each salon's counts are one lookup by its id.
+const salonsFrom = ` FROM salons CROSS JOIN salon_counts ON salon_counts.salon_id = salons.id`
+
 // salonByID selects one salon by id, for scanSalon.
-const salonByID = `SELECT ` + salonColumns + ` FROM salons WHERE id = ?`
+const salonByID = `SELECT ` + salonColumns + salonsFrom + ` WHERE id = ?`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -54,7 +60,7 @@ func unix(sec int64) time.Time { return time.Unix(sec, 0).UTC() }
 // FindSalonBySlug returns any salon, drafts included; callers that answer
 // the public hide drafts themselves.
 func (db *DB) FindSalonBySlug(ctx context.Context, slug string) (*events.Salon, error) {
-	s, err := scanSalon(db.read.QueryRowContext(ctx, `SELECT `+salonColumns+` FROM salons WHERE slug = ?`, slug))
+	s, err := scanSalon(db.read.QueryRowContext(ctx, `SELECT `+salonColumns+salonsFrom+` WHERE slug = ?`, slug))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("Salon")
 	} else if err != nil {
@@ -117,7 +123,7 @@ func (db *DB) FindSalons(ctx context.Context, f events.SalonFilter) ([]*events.S
 		limit = -1
 	}
 	args = append(args, limit, f.Offset)
-	rows, err := db.read.QueryContext(ctx, `SELECT `+salonColumns+` FROM salons WHERE `+
+	rows, err := db.read.QueryContext(ctx, `SELECT `+salonColumns+salonsFrom+` WHERE `+
 		strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ? OFFSET ?`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("storage: unable to list salons: %w", err)
@@ -188,6 +194,9 @@ func (db *DB) CreateSalon(ctx context.Context, s *events.Salon) error {
 			return fmt.Errorf("storage: unable to create salon: %w", err)
 		}
 		s.ID, _ = res.LastInsertId()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO salon_counts (salon_id) VALUES (?)`, s.ID); err != nil {
+			return fmt.Errorf("storage: unable to create salon counts: %w", err)
+		}
 		db.salonsChanged(tx)
 		return audit(ctx, tx, storage.ActionSalonCreate, s.ID, s.Status)
 	})

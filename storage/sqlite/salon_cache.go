@@ -93,7 +93,7 @@ func (c *salonCache) checkVersion(ctx context.Context, tx *Tx) error {
 
 // flushCountsQuery writes a salon's count changes; the count guard trigger
 // checks the result as it did per RSVP.
-const flushCountsQuery = `UPDATE salons SET confirmed = confirmed + ?, waitlisted = waitlisted + ?, pending = pending + ? WHERE id = ?`
+const flushCountsQuery = `UPDATE salon_counts SET confirmed = confirmed + ?, waitlisted = waitlisted + ?, pending = pending + ? WHERE salon_id = ?`
 
 // flush writes the counts changed in the open batch to their salons' rows.
 func (c *salonCache) flush(ctx context.Context, tx *Tx) error {

@@ -109,7 +109,7 @@ func TestSalonCache_OtherWritesInTheBatch(t *testing.T) {
 			a := queueRSVP(db, s.Slug, "a@example.com")
 			var seen int
 			read := queueWrite(db, ctx, func(tx *Tx) error {
-				return tx.QueryRowContext(ctx, `SELECT confirmed FROM salons WHERE id = ?`, s.ID).Scan(&seen)
+				return tx.QueryRowContext(ctx, `SELECT confirmed FROM salon_counts WHERE salon_id = ?`, s.ID).Scan(&seen)
 			})
 			cut := queueWrite(db, ctx, func(tx *Tx) error {
 				_, err := tx.ExecContext(ctx, `UPDATE salons SET capacity = 2 WHERE id = ?`, s.ID)

@@ -72,8 +72,8 @@ func promote(ctx context.Context, tx *Tx, s *events.Salon) error {
 // countsQuery moves a salon's counts by a difference rather than writing
 // absolutes read earlier, so the counts stay right whatever else changed the
 // row in between; the schema's trigger refuses confirmed above capacity.
-const countsQuery = `UPDATE salons SET confirmed = confirmed + ?, waitlisted = waitlisted + ?, pending = pending + ?
-	WHERE id = ? RETURNING confirmed, waitlisted, pending`
+const countsQuery = `UPDATE salon_counts SET confirmed = confirmed + ?, waitlisted = waitlisted + ?, pending = pending + ?
+	WHERE salon_id = ? RETURNING confirmed, waitlisted, pending`
 
 // addCounts adds to s's confirmed, waitlisted and pending seat counts in
 // the database, and sets s's to the row's new values.

@@ -228,7 +228,7 @@ func (b *bench) fillMillion() error {
 		}
 	}
 	var off int64
-	if err := db.QueryRowContext(ctx, countsOff).Scan(&off); err != nil {
+	if err := db.QueryRowContext(ctx, f.countsOff).Scan(&off); err != nil {
 		return err
 	}
 	if off > 0 {
@@ -247,6 +247,9 @@ type filler struct {
 	stmts       []string
 	insert      int
 	after       []string
+	// countsOff counts the salons whose confirmed count is not the seats
+	// of their confirmed tickets (each one and its guests).
+	countsOff string
 }
 
 // sqliteFill copies the first ticket's language and times, with a new
@@ -262,9 +265,13 @@ func sqliteFill(file string) filler {
 			 SELECT f.id, 'Guest ' || n.i, 'fill' || n.i || '@bench.example', 'Bench Ltd', 'Engineer', src.lang, 'confirmed',
 			        randomblob(16), src.created_at, src.updated_at
 			 FROM n, src JOIN fill_salons f ON f.k = n.i % (SELECT COUNT(*) FROM fill_salons)`,
-			countsUp,
+			// The counts have a table of their own here; capacity first,
+			// for the count guard.
+			`UPDATE salons SET capacity = capacity + c.n FROM (` + filledPerSalon + `) AS c WHERE salons.id = c.salon_id`,
+			`UPDATE salon_counts SET confirmed = confirmed + c.n FROM (` + filledPerSalon + `) AS c WHERE salon_counts.salon_id = c.salon_id`,
 		},
-		after: []string{`PRAGMA wal_checkpoint(TRUNCATE)`}}
+		after:     []string{`PRAGMA wal_checkpoint(TRUNCATE)`},
+		countsOff: `SELECT COUNT(*) FROM salon_counts s WHERE s.confirmed <> ` + confirmedSeats("s.salon_id")}
 }
 
 // postgresFill writes the same rows with generate_series; the tickets are
@@ -281,21 +288,21 @@ func postgresFill(url string) filler {
 			        uuid_send(gen_random_uuid()), EXTRACT(EPOCH FROM now())::bigint, EXTRACT(EPOCH FROM now())::bigint
 			 FROM generate_series(0, $1::bigint - 1) AS n(i)
 			 JOIN fill_salons f ON f.k = n.i % (SELECT COUNT(*) FROM fill_salons)`,
-			countsUp,
+			`UPDATE salons SET capacity = capacity + c.n, confirmed = confirmed + c.n
+			 FROM (` + filledPerSalon + `) AS c WHERE salons.id = c.salon_id`,
 		},
-		after: []string{`VACUUM (ANALYZE) tickets`, `VACUUM (ANALYZE) salons`}}
+		after:     []string{`VACUUM (ANALYZE) tickets`, `VACUUM (ANALYZE) salons`},
+		countsOff: `SELECT COUNT(*) FROM salons s WHERE s.confirmed <> ` + confirmedSeats("s.id")}
 }
 
-// countsOff counts the salons whose confirmed count is not the seats of
-// their confirmed tickets (each one and its guests).
-const countsOff = `SELECT COUNT(*) FROM salons s WHERE s.confirmed <>
-	(SELECT COALESCE(SUM(1 + t.guests), 0) FROM tickets t WHERE t.salon_id = s.id AND t.status = 'confirmed')`
+// filledPerSalon is how many tickets filling gave each salon.
+const filledPerSalon = `SELECT salon_id, COUNT(*) AS n FROM tickets WHERE email LIKE 'fill%@bench.example' GROUP BY salon_id`
 
-// countsUp raises each filled salon's capacity and confirmed count by the
-// tickets it got; the same statement on both backends.
-const countsUp = `UPDATE salons SET capacity = capacity + c.n, confirmed = confirmed + c.n
-	FROM (SELECT salon_id, COUNT(*) AS n FROM tickets WHERE email LIKE 'fill%@bench.example' GROUP BY salon_id) AS c
-	WHERE salons.id = c.salon_id`
+// confirmedSeats is the seats of the confirmed tickets (each one and its
+// guests) of the salon whose id is salonID, a column of the outer query.
+func confirmedSeats(salonID string) string {
+	return `(SELECT COALESCE(SUM(1 + t.guests), 0) FROM tickets t WHERE t.salon_id = ` + salonID + ` AND t.status = 'confirmed')`
+}
 
 // millionRows restarts the server on the million-ticket database, timing
 // start-up to serving, then drives RSVPs and salon pages at once while
