@@ -21,27 +21,7 @@ import (
 func TestMigrate_LeanWrites(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "salon.db")
-	raw, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw.SetMaxOpenConns(1)
-	mustExec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := raw.Exec(q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	mustExec(`CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`)
-	names, _ := fs.Glob(migrationFS, "migrations/*.sql")
-	for _, name := range names {
-		if name >= "migrations/0005" {
-			break
-		}
-		body, _ := fs.ReadFile(migrationFS, name)
-		mustExec(string(body))
-		mustExec(`INSERT INTO migrations (name, applied_at) VALUES (?, 0)`, name)
-	}
+	raw, mustExec := migratedBefore(t, path, "0005")
 	key := []byte("0123456789abcdef0123456789abcdef")
 	mustExec(`INSERT INTO settings (key, value) VALUES ('token_key', ?)`, key)
 	mustExec(`INSERT INTO salons (id, slug, title, industry, starts_at, ends_at, timezone, capacity, rsvp_deadline, status,
@@ -122,27 +102,7 @@ func TestMigrate_LeanWrites(t *testing.T) {
 func TestMigrate_SalonCounts(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "salon.db")
-	raw, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw.SetMaxOpenConns(1)
-	mustExec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := raw.Exec(q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	mustExec(`CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`)
-	names, _ := fs.Glob(migrationFS, "migrations/*.sql")
-	for _, name := range names {
-		if name >= "migrations/0022" {
-			break
-		}
-		body, _ := fs.ReadFile(migrationFS, name)
-		mustExec(string(body))
-		mustExec(`INSERT INTO migrations (name, applied_at) VALUES (?, 0)`, name)
-	}
+	raw, mustExec := migratedBefore(t, path, "0022")
 	mustExec(`INSERT INTO salons (id, slug, title, industry, starts_at, ends_at, timezone, capacity, rsvp_deadline, status,
 		confirmed, waitlisted, pending, checked_in, created_at, updated_at) VALUES (1, 'counted', 'Counted', 'law', 4102444800,
 		4102452000, 'Asia/Shanghai', 5, 4102444800, 'published', 5, 2, 3, 4, 0, 0)`)
@@ -179,4 +139,33 @@ func TestMigrate_SalonCounts(t *testing.T) {
 	if s, _ := db.FindSalonByID(ctx, 1); s.Confirmed != 5 || s.Waitlisted != 3 {
 		t.Fatalf("an RSVP to the full salon after migrating: confirmed %d, waitlisted %d", s.Confirmed, s.Waitlisted)
 	}
+}
+
+// migratedBefore makes a database at path as the migrations before the one
+// named before left it, and returns its connection with a helper that runs
+// a statement or fails the test.
+func migratedBefore(t *testing.T, path, before string) (*sql.DB, func(q string, args ...any)) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw.SetMaxOpenConns(1)
+	mustExec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := raw.Exec(q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	mustExec(`CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)`)
+	names, _ := fs.Glob(migrationFS, "migrations/*.sql")
+	for _, name := range names {
+		if name >= "migrations/"+before {
+			break
+		}
+		body, _ := fs.ReadFile(migrationFS, name)
+		mustExec(string(body))
+		mustExec(`INSERT INTO migrations (name, applied_at) VALUES (?, 0)`, name)
+	}
+	return raw, mustExec
 }
