@@ -82,6 +82,28 @@ func (db *DB) FindSalonByID(ctx context.Context, id int64) (*events.Salon, error
 
 // FindSalons returns the salons matching f, soonest first.
 func (db *DB) FindSalons(ctx context.Context, f events.SalonFilter) ([]*events.Salon, error) {
+	query, args := salonsQuery(f)
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("storage: unable to list salons: %w", err)
+	}
+	defer rows.Close()
+	var out []*events.Salon
+	for rows.Next() {
+		s, err := scanSalon(rows)
+		if err != nil {
+			return nil, fmt.Errorf("storage: unable to read salon: %w", err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("storage: unable to list salons: %w", err)
+	}
+	return out, nil
+}
+
+// salonsQuery is FindSalons' query for f and its arguments.
+func salonsQuery(f events.SalonFilter) (string, []any) {
 	where, args := []string{"1 = 1"}, []any{}
 	if f.Industry != nil {
 		where, args = append(where, "industry = ?"), append(args, *f.Industry)
@@ -123,24 +145,8 @@ func (db *DB) FindSalons(ctx context.Context, f events.SalonFilter) ([]*events.S
 		limit = -1
 	}
 	args = append(args, limit, f.Offset)
-	rows, err := db.read.QueryContext(ctx, `SELECT `+salonColumns+salonsFrom+` WHERE `+
-		strings.Join(where, " AND ")+` ORDER BY `+order+` LIMIT ? OFFSET ?`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("storage: unable to list salons: %w", err)
-	}
-	defer rows.Close()
-	var out []*events.Salon
-	for rows.Next() {
-		s, err := scanSalon(rows)
-		if err != nil {
-			return nil, fmt.Errorf("storage: unable to read salon: %w", err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("storage: unable to list salons: %w", err)
-	}
-	return out, nil
+	return `SELECT ` + salonColumns + salonsFrom + ` WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY ` + order + ` LIMIT ? OFFSET ?`, args
 }
 
 func escapeLike(s string) string {
