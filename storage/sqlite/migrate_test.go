@@ -36,15 +36,7 @@ func TestMigrate_LeanWrites(t *testing.T) {
 			VALUES ('confirmed', 1, ?, 'x@example.com', ?, 0, 0)`, i+1, "m"+status)
 	}
 	mustExec(`INSERT INTO idempotency_keys (key_hash, body_hash, ticket_id, created_at) VALUES ('k', 'b', 1, 0)`)
-	if err := raw.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := reopen(t, raw, path)
 	if p := Pragmas(t, db); p["foreign_keys"] != "1" {
 		t.Fatalf("foreign_keys = %s after migrating", p["foreign_keys"])
 	}
@@ -106,15 +98,7 @@ func TestMigrate_SalonCounts(t *testing.T) {
 	mustExec(`INSERT INTO salons (id, slug, title, industry, starts_at, ends_at, timezone, capacity, rsvp_deadline, status,
 		confirmed, waitlisted, pending, checked_in, created_at, updated_at) VALUES (1, 'counted', 'Counted', 'law', 4102444800,
 		4102452000, 'Asia/Shanghai', 5, 4102444800, 'published', 5, 2, 3, 4, 0, 0)`)
-	if err := raw.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	db, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := reopen(t, raw, path)
 	s, err := db.FindSalonByID(ctx, 1)
 	if err != nil {
 		t.Fatal(err)
@@ -168,4 +152,19 @@ func migratedBefore(t *testing.T, path, before string) (*sql.DB, func(q string, 
 		mustExec(`INSERT INTO migrations (name, applied_at) VALUES (?, 0)`, name)
 	}
 	return raw, mustExec
+}
+
+// reopen closes raw and opens the database at path as the server does,
+// running the migrations it has not had; the test closes it.
+func reopen(t *testing.T, raw *sql.DB, path string) *DB {
+	t.Helper()
+	if err := raw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
