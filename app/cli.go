@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"syscall"
 
@@ -108,6 +109,7 @@ func runServe(args []string, stderr io.Writer) error {
 		return err
 	}
 	cfg.GC.Apply()
+	runtime.GOMAXPROCS(cfg.Procs)
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -53,6 +53,9 @@ type Config struct {
 	// GC is how the process sets Go's garbage collector (--gogc,
 	// --memory-limit); runServe applies it.
 	GC GCConfig
+	// Procs is how many threads run Go code at once (--procs); runServe
+	// applies it.
+	Procs int
 	// WriteTimeout, when set (tests), replaces web.DefaultWriteTimeout: how
 	// long a client may take over an answer, or over each piece of a
 	// streamed one.
@@ -174,8 +177,12 @@ func (e *envFlags) bindServe(c *Config) {
 	e.string(&hooks, "webhook-allow", "SALON_WEBHOOK_ALLOW", "", "comma-separated addresses or CIDRs webhooks may also reach, over http too; empty: only public https addresses")
 	e.duration(&c.ShutdownTimeout, "shutdown-timeout", "SALON_SHUTDOWN_TIMEOUT", DefaultShutdownTimeout, "how long in-flight requests may finish at shutdown")
 	gc := e.bindGC(&c.GC)
+	procs := e.bindProcs(&c.Procs)
 	e.after = func() error {
 		if err := gc(); err != nil {
+			return err
+		}
+		if err := procs(); err != nil {
 			return err
 		}
 		for _, p := range strings.Split(proxies, ",") {

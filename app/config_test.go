@@ -21,7 +21,7 @@ func TestServeFlagsHaveEnvironment(t *testing.T) {
 		"wallet-cert": "pass.pem", "wallet-key": "pass.key", "wallet-wwdr": "wwdr.pem",
 		"wallet-pass-type-id": "pass.example.salon", "wallet-team-id": "A1B2C3D4E5",
 		"privacy-contact": "Privacy <dpo@example.com>",
-		"gogc":            "250", "memory-limit": "64MiB",
+		"gogc":            "250", "memory-limit": "64MiB", "procs": "3",
 	}
 	var c Config
 	f := newEnvFlags("salon serve")

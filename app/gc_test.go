@@ -2,7 +2,9 @@ package app
 
 import (
 	"math"
+	"os"
 	"runtime/debug"
+	"strings"
 	"testing"
 )
 
@@ -97,5 +99,48 @@ func TestGCConfig_Apply(t *testing.T) {
 	}
 	if got := debug.SetMemoryLimit(-1); got != 96<<20 {
 		t.Errorf("memory limit %d, want %d", got, 96<<20)
+	}
+}
+
+func TestParseProcs(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want int
+		ok   bool
+	}{
+		{"1", 1, true}, {" 4 ", 4, true}, {"1024", 1024, true},
+		{"0", 0, false}, {"-2", 0, false}, {"1025", 0, false}, {"", 0, false}, {"two", 0, false}, {"2.5", 0, false},
+	} {
+		got, err := ParseProcs(tc.in)
+		if (err == nil) != tc.ok || (tc.ok && got != tc.want) {
+			t.Errorf("ParseProcs(%q) = %d, %v; want %d, ok %v", tc.in, got, err, tc.want, tc.ok)
+		}
+	}
+}
+
+// TestProcsDefault: --procs defaults to ProcsPerCPU per CPU the runtime
+// started with, GOMAXPROCS wins where set, and a bad value is bad usage.
+func TestProcsDefault(t *testing.T) {
+	t.Setenv("GOMAXPROCS", "")
+	os.Unsetenv("GOMAXPROCS")
+	var c Config
+	f := newEnvFlags("salon serve")
+	f.bindServe(&c)
+	if err := f.parse([]string{"--base-url", "http://localhost:8080"}); err != nil {
+		t.Fatal(err)
+	}
+	if want := ProcsPerCPU * startProcs; c.Procs != want || startProcs < 1 {
+		t.Errorf("default --procs %d, want %d", c.Procs, want)
+	}
+	t.Setenv("GOMAXPROCS", "5")
+	f = newEnvFlags("salon serve")
+	f.bindServe(&c)
+	if err := f.parse(nil); err != nil || c.Procs != 5 {
+		t.Errorf("with GOMAXPROCS=5: --procs %d, %v", c.Procs, err)
+	}
+	f = newEnvFlags("salon serve")
+	f.bindServe(&c)
+	if err := f.parse([]string{"--procs", "0"}); err == nil || !strings.Contains(err.Error(), "--procs") {
+		t.Errorf("--procs 0: %v", err)
 	}
 }

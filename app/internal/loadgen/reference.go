@@ -19,6 +19,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	_ "modernc.org/sqlite"
 
+	"salon/app"
 	"salon/tickets"
 )
 
@@ -137,6 +138,11 @@ func startReference(kind, dir string) (*reference, error) {
 		return nil, err
 	}
 	cmd := exec.Command(self, "-ref", kind, "-dir", dir)
+	if kind == "ceiling" {
+		// The same answer as salon serve's, run as salon serve runs: with
+		// its threads for Go code (--procs' default), not Go's default.
+		cmd.Env = append(os.Environ(), "GOMAXPROCS="+strconv.Itoa(app.ServeProcs()))
+	}
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
