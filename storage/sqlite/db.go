@@ -37,6 +37,8 @@ type DB struct {
 	wstmts *stmtCache
 	// wcache is the writer goroutine's salon cache (see salonCache).
 	wcache *salonCache
+	// notices is what the writer knows of the deferred notices (notices.go).
+	notices notices
 	// raw are the writer's statements on its driver connection (rawRow).
 	raw *rawStmts
 	// ck is the checkpointer's connection; ckWake tells it of a commit.
@@ -175,6 +177,7 @@ func open(ctx context.Context, path string, opts options) (*DB, error) {
 		opts:     opts,
 	}
 	db.syncFree <- struct{}{}
+	db.notices.behind.Store(true)
 	if err := db.prepare(ctx); err != nil {
 		write.Close()
 		return nil, err

@@ -168,3 +168,34 @@ func reopen(t *testing.T, raw *sql.DB, path string) *DB {
 	t.Cleanup(func() { db.Close() })
 	return db
 }
+
+// TestMigrate_DeferredNotices: tickets from before 0023 have their notices
+// in the outbox already, so the mark starts above them and nothing of
+// theirs is copied again; an RSVP after it gets its notice once.
+func TestMigrate_DeferredNotices(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "salon.db")
+	raw, mustExec := migratedBefore(t, path, "0023")
+	mustExec(`INSERT INTO salons (id, slug, title, industry, starts_at, ends_at, timezone, capacity, rsvp_deadline, status,
+		created_at, updated_at) VALUES (1, 'old', 'Old', 'law', 4102444800, 4102452000, 'Asia/Shanghai', 5, 4102444800, 'published', 0, 0)`)
+	mustExec(`INSERT INTO salon_counts (salon_id, confirmed) VALUES (1, 1)`)
+	mustExec(`INSERT INTO tickets (id, salon_id, name, email, status, token_salt, created_at, updated_at)
+		VALUES (7, 1, 'Old', 'old@example.com', 'confirmed', x'00', 0, 0)`)
+	mustExec(`INSERT INTO outbox (kind, salon_id, ticket_id, recipient, message_id, next_attempt_at, created_at)
+		VALUES ('confirmed', 1, 7, 'old@example.com', 'm1', 0, 0)`)
+	db := reopen(t, raw, path)
+	var mark int64
+	if err := db.read.QueryRow(`SELECT ticket_id FROM notice_mark`).Scan(&mark); err != nil || mark != 7 {
+		t.Fatalf("mark after migrating: %d %v", mark, err)
+	}
+	if _, err := db.CreateRSVP(ctx, storage.RSVPRequest{Slug: "old", Input: tickets.RSVPInput{Name: "Ana", Email: "ana@example.com", Lang: "en"}}); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := db.FindMessages(ctx, storage.OutboxFilter{SalonID: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != 2 || msgs[0].TicketID != 7 || msgs[1].TicketID <= 7 || msgs[1].Recipient != "ana@example.com" {
+		t.Fatalf("outbox after migrating and one RSVP: %+v", msgs)
+	}
+}

@@ -37,6 +37,9 @@ func insertNotice(ctx context.Context, tx *Tx, kind string, salonID, ticketID in
 // mail can be reported without reading it. By id alone it is a range of the
 // primary key.
 func (db *DB) QueuedAfter(ctx context.Context, afterID int64) (n int, lastID int64, err error) {
+	if err := db.copyNoticesForRead(ctx); err != nil {
+		return 0, 0, err
+	}
 	err = db.read.QueryRowContext(ctx, `SELECT COALESCE(SUM(status = 'queued'), 0), COALESCE(MAX(id), ?) FROM outbox WHERE id > ?`,
 		afterID, afterID).Scan(&n, &lastID)
 	if err != nil {
@@ -47,6 +50,9 @@ func (db *DB) QueuedAfter(ctx context.Context, afterID int64) (n int, lastID int
 
 // FindMessages lists outbox messages with their salon's slug and title, in one query.
 func (db *DB) FindMessages(ctx context.Context, f storage.OutboxFilter) ([]*storage.Message, error) {
+	if err := db.copyNoticesForRead(ctx); err != nil {
+		return nil, err
+	}
 	// The salons side is a subquery that names its id apart, so that the
 	// unqualified outboxColumns stay unambiguous; SQLite flattens it into a
 	// plain primary-key LEFT JOIN.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -60,7 +59,6 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 	// hashes) is done here, by the caller's goroutine, so that the single
 	// writer spends its time only on what must be serial.
 	salt := tickets.RandomBytes(tickets.TokenBytes)
-	messageID := hex.EncodeToString(tickets.RandomBytes(16))
 	var keyHash, bodyHash string
 	if r.IdempotencyKey != "" {
 		keyHash = tickets.HashToken(r.Slug + "\x00" + r.IdempotencyKey)
@@ -110,10 +108,14 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 			}
 			return err
 		}
+		// The ticket carries its notice (see notices.go); the position is
+		// known only after the INSERT, so a waitlisted ticket's payload is
+		// set with the count below.
+		kind := tickets.NoticeFor(status)
 		res, err := tx.ExecContext(ctx, `INSERT INTO tickets (salon_id, name, email, company, job_title, lang, status,
-			token_salt, created_at, updated_at, guests, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			token_salt, created_at, updated_at, guests, answers, notice_kind, notice_payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			s.ID, in.Name, in.Email, in.Company, in.JobTitle, in.Lang, status, salt,
-			tx.now.Unix(), tx.now.Unix(), in.Guests, storage.EncodeAnswers(answers))
+			tx.now.Unix(), tx.now.Unix(), in.Guests, storage.EncodeAnswers(answers), kind, tickets.NoticePayload(kind, 0, 0))
 		if isUniqueViolation(err) {
 			// Refused, but the owner gets their ticket mailed again (unless
 			// throttled, see resendConfirmation); the refusal is returned
@@ -129,7 +131,6 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 		id, _ := res.LastInsertId()
 		t := &tickets.Ticket{ID: id, SalonID: s.ID, Salon: s.Slug, Name: in.Name, Email: in.Email, Company: in.Company,
 			JobTitle: in.JobTitle, Lang: in.Lang, Status: status, Guests: in.Guests, CreatedAt: tx.now, UpdatedAt: tx.now, Answers: answers}
-		kind := tickets.NoticeFor(status)
 		dc, dw, dp := tickets.SeatCounts(status, t.Seats())
 		if err := tx.addCachedCounts(s, dc, dw, dp); err != nil {
 			return err
@@ -140,14 +141,15 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 			if t.WaitlistPosition, err = newWaitlistPosition(ctx, tx, s, t); err != nil {
 				return err
 			}
+			if _, err := tx.ExecContext(ctx, `UPDATE tickets SET notice_payload = ? WHERE id = ?`,
+				tickets.NoticePayload(kind, t.WaitlistPosition, 0), id); err != nil {
+				return fmt.Errorf("storage: unable to note the waitlist position: %w", err)
+			}
 		}
+		tx.deferNotice()
 		// The personal feed needs no row of its own: its token names the
 		// email's first ticket (this one, for a new email).
 		if feed, err = readFeedRaw(ctx, tx, in.Email); err != nil {
-			return err
-		}
-		if err := insertNotice(ctx, tx, kind, s.ID, id, in.Email, in.Lang,
-			tickets.NoticePayload(kind, t.WaitlistPosition, 0), messageID); err != nil {
 			return err
 		}
 		if keyHash != "" {
@@ -203,7 +205,7 @@ func (db *DB) resendIfRegistered(ctx context.Context, tx *Tx, salonID int64, ema
 	} else if err != nil {
 		return false, fmt.Errorf("storage: unable to check existing RSVP: %w", err)
 	}
-	return true, resendConfirmation(ctx, tx, salonID, existing, email, lang)
+	return true, db.resendConfirmation(ctx, tx, salonID, existing, email, lang)
 }
 
 // lastResendQuery reads when the ticket's last resend was queued (NULL when
@@ -214,7 +216,11 @@ const lastResendQuery = `SELECT MAX(created_at) FROM outbox WHERE ticket_id = ? 
 // when tickets.ResendAllowed says so, asked with the last resend as read in
 // this transaction; otherwise nothing is queued, and the resend already
 // queued is the one the owner gets.
-func resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID int64, email, lang string) error {
+func (db *DB) resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID int64, email, lang string) error {
+	// An RSVP of this batch may have left its notice in its ticket.
+	if err := db.copyNotices(ctx, tx); err != nil {
+		return err
+	}
 	var last sql.NullInt64
 	if err := tx.QueryRowContext(ctx, lastResendQuery, ticketID, tickets.NoticeAlreadyRegistered).Scan(&last); err != nil {
 		return fmt.Errorf("storage: unable to check resends: %w", err)

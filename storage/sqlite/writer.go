@@ -42,6 +42,10 @@ type writeBatch struct {
 	stmts *stmtCache
 	bound map[*sql.Stmt]*sql.Stmt
 	raw   *rawStmts
+	// noticesAdded is set by a write that deferred a notice into its
+	// ticket since the batch last copied them, noticesCopied once the
+	// batch has copied them (see notices.go); mail once a copy queued some.
+	noticesAdded, noticesCopied, mail bool
 }
 
 // AfterCommit registers f to run after this write's batch commits; f never
@@ -310,6 +314,12 @@ func (db *DB) run(b *batch, i int) error {
 		return nil
 	}
 	ctx := context.Background()
+	if j.cache != cacheThrough {
+		// Any write but an RSVP finds the RSVPs' notices in the outbox.
+		if err := db.copyNotices(ctx, &Tx{Tx: b.tx, now: b.now, batch: b.shared}); err != nil {
+			return err
+		}
+	}
 	switch j.cache {
 	case cacheThrough:
 		tx.cache = db.wcache
@@ -382,6 +392,7 @@ func (db *DB) rerun(b *batch) error {
 	}
 	b.tx, b.savepoints = sqlTx, true
 	b.shared.bound = make(map[*sql.Stmt]*sql.Stmt)
+	b.shared.noticesAdded, b.shared.noticesCopied, b.shared.mail = false, false, false
 	for i := range b.jobs {
 		b.results[i] = nil
 		if err := db.run(b, i); err != nil {
@@ -462,6 +473,12 @@ func (db *DB) commitTx(b *batch, g *group) (sv, tv uint64, err error) {
 		salons, tickets = salons || tx.salons, tickets || tx.tickets
 	}
 	btx := &Tx{Tx: b.tx, now: b.now, batch: b.shared}
+	if time.Since(db.notices.last) >= noticeEvery {
+		if err := db.copyNotices(context.Background(), btx); err != nil {
+			return 0, 0, err
+		}
+	}
+	g.mail = g.mail || b.shared.mail
 	if err := db.wcache.flush(context.Background(), btx); err != nil {
 		return 0, 0, err
 	}
@@ -472,6 +489,7 @@ func (db *DB) commitTx(b *batch, g *group) (sv, tv uint64, err error) {
 	if err := b.tx.Commit(); err != nil {
 		return 0, 0, fmt.Errorf("storage: commit: %w", err)
 	}
+	db.noticesCommitted(b.shared)
 	return sv, tv, nil
 }
 
