@@ -46,6 +46,18 @@ func (tx *Tx) deferNotice() {
 	tx.queuedMail()
 }
 
+// noticeFlags are a batch's notice flags, kept across a write run under a
+// savepoint so that a write rolled back leaves them as they were.
+type noticeFlags struct{ added, copied, mail bool }
+
+func (b *writeBatch) noticeFlags() noticeFlags {
+	return noticeFlags{b.noticesAdded, b.noticesCopied, b.mail}
+}
+
+func (b *writeBatch) setNoticeFlags(f noticeFlags) {
+	b.noticesAdded, b.noticesCopied, b.mail = f.added, f.copied, f.mail
+}
+
 // noticesPending reports whether notices may be waiting in tickets for the
 // transaction of b.
 func (db *DB) noticesPending(b *writeBatch) bool {

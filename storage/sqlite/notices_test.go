@@ -2,11 +2,13 @@ package sqlite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"salon/storage"
 	"salon/tickets"
@@ -193,4 +195,62 @@ func TestDeferredNotices_Race(t *testing.T) {
 	if noticeLedger(t, db) != 0 {
 		t.Fatal("notices wait after the outbox was read")
 	}
+}
+
+// TestDeferredNotices_CopyRolledBack: a write
+// that copied the notices and then failed takes its copy back with it, and
+// the next write copies them again before its own mail.
+func TestDeferredNotices_CopyRolledBack(t *testing.T) {
+	for _, sp := range []bool{true, false} {
+		t.Run(fmt.Sprintf("savepoints=%v", sp), func(t *testing.T) { testCopyRolledBack(t, sp) })
+	}
+}
+
+// testCopyRolledBack is TestDeferredNotices_CopyRolledBack with a SAVEPOINT
+// per write from the start, or once the failed write has the batch re-run.
+func testCopyRolledBack(t *testing.T, savepoints bool) {
+	ctx := context.Background()
+	db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{savepoints: savepoints})
+	s := cacheSalon(t, db, 5)
+	refused := errors.New("refused")
+	release := holdWriter(t, db)
+	rsvp := queueRSVP(db, s.Slug, "first@example.com")
+	n := len(db.jobs)
+	failed := make(chan error, 1)
+	go func() {
+		failed <- db.updateCached(ctx, func(tx *Tx) error {
+			if err := db.copyNotices(ctx, tx); err != nil {
+				return err
+			}
+			return refused
+		})
+	}()
+	for len(db.jobs) <= n {
+		time.Sleep(time.Millisecond)
+	}
+	later := queueWrite(db, ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, salon_id, recipient, message_id, next_attempt_at, created_at)
+			VALUES (?, ?, 'later@example.com', 'later', 0, 0)`, tickets.NoticeMessage, s.ID)
+		return err
+	})
+	release()
+	(<-rsvp).status(t)
+	if err := <-failed; !errors.Is(err, refused) {
+		t.Fatalf("the failing write: %v", err)
+	}
+	if err := <-later; err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := db.FindMessages(ctx, storage.OutboxFilter{SalonID: s.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) != 2 || msgs[0].Kind != tickets.NoticeConfirmed || msgs[1].Kind != tickets.NoticeMessage {
+		var kinds []string
+		for _, m := range msgs {
+			kinds = append(kinds, m.Kind)
+		}
+		t.Fatalf("outbox %q, want the confirmation, then the later mail", kinds)
+	}
+	noticeLedger(t, db)
 }

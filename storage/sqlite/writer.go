@@ -341,12 +341,15 @@ func (db *DB) run(b *batch, i int) error {
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT w`); err != nil {
 		return fmt.Errorf("storage: savepoint: %w", err)
 	}
+	notices := b.shared.noticeFlags()
 	b.results[i] = runJob(j, tx)
 	db.undoCounts(tx, b.results[i])
 	if b.results[i] != nil {
 		if _, err := tx.ExecContext(ctx, `ROLLBACK TO w`); err != nil {
 			return fmt.Errorf("storage: rollback to savepoint: %w", err)
 		}
+		// A copy of notices the write made is undone with it.
+		b.shared.setNoticeFlags(notices)
 	}
 	if _, err := tx.ExecContext(ctx, `RELEASE w`); err != nil {
 		return fmt.Errorf("storage: release savepoint: %w", err)
@@ -392,7 +395,7 @@ func (db *DB) rerun(b *batch) error {
 	}
 	b.tx, b.savepoints = sqlTx, true
 	b.shared.bound = make(map[*sql.Stmt]*sql.Stmt)
-	b.shared.noticesAdded, b.shared.noticesCopied, b.shared.mail = false, false, false
+	b.shared.setNoticeFlags(noticeFlags{})
 	for i := range b.jobs {
 		b.results[i] = nil
 		if err := db.run(b, i); err != nil {
