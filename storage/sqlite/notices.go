@@ -105,8 +105,10 @@ func (db *DB) noticesCommitted(b *writeBatch) {
 
 // copyNoticesForRead brings the outbox up to date before it is read: the
 // writer copies the deferred notices first (see run), when any may wait.
+// A store that refuses writes (a failed sync) still shows the outbox as it
+// stands.
 func (db *DB) copyNoticesForRead(ctx context.Context) error {
-	if !db.notices.behind.Load() {
+	if !db.notices.behind.Load() || db.failed() != nil {
 		return nil
 	}
 	return db.updateApart(ctx, func(*Tx) error { return nil })

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -253,4 +254,31 @@ func testCopyRolledBack(t *testing.T, savepoints bool) {
 		t.Fatalf("outbox %q, want the confirmation, then the later mail", kinds)
 	}
 	noticeLedger(t, db)
+}
+
+// TestDeferredNotices_ReadAfterFailedSync: once a sync has failed and the
+// store refuses writes, the outbox can still be read, as it stands.
+func TestDeferredNotices_ReadAfterFailedSync(t *testing.T) {
+	ctx := context.Background()
+	var fail atomic.Bool
+	db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{sync: func() error {
+		if fail.Load() {
+			return errors.New("input/output error")
+		}
+		return nil
+	}})
+	s := cacheSalon(t, db, 5)
+	rsvpNow(db, s.Slug, "first@example.com").status(t)
+	fail.Store(true)
+	if a := rsvpNow(db, s.Slug, "second@example.com"); !errors.Is(a.err, errSyncFailed) {
+		t.Fatalf("RSVP after the failed sync: %v", a.err)
+	}
+	fail.Store(false)
+	msgs, err := db.FindMessages(ctx, storage.OutboxFilter{SalonID: s.ID})
+	if err != nil {
+		t.Fatalf("reading the outbox of a store that refuses writes: %v", err)
+	}
+	if len(msgs) > 2 {
+		t.Fatalf("%d messages for two RSVPs", len(msgs))
+	}
 }
