@@ -163,13 +163,7 @@ func TestGroupCommit_AnsweredOnlyAfterSync(t *testing.T) {
 // refuses writes from then on, also through CheckWritable.
 func TestGroupCommit_FailedSyncFailsGroup(t *testing.T) {
 	ctx := context.Background()
-	var fail atomic.Bool
-	db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{sync: func() error {
-		if fail.Load() {
-			return errors.New("input/output error")
-		}
-		return nil
-	}})
+	db, fail := openFailingSync(t)
 	if err := db.update(ctx, putSetting(ctx, "before")); err != nil {
 		t.Fatal(err)
 	}
@@ -473,4 +467,18 @@ func TestGroupCommit_KillMidLoad(t *testing.T) {
 		db.Close()
 		t.Logf("round %d: %d answered before the kill, %d stored", round, got, len(stored))
 	}
+}
+
+// openFailingSync opens a store in a temporary directory whose WAL syncs
+// fail while the flag it returns is set.
+func openFailingSync(t *testing.T) (*DB, *atomic.Bool) {
+	t.Helper()
+	var fail atomic.Bool
+	db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{sync: func() error {
+		if fail.Load() {
+			return errors.New("input/output error")
+		}
+		return nil
+	}})
+	return db, &fail
 }

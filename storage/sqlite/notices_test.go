@@ -7,9 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"salon/storage"
 	"salon/tickets"
@@ -216,19 +214,12 @@ func testCopyRolledBack(t *testing.T, savepoints bool) {
 	refused := errors.New("refused")
 	release := holdWriter(t, db)
 	rsvp := queueRSVP(db, s.Slug, "first@example.com")
-	n := len(db.jobs)
-	failed := make(chan error, 1)
-	go func() {
-		failed <- db.updateCached(ctx, func(tx *Tx) error {
-			if err := db.copyNotices(ctx, tx); err != nil {
-				return err
-			}
-			return refused
-		})
-	}()
-	for len(db.jobs) <= n {
-		time.Sleep(time.Millisecond)
-	}
+	failed := queueCached(db, ctx, func(tx *Tx) error {
+		if err := db.copyNotices(ctx, tx); err != nil {
+			return err
+		}
+		return refused
+	})
 	later := queueWrite(db, ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, salon_id, recipient, message_id, next_attempt_at, created_at)
 			VALUES (?, ?, 'later@example.com', 'later', 0, 0)`, tickets.NoticeMessage, s.ID)
@@ -260,13 +251,7 @@ func testCopyRolledBack(t *testing.T, savepoints bool) {
 // store refuses writes, the outbox can still be read, as it stands.
 func TestDeferredNotices_ReadAfterFailedSync(t *testing.T) {
 	ctx := context.Background()
-	var fail atomic.Bool
-	db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{sync: func() error {
-		if fail.Load() {
-			return errors.New("input/output error")
-		}
-		return nil
-	}})
+	db, fail := openFailingSync(t)
 	s := cacheSalon(t, db, 5)
 	rsvpNow(db, s.Slug, "first@example.com").status(t)
 	fail.Store(true)

@@ -182,23 +182,16 @@ func TestSalonCache_FailedWriteUndoesItsCounts(t *testing.T) {
 			refused := errors.New("refused")
 			release := holdWriter(t, db)
 			a := queueRSVP(db, s.Slug, "a@example.com")
-			n := len(db.jobs)
-			bad := make(chan error, 1)
-			go func() {
-				bad <- db.updateCached(ctx, func(tx *Tx) error {
-					got, err := tx.rsvpSalon(ctx, s.Slug)
-					if err != nil {
-						return err
-					}
-					if err := tx.addCachedCounts(got, 1, 0, 0); err != nil {
-						return err
-					}
-					return refused
-				})
-			}()
-			for len(db.jobs) <= n {
-				time.Sleep(time.Millisecond)
-			}
+			bad := queueCached(db, ctx, func(tx *Tx) error {
+				got, err := tx.rsvpSalon(ctx, s.Slug)
+				if err != nil {
+					return err
+				}
+				if err := tx.addCachedCounts(got, 1, 0, 0); err != nil {
+					return err
+				}
+				return refused
+			})
 			b := queueRSVP(db, s.Slug, "b@example.com")
 			c := queueRSVP(db, s.Slug, "c@example.com")
 			release()

@@ -247,9 +247,20 @@ func holdWriter(t *testing.T, db *DB) (release func()) {
 // queueWrite calls update on a goroutine of its own and returns once the
 // write is queued; its answer comes on the channel.
 func queueWrite(db *DB, ctx context.Context, fn func(*Tx) error) <-chan error {
+	return queueJob(db, func() error { return db.update(ctx, fn) })
+}
+
+// queueCached is queueWrite with updateCached.
+func queueCached(db *DB, ctx context.Context, fn func(*Tx) error) <-chan error {
+	return queueJob(db, func() error { return db.updateCached(ctx, fn) })
+}
+
+// queueJob runs write on a goroutine of its own and returns once it has
+// queued its job.
+func queueJob(db *DB, write func() error) <-chan error {
 	n := len(db.jobs)
 	ch := make(chan error, 1)
-	go func() { ch <- db.update(ctx, fn) }()
+	go func() { ch <- write() }()
 	for len(db.jobs) <= n {
 		time.Sleep(time.Millisecond)
 	}
