@@ -119,6 +119,9 @@ type options struct {
 	savepoints bool
 	// ckEvery spaces checkpoints.
 	ckEvery time.Duration
+	// noticeEvery spaces the copies of deferred notices made at commit;
+	// zero is the package's noticeEvery.
+	noticeEvery time.Duration
 	// sync, when set, replaces the syncer's WAL sync.
 	sync func() error
 }
@@ -134,6 +137,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 func open(ctx context.Context, path string, opts options) (*DB, error) {
 	if path == "" {
 		return nil, fmt.Errorf("storage: database path required")
+	}
+	if opts.noticeEvery == 0 {
+		opts.noticeEvery = noticeEvery
 	}
 	u := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
 	// temp_store=memory keeps the statement journal behind each write's

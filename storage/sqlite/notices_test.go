@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"salon/storage"
 	"salon/tickets"
@@ -37,12 +38,14 @@ func noticeLedger(t *testing.T, db *DB) (waiting int) {
 // outbox, when read, holds each exactly once, in ticket order, with the
 // waitlist positions; reading again copies nothing twice.
 func TestDeferredNotices(t *testing.T) {
-	db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{})
+	db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{noticeEvery: time.Hour})
 	s := cacheSalon(t, db, 2)
 	for i := range 5 {
 		rsvpNow(db, s.Slug, fmt.Sprintf("n%d@example.com", i)).status(t)
 	}
-	noticeLedger(t, db)
+	if w := noticeLedger(t, db); w != 5 {
+		t.Fatalf("%d notices wait in their tickets after 5 RSVPs, want 5", w)
+	}
 	for range 2 {
 		msgs, err := db.FindMessages(context.Background(), storage.OutboxFilter{SalonID: s.ID})
 		if err != nil {
@@ -72,11 +75,14 @@ func TestDeferredNotices(t *testing.T) {
 // RSVPs finds their notices in the outbox first, so the confirmation comes
 // before the cancellation and the waitlisted notice before the promotion.
 func TestDeferredNotices_BeforeOtherWrites(t *testing.T) {
-	db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{})
+	db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{noticeEvery: time.Hour})
 	s := cacheSalon(t, db, 1)
 	first := rsvpNow(db, s.Slug, "first@example.com")
 	first.status(t)
 	rsvpNow(db, s.Slug, "second@example.com").status(t)
+	if w := noticeLedger(t, db); w != 2 {
+		t.Fatalf("%d notices wait before the cancellation, want 2", w)
+	}
 	if _, err := db.CancelTicket(context.Background(), s.ID, first.res.Ticket.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +110,7 @@ func TestDeferredNotices_BeforeOtherWrites(t *testing.T) {
 // the store closes reach the outbox once, after it opens again.
 func TestDeferredNotices_Reopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "salon.db")
-	db := openWith(t, path, options{})
+	db := openWith(t, path, options{noticeEvery: time.Hour})
 	s := cacheSalon(t, db, 50)
 	var wg sync.WaitGroup
 	for i := range 40 {
@@ -112,7 +118,9 @@ func TestDeferredNotices_Reopen(t *testing.T) {
 		go func() { defer wg.Done(); rsvpNow(db, s.Slug, fmt.Sprintf("r%d@example.com", i)).status(t) }()
 	}
 	wg.Wait()
-	noticeLedger(t, db)
+	if w := noticeLedger(t, db); w != 40 {
+		t.Fatalf("%d notices wait when the store closes, want 40", w)
+	}
 	db.Close()
 	db = openWith(t, path, options{})
 	msgs, err := db.FindMessages(context.Background(), storage.OutboxFilter{SalonID: s.ID})
@@ -139,8 +147,9 @@ func TestDeferredNotices_Race(t *testing.T) {
 	s := cacheSalon(t, db, 20)
 	ctx := context.Background()
 	var wg sync.WaitGroup
-	stop := make(chan struct{})
+	stop, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
+		defer close(stopped)
 		for {
 			select {
 			case <-stop:
@@ -171,6 +180,7 @@ func TestDeferredNotices_Race(t *testing.T) {
 	}
 	wg.Wait()
 	close(stop)
+	<-stopped
 	msgs, err := db.FindMessages(ctx, storage.OutboxFilter{SalonID: s.ID})
 	if err != nil {
 		t.Fatal(err)
@@ -209,7 +219,7 @@ func TestDeferredNotices_CopyRolledBack(t *testing.T) {
 // per write from the start, or once the failed write has the batch re-run.
 func testCopyRolledBack(t *testing.T, savepoints bool) {
 	ctx := context.Background()
-	db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{savepoints: savepoints})
+	db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{savepoints: savepoints, noticeEvery: time.Hour})
 	s := cacheSalon(t, db, 5)
 	refused := errors.New("refused")
 	release := holdWriter(t, db)

@@ -12,20 +12,13 @@ import (
 )
 
 // enqueue writes one notice (a tickets.Notice* kind) in the caller's
-// transaction, with the payload tickets.NoticePayload makes of it.
+// transaction, due now, with the payload tickets.NoticePayload makes of it
+// and a message id of 128 random bits.
 func enqueue(ctx context.Context, tx *Tx, kind string, salonID, ticketID int64, to, lang string, position, sequence int) error {
-	return insertNotice(ctx, tx, kind, salonID, ticketID, to, lang, tickets.NoticePayload(kind, position, sequence),
-		hex.EncodeToString(tickets.RandomBytes(16)))
-}
-
-// insertNotice is the one INSERT of an outbox row, due now. The payload is
-// JSON (from tickets.NoticePayload) and the message id unique (128 random
-// bits), both made by the caller so that hot paths can make the id before
-// the write.
-func insertNotice(ctx context.Context, tx *Tx, kind string, salonID, ticketID int64, to, lang, payload, messageID string) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (kind, salon_id, ticket_id, recipient, lang, payload,
 		message_id, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		kind, salonID, ticketID, to, lang, payload, messageID, tx.now.Unix(), tx.now.Unix()); err != nil {
+		kind, salonID, ticketID, to, lang, tickets.NoticePayload(kind, position, sequence),
+		hex.EncodeToString(tickets.RandomBytes(16)), tx.now.Unix(), tx.now.Unix()); err != nil {
 		return fmt.Errorf("storage: unable to queue %s notice: %w", kind, err)
 	}
 	tx.queuedMail()

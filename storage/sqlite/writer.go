@@ -476,7 +476,7 @@ func (db *DB) commitTx(b *batch, g *group) (sv, tv uint64, err error) {
 		salons, tickets = salons || tx.salons, tickets || tx.tickets
 	}
 	btx := &Tx{Tx: b.tx, now: b.now, batch: b.shared}
-	if time.Since(db.notices.last) >= noticeEvery {
+	if time.Since(db.notices.last) >= db.opts.noticeEvery {
 		if err := db.copyNotices(context.Background(), btx); err != nil {
 			return 0, 0, err
 		}
