@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"salon/events"
@@ -108,14 +109,18 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 			}
 			return err
 		}
-		// The ticket carries its notice (see notices.go); the position is
-		// known only after the INSERT, so a waitlisted ticket's payload is
-		// set with the count below.
-		kind := tickets.NoticeFor(status)
+		// The ticket carries its notice (see notices.go), with the place in
+		// line it takes when waitlisted, so it is written once.
+		kind, position := tickets.NoticeFor(status), 0
+		if status == tickets.StatusWaitlisted {
+			if position, err = newWaitlistPosition(ctx, tx, s, in.Guests); err != nil {
+				return err
+			}
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO tickets (salon_id, name, email, company, job_title, lang, status,
 			token_salt, created_at, updated_at, guests, answers, notice_kind, notice_payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			s.ID, in.Name, in.Email, in.Company, in.JobTitle, in.Lang, status, salt,
-			tx.now.Unix(), tx.now.Unix(), in.Guests, storage.EncodeAnswers(answers), kind, tickets.NoticePayload(kind, 0, 0))
+			tx.now.Unix(), tx.now.Unix(), in.Guests, storage.EncodeAnswers(answers), kind, tickets.NoticePayload(kind, position, 0))
 		if isUniqueViolation(err) {
 			// Refused, but the owner gets their ticket mailed again (unless
 			// throttled, see resendConfirmation); the refusal is returned
@@ -130,21 +135,11 @@ func (db *DB) CreateRSVP(ctx context.Context, r storage.RSVPRequest) (*storage.R
 		}
 		id, _ := res.LastInsertId()
 		t := &tickets.Ticket{ID: id, SalonID: s.ID, Salon: s.Slug, Name: in.Name, Email: in.Email, Company: in.Company,
-			JobTitle: in.JobTitle, Lang: in.Lang, Status: status, Guests: in.Guests, CreatedAt: tx.now, UpdatedAt: tx.now, Answers: answers}
+			JobTitle: in.JobTitle, Lang: in.Lang, Status: status, Guests: in.Guests, CreatedAt: tx.now, UpdatedAt: tx.now, Answers: answers,
+			WaitlistPosition: position}
 		dc, dw, dp := tickets.SeatCounts(status, t.Seats())
 		if err := tx.addCachedCounts(s, dc, dw, dp); err != nil {
 			return err
-		}
-		if status == tickets.StatusWaitlisted {
-			// The new ticket has the highest id, so every waitlisted ticket
-			// of the salon is ahead of it or is it.
-			if t.WaitlistPosition, err = newWaitlistPosition(ctx, tx, s, t); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE tickets SET notice_payload = ? WHERE id = ?`,
-				tickets.NoticePayload(kind, t.WaitlistPosition, 0), id); err != nil {
-				return fmt.Errorf("storage: unable to note the waitlist position: %w", err)
-			}
 		}
 		tx.deferNotice()
 		// The personal feed needs no row of its own: its token names the
@@ -239,22 +234,24 @@ func (db *DB) resendConfirmation(ctx context.Context, tx *Tx, salonID, ticketID 
 // partial index of migration 0020.
 const waitingPartyQuery = `SELECT 1 FROM tickets WHERE salon_id = ? AND status = 'waitlisted' AND guests > 0 LIMIT 1`
 
-// newWaitlistPosition is the place in line of t, just waitlisted as the
-// salon's newest ticket. While every waitlisted ticket is a single guest
-// (t too, and no party waits: one probe of tickets_waitlisted_parties),
-// seats and tickets are the same number, so the place is the waitlisted
-// seat count s now holds; otherwise the waitlist is counted.
-func newWaitlistPosition(ctx context.Context, tx *Tx, s *events.Salon, t *tickets.Ticket) (int, error) {
-	if t.Guests == 0 {
+// newWaitlistPosition is the place in line of a ticket with guests about
+// to be waitlisted as the salon's newest: behind every waitlisted ticket
+// of the salon. While every waitlisted ticket is a single guest (the new
+// one too, and no party waits: one probe of tickets_waitlisted_parties),
+// seats and tickets are the same number, so the place follows the
+// waitlisted seat count s holds; otherwise the waitlist is counted.
+func newWaitlistPosition(ctx context.Context, tx *Tx, s *events.Salon, guests int) (int, error) {
+	if guests == 0 {
 		var party [1]driver.Value
 		found, err := tx.rawRow(ctx, waitingPartyQuery, party[:], s.ID)
 		if err != nil {
 			return 0, fmt.Errorf("storage: unable to look for waiting parties: %w", err)
 		} else if !found {
-			return s.Waitlisted, nil
+			return s.Waitlisted + 1, nil
 		}
 	}
-	return waitlistPosition(ctx, tx, s.ID, t.ID)
+	n, err := waitlistPosition(ctx, tx, s.ID, math.MaxInt64)
+	return n + 1, err
 }
 
 // waitlistPosition is a waitlisted ticket's place in line: how many
