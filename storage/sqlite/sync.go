@@ -177,11 +177,11 @@ func (w *walFile) close() {
 
 // ckEvery spaces checkpoints: each costs a sync of the WAL and of the
 // database file and copies the pages changed since the last one, so under a
-// stream of commits one runs at most this often. A page an RSVP storm
-// changes in every batch (the tail of tickets, a salon's index leaf) is
-// copied once per checkpoint, so a longer interval copies it less often;
-// at 200 ms the WAL holds a few MB between checkpoints.
-const ckEvery = 200 * time.Millisecond
+// stream of commits one runs at most this often. Under an RSVP storm the
+// WAL restarts only when a checkpoint has just caught up, so a longer
+// interval grows it: 200 ms used 7% less CPU per RSVP but let the WAL
+// reach 616 MB over 100,000 RSVPs, against 193 MB at 25 ms.
+const ckEvery = 25 * time.Millisecond
 
 // checkpointer copies committed WAL frames into the database file (a
 // PASSIVE checkpoint: it never blocks the writer or readers) after commits,
