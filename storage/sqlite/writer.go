@@ -159,6 +159,10 @@ type batch struct {
 	savepoints bool
 }
 
+// newTx is a fresh view of b's transaction: one write's own, or the
+// batch's for what the writer does between writes.
+func (b *batch) newTx() *Tx { return &Tx{Tx: b.tx, now: b.now, batch: b.shared} }
+
 // writer is the single writer goroutine. It keeps one transaction open,
 // runs each write as it arrives, and commits when the syncer is free to
 // sync that commit (or the batch is full), so that the writes arriving
@@ -267,7 +271,7 @@ func (db *DB) begin(j *writeJob) *batch {
 	}
 	b := &batch{tx: sqlTx, now: db.Now().UTC().Truncate(time.Second), savepoints: db.opts.savepoints,
 		shared: &writeBatch{stmts: db.wstmts, bound: make(map[*sql.Stmt]*sql.Stmt), raw: db.raw}}
-	if err := db.wcache.checkVersion(context.Background(), &Tx{Tx: sqlTx, batch: b.shared}); err != nil {
+	if err := db.wcache.checkVersion(context.Background(), b.newTx()); err != nil {
 		sqlTx.Rollback()
 		j.done <- err
 		return nil
@@ -307,7 +311,7 @@ func (db *DB) add(b *batch, j *writeJob) bool {
 // outcome goes to b.results[i].
 func (db *DB) run(b *batch, i int) error {
 	j := b.jobs[i]
-	tx := &Tx{Tx: b.tx, now: b.now, batch: b.shared}
+	tx := b.newTx()
 	b.txs[i] = tx
 	if err := j.ctx.Err(); err != nil {
 		b.results[i] = err
@@ -316,7 +320,7 @@ func (db *DB) run(b *batch, i int) error {
 	ctx := context.Background()
 	if j.cache != cacheThrough {
 		// Any write but an RSVP finds the RSVPs' notices in the outbox.
-		if err := db.copyNotices(ctx, &Tx{Tx: b.tx, now: b.now, batch: b.shared}); err != nil {
+		if err := db.copyNotices(ctx, b.newTx()); err != nil {
 			return err
 		}
 	}
@@ -328,7 +332,7 @@ func (db *DB) run(b *batch, i int) error {
 		// they stand, so the batch's counts are written first (outside its
 		// savepoint: they are the earlier writes'), and whatever it changes
 		// is read again by the writes after it.
-		if err := db.wcache.flush(ctx, &Tx{Tx: b.tx, now: b.now, batch: b.shared}); err != nil {
+		if err := db.wcache.flush(ctx, b.newTx()); err != nil {
 			return err
 		}
 		defer db.wcache.reset()
@@ -475,7 +479,7 @@ func (db *DB) commitTx(b *batch, g *group) (sv, tv uint64, err error) {
 		g.mail = g.mail || tx.mail
 		salons, tickets = salons || tx.salons, tickets || tx.tickets
 	}
-	btx := &Tx{Tx: b.tx, now: b.now, batch: b.shared}
+	btx := b.newTx()
 	if time.Since(db.notices.last) >= db.opts.noticeEvery {
 		if err := db.copyNotices(context.Background(), btx); err != nil {
 			return 0, 0, err
