@@ -46,6 +46,9 @@ type DB struct {
 	ckWake   chan struct{}
 	ckCommit atomic.Uint64
 	ckDone   chan struct{}
+	// walFrames is the WAL's length in frames at the checkpointer's last
+	// look; walRestarts counts the writer's catch-ups (see restartWAL).
+	walFrames, walRestarts atomic.Int64
 
 	jobs    chan *writeJob
 	closing chan struct{}
@@ -119,6 +122,10 @@ type options struct {
 	savepoints bool
 	// ckEvery spaces checkpoints.
 	ckEvery time.Duration
+	// restartFrames is the WAL length from which the writer catches the
+	// checkpoint up itself (see restartWAL); zero is the package's
+	// restartFrames, negative never.
+	restartFrames int64
 	// noticeEvery spaces the copies of deferred notices made at commit;
 	// zero is the package's noticeEvery.
 	noticeEvery time.Duration

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -177,10 +178,10 @@ func (w *walFile) close() {
 
 // ckEvery spaces checkpoints: each costs a sync of the WAL and of the
 // database file and copies the pages changed since the last one, so under a
-// stream of commits one runs at most this often. Under an RSVP storm the
-// WAL restarts only when a checkpoint has just caught up, so a longer
-// interval grows it: 200 ms used 7% less CPU per RSVP but let the WAL
-// reach 616 MB over 100,000 RSVPs, against 193 MB at 25 ms.
+// stream of commits one runs at most this often. Before restartWAL, a
+// longer interval grew the WAL under an RSVP storm (200 ms: 7% less CPU
+// per RSVP but 616 MB over 100,000 RSVPs, against 193 MB at 25 ms); now
+// the writer bounds it either way.
 const ckEvery = 25 * time.Millisecond
 
 // checkpointer copies committed WAL frames into the database file (a
@@ -189,7 +190,9 @@ const ckEvery = 25 * time.Millisecond
 // writes. SQLite's automatic checkpoint would run inside the writer's
 // commit, about a tenth of the writer's time under load. Once everything is
 // copied and no reader needs the old frames, the writer's next transaction
-// starts the WAL over from its beginning, so it stays small.
+// starts the WAL over from its beginning; under a storm that moment rarely
+// comes by itself, so the checkpointer also records the WAL's length for
+// restartWAL.
 func (db *DB) checkpointer() {
 	defer close(db.ckDone)
 	var done uint64
@@ -203,7 +206,10 @@ func (db *DB) checkpointer() {
 			done = n
 			// An error here (a busy database) only delays the copy to the
 			// next commit; the data is safe in the WAL.
-			db.ck.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
+			var busy, frames, copied int64
+			if db.ck.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied) == nil {
+				db.walFrames.Store(frames)
+			}
 		}
 		select {
 		case <-time.After(db.opts.ckEvery):
@@ -211,4 +217,34 @@ func (db *DB) checkpointer() {
 			return
 		}
 	}
+}
+
+// restartFrames is the WAL length, in frames (about 4 KiB each), from which
+// the writer catches the checkpoint up itself between two batches (see
+// restartWAL).
+const restartFrames = 4096
+
+// restartWAL lets the WAL start over from its beginning once the
+// checkpointer has seen it grow past restartFrames. SQLite starts a WAL
+// over only at the first write of a transaction that began when every
+// frame was already copied into the database; under a stream of RSVPs the
+// writer begins its next batch right after committing the last, so the
+// checkpointer, a commit behind, never catches up in time and the WAL grows
+// by every commit (hundreds of megabytes over a storm; each sync then
+// extends the file, and a crash recovery reads all of it). Here, between
+// two batches, the writer copies what the checkpointer has not yet (a
+// PASSIVE checkpoint: it never waits for a reader), so its next
+// transaction begins on a fully copied WAL and its first commit writes from
+// the start of the file. A reader still on old frames makes SQLite keep the
+// WAL as it is; the writer tries again after the checkpointer's next look.
+func (db *DB) restartWAL() {
+	limit := cmp.Or(db.opts.restartFrames, restartFrames)
+	if limit < 0 || db.walFrames.Load() < limit {
+		return
+	}
+	db.walFrames.Store(0)
+	db.walRestarts.Add(1)
+	// An error (the checkpointer's own checkpoint running) only leaves it
+	// to the next try; the data is safe in the WAL.
+	db.write.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
 }

@@ -174,6 +174,7 @@ func (db *DB) writer() {
 	var b *batch
 	for {
 		if b == nil {
+			db.restartWAL()
 			select {
 			case j := <-db.jobs:
 				b = db.begin(j)
