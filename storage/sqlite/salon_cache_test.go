@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -450,4 +451,94 @@ func BenchmarkCreateRSVP_MailFlowing(b *testing.B) {
 	db.Close()
 	b.ReportMetric(rate, "rsvps/s")
 	b.ReportMetric(float64(db.wcache.misses)/float64(b.N), "salon-reads/rsvp")
+}
+
+// BenchmarkSalonCacheFlush writes the count changes of 26 salons, what a
+// batch of RSVPs over 100 salons leaves, many times in one transaction:
+// one statement for all of them took 84-88 µs a flush here against
+// 252-270 µs with one UPDATE per salon.
+func BenchmarkSalonCacheFlush(b *testing.B) {
+	ctx := context.Background()
+	db := openWith(b, filepath.Join(b.TempDir(), "salon.db"), options{})
+	var ids []int64
+	for range 100 {
+		start := time.Now().Add(7 * 24 * time.Hour).Truncate(time.Minute)
+		s := &events.Salon{Title: "Bench", Industry: "fintech", StartsAt: start, EndsAt: start.Add(2 * time.Hour),
+			Capacity: 100000, Waitlist: true, Status: events.StatusPublished}
+		if err := db.CreateSalon(ctx, s); err != nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, s.ID)
+	}
+	c := newSalonCache()
+	b.ResetTimer()
+	err := db.update(ctx, func(tx *Tx) error {
+		for i := 0; i < b.N; i++ {
+			for k := 0; k < 26; k++ {
+				c.dirty[ids[(i*26+k)%100]] = &cachedSalon{dc: i & 1, dw: 1 - i&1}
+			}
+			if err := c.flush(ctx, tx); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// TestSalonCacheFlush_OneStatement: flush writes each dirty salon's
+// changes, of any sign, to its own row and no other, and a change the count
+// guard refuses fails the flush with no salon's counts changed.
+func TestSalonCacheFlush_OneStatement(t *testing.T) {
+	ctx := context.Background()
+	db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{})
+	var ids []int64
+	for range 4 {
+		start := time.Now().Add(7 * 24 * time.Hour).Truncate(time.Minute)
+		s := &events.Salon{Title: "Flush", Industry: "fintech", StartsAt: start, EndsAt: start.Add(2 * time.Hour),
+			Capacity: 10, Waitlist: true, Status: events.StatusPublished}
+		if err := db.CreateSalon(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, s.ID)
+	}
+	counts := func() [][3]int {
+		var out [][3]int
+		for _, id := range ids {
+			var c [3]int
+			if err := db.read.QueryRowContext(ctx, `SELECT confirmed, waitlisted, pending FROM salon_counts WHERE salon_id = ?`, id).
+				Scan(&c[0], &c[1], &c[2]); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, c)
+		}
+		return out
+	}
+	flush := func(changes map[int64]cachedSalon) error {
+		c := newSalonCache()
+		for id, ch := range changes {
+			c.dirty[id] = &cachedSalon{dc: ch.dc, dw: ch.dw, dp: ch.dp}
+		}
+		return db.update(ctx, func(tx *Tx) error { return c.flush(ctx, tx) })
+	}
+	if err := flush(map[int64]cachedSalon{ids[0]: {dc: 5, dw: 2}, ids[1]: {dc: 3, dp: 4}, ids[3]: {dw: 7}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := flush(map[int64]cachedSalon{ids[0]: {dc: -1, dw: -2}, ids[2]: {}}); err != nil {
+		t.Fatal(err)
+	}
+	want := [][3]int{{4, 0, 0}, {3, 0, 4}, {0, 0, 0}, {0, 7, 0}}
+	if got := counts(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("counts %v, want %v", got, want)
+	}
+	// Salon 1 would go past its 10 seats: nothing is written, salon 0's
+	// change included.
+	if err := flush(map[int64]cachedSalon{ids[0]: {dc: 1}, ids[1]: {dc: 8}}); err == nil {
+		t.Fatal("a flush past a salon's capacity was accepted")
+	}
+	if got := counts(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("after a refused flush, counts %v, want %v", got, want)
+	}
 }
