@@ -37,6 +37,9 @@ func main() {
 		refDir   = flag.String("dir", "", "internal: the reference server's directory")
 		only     = flag.String("only", "", "run only these rows, comma-separated: rsvp, burst, reads, checkins, csv, big (start-up and memory are always measured; with "+pgEnv+" set, the same parts run on PostgreSQL too)")
 		failExit = flag.Bool("fail-exit", false, "exit 1 when a target is missed")
+		abBin    = flag.String("ab", "", "compare the RSVP row of -bin (A) with this other salon binary (B) in alternating rounds, instead of the table")
+		abRounds = flag.Int("rounds", 10, "with -ab: how many rounds")
+		abEach   = flag.Int64("round-rsvps", 30_000, "with -ab: RSVPs per build and round")
 	)
 	flag.Parse()
 	if *ref != "" {
@@ -63,6 +66,12 @@ func main() {
 		if err := cmd.Run(); err != nil {
 			fatal(fmt.Errorf("go build: %w", err))
 		}
+	}
+	if *abBin != "" {
+		if err := compareBuilds(dir, *bin, *abBin, *conns, *abRounds, *abEach); err != nil {
+			fatal(err)
+		}
+		return
 	}
 	b := &bench{dir: dir, conns: *conns, dur: *dur, rsvpDur: *rsvpDur, rsvpMax: *rsvpMax,
 		only: map[string]bool{},
