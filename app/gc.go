@@ -10,17 +10,24 @@ import (
 )
 
 // DefaultGOGC is the garbage collector's target of `salon serve` unless
-// --gogc (or GOGC) says otherwise: Go's own 100. A target of 400 (the
-// heap growing to 4× what is live) showed no RSVP gain that held up on
-// the shared bench machine and raised peak RSS by about 20 MiB, so the
-// flag is there to try it, not the default.
-const DefaultGOGC = "100"
+// --gogc (or GOGC) says otherwise: the heap may grow to 5× what is live
+// before a collection, up to DefaultMemoryLimit. An RSVP allocates a few
+// kilobytes that die at once, so at Go's own 100 the collector ran several
+// times a second under an RSVP storm. Measured in alternating rounds of
+// the RSVP row (`task bench -- -ab`, 12 rounds each) against 100 with a
+// 128 MiB limit: 400 with 72 MiB +7.3% RSVPs/s and -8.9% CPU per RSVP;
+// 400 with 128 MiB +6.2-7.9% and -8.1-8.9%, but a peak RSS of 180 MiB
+// against 128 MiB, past the 150 MiB target; 200 with 128 MiB +3.6% and
+// 152 MiB.
+const DefaultGOGC = "400"
 
 // DefaultMemoryLimit is the Go heap's soft limit unless --memory-limit (or
 // GOMEMLIMIT) says otherwise: near it the collector runs as often as it
-// must, whatever --gogc says. SQLite's page caches (about 50 MiB at most)
-// come on top of it.
-const DefaultMemoryLimit = "128MiB"
+// must, whatever --gogc says, so it bounds what DefaultGOGC lets the heap
+// grow to. SQLite's page caches (about 50 MiB at most) come on top of it.
+// With 72 MiB the bench's peak RSS was 133 MiB (128 MiB before, with Go's
+// 100 and 128 MiB), and 149 MiB with 1,000,000 tickets under load.
+const DefaultMemoryLimit = "72MiB"
 
 // GCConfig is how `salon serve` sets Go's garbage collector.
 type GCConfig struct {
