@@ -34,8 +34,13 @@ func openWith(t testing.TB, path string, opts options) *DB {
 }
 
 func putSetting(ctx context.Context, key string) func(*Tx) error {
+	return putSettingValue(ctx, key, []byte{1})
+}
+
+// putSettingValue is putSetting with a value of the caller's.
+func putSettingValue(ctx context.Context, key string, value []byte) func(*Tx) error {
 	return func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, key, []byte{1})
+		_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, key, value)
 		return err
 	}
 }

@@ -31,9 +31,7 @@ type salonCache struct {
 	// dirty are the salons whose counts changed in the open batch and are
 	// not yet written.
 	dirty map[int64]*cachedSalon
-	// flushBuf is flush's buffer, kept between batches.
-	flushBuf []byte
-	hooks    map[hookKey][]int64
+	hooks map[hookKey][]int64
 	// dataVersion is PRAGMA data_version when the cache was last checked.
 	dataVersion int64
 	// misses counts salon reads that went to the database, for tests and
@@ -107,7 +105,7 @@ const flushCountsQuery = `UPDATE salon_counts SET confirmed = confirmed + d.dc, 
 // flush writes the counts changed in the open batch to their salons' rows.
 // On an error nothing is written and the changes stay as they were.
 func (c *salonCache) flush(ctx context.Context, tx *Tx) error {
-	changes := append(c.flushBuf[:0], '[')
+	changes := []byte{'['}
 	for id, e := range c.dirty {
 		if e.dc == 0 && e.dw == 0 && e.dp == 0 {
 			continue
@@ -124,7 +122,6 @@ func (c *salonCache) flush(ctx context.Context, tx *Tx) error {
 		changes = append(changes, ']')
 	}
 	changes = append(changes, ']')
-	c.flushBuf = changes
 	if len(changes) > 2 {
 		if _, err := tx.ExecContext(ctx, flushCountsQuery, string(changes)); err != nil {
 			return fmt.Errorf("storage: unable to update counts: %w", err)

@@ -17,7 +17,7 @@ import (
 	"salon/tickets"
 )
 
-func cacheSalon(t *testing.T, db *DB, capacity int) *events.Salon {
+func cacheSalon(t testing.TB, db *DB, capacity int) *events.Salon {
 	t.Helper()
 	start := time.Now().Add(7 * 24 * time.Hour).Truncate(time.Minute)
 	s := &events.Salon{Title: "Cache", Industry: "fintech", StartsAt: start, EndsAt: start.Add(2 * time.Hour),
@@ -462,13 +462,7 @@ func BenchmarkSalonCacheFlush(b *testing.B) {
 	db := openWith(b, filepath.Join(b.TempDir(), "salon.db"), options{})
 	var ids []int64
 	for range 100 {
-		start := time.Now().Add(7 * 24 * time.Hour).Truncate(time.Minute)
-		s := &events.Salon{Title: "Bench", Industry: "fintech", StartsAt: start, EndsAt: start.Add(2 * time.Hour),
-			Capacity: 100000, Waitlist: true, Status: events.StatusPublished}
-		if err := db.CreateSalon(ctx, s); err != nil {
-			b.Fatal(err)
-		}
-		ids = append(ids, s.ID)
+		ids = append(ids, cacheSalon(b, db, 100000).ID)
 	}
 	c := newSalonCache()
 	b.ResetTimer()
@@ -496,13 +490,7 @@ func TestSalonCacheFlush_OneStatement(t *testing.T) {
 	db := openWith(t, filepath.Join(t.TempDir(), "salon.db"), options{})
 	var ids []int64
 	for range 4 {
-		start := time.Now().Add(7 * 24 * time.Hour).Truncate(time.Minute)
-		s := &events.Salon{Title: "Flush", Industry: "fintech", StartsAt: start, EndsAt: start.Add(2 * time.Hour),
-			Capacity: 10, Waitlist: true, Status: events.StatusPublished}
-		if err := db.CreateSalon(ctx, s); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, s.ID)
+		ids = append(ids, cacheSalon(t, db, 10).ID)
 	}
 	counts := func() [][3]int {
 		var out [][3]int

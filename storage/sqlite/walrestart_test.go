@@ -49,11 +49,7 @@ func TestWAL_StartsOverUnderLoad(t *testing.T) {
 			defer wg.Done()
 			for i := range each {
 				key := fmt.Sprintf("w%d-%d", w, i)
-				err := db.update(ctx, func(tx *Tx) error {
-					_, err := tx.ExecContext(ctx, `INSERT INTO settings (key, value) VALUES (?, ?)`, key, value)
-					return err
-				})
-				if err != nil {
+				if err := db.update(ctx, putSettingValue(ctx, key, value)); err != nil {
 					errs <- err
 					return
 				}
