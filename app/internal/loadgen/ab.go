@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"time"
-
-	"github.com/valyala/fasthttp"
 )
 
 // abSide is one of the two builds an A/B comparison runs.
@@ -50,7 +48,9 @@ func compareBuilds(dir, binA, binB string, conns, rounds int, per int64) error {
 	// A warm-up round each, not counted: the first RSVPs of a fresh
 	// database read every salon into the writer's cache.
 	for _, s := range sides {
-		s.round(per / 4)
+		if _, _, err := s.round(per / 4); err != nil {
+			return err
+		}
 	}
 	for r := range rounds {
 		order := []*abSide{sides[0], sides[1]}
@@ -82,13 +82,13 @@ func compareBuilds(dir, binA, binB string, conns, rounds int, per int64) error {
 func (s *abSide) round(n int64) (float64, float64, error) {
 	srv, first := s.b.srv, s.sent
 	cpu0 := srv.cpu()
-	o := load{addr: srv.addr, conns: s.b.conns, dur: time.Minute, max: n, build: func(i int64, req *fasthttp.Request) bool {
-		post(req, srv.addr, "/api/v1/salons/rsvp-"+strconv.FormatInt(i%rsvpSalons, 10)+"/rsvps", "", rsvpBody("g", first+i))
-		return true
-	}, check: status(201)}.run()
+	o := load{addr: srv.addr, conns: s.b.conns, dur: time.Minute, max: n, build: rsvpRequest(srv.addr, first), check: status(201)}.run()
 	s.sent += n
 	if o.errs > 0 {
 		return 0, 0, fmt.Errorf("build %s: %d errors, first: %s", s.name, o.errs, o.firstErr)
+	}
+	if o.n == 0 {
+		return 0, 0, fmt.Errorf("build %s: no RSVP answered", s.name)
 	}
 	return o.rate(), float64((srv.cpu() - cpu0).Microseconds()) / float64(o.n), nil
 }

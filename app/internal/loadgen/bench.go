@@ -222,6 +222,15 @@ func post(req *fasthttp.Request, host, path, token string, body []byte) {
 	req.SetBody(body)
 }
 
+// rsvpRequest builds the RSVP row's i-th request: RSVP number first+i,
+// to one of the 100 RSVP salons in turn.
+func rsvpRequest(addr string, first int64) func(int64, *fasthttp.Request) bool {
+	return func(i int64, req *fasthttp.Request) bool {
+		post(req, addr, "/api/v1/salons/rsvp-"+strconv.FormatInt(i%rsvpSalons, 10)+"/rsvps", "", rsvpBody("g", first+i))
+		return true
+	}
+}
+
 func rsvpBody(prefix string, i int64) []byte {
 	n := strconv.FormatInt(i, 10)
 	return []byte(`{"name":"Guest ` + n + `","email":"` + prefix + n + `@bench.example","company":"Bench Ltd","job_title":"Engineer"}`)
@@ -275,10 +284,7 @@ func (b *bench) rsvps() error {
 	b.codes = make([]string, b.rsvpMax)
 	addr := b.srv.addr
 	cpu0 := b.srv.cpu()
-	o := load{addr: addr, conns: b.conns, dur: b.rsvpDur, max: b.rsvpMax, build: func(i int64, req *fasthttp.Request) bool {
-		post(req, addr, "/api/v1/salons/rsvp-"+strconv.FormatInt(i%rsvpSalons, 10)+"/rsvps", "", rsvpBody("g", i))
-		return true
-	}, check: func(i int64, resp *fasthttp.Response) bool {
+	o := load{addr: addr, conns: b.conns, dur: b.rsvpDur, max: b.rsvpMax, build: rsvpRequest(addr, 0), check: func(i int64, resp *fasthttp.Response) bool {
 		if resp.StatusCode() != 201 {
 			return false
 		}
