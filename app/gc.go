@@ -11,11 +11,13 @@ import (
 
 // DefaultGOGC is the garbage collector's target of `salon serve` unless
 // --gogc (or GOGC) says otherwise: the heap may grow to 5× what is live
-// before a collection, up to DefaultMemoryLimit. An RSVP allocates a few
-// kilobytes that die at once, so at Go's own 100 the collector ran several
-// times a second under an RSVP storm. Measured in alternating rounds of
-// the RSVP row (`task bench -- -ab`, 12 rounds each) against 100 with a
-// 128 MiB limit: 400 with 72 MiB +7.3% RSVPs/s and -8.9% CPU per RSVP;
+// before a collection, up to DefaultMemoryLimit. An RSVP allocates about
+// 10 KB that die at once and the live heap is about 8 MB, so at Go's own
+// 100 the collector ran every 880 RSVPs or so, about 20 times a second in
+// the RSVP row, and at 400 every 3,750 (GODEBUG=gctrace=1, 127,500 RSVPs
+// each; the heap's goal was then 45 MB, under the limit). Measured in
+// alternating rounds of the RSVP row (`task bench -- -ab`, 12 rounds each)
+// against 100 with a 128 MiB limit: 400 with 72 MiB +7.3% RSVPs/s and -8.9% CPU per RSVP;
 // 400 with 128 MiB +6.2-7.9% and -8.1-8.9%, but a peak RSS of 180 MiB
 // against 128 MiB, past the 150 MiB target; 200 with 128 MiB +3.6% and
 // 152 MiB.
