@@ -131,6 +131,9 @@ type options struct {
 	noticeEvery time.Duration
 	// sync, when set, replaces the syncer's WAL sync.
 	sync func() error
+	// plainWAL opens the writer through SQLite's own VFS, its frames
+	// written two system calls each, not gathered (see walvfs.go).
+	plainWAL bool
 }
 
 func defaultOptions() options { return options{ckEvery: ckEvery} }
@@ -161,6 +164,12 @@ func open(ctx context.Context, path string, opts options) (*DB, error) {
 	wu := u + writerCache + "&_pragma=temp_store(memory)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
 	if !opts.fullSync {
 		wu += "&_pragma=synchronous(NORMAL)"
+	}
+	if !opts.plainWAL {
+		if err := registerWALVFS(); err != nil {
+			return nil, err
+		}
+		wu += "&vfs=" + walVFSName
 	}
 	write, wc, err := openWriter(wu)
 	if err != nil {
