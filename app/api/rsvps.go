@@ -18,17 +18,19 @@ const replayMessage = "This Idempotency-Key already made this RSVP. Its links ar
 // first RSVP instead of taking another.
 func (s *API) CreateRSVP(c *fiber.Ctx) error {
 	// Errors follow the body's lang, even when the rest of the body is
-	// refused; without one, Accept-Language.
-	var peek struct {
-		Lang string `json:"lang"`
-	}
-	if json.Unmarshal(c.Body(), &peek) == nil {
-		web.SetErrorLang(c, peek.Lang)
-	}
+	// refused; without one, Accept-Language. The body is read for its lang
+	// alone only when it is refused: a body that decodes has it.
 	var in tickets.RSVPInput
 	if err := web.DecodeJSON(c, &in, false); err != nil {
+		var peek struct {
+			Lang string `json:"lang"`
+		}
+		if json.Unmarshal(c.Body(), &peek) == nil {
+			web.SetErrorLang(c, peek.Lang)
+		}
 		return err
 	}
+	web.SetErrorLang(c, in.Lang)
 	res, err := s.d.TakeRSVP(c.UserContext(), c.Params("slug"), in, c.Get("Idempotency-Key"))
 	if err != nil {
 		return err
