@@ -26,6 +26,7 @@ package sqlite
 import (
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -390,8 +391,11 @@ func dbShmBarrier(tls *libc.TLS, pFile uintptr) {
 	if w := extOf(pFile).peer; w != 0 && extOf(w).bufLen > 0 {
 		walStats.barrier.Add(1)
 		if rc := flush(tls, w); rc != sqlite3.SQLITE_OK {
+			// Not a panic: one raised inside SQLite's call could be
+			// recovered above it (the writer turns a write's panic into
+			// an error) and leave SQLite half way through a function.
 			slog.Error("storage: WAL frames could not be written before their commit was published; stopping", "rc", rc)
-			panic(fmt.Sprintf("storage: WAL write failed at commit (SQLite code %d)", rc))
+			os.Exit(1)
 		}
 	}
 	fp := origOf(pFile).FxShmBarrier
