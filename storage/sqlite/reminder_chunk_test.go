@@ -14,7 +14,7 @@ import (
 // TestQueueReminders_InChunks: a salon's reminders are queued in writes of
 // reminderChunk tickets (so that RSVPs and health probes get the writer in
 // between), one reminder per active ticket, none twice, chunk boundaries
-// included, and a second run queues none.
+// included, and a second run queues none and writes nothing.
 func TestQueueReminders_InChunks(t *testing.T) {
 	old := reminderChunk
 	reminderChunk = 100
@@ -66,7 +66,11 @@ func TestQueueReminders_InChunks(t *testing.T) {
 	if total != n || tickets != n || twice != 0 {
 		t.Fatalf("%d reminders for %d tickets (%d twice); want one for each of %d", total, tickets, twice, n)
 	}
+	commits = db.ckCommit.Load()
 	if again, err := db.QueueReminders(ctx); err != nil || again != 0 {
 		t.Fatalf("a second run queued %d, %v", again, err)
+	}
+	if c := db.ckCommit.Load() - commits; c != 0 {
+		t.Fatalf("a look that found nothing to queue made %d commits; want none", c)
 	}
 }
