@@ -52,7 +52,6 @@ const (
 type fileExt struct {
 	orig uintptr // the unix VFS's io methods, called through
 	peer uintptr // a database's WAL file, a WAL file's database
-	wal  int32   // 1 for a WAL file
 
 	buf    uintptr // gathered frames (SQLite's allocator)
 	bufCap int64
@@ -197,7 +196,6 @@ func vfsOpen(tls *libc.TLS, pVfs, zName, pFile uintptr, flags int32, pOutFlags u
 		if db == 0 || methodsOf(db) != uintptr(unsafe.Pointer(&dbIO)) || !wrapWAL(orig) {
 			return rc
 		}
-		x.wal = 1
 		x.peer = db
 		extOf(db).peer = pFile
 		(*sqlite3.Tsqlite3_file)(ptr(pFile)).FpMethods = uintptr(unsafe.Pointer(&walIO))
